@@ -1,0 +1,76 @@
+//! The command line as typed: raw arguments, validated later into settings.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hblint",
+    version,
+    about = "Lint GitLab handbook pages and merge requests: typos, spelling, mojibake, links, anchors, roles and labels",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint Markdown files or folders (default: the handbook content under --root)
+    Check(CheckArgs),
+    /// List every rule: name, default severity, one line
+    Rules,
+    /// Print a rule's documentation
+    Explain {
+        /// The rule's name, as `hblint rules` lists it
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Options every linting command shares.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Repository root for resolving links (default: git top level of the current dir, else the current dir)
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Configuration file (default: <root>/.hblint.toml if present, else the embedded defaults)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run only these rules
+    #[arg(long, value_delimiter = ',', value_name = "RULE,…")]
+    pub select: Vec<String>,
+    /// Run every rule but these
+    #[arg(long, value_delimiter = ',', value_name = "RULE,…")]
+    pub ignore: Vec<String>,
+    /// When to use colour in the human report
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Files or folders to lint
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Report format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}

@@ -1,0 +1,45 @@
+//! One file per subcommand; each returns the process's exit code.
+
+pub mod check;
+pub mod rules;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit codes, as ruff and clippy use them.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_TROUBLE: u8 = 2;
+
+pub fn exit(code: u8) -> ExitCode {
+    ExitCode::from(code)
+}
+
+/// The repository root: `--root`; else the nearest folder above `start` (the
+/// first path given, or the current directory) that holds a `.hblint.toml`;
+/// else the git top level of the current directory; else the current directory.
+pub fn find_root(root: Option<&Path>, start: Option<&Path>) -> miette::Result<PathBuf> {
+    if let Some(root) = root {
+        if !root.is_dir() {
+            return Err(miette::miette!(
+                help = "pass the folder that holds the handbook repository",
+                "--root {}: no such folder",
+                root.display()
+            ));
+        }
+        return std::fs::canonicalize(root)
+            .map_err(|e| miette::miette!("--root {}: {e}", root.display()));
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
+    let mut dir = cwd.as_path();
+    loop {
+        if dir.join(".git").exists() {
+            return Ok(dir.to_path_buf());
+        }
+        match dir.parent() {
+            Some(parent) => dir = parent,
+            None => return Ok(cwd),
+        }
+    }
+}

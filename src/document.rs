@@ -1,0 +1,839 @@
+//! One handbook page, read and parsed once into the facts every rule shares.
+//!
+//! The text is parsed with the `markdown` crate (CommonMark + GFM + YAML
+//! frontmatter). Before parsing, generator syntax that is not Markdown —
+//! kramdown attribute lists (`{:toc}`, `{: #id}`), ERB tags and Hugo
+//! shortcodes — is *masked*: replaced byte for byte with spaces, so that every
+//! offset in the masked text is also an offset in the original text.
+//!
+//! All ranges in this module are byte ranges into [`Document::text`], the file's
+//! content without a UTF-8 byte-order mark.
+
+use crate::finding::Position;
+use markdown::mdast::Node;
+use regex::Regex;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// The kind of a link found in a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](dest)`
+    Inline,
+    /// `<https://…>` or a bare URL (GFM autolink literal).
+    Autolink,
+    /// `![alt](src)`
+    Image,
+    /// `[label]: dest` — the destination of reference-style links.
+    Definition,
+    /// `<a href="…">` in raw HTML.
+    HtmlHref,
+    /// `<img src="…">` in raw HTML.
+    HtmlSrc,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The destination as written (entities and escapes decoded).
+    pub dest: String,
+    /// Where the destination is written, or the whole link if it cannot be found.
+    pub range: Range<usize>,
+    /// The visible text of the link (or the alt text of an image).
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    /// The heading's plain text, without any `{#id}` attribute.
+    pub text: String,
+    /// An explicit id: `## Title {#id}` or a kramdown `{: #id}` on the next line.
+    pub custom_id: Option<String>,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// The cell's Markdown source, trimmed.
+    pub text: String,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub header: Vec<Cell>,
+    pub rows: Vec<Vec<Cell>>,
+    pub range: Range<usize>,
+}
+
+/// An `id` or `name` attribute in raw HTML: an anchor other pages may link to.
+#[derive(Debug, Clone)]
+pub struct HtmlAnchor {
+    pub id: String,
+    pub range: Range<usize>,
+}
+
+/// An inline suppression comment, `<!-- hblint-… rule, rule -->`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SuppressionKind {
+    NextLine,
+    Disable,
+    Enable,
+}
+
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    /// Rule names; empty means every rule.
+    pub rules: Vec<String>,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Frontmatter {
+    pub range: Range<usize>,
+    /// The parsed YAML, or `Null` when it did not parse.
+    pub value: serde_norway::Value,
+    /// The YAML error, with the byte range it points at.
+    pub error: Option<(Range<usize>, String)>,
+}
+
+impl Frontmatter {
+    /// A string list under `key` (a single string counts as a list of one).
+    pub fn string_list(&self, key: &str) -> Vec<String> {
+        match self.value.get(key) {
+            Some(serde_norway::Value::Sequence(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            Some(serde_norway::Value::String(s)) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Rules the page turns off for the whole file: `hblint: {disable: [rule, …]}`.
+    pub fn disabled_rules(&self) -> Vec<String> {
+        match self.value.get("hblint").and_then(|h| h.get("disable")) {
+            Some(serde_norway::Value::Sequence(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            Some(serde_norway::Value::String(s)) => {
+                s.split(',').map(|r| r.trim().to_owned()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Path relative to the root, `/`-separated.
+    pub path: String,
+    /// The file's text without a byte-order mark.
+    pub text: String,
+    /// The text with generator syntax blanked out (same length as `text`).
+    pub masked: String,
+    /// The file started with a UTF-8 byte-order mark.
+    pub bom: bool,
+    pub frontmatter: Option<Frontmatter>,
+    pub links: Vec<Link>,
+    pub headings: Vec<Heading>,
+    pub html_anchors: Vec<HtmlAnchor>,
+    pub tables: Vec<Table>,
+    /// Text a reader reads: not code, HTML, URLs, frontmatter or masked syntax.
+    /// Take the words from [`Document::prose`].
+    pub prose_ranges: Vec<Range<usize>>,
+    /// Fenced, indented and inline code.
+    pub code_ranges: Vec<Range<usize>>,
+    pub suppressions: Vec<Suppression>,
+    line_starts: Vec<usize>,
+}
+
+/// Why a file could not be turned into a document.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: cannot read: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("{path}: not UTF-8 text (invalid byte at line {line}, column {column})")]
+    NotUtf8 {
+        path: String,
+        line: usize,
+        column: usize,
+    },
+    #[error("{path}: binary file (NUL byte at offset {offset})")]
+    Binary { path: String, offset: usize },
+    #[error("{path}:{line}:{column}: cannot parse Markdown: {reason}")]
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        reason: String,
+    },
+}
+
+impl InputError {
+    pub fn path(&self) -> &str {
+        match self {
+            InputError::Unreadable { path, .. }
+            | InputError::NotUtf8 { path, .. }
+            | InputError::Binary { path, .. }
+            | InputError::Parse { path, .. } => path,
+        }
+    }
+}
+
+static MASKS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?s)\{\{<.*?>\}\}",         // Hugo shortcode {{< … >}}
+        r"|(?s)\{\{%.*?%\}\}",        // Hugo shortcode {{% … %}}
+        r"|(?s)<%.*?%>",              // ERB <%= … %>
+        r"|\{::?[^}\n]*\}",           // kramdown {:toc}, {: #id}, {::options … /}
+        r"|\{#[^}\n]*\}",             // heading attribute {#id .class}
+        r"|\{\.[A-Za-z][\w .#=-]*\}", // attribute list {.class}
+    ))
+    .expect("static regex")
+});
+static ATTR_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"#([A-Za-z0-9_][\w:.\-]*)").expect("static regex"));
+static HTML_HREF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)<(a|img|link|source|iframe)\b[^>]*?\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#,
+    )
+    .expect("static regex")
+});
+static HTML_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<[a-z][a-z0-9]*\b[^>]*?\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+        .expect("static regex")
+});
+static SUPPRESSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<!--\s*hblint-(disable-next-line|disable|enable)\b([^>]*?)-->")
+        .expect("static regex")
+});
+
+impl Document {
+    /// Turn a file's bytes into a document. `path` is the root-relative path.
+    pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<Document, InputError> {
+        if let Some(offset) = memchr_nul(bytes) {
+            return Err(InputError::Binary {
+                path: path.to_owned(),
+                offset,
+            });
+        }
+        let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => (true, rest),
+            None => (false, bytes),
+        };
+        let text = match std::str::from_utf8(body) {
+            Ok(t) => t.to_owned(),
+            Err(e) => {
+                let valid = &body[..e.valid_up_to()];
+                let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+                let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+                let column = String::from_utf8_lossy(&valid[line_start..])
+                    .chars()
+                    .count()
+                    + 1;
+                return Err(InputError::NotUtf8 {
+                    path: path.to_owned(),
+                    line,
+                    column,
+                });
+            }
+        };
+        Document::parse(path, text, bom)
+    }
+
+    /// Parse a page's text (without BOM).
+    pub fn parse(path: &str, text: String, bom: bool) -> Result<Document, InputError> {
+        let (masked, masked_spans) = mask(&text);
+        let line_starts = line_starts(&text);
+        let mut doc = Document {
+            path: path.to_owned(),
+            text,
+            masked,
+            bom,
+            frontmatter: None,
+            links: Vec::new(),
+            headings: Vec::new(),
+            html_anchors: Vec::new(),
+            tables: Vec::new(),
+            prose_ranges: Vec::new(),
+            code_ranges: Vec::new(),
+            suppressions: Vec::new(),
+            line_starts,
+        };
+        let mut options = markdown::ParseOptions::gfm();
+        options.constructs.frontmatter = true;
+        let tree = match markdown::to_mdast(&doc.masked, &options) {
+            Ok(tree) => tree,
+            Err(message) => {
+                let (line, column) = message
+                    .place
+                    .as_ref()
+                    .map(|place| match place.as_ref() {
+                        markdown::message::Place::Point(p) => (p.line, p.column),
+                        markdown::message::Place::Position(p) => (p.start.line, p.start.column),
+                    })
+                    .unwrap_or((1, 1));
+                return Err(InputError::Parse {
+                    path: doc.path.clone(),
+                    line,
+                    column,
+                    reason: message.reason,
+                });
+            }
+        };
+        let mut walker = Walker {
+            doc: &mut doc,
+            definitions_seen: Vec::new(),
+        };
+        walker.walk(&tree);
+        doc.attach_custom_ids(&masked_spans);
+        Ok(doc)
+    }
+
+    /// The 1-based line and character column of a byte offset.
+    pub fn locate(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_index];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        Position {
+            line: line_index + 1,
+            column,
+        }
+    }
+
+    /// The byte range of a 1-based line, without its line ending.
+    pub fn line_range(&self, line: usize) -> Option<Range<usize>> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let slice = &self.text[start..end];
+        let trimmed = slice.trim_end_matches(['\n', '\r']);
+        Some(start..start + trimmed.len())
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The prose runs of the page: `(offset, text)` where `text` is taken from
+    /// the masked text, so generator syntax reads as blanks.
+    pub fn prose(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.prose_ranges
+            .iter()
+            .map(|r| (r.start, &self.masked[r.clone()]))
+    }
+
+    /// Whether a byte offset lies in code (fenced, indented or inline).
+    pub fn in_code(&self, offset: usize) -> bool {
+        let i = self.code_ranges.partition_point(|r| r.end <= offset);
+        self.code_ranges
+            .get(i)
+            .is_some_and(|r| r.start <= offset && offset < r.end)
+    }
+
+    /// The page's frontmatter `title`, if any.
+    pub fn title(&self) -> Option<&str> {
+        self.frontmatter.as_ref()?.value.get("title")?.as_str()
+    }
+
+    fn attach_custom_ids(&mut self, masked: &[Range<usize>]) {
+        for heading in &mut self.headings {
+            // `## Title {#id}`: an attribute inside the heading's own range.
+            // `{: #id}` alone on the line right after the heading (kramdown).
+            let next_line_end = self.text[heading.range.end..]
+                .find('\n')
+                .and_then(|nl| {
+                    let start = heading.range.end + nl + 1;
+                    self.text[start..]
+                        .find('\n')
+                        .map(|e| start + e)
+                        .or(Some(self.text.len()))
+                })
+                .unwrap_or(heading.range.end);
+            for span in masked {
+                if span.start < heading.range.start || span.start > next_line_end {
+                    continue;
+                }
+                let attr = &self.text[span.clone()];
+                let own = span.end <= heading.range.end;
+                let kramdown_next_line = !own && attr.starts_with("{:") && !attr.starts_with("{::");
+                if !(own || kramdown_next_line)
+                    || !(attr.starts_with("{#") || attr.starts_with("{:"))
+                {
+                    continue;
+                }
+                if let Some(c) = ATTR_ID.captures(attr) {
+                    heading.custom_id = Some(c[1].to_owned());
+                }
+            }
+        }
+    }
+}
+
+struct Walker<'d> {
+    doc: &'d mut Document,
+    definitions_seen: Vec<String>,
+}
+
+impl Walker<'_> {
+    fn range(node: &Node) -> Option<Range<usize>> {
+        node.position().map(|p| p.start.offset..p.end.offset)
+    }
+
+    /// Find `needle` in the node's source, searching backwards; fall back to the node.
+    fn dest_range(&self, node: Range<usize>, needle: &str) -> Range<usize> {
+        if needle.is_empty() {
+            return node;
+        }
+        match self
+            .doc
+            .text
+            .get(node.clone())
+            .and_then(|s| s.rfind(needle))
+        {
+            Some(i) => node.start + i..node.start + i + needle.len(),
+            None => node,
+        }
+    }
+
+    fn walk(&mut self, node: &Node) {
+        let Some(range) = Self::range(node) else {
+            self.walk_children(node);
+            return;
+        };
+        match node {
+            Node::Yaml(yaml) => self.frontmatter(range, &yaml.value),
+            Node::Toml(_) => {}
+            Node::Code(_) | Node::InlineCode(_) | Node::Math(_) | Node::InlineMath(_) => {
+                self.doc.code_ranges.push(range);
+            }
+            Node::Html(html) => self.html(range, &html.value),
+            Node::Text(_) => self.doc.prose_ranges.push(range),
+            Node::Heading(h) => {
+                let mut text = String::new();
+                plain_text(node, &mut text);
+                self.doc.headings.push(Heading {
+                    level: h.depth,
+                    text: text.trim().to_owned(),
+                    custom_id: None,
+                    range,
+                });
+                self.walk_children(node);
+            }
+            Node::Link(link) => {
+                let source = &self.doc.text[range.clone()];
+                let is_autolink = !source.starts_with('[');
+                let mut text = String::new();
+                plain_text(node, &mut text);
+                self.doc.links.push(Link {
+                    kind: if is_autolink {
+                        LinkKind::Autolink
+                    } else {
+                        LinkKind::Inline
+                    },
+                    dest: link.url.clone(),
+                    range: self.dest_range(range.clone(), &link.url),
+                    text,
+                });
+                if !is_autolink {
+                    self.walk_children(node);
+                }
+            }
+            Node::Image(image) => {
+                self.doc.links.push(Link {
+                    kind: LinkKind::Image,
+                    dest: image.url.clone(),
+                    range: self.dest_range(range.clone(), &image.url),
+                    text: image.alt.clone(),
+                });
+                self.push_alt_text(range, &image.alt);
+            }
+            Node::ImageReference(image) => self.push_alt_text(range, &image.alt),
+            Node::Definition(def) => {
+                if !self.definitions_seen.contains(&def.identifier) {
+                    self.definitions_seen.push(def.identifier.clone());
+                    self.doc.links.push(Link {
+                        kind: LinkKind::Definition,
+                        dest: def.url.clone(),
+                        range: self.dest_range(range, &def.url),
+                        text: def.label.clone().unwrap_or_default(),
+                    });
+                }
+            }
+            Node::Table(_) => {
+                self.table(node, range);
+                self.walk_children(node);
+            }
+            _ => self.walk_children(node),
+        }
+    }
+
+    fn walk_children(&mut self, node: &Node) {
+        if let Some(children) = node.children() {
+            for child in children {
+                self.walk(child);
+            }
+        }
+    }
+
+    /// An image's alt text is prose too: find it between the brackets.
+    fn push_alt_text(&mut self, range: Range<usize>, alt: &str) {
+        if alt.is_empty() {
+            return;
+        }
+        let source = &self.doc.text[range.clone()];
+        if let Some(i) = source.find(alt) {
+            self.doc
+                .prose_ranges
+                .push(range.start + i..range.start + i + alt.len());
+        }
+    }
+
+    fn frontmatter(&mut self, range: Range<usize>, yaml: &str) {
+        // The YAML body starts after the opening `---` line.
+        let body_start = self.doc.text[range.clone()]
+            .find('\n')
+            .map_or(range.start, |i| range.start + i + 1);
+        let (value, error) = match serde_norway::from_str::<serde_norway::Value>(yaml) {
+            Ok(v) => (v, None),
+            Err(e) => {
+                let at = e
+                    .location()
+                    .map_or(range.start, |l| (body_start + l.index()).min(range.end));
+                let message = e.to_string();
+                let message = match message.rfind(" at line ") {
+                    Some(i) => message[..i].to_owned(),
+                    None => message,
+                };
+                (serde_norway::Value::Null, Some((at..at, message)))
+            }
+        };
+        self.doc.frontmatter = Some(Frontmatter {
+            range,
+            value,
+            error,
+        });
+    }
+
+    fn html(&mut self, range: Range<usize>, html: &str) {
+        let base = range.start;
+        for c in SUPPRESSION.captures_iter(html) {
+            let kind = match &c[1] {
+                "disable-next-line" => SuppressionKind::NextLine,
+                "disable" => SuppressionKind::Disable,
+                _ => SuppressionKind::Enable,
+            };
+            let rules = c[2]
+                .split([',', ' ', '\t', '\n'])
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let m = c.get(0).map_or(0..0, |m| m.range());
+            self.doc.suppressions.push(Suppression {
+                kind,
+                rules,
+                range: base + m.start..base + m.end,
+            });
+        }
+        if html.starts_with("<!--") {
+            return;
+        }
+        for c in HTML_HREF.captures_iter(html) {
+            let Some(value) = c.get(3).or_else(|| c.get(4)) else {
+                continue;
+            };
+            let kind = if c[2].eq_ignore_ascii_case("src") {
+                LinkKind::HtmlSrc
+            } else {
+                LinkKind::HtmlHref
+            };
+            self.doc.links.push(Link {
+                kind,
+                dest: decode_html_entities(value.as_str()),
+                range: base + value.start()..base + value.end(),
+                text: String::new(),
+            });
+        }
+        for c in HTML_ID.captures_iter(html) {
+            let Some(value) = c.get(2).or_else(|| c.get(3)) else {
+                continue;
+            };
+            self.doc.html_anchors.push(HtmlAnchor {
+                id: value.as_str().to_owned(),
+                range: base + value.start()..base + value.end(),
+            });
+        }
+    }
+
+    fn table(&mut self, node: &Node, range: Range<usize>) {
+        let Some(rows) = node.children() else { return };
+        let mut cells_of = |row: &Node| -> Vec<Cell> {
+            row.children()
+                .map(|cells| {
+                    cells
+                        .iter()
+                        .filter_map(|cell| {
+                            let r = Self::range(cell)?;
+                            Some(self.cell(r))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut iter = rows.iter();
+        let header = iter.next().map(&mut cells_of).unwrap_or_default();
+        let rows = iter.map(cells_of).collect();
+        self.doc.tables.push(Table {
+            header,
+            rows,
+            range,
+        });
+    }
+
+    fn cell(&self, r: Range<usize>) -> Cell {
+        let raw = &self.doc.text[r.clone()];
+        let lead = raw.len() - raw.trim_start_matches(['|', ' ', '\t']).len();
+        let inner = &raw[lead..];
+        let mut trimmed = inner.trim_end_matches([' ', '\t', '\r', '\n']);
+        if trimmed.ends_with('|') && !trimmed.ends_with("\\|") {
+            trimmed = trimmed[..trimmed.len() - 1].trim_end_matches([' ', '\t']);
+        }
+        Cell {
+            text: trimmed.to_owned(),
+            range: r.start + lead..r.start + lead + trimmed.len(),
+        }
+    }
+}
+
+/// The visible text of a node, as a reader sees it.
+fn plain_text(node: &Node, out: &mut String) {
+    match node {
+        Node::Text(t) => out.push_str(&t.value),
+        Node::InlineCode(c) => out.push_str(&c.value),
+        Node::Image(i) => out.push_str(&i.alt),
+        Node::Break(_) => out.push(' '),
+        _ => {
+            if let Some(children) = node.children() {
+                for child in children {
+                    plain_text(child, out);
+                }
+            }
+        }
+    }
+}
+
+/// Blank out generator syntax, byte for byte (newlines kept).
+fn mask(text: &str) -> (String, Vec<Range<usize>>) {
+    let mut spans = Vec::new();
+    let mut bytes = text.as_bytes().to_vec();
+    for m in MASKS.find_iter(text) {
+        for b in &mut bytes[m.range()] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+        spans.push(m.range());
+    }
+    if spans.is_empty() {
+        return (text.to_owned(), spans);
+    }
+    // Only whole UTF-8 sequences were replaced by ASCII spaces; the rest is untouched.
+    let masked = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (masked, spans)
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// Decode the handful of entities that appear in attribute values.
+pub fn decode_html_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        Document::parse("t.md", text.to_owned(), false).expect("parses")
+    }
+
+    #[test]
+    fn offsets_are_bytes_and_columns_are_characters() {
+        let d = doc("# Café\n\nVoilà un mot [lien](/a/b/) ici\n");
+        let link = &d.links[0];
+        assert_eq!(&d.text[link.range.clone()], "/a/b/");
+        let p = d.locate(link.range.start);
+        assert_eq!((p.line, p.column), (3, 21));
+    }
+
+    #[test]
+    fn crlf_lines_and_columns() {
+        let d = doc("a\r\nb [x](/y)\r\n");
+        let p = d.locate(d.links[0].range.start);
+        assert_eq!((p.line, p.column), (2, 7));
+        assert_eq!(d.line_range(2).map(|r| &d.text[r]), Some("b [x](/y)"));
+    }
+
+    #[test]
+    fn bom_is_stripped_and_remembered() {
+        let d = Document::from_bytes("t.md", b"\xEF\xBB\xBFword [x](/y)\n").expect("parses");
+        assert!(d.bom);
+        assert_eq!(d.locate(d.links[0].range.start).column, 10);
+    }
+
+    #[test]
+    fn tabs_count_as_one_column() {
+        let d = doc("x\t[a](/b)\n");
+        assert_eq!(d.locate(d.links[0].range.start).column, 7);
+    }
+
+    #[test]
+    fn kramdown_erb_and_shortcodes_are_masked_but_offsets_stay() {
+        let text = "## On this page\n{:.no_toc .hidden-md}\n\n- TOC\n{:toc .hidden-md}\n\nSee <%= partial('x') %> and {{< tip >}}mispeling{{< /tip >}} {{% note %}}.\n{::options parse_block_html=\"true\" /}\n";
+        let d = doc(text);
+        assert_eq!(d.masked.len(), d.text.len());
+        let prose: String = d.prose().map(|(_, t)| t).collect::<Vec<_>>().join("|");
+        assert!(!prose.contains("toc"), "{prose}");
+        assert!(!prose.contains("partial"), "{prose}");
+        assert!(!prose.contains("tip"), "{prose}");
+        assert!(!prose.contains("options"), "{prose}");
+        assert!(prose.contains("mispeling"));
+        let (off, run) = d
+            .prose()
+            .find(|(_, t)| t.contains("mispeling"))
+            .expect("run");
+        let at = off + run.find("mispeling").expect("word");
+        assert_eq!(&d.text[at..at + 9], "mispeling");
+    }
+
+    #[test]
+    fn headings_with_custom_ids() {
+        let d = doc("## Title {#custom-id}\n\n### Other\n{: #kram-id}\n\n#### Plain\n");
+        assert_eq!(d.headings.len(), 3);
+        assert_eq!(d.headings[0].text, "Title");
+        assert_eq!(d.headings[0].custom_id.as_deref(), Some("custom-id"));
+        assert_eq!(d.headings[1].custom_id.as_deref(), Some("kram-id"));
+        assert_eq!(d.headings[2].custom_id, None);
+    }
+
+    #[test]
+    fn links_of_every_shape() {
+        let d = doc(concat!(
+            "[a](/handbook/a/ \"t\") ![img](/images/x.png) <https://x.example/>\n",
+            "[ref][r] and https://bare.example/path\n\n",
+            "[r]: ../other.md#frag\n\n",
+            "<a href=\"/handbook/b/#c\">b</a> <img src='/images/y.png'>\n"
+        ));
+        let kinds: Vec<_> = d.links.iter().map(|l| (l.kind, l.dest.as_str())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (LinkKind::Inline, "/handbook/a/"),
+                (LinkKind::Image, "/images/x.png"),
+                (LinkKind::Autolink, "https://x.example/"),
+                (LinkKind::Autolink, "https://bare.example/path"),
+                (LinkKind::Definition, "../other.md#frag"),
+                (LinkKind::HtmlHref, "/handbook/b/#c"),
+                (LinkKind::HtmlSrc, "/images/y.png"),
+            ]
+        );
+        for l in &d.links {
+            assert_eq!(&d.text[l.range.clone()], l.dest, "{l:?}");
+        }
+    }
+
+    #[test]
+    fn prose_skips_code_urls_and_html() {
+        let d = doc(
+            "Text `codeword` <span>tagword</span> https://url.example/wordx\n\n```\nfenced\n```\n",
+        );
+        let prose: Vec<&str> = d.prose().map(|(_, t)| t).collect();
+        let joined = prose.join("|");
+        assert!(joined.contains("Text"));
+        assert!(joined.contains("tagword"), "text between tags is prose");
+        assert!(!joined.contains("codeword"));
+        assert!(!joined.contains("fenced"));
+        assert!(!joined.contains("url.example"));
+        assert!(d.in_code(d.text.find("codeword").expect("word")));
+    }
+
+    #[test]
+    fn tables_with_cell_ranges() {
+        let d = doc("| Role | Focus |\n|---|---|\n| CSM | Adoption *and* outcomes |\n");
+        let t = &d.tables[0];
+        assert_eq!(t.header[1].text, "Focus");
+        assert_eq!(t.rows[0][1].text, "Adoption *and* outcomes");
+        assert_eq!(&d.text[t.rows[0][0].range.clone()], "CSM");
+    }
+
+    #[test]
+    fn frontmatter_values_and_errors() {
+        let d =
+            doc("---\ntitle: Hello\naliases:\n- /old/\nhblint:\n  disable: [typo]\n---\n\nBody\n");
+        let fm = d.frontmatter.as_ref().expect("frontmatter");
+        assert_eq!(d.title(), Some("Hello"));
+        assert_eq!(fm.string_list("aliases"), vec!["/old/"]);
+        assert_eq!(fm.disabled_rules(), vec!["typo"]);
+        let bad = doc("---\ntitle: [unclosed\n---\n\nBody\n");
+        assert!(
+            bad.frontmatter
+                .as_ref()
+                .and_then(|f| f.error.as_ref())
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn suppression_comments() {
+        let d =
+            doc("<!-- hblint-disable-next-line typo, spelling -->\nx\n\n<!-- hblint-disable -->\n");
+        assert_eq!(d.suppressions.len(), 2);
+        assert_eq!(d.suppressions[0].kind, SuppressionKind::NextLine);
+        assert_eq!(d.suppressions[0].rules, vec!["typo", "spelling"]);
+        assert!(d.suppressions[1].rules.is_empty());
+    }
+
+    #[test]
+    fn binary_and_non_utf8_inputs() {
+        assert!(matches!(
+            Document::from_bytes("b.md", b"abc\0def"),
+            Err(InputError::Binary { offset: 3, .. })
+        ));
+        match Document::from_bytes("l.md", b"ok\nbad \xff here") {
+            Err(InputError::NotUtf8 { line, column, .. }) => assert_eq!((line, column), (2, 5)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Inputs: which files a run lints, and their bytes.
+//!
+//! Paths given on the command line are walked recursively (respecting
+//! `.gitignore`, via the `ignore` crate); only Markdown files (`.md`,
+//! `.md.erb`) are kept, minus the `[files] exclude` globs.
+
+use crate::config::Settings;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::path::{Component, Path, PathBuf};
+
+/// Where a file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Read from this path on disk.
+    Disk(PathBuf),
+    /// Already in memory (the git index, the GitLab API).
+    Bytes(Vec<u8>),
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Root-relative, `/`-separated.
+    pub path: String,
+    pub content: Content,
+}
+
+/// Whether a path names a Markdown page hblint lints.
+pub fn is_markdown(path: &str) -> bool {
+    path.ends_with(".md") || path.ends_with(".md.erb") || path.ends_with(".markdown")
+}
+
+/// A root-relative, `/`-separated path for `path` (absolute or relative to the
+/// current directory). Paths outside the root keep their own form.
+pub fn relative_to_root(root: &Path, path: &Path) -> String {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let abs = normalize(&abs);
+    let root = normalize(root);
+    let rel = abs.strip_prefix(&root).unwrap_or(&abs);
+    let s: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+            Component::RootDir => Some(String::new()),
+            _ => None,
+        })
+        .collect();
+    s.join("/")
+}
+
+/// Resolve `.` and `..` without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// A bad path given on the command line.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {reason}")]
+pub struct PathError {
+    pub path: String,
+    pub reason: String,
+}
+
+fn exclude_set(settings: &Settings) -> Result<GlobSet, PathError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in &settings.files.exclude {
+        let glob = Glob::new(pattern).map_err(|e| PathError {
+            path: pattern.clone(),
+            reason: format!("invalid glob in [files] exclude: {e}"),
+        })?;
+        builder.add(glob);
+    }
+    builder.build().map_err(|e| PathError {
+        path: "[files] exclude".into(),
+        reason: e.to_string(),
+    })
+}
+
+/// The default paths of `hblint check` with no arguments: `[files] include`,
+/// else the handbook content folder of either layout, else the root.
+pub fn default_paths(settings: &Settings) -> Vec<PathBuf> {
+    if !settings.files.include.is_empty() {
+        return settings
+            .files
+            .include
+            .iter()
+            .map(|p| settings.root.join(p))
+            .collect();
+    }
+    for candidate in ["content", "sites/handbook/source"] {
+        let p = settings.root.join(candidate);
+        if p.is_dir() {
+            return vec![p];
+        }
+    }
+    vec![settings.root.clone()]
+}
+
+/// Every Markdown file under `paths`, sorted and deduplicated. A path that
+/// does not exist is an error; a file given by name is linted whatever its
+/// extension is, unless excluded.
+pub fn collect(settings: &Settings, paths: &[PathBuf]) -> Result<Vec<SourceFile>, PathError> {
+    let excludes = exclude_set(settings)?;
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            return Err(PathError {
+                path: path.display().to_string(),
+                reason: "no such file or folder".into(),
+            });
+        }
+        if path.is_file() {
+            let rel = relative_to_root(&settings.root, path);
+            if !excludes.is_match(&rel) {
+                files.push(SourceFile {
+                    path: rel,
+                    content: Content::Disk(path.clone()),
+                });
+            }
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .hidden(true)
+            .git_ignore(true)
+            .require_git(false)
+            .build();
+        for entry in walker {
+            let Ok(entry) = entry else { continue };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let rel = relative_to_root(&settings.root, entry.path());
+            if !is_markdown(&rel) || excludes.is_match(&rel) {
+                continue;
+            }
+            files.push(SourceFile {
+                path: rel,
+                content: Content::Disk(entry.into_path()),
+            });
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_use_slashes() {
+        let root = Path::new("/r");
+        assert_eq!(
+            relative_to_root(root, Path::new("/r/content/a.md")),
+            "content/a.md"
+        );
+        assert_eq!(
+            relative_to_root(root, Path::new("/r/x/../content/./b.md")),
+            "content/b.md"
+        );
+    }
+
+    #[test]
+    fn markdown_extensions() {
+        assert!(is_markdown("a/b.md"));
+        assert!(is_markdown("a/index.html.md.erb"));
+        assert!(!is_markdown("a/b.yml"));
+    }
+}

@@ -1,0 +1,16 @@
+//! hblint: a linter for merge requests to the GitLab handbook.
+//!
+//! Data flows one way:
+//! inputs → [`document`]s → [`rules`] → [`finding`]s → [`report`]s.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod document;
+pub mod finding;
+pub mod inputs;
+pub mod lint;
+pub mod report;
+pub mod rules;
+pub mod spelling;
+pub mod workspace;

@@ -1,0 +1,29 @@
+//! The `hblint` binary: parse arguments, dispatch, map errors to exit codes.
+
+use clap::Parser;
+use hblint::cli::{Cli, Command};
+use hblint::commands::{self, EXIT_TROUBLE};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check(args) => commands::check::run(args),
+        Command::Rules => {
+            commands::rules::list(&mut std::io::stdout().lock()).map_err(|e| miette::miette!("{e}"))
+        }
+        Command::Explain { rule } => commands::rules::explain(
+            rule,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        )
+        .map_err(|e| miette::miette!("{e}")),
+    };
+    match result {
+        Ok(code) => commands::exit(code),
+        Err(report) => {
+            eprintln!("{report:?}");
+            ExitCode::from(EXIT_TROUBLE)
+        }
+    }
+}

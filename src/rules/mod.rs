@@ -1,0 +1,167 @@
+//! The rules: the [`Rule`] trait and the registry of every rule.
+//!
+//! A rule gets a parsed [`Document`] and the run's [`Context`], and returns
+//! [`Diagnostic`]s. It never reads files or calls the network: whatever it
+//! needs beyond the document comes from the context (the workspace, the
+//! settings) or is loaded once in [`Rule::prepare`].
+
+use crate::config::Settings;
+use crate::document::Document;
+use crate::finding::{Diagnostic, Severity};
+use crate::workspace::Workspace;
+
+pub mod invalid_frontmatter;
+pub mod mojibake;
+pub mod typo;
+
+/// What `hblint rules` and `hblint explain` print about a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable kebab-case name, used in config, suppressions and reports.
+    pub name: &'static str,
+    pub default_severity: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// Markdown: what it checks, why, an example, how to fix or suppress.
+    pub doc: &'static str,
+    /// Whether `--fix` can repair its findings.
+    pub fixable: bool,
+}
+
+/// Facts about the run that are not in any one document.
+#[derive(Debug, Default, Clone)]
+pub struct RunFacts {
+    /// The MR's labels, when known (`--labels`, `CI_MERGE_REQUEST_LABELS`, the MR job).
+    pub labels: Option<Vec<String>>,
+    /// Root-relative paths of pages the change deletes (or renames away).
+    pub deleted: Vec<String>,
+    /// Root-relative paths of every file the change touches (linted or not).
+    pub changed: Vec<String>,
+}
+
+/// What every rule may look at besides its document.
+pub struct Context<'a> {
+    pub settings: &'a Settings,
+    pub workspace: &'a Workspace,
+    pub run: &'a RunFacts,
+    /// Every document of this run, sorted by path.
+    pub documents: &'a [Document],
+}
+
+/// A diagnostic a run-level rule attaches to a file by path.
+#[derive(Debug, Clone)]
+pub struct PathDiagnostic {
+    pub path: String,
+    pub diagnostic: Diagnostic,
+}
+
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Load what the rule needs (dictionaries, data) once, before any check.
+    /// Called only for rules that will run.
+    fn prepare(&mut self, _settings: &Settings) -> miette::Result<()> {
+        Ok(())
+    }
+
+    /// Check one document.
+    fn check(&self, _doc: &Document, _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    /// Check the run as a whole (labels, deleted pages); called once.
+    fn check_run(&self, _ctx: &Context<'_>, _out: &mut Vec<PathDiagnostic>) {}
+}
+
+/// Every rule, in the order `hblint rules` lists them.
+pub fn registry() -> Vec<Box<dyn Rule>> {
+    vec![
+        Box::new(typo::Typo::default()),
+        Box::new(mojibake::Mojibake),
+        Box::new(invalid_frontmatter::InvalidFrontmatter),
+    ]
+}
+
+/// Find a rule's metadata by name.
+pub fn meta(name: &str) -> Option<&'static RuleMeta> {
+    registry()
+        .into_iter()
+        .map(|r| r.meta())
+        .find(|m| m.name == name)
+}
+
+/// All rule names, for error messages and completions.
+pub fn names() -> Vec<&'static str> {
+    registry().into_iter().map(|r| r.meta().name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in registry() {
+            let m = rule.meta();
+            assert!(seen.insert(m.name), "duplicate rule {}", m.name);
+            assert!(
+                m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} is not kebab-case",
+                m.name
+            );
+            for section in ["## What it does", "## Why", "## Example", "## How to fix"] {
+                assert!(m.doc.contains(section), "{} doc lacks {section}", m.name);
+            }
+        }
+    }
+}
+
+/// Helpers for the rules' unit tests.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+
+    /// Run one rule on `text`; return each finding's text and fix replacement.
+    pub fn check_text(meta: &RuleMeta, text: &str) -> Vec<(String, Option<String>)> {
+        check_text_with(
+            meta,
+            text,
+            &Settings::defaults(std::path::Path::new("/nonexistent-root")),
+        )
+    }
+
+    pub fn check_text_with(
+        meta: &RuleMeta,
+        text: &str,
+        settings: &Settings,
+    ) -> Vec<(String, Option<String>)> {
+        diagnostics(meta, text, settings)
+            .into_iter()
+            .map(|d| {
+                let matched = text.get(d.range.clone()).unwrap_or_default().to_owned();
+                (matched, d.fix.map(|f| f.replacement))
+            })
+            .collect()
+    }
+
+    pub fn diagnostics(meta: &RuleMeta, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+        let mut rule = registry()
+            .into_iter()
+            .find(|r| r.meta().name == meta.name)
+            .expect("registered rule");
+        rule.prepare(settings).expect("rule prepares");
+        let doc =
+            Document::parse("content/handbook/test.md", text.to_owned(), false).expect("parses");
+        let workspace = Workspace::new(settings);
+        let run = RunFacts::default();
+        let docs = [doc];
+        let ctx = Context {
+            settings,
+            workspace: &workspace,
+            run: &run,
+            documents: &docs,
+        };
+        let mut out = Vec::new();
+        rule.check(&docs[0], &ctx, &mut out);
+        out
+    }
+}

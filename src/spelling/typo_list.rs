@@ -1,0 +1,112 @@
+//! Lists of known misspellings: the handbook's own (`rules/typos.toml`) and
+//! the general list of the `typos` project (the `typos-dict` crate).
+
+use super::{Dictionary, Verdict};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The embedded handbook list.
+pub const DEFAULT_TYPOS_TOML: &str = include_str!("../../rules/typos.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TyposFile {
+    #[serde(default)]
+    corrections: BTreeMap<String, String>,
+    #[serde(default)]
+    accept: AcceptTable,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AcceptTable {
+    #[serde(default)]
+    words: Vec<String>,
+}
+
+/// The handbook's misspellings and the words it accepts against the general list.
+#[derive(Debug, Default)]
+pub struct HandbookTypos {
+    corrections: HashMap<String, String>,
+    accepted: HashSet<String>,
+}
+
+impl HandbookTypos {
+    pub fn from_toml(source: &str) -> Result<Self, toml::de::Error> {
+        let file: TyposFile = toml::from_str(source)?;
+        Ok(HandbookTypos {
+            corrections: file
+                .corrections
+                .into_iter()
+                .map(|(k, v)| (k.to_lowercase(), v))
+                .collect(),
+            accepted: file.accept.words.iter().map(|w| w.to_lowercase()).collect(),
+        })
+    }
+
+    pub fn embedded() -> Self {
+        Self::from_toml(DEFAULT_TYPOS_TOML).unwrap_or_default()
+    }
+
+    pub fn add_correction(&mut self, typo: &str, correction: &str) {
+        self.corrections
+            .insert(typo.to_lowercase(), correction.to_owned());
+    }
+
+    /// Whether the handbook accepts a word the general list would flag.
+    pub fn accepts(&self, word: &str) -> bool {
+        self.accepted.contains(&word.to_lowercase())
+    }
+}
+
+impl Dictionary for HandbookTypos {
+    fn check(&self, word: &str) -> Verdict<'_> {
+        match self.corrections.get(&word.to_lowercase()) {
+            Some(c) => Verdict::Typo(vec![Cow::Borrowed(c.as_str())]),
+            None => Verdict::Unknown,
+        }
+    }
+}
+
+/// The `typos` project's list of common misspellings.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct GeneralTypos;
+
+impl Dictionary for GeneralTypos {
+    fn check(&self, word: &str) -> Verdict<'_> {
+        let key = unicase::UniCase::new(word);
+        match typos_dict::WORD.find(&key) {
+            // An empty list marks a word the `typos` project chose to allow.
+            Some([]) => Verdict::Valid,
+            Some(list) => Verdict::Typo(list.iter().map(|c| Cow::Borrowed(*c)).collect()),
+            None => Verdict::Unknown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_list_knows_the_seed_typos() {
+        let list = HandbookTypos::embedded();
+        assert_eq!(
+            list.check("serivices"),
+            Verdict::Typo(vec![Cow::Borrowed("services")])
+        );
+        assert_eq!(
+            list.check("Addtion"),
+            Verdict::Typo(vec![Cow::Borrowed("addition")])
+        );
+        assert_eq!(list.check("services"), Verdict::Unknown);
+    }
+
+    #[test]
+    fn general_list_knows_common_misspellings() {
+        assert!(matches!(GeneralTypos.check("addtion"), Verdict::Typo(_)));
+        assert!(matches!(GeneralTypos.check("teh"), Verdict::Typo(_)));
+        assert_eq!(GeneralTypos.check("services"), Verdict::Unknown);
+    }
+}

@@ -1,0 +1,91 @@
+//! The handbook's accepted words: its spelling exceptions, people's names,
+//! and whatever a repository adds (`[spelling] extra-words`, vocabulary files).
+
+use std::collections::HashSet;
+
+pub const DEFAULT_EXCEPTIONS: &str = include_str!("../../rules/vocabulary/spelling-exceptions.txt");
+pub const DEFAULT_NAMES: &str = include_str!("../../rules/vocabulary/spelling-names.txt");
+
+/// Accepted words, matched exactly and case-insensitively; a multi-word entry
+/// (`Database Lab`) accepts each of its words.
+#[derive(Debug, Default, Clone)]
+pub struct Vocabulary {
+    exact: HashSet<String>,
+    folded: HashSet<String>,
+}
+
+impl Vocabulary {
+    pub fn embedded() -> Self {
+        let mut v = Vocabulary::default();
+        v.add_list(DEFAULT_EXCEPTIONS);
+        v.add_list(DEFAULT_NAMES);
+        v
+    }
+
+    /// Add a list: one entry a line, `#` starts a comment.
+    pub fn add_list(&mut self, text: &str) {
+        for line in text.lines() {
+            let entry = line.split('#').next().unwrap_or("").trim();
+            for word in entry.split_whitespace() {
+                self.add(word);
+            }
+        }
+    }
+
+    pub fn add(&mut self, word: &str) {
+        self.exact.insert(word.to_owned());
+        self.folded.insert(word.to_lowercase());
+    }
+
+    /// Whether the word (or its possessive stem) is accepted.
+    pub fn accepts(&self, word: &str) -> bool {
+        self.exact.contains(word) || self.folded.contains(&word.to_lowercase())
+    }
+
+    pub fn len(&self) -> usize {
+        self.exact.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty()
+    }
+}
+
+/// The vocabulary a run uses: the embedded lists (unless turned off), the
+/// configured extra words, and the repository's vocabulary files.
+pub fn from_settings(settings: &crate::config::Settings) -> miette::Result<Vocabulary> {
+    let mut v = if settings.spelling.no_default_vocabulary {
+        Vocabulary::default()
+    } else {
+        Vocabulary::embedded()
+    };
+    for word in &settings.spelling.extra_words {
+        v.add(word);
+    }
+    for file in &settings.spelling.vocabulary {
+        let path = settings.root.join(file);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            miette::miette!(
+                help = "fix or remove the path in [spelling] vocabulary",
+                "cannot read vocabulary file {}: {e}",
+                path.display()
+            )
+        })?;
+        v.add_list(&text);
+    }
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_lists_load() {
+        let v = Vocabulary::embedded();
+        assert!(v.accepts("Alertmanager"));
+        assert!(v.accepts("alertmanager"));
+        assert!(v.accepts("Lab"), "multi-word entries accept each word");
+        assert!(!v.accepts("serivices"));
+    }
+}
