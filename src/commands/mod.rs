@@ -32,6 +32,23 @@ pub fn find_root(root: Option<&Path>, start: Option<&Path>) -> miette::Result<Pa
     }
     let cwd = std::env::current_dir()
         .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
+    if let Some(start) = start.and_then(|s| std::fs::canonicalize(s).ok()) {
+        let mut dir = if start.is_dir() {
+            Some(start.as_path())
+        } else {
+            start.parent()
+        };
+        while let Some(d) = dir {
+            if d.join(crate::config::CONFIG_FILE_NAME).is_file() {
+                return Ok(d.to_path_buf());
+            }
+            if d.join(".git").exists() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
     let mut dir = cwd.as_path();
     loop {
         if dir.join(".git").exists() {
