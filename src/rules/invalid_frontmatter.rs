@@ -51,7 +51,7 @@ impl Rule for InvalidFrontmatter {
             out.push(
                 Diagnostic::new(
                     range.clone(),
-                    format!("invalid YAML frontmatter: {message}"),
+                    format!("the YAML frontmatter does not parse: {message}"),
                 )
                 .with_help("correct the YAML; quote values that contain `: ` or start with `[`"),
             );
