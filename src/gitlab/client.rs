@@ -428,8 +428,14 @@ impl Client {
                     },
                 ),
             };
+            // A POST that timed out, failed in transit or got a 500 may have
+            // been carried out: repeating it could post twice. Only a 429 or
+            // a 502/503/504 (the request never reached GitLab's application) is
+            // retried for it; the next pipeline finds a note that did land.
+            let replayable = method != http::Method::POST
+                || matches!(&failure, ApiErrorKind::Status { status, .. } if matches!(status, 429 | 502..=504));
             match wait {
-                Some(wait) if attempt < self.options.attempts => {
+                Some(wait) if replayable && attempt < self.options.attempts => {
                     std::thread::sleep(wait);
                     attempt += 1;
                 }

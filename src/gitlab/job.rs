@@ -416,6 +416,10 @@ fn inline(
             .or_default();
         let key = crate::report::codequality::fingerprint(f.rule, &f.path, &f.message, *rank);
         *rank += 1;
+        // The label rule is about the whole MR: the summary note carries it.
+        if f.rule == crate::rules::missing_label::META.name {
+            continue;
+        }
         let Some(change) = by_path.get(f.path.as_str()) else {
             continue;
         };
