@@ -651,3 +651,124 @@ fn hostile_file_names_and_link_texts_stay_inert() {
         "{body}"
     );
 }
+
+fn check(root: &Path, args: &[&str], labels_env: Option<&str>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hblint"));
+    cmd.arg("check").arg("--root").arg(root).args(args);
+    cmd.env_remove("CI_MERGE_REQUEST_LABELS");
+    if let Some(l) = labels_env {
+        cmd.env("CI_MERGE_REQUEST_LABELS", l);
+    }
+    let out = cmd.output().expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn check_runs_the_label_rule_only_when_labels_are_known() {
+    let text = "# SA\n\nClean.\n";
+    let dir = checkout(&[(SA_INDEX, text)]);
+    let none = check(dir.path(), &["--select", RULES], None);
+    assert_eq!(none.code, 0, "{}", none.stdout);
+    let without = check(
+        dir.path(),
+        &["--select", RULES, "--labels", "documentation"],
+        None,
+    );
+    assert_eq!(without.code, 1, "{}", without.stdout);
+    assert!(without.stdout.contains("SA-HANDBOOK"), "{}", without.stdout);
+    let from_env = check(
+        dir.path(),
+        &["--select", RULES],
+        Some("documentation,Other"),
+    );
+    assert_eq!(from_env.code, 1, "{}", from_env.stdout);
+    let with = check(
+        dir.path(),
+        &["--select", RULES],
+        Some("documentation,SA-HANDBOOK"),
+    );
+    assert_eq!(with.code, 0, "{}", with.stdout);
+    let flag_wins = check(
+        dir.path(),
+        &["--select", RULES, "--labels", "SA-HANDBOOK"],
+        Some("x"),
+    );
+    assert_eq!(flag_wins.code, 0, "{}", flag_wins.stdout);
+}
+
+#[test]
+fn label_requirements_come_from_the_config_section() {
+    let config = "[[labels.require]]\nlabel = \"MARKETING\"\nwhat = \"marketing pages\"\npaths = [\"content/handbook/marketing/**\"]\n";
+    let dir = checkout(&[
+        (".hblint.toml", config),
+        ("content/handbook/marketing/a.md", "# M\n"),
+        (SA_INDEX, "# SA\n"),
+    ]);
+    let run = check(
+        dir.path(),
+        &["--select", "missing-label", "--labels", "x"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("MARKETING") && !run.stdout.contains("SA-HANDBOOK"),
+        "{}",
+        run.stdout
+    );
+    let bad = checkout(&[(
+        ".hblint.toml",
+        "[[labels.require]]\nlabel = \"X\"\npath = []\n",
+    )]);
+    let run = check(bad.path(), &[], None);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("path"), "{}", run.stderr);
+}
+
+#[test]
+fn check_renders_codequality_junit_and_note() {
+    let index = seed("solutions-architects-handbook.md");
+    let dir = checkout(&[(SA_INDEX, &index)]);
+    let cq = check(
+        dir.path(),
+        &["--select", RULES, "--format", "codequality"],
+        None,
+    );
+    assert_eq!(cq.code, 1);
+    let v: Value = serde_json::from_str(&cq.stdout).expect("json");
+    assert_eq!(v[0]["check_name"], "typo");
+    assert_eq!(v[0]["location"]["path"], SA_INDEX);
+    assert_eq!(v[0]["location"]["lines"]["begin"], 25);
+    assert_eq!(v[0]["fingerprint"].as_str().map(str::len), Some(32));
+    // Lines move: the fingerprint stays.
+    let moved = checkout(&[(SA_INDEX, &format!("\n\n\n{index}"))]);
+    let cq2 = check(
+        moved.path(),
+        &["--select", RULES, "--format", "codequality"],
+        None,
+    );
+    let v2: Value = serde_json::from_str(&cq2.stdout).expect("json");
+    assert_eq!(v[0]["fingerprint"], v2[0]["fingerprint"]);
+    assert_eq!(v2[0]["location"]["lines"]["begin"], 28);
+
+    let junit = check(dir.path(), &["--select", RULES, "--format", "junit"], None);
+    assert!(
+        junit
+            .stdout
+            .contains("<testcase name=\"content/handbook/solutions-architects/_index.md\""),
+        "{}",
+        junit.stdout
+    );
+    assert!(junit.stdout.contains("<failure"), "{}", junit.stdout);
+
+    let note = check(dir.path(), &["--select", RULES, "--format", "note"], None);
+    assert!(
+        note.stdout.starts_with("<!-- hblint:mr-note -->"),
+        "{}",
+        note.stdout
+    );
+    assert!(note.stdout.contains("| `typo` |"), "{}", note.stdout);
+}

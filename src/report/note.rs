@@ -39,13 +39,11 @@ pub struct Note {
 /// at most 300 characters.
 pub fn neutralise(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let mut chars = 0;
-    for c in text.chars() {
-        if chars >= MAX_CELL_CHARS {
+    for (count, c) in text.chars().enumerate() {
+        if count >= MAX_CELL_CHARS {
             out.push('…');
             break;
         }
-        chars += 1;
         match c {
             '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push(' '),
             c if c.is_control() => {}
@@ -99,7 +97,7 @@ pub fn message_cell(message: &str) -> String {
     for (i, part) in parts.iter().enumerate() {
         if i % 2 == 0 {
             out.push_str(&neutralise(part));
-        } else if n % 2 == 0 && i == n - 1 {
+        } else if n.is_multiple_of(2) && i == n - 1 {
             // An unpaired backtick: keep it as a literal.
             out.push_str("\\`");
             out.push_str(&neutralise(part));
