@@ -772,3 +772,70 @@ fn check_renders_codequality_junit_and_note() {
     );
     assert!(note.stdout.contains("| `typo` |"), "{}", note.stdout);
 }
+
+fn repo_file(rel: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+#[test]
+fn ci_files_pass_gitlabs_schema() {
+    let files = [
+        ".gitlab-ci.yml",
+        "templates/hblint.gitlab-ci.yml",
+        "tests/fixtures/mr/handbook.gitlab-ci.yml",
+    ];
+    let run = |paths: &[&str]| {
+        Command::new("check-jsonschema")
+            .args(["--builtin-schema", "vendor.gitlab-ci"])
+            .args(paths.iter().map(|p| repo_file(p)))
+            .output()
+    };
+    match run(&files) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!(
+                "check-jsonschema is not on PATH: schema validation skipped (.ci/run installs it)"
+            );
+        }
+        Err(e) => panic!("check-jsonschema: {e}"),
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            // The validator does reject a broken file.
+            let bad = run(&["tests/fixtures/mr/broken.gitlab-ci.yml"]).expect("runs");
+            assert!(!bad.status.success());
+        }
+    }
+}
+
+#[test]
+fn the_template_defines_a_ready_mr_job() {
+    for file in ["templates/hblint.gitlab-ci.yml", ".gitlab-ci.yml"] {
+        let text = std::fs::read_to_string(repo_file(file)).expect("read");
+        let yaml: Value = serde_norway::from_str(&text).expect("valid YAML");
+        let job = &yaml["hblint"];
+        assert_eq!(
+            job["rules"][0]["if"], "$CI_PIPELINE_SOURCE == \"merge_request_event\"",
+            "{file}"
+        );
+        assert_eq!(job["variables"]["GIT_DEPTH"], 0, "{file}");
+        assert_eq!(job["artifacts"]["when"], "always", "{file}");
+        assert_eq!(
+            job["artifacts"]["reports"]["codequality"],
+            "gl-code-quality-report.json"
+        );
+        assert_eq!(job["artifacts"]["reports"]["junit"], "hblint-junit.xml");
+        let script = job["script"][0].as_str().unwrap_or_default();
+        assert!(
+            script.contains("hblint mr")
+                && script.contains("--codequality gl-code-quality-report.json"),
+            "{file}: {script}"
+        );
+    }
+    let include = std::fs::read_to_string(repo_file("tests/fixtures/mr/handbook.gitlab-ci.yml"))
+        .expect("read");
+    assert_eq!(include.lines().count(), 3, "the include is three lines");
+}
