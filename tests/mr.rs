@@ -839,3 +839,33 @@ fn the_template_defines_a_ready_mr_job() {
         .expect("read");
     assert_eq!(include.lines().count(), 3, "the include is three lines");
 }
+
+/// Prints the notes of the seed MR (both seed pages added, no label) after a
+/// first and a second pipeline, for docs/mr.md:
+/// `cargo test --test mr -- --ignored --nocapture seed_mr_notes`.
+#[test]
+#[ignore]
+fn seed_mr_notes() {
+    let fake = FakeGitlab::start();
+    let dir = seed_mr(&fake);
+    let dry = hblint(&fake, dir.path(), bot(), &["--dry-run"]);
+    println!("===== --dry-run (exit {}) =====\n{}", dry.code, dry.stdout);
+    let first = hblint(&fake, dir.path(), bot(), &[]);
+    let notes = bot_notes(&fake);
+    println!(
+        "===== first pipeline (exit {}): {} =====\n{}",
+        first.code,
+        first.stderr.lines().last().unwrap_or_default(),
+        notes[0]["body"].as_str().unwrap_or_default()
+    );
+    let second = hblint(&fake, dir.path(), bot(), &[]);
+    let notes = bot_notes(&fake);
+    println!(
+        "===== second pipeline (exit {}): {}; notes by hblint: {} =====\n{}",
+        second.code,
+        second.stderr.lines().last().unwrap_or_default(),
+        notes.len(),
+        notes[0]["body"].as_str().unwrap_or_default()
+    );
+    assert_eq!(notes.len(), 1);
+}

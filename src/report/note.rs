@@ -33,10 +33,11 @@ pub struct Note {
 }
 
 /// Make text quoted from a merge request inert in a Markdown table cell or
-/// paragraph: one line; no leading `/` (quick actions); no `@` mention (a
-/// zero-width space follows each `@`); no HTML (`<`, `>`, `&` as entities);
-/// Markdown punctuation and `|` backslash-escaped; control characters dropped;
-/// at most 300 characters.
+/// paragraph: one line (so nothing quoted can begin a line); no leading `/`
+/// (quick actions); no `@` mention (a zero-width space follows each `@`); no
+/// HTML (`<`, `>`, `&` as entities); the Markdown punctuation that could
+/// format, link or split a cell (`` \ ` * _ [ ] | ~ $ { } ``) backslash-escaped;
+/// control and bidirectional-override characters dropped; at most 300 characters.
 pub fn neutralise(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for (count, c) in text.chars().enumerate() {
@@ -53,11 +54,13 @@ pub fn neutralise(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '@' => out.push_str("@\u{200B}"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '|' | '~' | '#' | '!' | '$' | '{'
-            | '}' | '/' | ':' => {
+            // Emphasis, code, links, strikethrough, math, inline diffs, cells.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' | '{' | '}' => {
                 out.push('\\');
                 out.push(c);
             }
+            // A leading `/` could start a quick action if the text ever began a line.
+            '/' if out.trim_start().is_empty() => out.push_str("\\/"),
             c => out.push(c),
         }
     }
