@@ -868,4 +868,26 @@ fn seed_mr_notes() {
         notes[0]["body"].as_str().unwrap_or_default()
     );
     assert_eq!(notes.len(), 1);
+    let (index, career) = (
+        fixed(&seed("solutions-architects-handbook.md")),
+        fixed(&seed("sa-career-development.md")),
+    );
+    std::fs::write(dir.path().join(SA_INDEX), &index).expect("write");
+    std::fs::write(dir.path().join(SA_CAREER), &career).expect("write");
+    {
+        let mut st = fake.state();
+        st.files = vec![
+            FakeFile::added(SA_INDEX, &index),
+            FakeFile::added(SA_CAREER, &career),
+        ];
+        st.labels.push("SA-HANDBOOK".into());
+    }
+    let third = hblint(&fake, dir.path(), bot(), &[]);
+    let notes = bot_notes(&fake);
+    println!(
+        "===== fixed, label added (exit {}): {} =====\n{}",
+        third.code,
+        third.stderr.lines().last().unwrap_or_default(),
+        notes[0]["body"].as_str().unwrap_or_default()
+    );
 }

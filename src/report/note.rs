@@ -18,6 +18,10 @@ pub const MARKER: &str = "<!-- hblint:mr-note -->";
 /// Rows shown before the rest is collapsed.
 pub const VISIBLE_ROWS: usize = 50;
 
+/// Rows in the note at most (GitLab refuses notes over 1,000,000 characters);
+/// the Code Quality and JUnit reports keep every finding.
+pub const MAX_ROWS: usize = 500;
+
 /// The longest quoted text kept in a cell, in characters.
 const MAX_CELL_CHARS: usize = 300;
 
@@ -234,7 +238,8 @@ impl Note {
             let findings: Vec<&Finding> = o.findings.iter().collect();
             if !findings.is_empty() {
                 s.push('\n');
-                let (shown, rest) = findings.split_at(findings.len().min(VISIBLE_ROWS));
+                let listed = &findings[..findings.len().min(MAX_ROWS)];
+                let (shown, rest) = listed.split_at(listed.len().min(VISIBLE_ROWS));
                 table(shown, self.blob_base.as_deref(), &mut s);
                 if !rest.is_empty() {
                     s.push_str(&format!(
@@ -248,6 +253,12 @@ impl Note {
                     ));
                     table(rest, self.blob_base.as_deref(), &mut s);
                     s.push_str("\n</details>\n");
+                }
+                if findings.len() > listed.len() {
+                    s.push_str(&format!(
+                        "\n{} more not listed here: see the job's Code Quality and test reports.\n",
+                        findings.len() - listed.len()
+                    ));
                 }
             }
             if !o.errors.is_empty() {
@@ -432,6 +443,14 @@ mod tests {
         );
         let before = b.split("<details>").next().unwrap_or("");
         assert_eq!(before.matches("| 🔴").count(), 50);
+    }
+
+    #[test]
+    fn very_long_runs_are_capped() {
+        let findings: Vec<Finding> = (1..=700).map(|i| finding("a.md", i, "`teh`")).collect();
+        let b = body(&Note::default(), findings, 0);
+        assert_eq!(b.matches("| 🔴").count(), MAX_ROWS);
+        assert!(b.contains("200 more not listed here"), "{b}");
     }
 
     #[test]
