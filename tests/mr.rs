@@ -891,3 +891,31 @@ fn seed_mr_notes() {
         notes[0]["body"].as_str().unwrap_or_default()
     );
 }
+
+#[test]
+fn a_symlink_out_of_the_checkout_is_not_read() {
+    let fake = FakeGitlab::start();
+    let outside = tempfile::tempdir().expect("temp dir");
+    let secret = outside.path().join("secret.md");
+    std::fs::write(&secret, "TOP-SECRET teh recieve\n").expect("write");
+    let good = "# Fine\n\nteh\n";
+    let dir = checkout(&[("content/handbook/ok.md", good)]);
+    std::os::unix::fs::symlink(&secret, dir.path().join("content/handbook/leak.md"))
+        .expect("symlink");
+    fake.state().files = vec![
+        FakeFile::added("content/handbook/ok.md", good),
+        FakeFile::added("content/handbook/leak.md", "x"),
+    ];
+    let run = hblint(&fake, dir.path(), bot(), &["--select", "typo", "--dry-run"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("TOP") && !run.stdout.contains("recieve"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("symbolic link out of the repository"),
+        "{}",
+        run.stdout
+    );
+}

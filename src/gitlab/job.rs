@@ -16,6 +16,7 @@ use super::notes::{self, CreateNote, EditNote, Note as ApiNote};
 use crate::cli::Scope;
 use crate::commands::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::config::Settings;
+use crate::document::InputError;
 use crate::finding::{Finding, Severity};
 use crate::inputs::{Content, SourceFile, is_markdown};
 use crate::lint::{self, Outcome, RuleSet};
@@ -116,20 +117,25 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
     let facts = run_facts(&items, &mr);
 
     let head_sha = mr.head_sha().map(str::to_owned);
-    let files = if inputs.from_api {
+    let (files, refused) = if inputs.from_api {
         let Some(sha) = head_sha.as_deref() else {
             return Err(miette::miette!(
                 "merge request !{iid} has no head commit yet; retry when GitLab has computed its diff"
             ));
         };
-        files_from_api(&client, project, sha, &changes).map_err(|e| e.report())?
+        (
+            files_from_api(&client, project, sha, &changes).map_err(|e| e.report())?,
+            Vec::new(),
+        )
     } else {
         files_from_checkout(&settings, &changes)
     };
 
     let workspace = Workspace::new(&settings);
-    let outcome = lint::lint(&settings, &rules, &workspace, &files, &facts);
-    let nothing_linted = !files.is_empty() && outcome.documents.is_empty();
+    let mut outcome = lint::lint(&settings, &rules, &workspace, &files, &facts);
+    let nothing_linted = !(files.is_empty() && refused.is_empty()) && outcome.documents.is_empty();
+    outcome.errors.extend(refused);
+    outcome.errors.sort_by(|a, b| a.path().cmp(b.path()));
     let by_path: HashMap<&str, &FileChange> =
         changes.iter().map(|c| (c.new_path.as_str(), c)).collect();
     let total = outcome.findings.len();
@@ -241,17 +247,44 @@ fn run_facts(items: &[DiffItem], mr: &MergeRequest) -> RunFacts {
     }
 }
 
-/// The changed Markdown pages that still exist, read from the checkout.
-fn files_from_checkout(settings: &Settings, changes: &[FileChange]) -> Vec<SourceFile> {
-    changes
+/// The changed Markdown pages that still exist, read from the checkout. A page
+/// whose real path leaves the checkout (a symlink to `/proc/self/environ`, say)
+/// is not read: it becomes an input error, so nothing outside the repository
+/// can be quoted into the comment.
+fn files_from_checkout(
+    settings: &Settings,
+    changes: &[FileChange],
+) -> (Vec<SourceFile>, Vec<InputError>) {
+    let root = std::fs::canonicalize(&settings.root).unwrap_or_else(|_| settings.root.clone());
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for c in changes
         .iter()
         .filter(|c| !c.deleted && is_markdown(&c.new_path))
-        .filter(|c| safe_relative(&c.new_path))
-        .map(|c| SourceFile {
+    {
+        if !safe_relative(&c.new_path) {
+            errors.push(InputError::Unreadable {
+                path: c.new_path.clone(),
+                reason: "the path leaves the repository; not read".into(),
+            });
+            continue;
+        }
+        let disk = settings.root.join(&c.new_path);
+        if let Ok(real) = std::fs::canonicalize(&disk)
+            && !real.starts_with(&root)
+        {
+            errors.push(InputError::Unreadable {
+                path: c.new_path.clone(),
+                reason: "a symbolic link out of the repository; not read".into(),
+            });
+            continue;
+        }
+        files.push(SourceFile {
             path: c.new_path.clone(),
-            content: Content::Disk(settings.root.join(&c.new_path)),
-        })
-        .collect()
+            content: Content::Disk(disk),
+        });
+    }
+    (files, errors)
 }
 
 /// Bot mode: the changed pages' bytes at the head commit, through the API.
