@@ -919,3 +919,35 @@ fn a_symlink_out_of_the_checkout_is_not_read() {
         run.stdout
     );
 }
+
+#[test]
+fn pages_are_followed_even_when_a_proxy_strips_the_headers() {
+    let fake = FakeGitlab::start();
+    let mut files = Vec::new();
+    let mut disk = Vec::new();
+    for i in 0..230 {
+        let path = format!("content/handbook/p{i:03}.md");
+        let text = format!("# P{i}\n\nteh\n");
+        files.push(FakeFile::added(&path, &text));
+        disk.push((path, text));
+    }
+    {
+        let mut st = fake.state();
+        st.files = files;
+        st.strip_pagination_headers = true;
+    }
+    let refs: Vec<(&str, &str)> = disk.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let dir = checkout(&refs);
+    let run = hblint(
+        &fake,
+        dir.path(),
+        bot(),
+        &["--select", "typo", "--no-comment"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("in 230 of 230 files"),
+        "{}",
+        run.stdout.lines().last().unwrap_or_default()
+    );
+}

@@ -6,6 +6,7 @@ use super::find_root;
 use crate::cli::MrArgs;
 use crate::gitlab::client::{Hints, Options, Token};
 use crate::gitlab::job::{self, Inputs};
+use std::io::IsTerminal;
 use std::time::Duration;
 
 /// Flags first, then the CI variable; the name of the source wins for messages.
@@ -93,6 +94,7 @@ pub fn inputs(args: &MrArgs, env: &dyn Fn(&str) -> Option<String>) -> miette::Re
         no_comment: args.no_comment,
         inline: args.inline,
         from_api: args.from_api,
+        color: super::check::use_color(args.common.color, std::io::stdout().is_terminal()),
     })
 }
 

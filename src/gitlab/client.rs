@@ -477,19 +477,28 @@ impl Client {
             let paged = Paged {
                 inner: endpoint,
                 page,
-                per_page: 100,
+                per_page: PER_PAGE,
             };
             let response = self.send(&paged, what)?;
             let batch: Vec<T> = decode(&response.body, what)?;
-            let empty = batch.is_empty();
+            let (count, empty) = (batch.len(), batch.is_empty());
             items.extend(batch);
-            match response.next_page() {
+            // `x-next-page` is empty on the last page. A proxy may strip the
+            // header: then a full page means there may be another.
+            let next = match response.header("x-next-page") {
+                Some(_) => response.next_page(),
+                None => (count as u64 >= PER_PAGE).then_some(page + 1),
+            };
+            match next {
                 Some(next) if next > page && !empty && page < max_pages => page = next,
                 _ => return Ok(items),
             }
         }
     }
 }
+
+/// Items per page asked for (GitLab's maximum).
+const PER_PAGE: u64 = 100;
 
 enum Failure {
     Status(u16, String),

@@ -49,6 +49,8 @@ pub struct Inputs {
     pub no_comment: bool,
     pub inline: bool,
     pub from_api: bool,
+    /// Colour in the human report.
+    pub color: bool,
 }
 
 /// The most inline discussions opened by one run.
@@ -159,7 +161,7 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
     let ctx = ReportContext {
         outcome: &scoped,
         elapsed: started.elapsed(),
-        color: false,
+        color: inputs.color,
         out_of_scope,
     };
 

@@ -138,6 +138,8 @@ pub struct State {
     pub log: Vec<String>,
     /// Whether `/diffs` exists (GitLab ≥ 15.7); `/changes` always does.
     pub has_diffs: bool,
+    /// Send no `x-*` pagination headers (as a stripping proxy would).
+    pub strip_pagination_headers: bool,
     /// Every token header value seen (to check which header was used).
     pub auth_headers: Vec<String>,
     next_id: u64,
@@ -178,6 +180,7 @@ impl FakeGitlab {
             faults: Vec::new(),
             log: Vec::new(),
             has_diffs: true,
+            strip_pagination_headers: false,
             auth_headers: Vec::new(),
             next_id: 1000,
         }));
@@ -350,7 +353,14 @@ fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
         }
         None => route(state, &method, &path, &params, &body, token.as_ref()),
     };
-    let (status, headers, text) = reply;
+    let (status, mut headers, text) = reply;
+    if state
+        .lock()
+        .map(|st| st.strip_pagination_headers)
+        .unwrap_or(false)
+    {
+        headers.retain(|(k, _)| !k.starts_with("x-"));
+    }
     let mut response = Response::from_string(text).with_status_code(status);
     for (k, v) in headers {
         if let Ok(h) = Header::from_bytes(k.as_bytes(), v.as_bytes()) {
