@@ -951,3 +951,32 @@ fn pages_are_followed_even_when_a_proxy_strips_the_headers() {
         run.stdout.lines().last().unwrap_or_default()
     );
 }
+
+#[test]
+fn a_token_without_the_api_scope_is_explained_when_posting() {
+    let fake = FakeGitlab::start();
+    let dir = seed_mr(&fake);
+    fake.fault(Some("POST"), "/notes", FaultKind::Forbidden, 1);
+    let cq = dir.path().join("cq.json");
+    let cq_arg = cq.to_string_lossy().into_owned();
+    let run = hblint(
+        &fake,
+        dir.path(),
+        bot(),
+        &["--select", RULES, "--codequality", &cq_arg],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("403"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("HBLINT_GITLAB_TOKEN") && run.stderr.contains("`api` scope"),
+        "{}",
+        run.stderr
+    );
+    assert!(cq.is_file());
+    assert!(fake.notes().is_empty());
+    assert_eq!(
+        fake.log().iter().filter(|l| l.starts_with("POST")).count(),
+        1,
+        "a 403 is not retried"
+    );
+}

@@ -674,6 +674,20 @@ mod tests {
     }
 
     #[test]
+    fn options_from_the_environment() {
+        let env = |k: &str| match k {
+            "HBLINT_HTTP_TIMEOUT" => Some("2.5".to_string()),
+            "HBLINT_RETRY_BASE_MS" => Some("10".to_string()),
+            "HBLINT_RETRY_ATTEMPTS" => Some("nonsense".to_string()),
+            _ => None,
+        };
+        let o = Options::from_env(env);
+        assert_eq!(o.timeout, Duration::from_millis(2500));
+        assert_eq!(o.base_backoff, Duration::from_millis(10));
+        assert_eq!(o.attempts, Options::default().attempts);
+    }
+
+    #[test]
     fn backoff_doubles_and_is_bounded() {
         let o = Options {
             base_backoff: Duration::from_millis(100),

@@ -34,6 +34,8 @@ pub enum FaultKind {
     Slow(Duration),
     /// 401, whatever the token.
     Unauthorized,
+    /// 403, as for a token without the `api` scope.
+    Forbidden,
 }
 
 #[derive(Debug, Clone)]
@@ -347,6 +349,10 @@ fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
         ),
         Some(FaultKind::ServerError) => message(500, "500 Internal Server Error"),
         Some(FaultKind::Unauthorized) => message(401, "401 Unauthorized"),
+        Some(FaultKind::Forbidden) => json_reply(
+            403,
+            json!({"error": "insufficient_scope", "error_description": "The request requires higher privileges than provided by the access token.", "scope": "api"}),
+        ),
         Some(FaultKind::Slow(d)) => {
             std::thread::sleep(d);
             route(state, &method, &path, &params, &body, token.as_ref())
