@@ -5,6 +5,7 @@
 //! an error that points at its line in the configuration file.
 
 use crate::finding::Severity;
+use crate::rules::missing_label::LabelsConfig;
 use crate::spelling::SpellingConfig;
 use crate::workspace::LinksConfig;
 use miette::{Diagnostic, NamedSource, SourceSpan};
@@ -41,6 +42,8 @@ struct RawConfig {
     spelling: SpellingConfig,
     #[serde(default)]
     links: LinksConfig,
+    #[serde(default)]
+    labels: LabelsConfig,
 }
 
 /// `[files]`: which files a plain `hblint check` lints.
@@ -65,6 +68,8 @@ pub struct Settings {
     pub files: FilesConfig,
     pub spelling: SpellingConfig,
     pub links: LinksConfig,
+    /// `[labels]`: required MR labels (empty: the embedded `rules/labels.toml`).
+    pub labels: LabelsConfig,
 }
 
 impl Settings {
@@ -77,6 +82,7 @@ impl Settings {
             files: FilesConfig::default(),
             spelling: SpellingConfig::default(),
             links: LinksConfig::default(),
+            labels: LabelsConfig::default(),
         }
     }
 
@@ -157,6 +163,7 @@ impl Settings {
             files: raw.files,
             spelling: raw.spelling,
             links: raw.links,
+            labels: raw.labels,
         })
     }
 
