@@ -20,7 +20,6 @@ pub fn exit(code: u8) -> ExitCode {
 /// first path given, or the current directory) that holds a `.hblint.toml`;
 /// else the git top level of the current directory; else the current directory.
 pub fn find_root(root: Option<&Path>, start: Option<&Path>) -> miette::Result<PathBuf> {
-    let _ = start;
     if let Some(root) = root {
         if !root.is_dir() {
             return Err(miette::miette!(
