@@ -41,6 +41,8 @@ struct RawConfig {
     spelling: SpellingConfig,
     #[serde(default)]
     links: LinksConfig,
+    #[serde(default)]
+    ignore: Vec<Spanned<crate::suppress::IgnoreConfig>>,
 }
 
 /// `[files]`: which files a plain `hblint check` lints.
@@ -65,6 +67,8 @@ pub struct Settings {
     pub files: FilesConfig,
     pub spelling: SpellingConfig,
     pub links: LinksConfig,
+    /// `[[ignore]]`: rules off for paths matching globs.
+    pub ignore: crate::suppress::PathIgnores,
 }
 
 impl Settings {
@@ -77,6 +81,7 @@ impl Settings {
             files: FilesConfig::default(),
             spelling: SpellingConfig::default(),
             links: LinksConfig::default(),
+            ignore: crate::suppress::PathIgnores::default(),
         }
     }
 
@@ -150,6 +155,12 @@ impl Settings {
             };
             severities.insert(name, severity);
         }
+        let mut ignore = crate::suppress::PathIgnores::default();
+        for table in &raw.ignore {
+            ignore
+                .add(table.get_ref())
+                .map_err(|m| error(m, Some(table.span()), None))?;
+        }
         Ok(Settings {
             root: root.to_path_buf(),
             config_path: Some(path.to_path_buf()),
@@ -157,6 +168,7 @@ impl Settings {
             files: raw.files,
             spelling: raw.spelling,
             links: raw.links,
+            ignore,
         })
     }
 

@@ -18,6 +18,16 @@ fn main() -> ExitCode {
             &mut std::io::stderr().lock(),
         )
         .map_err(|e| miette::miette!("{e}")),
+        Command::InstallHook(args) => commands::hook::run(args),
+        Command::Vocab(hblint::cli::VocabCommand::Add { words, root }) => {
+            commands::vocab::add(words, root.as_deref())
+        }
+        Command::Completions { shell } => {
+            commands::completions::completions(*shell, &mut std::io::stdout().lock())
+                .map_err(|e| miette::miette!("{e}"))
+        }
+        Command::Man => commands::completions::man(&mut std::io::stdout().lock())
+            .map_err(|e| miette::miette!("{e}")),
     };
     match result {
         Ok(code) => commands::exit(code),

@@ -1,7 +1,10 @@
 //! One file per subcommand; each returns the process's exit code.
 
 pub mod check;
+pub mod completions;
+pub mod hook;
 pub mod rules;
+pub mod vocab;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,7 +21,7 @@ pub fn exit(code: u8) -> ExitCode {
 /// The repository root: `--root`; else the nearest folder above `start` (the
 /// first path given, or the current directory) that holds a `.hblint.toml`;
 /// else the git top level of the current directory; else the current directory.
-pub fn find_root(root: Option<&Path>, start: Option<&Path>) -> miette::Result<PathBuf> {
+pub fn find_root(root: Option<&Path>, _start: Option<&Path>) -> miette::Result<PathBuf> {
     if let Some(root) = root {
         if !root.is_dir() {
             return Err(miette::miette!(

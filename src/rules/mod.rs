@@ -13,6 +13,7 @@ use crate::workspace::Workspace;
 pub mod invalid_frontmatter;
 pub mod mojibake;
 pub mod typo;
+pub mod unused_suppression;
 
 /// What `hblint rules` and `hblint explain` print about a rule.
 #[derive(Debug)]
@@ -77,6 +78,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(typo::Typo::default()),
         Box::new(mojibake::Mojibake),
         Box::new(invalid_frontmatter::InvalidFrontmatter),
+        Box::new(unused_suppression::UnusedSuppression),
     ]
 }
 
