@@ -203,6 +203,7 @@ fn hook_blocks_a_commit_with_a_typo_and_passes_when_fixed() {
     assert!(!o.status.success(), "the hook must block the commit");
     let all = format!("{}{}", stdout(&o), stderr(&o));
     assert!(all.contains("serivices"), "{all}");
+    assert!(all.contains("hblint: commit blocked"), "{all}");
     assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]).trim(), "1");
 
     repo.write(PAGE, "Our services team.\n");

@@ -19,7 +19,13 @@ pub fn script(program: &str) -> String {
          \techo \"hblint pre-commit hook: {program} not found; install hblint or delete $0\" >&2\n\
          \texit 1\n\
          fi\n\
-         exec {quoted} check --staged\n"
+         {quoted} check --staged\n\
+         status=$?\n\
+         if [ \"$status\" -eq 1 ]; then\n\
+         \techo \"hblint: commit blocked. Apply the safe fixes with \\`hblint check --staged --fix\\`, \
+         then commit again (or skip once: git commit --no-verify).\" >&2\n\
+         fi\n\
+         exit \"$status\"\n"
     )
 }
 
@@ -94,7 +100,7 @@ mod tests {
         let p = install(&hooks, "/opt/it's/hblint", false).expect("installs");
         let text = std::fs::read_to_string(&p).expect("read");
         assert!(
-            text.contains("exec '/opt/it'\\''s/hblint' check --staged"),
+            text.contains("\n'/opt/it'\\''s/hblint' check --staged\n"),
             "{text}"
         );
         // Ours: replaced without --force.
