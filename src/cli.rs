@@ -37,7 +37,11 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Print the man page (roff) generated from the command line definition
-    Man,
+    Man {
+        /// Write hblint.1 and one page per subcommand (hblint-check.1, …) into DIR
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

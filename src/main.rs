@@ -26,8 +26,10 @@ fn main() -> ExitCode {
             commands::completions::completions(*shell, &mut std::io::stdout().lock())
                 .map_err(|e| miette::miette!("{e}"))
         }
-        Command::Man => commands::completions::man(&mut std::io::stdout().lock())
-            .map_err(|e| miette::miette!("{e}")),
+        Command::Man { out_dir } => {
+            commands::completions::man(out_dir.as_deref(), &mut std::io::stdout().lock())
+                .map_err(|e| miette::miette!("cannot write the man page: {e}"))
+        }
     };
     match result {
         Ok(code) => commands::exit(code),

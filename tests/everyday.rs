@@ -508,13 +508,17 @@ fn completions_and_man_page() {
     let o = Command::new(BIN).arg("man").output().expect("runs");
     assert_eq!(code(&o), 0);
     let man = stdout(&o);
-    assert!(
-        man.starts_with(".ie \\n(.g .ds Aq") || man.contains(".TH hblint"),
-        "{man}"
-    );
-    assert!(man.contains(".TH hblint"));
-    assert!(
-        man.contains("HBLINT CHECK") && man.contains("\\-\\-staged"),
-        "{man}"
-    );
+    assert!(man.contains(".TH hblint 1"), "{man}");
+    assert!(man.contains("hblint\\-check(1)"), "{man}");
+    let pages = dir.path().join("man");
+    let o = Command::new(BIN)
+        .args(["man", "--out-dir"])
+        .arg(&pages)
+        .output()
+        .expect("runs");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let check = std::fs::read_to_string(pages.join("hblint-check.1")).expect("hblint-check.1");
+    assert!(check.contains(".TH hblint-check 1"), "{check}");
+    assert!(check.contains("\\-\\-staged"), "{check}");
+    assert!(pages.join("hblint-install-hook.1").is_file());
 }

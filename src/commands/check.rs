@@ -88,7 +88,7 @@ fn progress_bar(args: &CheckArgs, files: usize) -> indicatif::ProgressBar {
         indicatif::ProgressDrawTarget::stderr(),
     );
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} linting {pos}/{len} pages {wide_bar} {eta}",
+        "{spinner} linting {pos}/{len} pages {wide_bar} {percent}%",
     ) {
         bar.set_style(style);
     }

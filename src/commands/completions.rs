@@ -11,20 +11,18 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> std::io:
     Ok(EXIT_CLEAN)
 }
 
-/// The man page in roff: `hblint man > hblint.1`, `man ./hblint.1`. The
-/// subcommands follow the main page, each in its own section.
-pub fn man(out: &mut dyn Write) -> std::io::Result<u8> {
+/// The man page in roff: `hblint man > hblint.1`; with `out_dir`, one page
+/// per subcommand too (`hblint.1`, `hblint-check.1`, …), as the main page's
+/// SUBCOMMANDS section refers to them.
+pub fn man(out_dir: Option<&std::path::Path>, out: &mut dyn Write) -> std::io::Result<u8> {
     let cmd = Cli::command();
-    clap_mangen::Man::new(cmd.clone()).render(out)?;
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-        let name = sub.get_name();
-        writeln!(out, ".SH \"HBLINT {}\"", name.to_uppercase())?;
-        let sub = sub.clone().bin_name(format!("hblint {name}"));
-        let man = clap_mangen::Man::new(sub);
-        man.render_description_section(out)?;
-        writeln!(out, ".SS SYNOPSIS")?;
-        man.render_synopsis_section(out)?;
-        man.render_options_section(out)?;
+    match out_dir {
+        None => clap_mangen::Man::new(cmd).render(out)?,
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            clap_mangen::generate_to(cmd, dir)?;
+            writeln!(out, "Wrote the man pages to {}", dir.display())?;
+        }
     }
     Ok(EXIT_CLEAN)
 }
