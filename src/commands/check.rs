@@ -116,16 +116,15 @@ fn print_diff(args: &CheckArgs, outcome: &Outcome) -> miette::Result<u8> {
     }
     if !args.quiet {
         let fixes: usize = plans.iter().map(|p| p.edits.len()).sum();
-        eprintln!(
-            "{} would fix {} in {}",
-            if plans.is_empty() {
-                "No safe fix:"
-            } else {
-                "--fix"
-            },
-            crate::report::plural(fixes, "finding"),
-            crate::report::plural(plans.len(), "file")
-        );
+        if plans.is_empty() {
+            eprintln!("No safe fix to apply");
+        } else {
+            eprintln!(
+                "`--fix` would fix {} in {}",
+                crate::report::plural(fixes, "finding"),
+                crate::report::plural(plans.len(), "file")
+            );
+        }
     }
     if !outcome.errors.is_empty() {
         Ok(EXIT_TROUBLE)
