@@ -177,7 +177,7 @@ pub fn suppress(
             Source::new(
                 frontmatter_key_range(doc, f.range.clone()),
                 rules,
-                "frontmatter",
+                "hblint.disable",
             )
         })
         .filter(|s| !s.rules.is_empty());
@@ -397,7 +397,7 @@ mod tests {
         assert_eq!(
             unused,
             vec![
-                "`frontmatter` suppresses no `mojibake` finding",
+                "`hblint.disable` suppresses no `mojibake` finding",
                 "`hblint-disable-next-line` suppresses no `typo` finding",
                 "`hblint-disable-next-line` names an unknown rule `no-such-rule`",
                 "`hblint-disable` suppresses no finding",
