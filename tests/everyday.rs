@@ -442,7 +442,12 @@ fn quiet_color_and_no_color() {
     .output()
     .expect("runs");
     assert!(!stdout(&o).contains('\x1b'));
-    // Piped: no progress bar on standard error.
+    // Piped: no progress bar on standard error, even on a long run.
+    for i in 0..220 {
+        repo.write(&format!("content/handbook/many/p{i}.md"), "Fine.\n");
+    }
+    let o = repo.hblint(&["check"]);
+    assert!(stdout(&o).contains("of 221 files"), "{}", stdout(&o));
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
 
