@@ -2,9 +2,10 @@
 //! the index (as they will be committed, not as the working tree has them),
 //! and the hooks folder.
 //!
-//! Every call runs the `git` program: two processes for `--staged` whatever
-//! the number of files (`git diff --cached` for the names, one
-//! `git cat-file --batch` for every blob).
+//! Every call runs the `git` program. `--staged` takes three short processes
+//! whatever the number of files: `rev-parse --show-toplevel`, `diff --cached
+//! --raw` for the staged blobs' ids (so symbolic links and submodules are left
+//! out, and any path works), and one `cat-file --batch` for all their bytes.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -67,36 +68,56 @@ pub struct StagedFile {
     pub bytes: Vec<u8>,
 }
 
-/// Paths (relative to the top level, `/`-separated) that the index adds,
-/// copies, modifies or renames compared with `HEAD` (or with the empty tree
-/// before the first commit), limited to `pathspecs` when given.
-pub fn staged_paths(top: &Path, pathspecs: &[String]) -> Result<Vec<String>, GitError> {
+/// A file the index adds or changes: its path (relative to the top level,
+/// `/`-separated) and the id of its staged blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedEntry {
+    pub path: String,
+    pub blob: String,
+}
+
+/// The regular files that the index adds, copies or modifies compared with
+/// `HEAD` (or with the empty tree before the first commit), limited to
+/// `pathspecs` when given. Symbolic links and submodules are left out.
+pub fn staged_paths(top: &Path, pathspecs: &[String]) -> Result<Vec<StagedEntry>, GitError> {
     let mut args = vec![
-        "-c",
-        "core.quotepath=off",
         "diff",
         "--cached",
-        "--name-only",
+        "--raw",
         "-z",
+        "--no-abbrev",
         "--no-renames",
         "--diff-filter=ACMR",
         "--",
     ];
     args.extend(pathspecs.iter().map(String::as_str));
     let out = git(top, &args)?;
-    Ok(out
-        .split(|&b| b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect())
+    // Records: `:old_mode new_mode old_id new_id status` NUL `path` NUL.
+    let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
+    let mut entries = Vec::new();
+    while let (Some(meta), Some(path)) = (fields.next(), fields.next()) {
+        let meta = String::from_utf8_lossy(meta);
+        let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+        let (Some(mode), Some(blob)) = (parts.get(1), parts.get(3)) else {
+            return Err(GitError {
+                command: "diff --cached --raw".into(),
+                reason: format!("unexpected record `{meta}`"),
+            });
+        };
+        if !mode.starts_with("100") {
+            continue;
+        }
+        entries.push(StagedEntry {
+            path: String::from_utf8_lossy(path).into_owned(),
+            blob: (*blob).to_owned(),
+        });
+    }
+    Ok(entries)
 }
 
-/// The index's bytes of each path, read by one `git cat-file --batch`.
-/// A path git no longer has in the index is left out.
-pub fn read_index(top: &Path, paths: &[String]) -> Result<Vec<StagedFile>, GitError> {
-    // `:path` names the stage-0 blob; a newline in a path cannot go through --batch.
-    let paths: Vec<&String> = paths.iter().filter(|p| !p.contains('\n')).collect();
-    if paths.is_empty() {
+/// The staged bytes of each entry, read by one `git cat-file --batch`.
+pub fn read_index(top: &Path, entries: &[StagedEntry]) -> Result<Vec<StagedFile>, GitError> {
+    if entries.is_empty() {
         return Ok(Vec::new());
     }
     let error = |reason: String| GitError {
@@ -112,7 +133,7 @@ pub fn read_index(top: &Path, paths: &[String]) -> Result<Vec<StagedFile>, GitEr
         .spawn()
         .map_err(|e| error(format!("cannot run git: {e}")))?;
     let mut stdin = child.stdin.take().ok_or_else(|| error("no stdin".into()))?;
-    let request: String = paths.iter().map(|p| format!(":{p}\n")).collect();
+    let request: String = entries.iter().map(|e| format!("{}\n", e.blob)).collect();
     // Write from a thread: git answers while we write, and both pipes are finite.
     let writer = std::thread::spawn(move || {
         let r = stdin.write_all(request.as_bytes());
@@ -124,8 +145,9 @@ pub fn read_index(top: &Path, paths: &[String]) -> Result<Vec<StagedFile>, GitEr
         .take()
         .ok_or_else(|| error("no stdout".into()))?;
     let mut reader = BufReader::new(stdout);
-    let mut files = Vec::with_capacity(paths.len());
-    for path in &paths {
+    let mut files = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let path = &entry.path;
         let mut header = String::new();
         let n = reader
             .read_line(&mut header)
@@ -152,7 +174,7 @@ pub fn read_index(top: &Path, paths: &[String]) -> Result<Vec<StagedFile>, GitEr
             .map_err(|e| error(e.to_string()))?;
         if kind == Some("blob") {
             files.push(StagedFile {
-                path: (*path).clone(),
+                path: path.clone(),
                 bytes,
             });
         }
@@ -192,10 +214,10 @@ pub fn staged_files(
         excludes.add(glob);
     }
     let excludes = excludes.build().map_err(|e| e.to_string())?;
-    let names: Vec<String> = staged_paths(&top, &pathspecs)
+    let names: Vec<StagedEntry> = staged_paths(&top, &pathspecs)
         .map_err(|e| e.to_string())?
         .into_iter()
-        .filter(|p| crate::inputs::is_markdown(p))
+        .filter(|e| crate::inputs::is_markdown(&e.path))
         .collect();
     let mut files: Vec<crate::inputs::SourceFile> = read_index(&top, &names)
         .map_err(|e| e.to_string())?
@@ -246,12 +268,17 @@ mod tests {
         run(d, &["add", "a.md", "b c.md"]);
         std::fs::write(d.join("a.md"), "working tree\n").expect("write");
         let top = toplevel(d).expect("toplevel");
-        let paths = staged_paths(&top, &[]).expect("paths");
-        assert_eq!(paths, vec!["a.md", "b c.md"]);
-        let files = read_index(&top, &paths).expect("index");
-        assert_eq!(files.len(), 2);
+        std::os::unix::fs::symlink("a.md", d.join("link.md")).expect("symlink");
+        std::fs::write(d.join("new\nline.md"), "odd name\n").expect("write");
+        run(d, &["add", "link.md", "new\nline.md"]);
+        let entries = staged_paths(&top, &[]).expect("paths");
+        let names: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(names, vec!["a.md", "b c.md", "new\nline.md"], "no symlink");
+        let files = read_index(&top, &entries).expect("index");
+        assert_eq!(files.len(), 3);
         assert_eq!(files[0].bytes, b"staged\n");
         assert_eq!(files[1].bytes, b"second\n");
+        assert_eq!(files[2].bytes, b"odd name\n");
         assert!(hooks_dir(d).expect("hooks").ends_with(".git/hooks"));
     }
 }
