@@ -44,6 +44,8 @@ struct RawConfig {
     links: LinksConfig,
     #[serde(default)]
     labels: LabelsConfig,
+    #[serde(default)]
+    ignore: Vec<Spanned<crate::suppress::IgnoreConfig>>,
 }
 
 /// `[files]`: which files a plain `hblint check` lints.
@@ -70,6 +72,8 @@ pub struct Settings {
     pub links: LinksConfig,
     /// `[labels]`: required MR labels (empty: the embedded `rules/labels.toml`).
     pub labels: LabelsConfig,
+    /// `[[ignore]]`: rules off for paths matching globs.
+    pub ignore: crate::suppress::PathIgnores,
 }
 
 impl Settings {
@@ -83,6 +87,7 @@ impl Settings {
             spelling: SpellingConfig::default(),
             links: LinksConfig::default(),
             labels: LabelsConfig::default(),
+            ignore: crate::suppress::PathIgnores::default(),
         }
     }
 
@@ -156,6 +161,12 @@ impl Settings {
             };
             severities.insert(name, severity);
         }
+        let mut ignore = crate::suppress::PathIgnores::default();
+        for table in &raw.ignore {
+            ignore
+                .add(table.get_ref())
+                .map_err(|m| error(m, Some(table.span()), None))?;
+        }
         Ok(Settings {
             root: root.to_path_buf(),
             config_path: Some(path.to_path_buf()),
@@ -164,6 +175,7 @@ impl Settings {
             spelling: raw.spelling,
             links: raw.links,
             labels: raw.labels,
+            ignore,
         })
     }
 

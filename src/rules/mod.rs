@@ -14,6 +14,7 @@ pub mod invalid_frontmatter;
 pub mod missing_label;
 pub mod mojibake;
 pub mod typo;
+pub mod unused_suppression;
 
 /// What `hblint rules` and `hblint explain` print about a rule.
 #[derive(Debug)]
@@ -79,6 +80,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(mojibake::Mojibake),
         Box::new(invalid_frontmatter::InvalidFrontmatter),
         Box::new(missing_label::MissingLabel::default()),
+        Box::new(unused_suppression::UnusedSuppression),
     ]
 }
 
