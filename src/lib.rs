@@ -9,6 +9,7 @@ pub mod config;
 pub mod document;
 pub mod finding;
 pub mod inputs;
+pub mod links;
 pub mod lint;
 pub mod report;
 pub mod rules;
