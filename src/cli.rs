@@ -73,4 +73,7 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Report every page of the tree that links to PAGE (a page about to be deleted or renamed)
+    #[arg(long, value_name = "PAGE")]
+    pub inbound: Vec<PathBuf>,
 }

@@ -90,6 +90,8 @@ pub enum Target {
     Alias(String),
     /// A source of a redirect file.
     Redirect,
+    /// A page the generator makes without a file (home page, top-level section list).
+    Generated,
     /// Nothing in the tree.
     Missing,
     /// The path climbs out of the root.
@@ -163,10 +165,7 @@ impl AnchorSet {
             Regex::new(r"\{:?\s*#([A-Za-z0-9_][\w:.\-]*)[^}\n]*\}").expect("static regex")
         });
         let mut set = AnchorSet {
-            complete: !(doc.text.contains("{{% include")
-                || doc.text.contains("{{< include")
-                || doc.text.contains("partial(")
-                || doc.text.contains("<%= partial")),
+            complete: !generates_content(&doc.text),
             ..AnchorSet::default()
         };
         let mut factory = IdFactory::new(style);
@@ -175,6 +174,9 @@ impl AnchorSet {
                 Some(id) => {
                     factory.put(id);
                     id.clone()
+                }
+                None if style == SlugStyle::KramdownGfm => {
+                    factory.generate(&raw_heading_text(&doc.text, h.range.clone()))
                 }
                 None => factory.generate(&h.text),
             };
@@ -189,6 +191,67 @@ impl AnchorSet {
         }
         set
     }
+}
+
+/// A heading's Markdown source without its `#` marks, closing `#`s,
+/// attribute list or setext underline.
+fn raw_heading_text(text: &str, range: std::ops::Range<usize>) -> String {
+    let src = text.get(range).unwrap_or_default();
+    let first = src.lines().next().unwrap_or_default();
+    let mut t = first.trim().trim_start_matches('#').trim();
+    if let Some(i) = t.find("{#").or_else(|| t.find("{:")) {
+        t = t[..i].trim_end();
+    }
+    let closed = t.trim_end_matches('#');
+    if closed.len() < t.len() && (closed.is_empty() || closed.ends_with(' ')) {
+        t = closed.trim_end();
+    }
+    t.to_owned()
+}
+
+/// Shortcodes that only wrap or style the page's own Markdown: whatever
+/// headings they hold are in the page text. Any other shortcode (`include`,
+/// `team`, `performance-indicators`…) may render anchors hblint cannot see.
+const WRAPPER_SHORTCODES: &[&str] = &[
+    "alert",
+    "details",
+    "panel",
+    "note",
+    "label",
+    "card",
+    "cardpane",
+    "pageinfo",
+    "youtube",
+    "vimeo",
+    "ref",
+    "relref",
+    "tab",
+    "tabs",
+    "warning",
+    "tip",
+    "comment",
+    "figure",
+    "blockpane",
+    "alertpane",
+    "sisense",
+    "tableau",
+    "gdoc",
+    "iframe",
+    "mermaid",
+    "member-by-name",
+    "member-by-gitlab",
+    "member-and-role-by-gitlab",
+];
+
+/// Whether the page pulls in content hblint cannot see: a shortcode other
+/// than the wrappers, or an ERB tag (Middleman partials).
+fn generates_content(text: &str) -> bool {
+    static SHORTCODE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\{\{[<%]\s*([A-Za-z][\w/-]*)").expect("static regex"));
+    text.contains("<%")
+        || SHORTCODE
+            .captures_iter(text)
+            .any(|c| !WRAPPER_SHORTCODES.contains(&&c[1]))
 }
 
 /// The file index: paths only.
@@ -420,10 +483,18 @@ impl Workspace {
         {
             return Some(Self::as_target(f));
         }
-        let stems: Vec<&str> = match trimmed.strip_suffix(".html") {
-            Some(s) => vec![trimmed, s],
-            None => vec![trimmed],
-        };
+        let mut stems: Vec<&str> = vec![trimmed];
+        for ext in [".html", ".md"] {
+            if let Some(s) = trimmed.strip_suffix(ext) {
+                stems.push(s);
+                // Hugo treats `x/index.md` and `x/_index.md` as the page `x`.
+                for index in ["/index", "/_index"] {
+                    if let Some(dir) = s.strip_suffix(index) {
+                        stems.push(dir);
+                    }
+                }
+            }
+        }
         for stem in stems {
             for form in &self.config.page_forms {
                 let candidate = form.replace("{}", stem);
@@ -460,6 +531,7 @@ impl Workspace {
                 let candidate = format!("{dir}{rest}");
                 let found = if pages {
                     self.lookup_file(&candidate)
+                        .or_else(|| self.generated(dir, rest))
                 } else if rest.ends_with('/') {
                     None
                 } else {
@@ -471,6 +543,25 @@ impl Workspace {
             }
         }
         served.then_some(None)
+    }
+
+    /// Pages the generator makes without a file: the home page of a mount
+    /// and the list page of a top-level section folder.
+    fn generated(&self, dir: &str, rest: &str) -> Option<Target> {
+        let section = rest.trim_matches('/');
+        if section.is_empty() {
+            return Some(Target::Generated);
+        }
+        if section.contains('/') {
+            return None;
+        }
+        let prefix = format!("{dir}/{section}/").to_lowercase();
+        let prefix = prefix.trim_start_matches('/');
+        self.index()
+            .files
+            .keys()
+            .any(|f| f.starts_with(prefix))
+            .then_some(Target::Generated)
     }
 
     fn skipped(&self, url: &str) -> bool {
@@ -513,12 +604,31 @@ impl Workspace {
         // Relative: to the page's file (Hugo's render hook), else to its URL.
         let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
         let by_file = join_normalize(dir, &link.path);
-        if let Some(j) = &by_file
-            && let Some(t) = self.lookup_file(j)
+        let mut tries: Vec<String> = by_file.iter().cloned().collect();
+        // A leaf bundle (`x/index.md`) resolves page references from its parent.
+        if from.ends_with("/index.md")
+            && let Some(parent) = dir.rsplit_once('/').map(|(p, _)| p)
+            && let Some(j) = join_normalize(parent, &link.path)
         {
-            let url = self.url_of(j).unwrap_or_else(|| j.clone());
+            tries.push(j);
+        }
+        for j in &tries {
+            if let Some(t) = self.lookup_file(j) {
+                let url = self.url_of(j).unwrap_or_else(|| j.clone());
+                return Some(Resolution {
+                    target: t,
+                    link,
+                    url,
+                });
+            }
+        }
+        // Hugo's GetPage also finds a page by a unique file name (`leave.md`).
+        if !link.path.contains('/')
+            && let Some(page) = self.unique_page_named(&link.path)
+        {
+            let url = self.url_of(&page).unwrap_or_default();
             return Some(Resolution {
-                target: t,
+                target: Target::Page(page),
                 link,
                 url,
             });
@@ -700,6 +810,22 @@ impl Workspace {
             .collect();
         let min = close.iter().map(|(d, _)| *d).min()?;
         best_of(&mut close.iter().filter(|(d, _)| *d == min).map(|(_, i)| *i))
+    }
+
+    /// The one page whose file name is `name` (with or without `.md`).
+    fn unique_page_named(&self, name: &str) -> Option<String> {
+        let name = name.to_lowercase();
+        let with_ext = if name.ends_with(".md") {
+            name.clone()
+        } else {
+            format!("{name}.md")
+        };
+        let mut found = self.pages().iter().filter(|p| {
+            let file = p.rsplit('/').next().unwrap_or(p).to_lowercase();
+            file == with_ext
+        });
+        let first = found.next()?;
+        found.next().is_none().then(|| first.clone())
     }
 
     /// Markdown pages of the tree (root-relative).

@@ -19,6 +19,11 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
     )?;
     let settings = Settings::load(&root, args.common.config.as_deref())
         .map_err(|e| miette::Report::new(*e))?;
+    let workspace = Workspace::new(&settings);
+    let run = RunFacts::default();
+    if !args.inbound.is_empty() {
+        return inbound(args, &settings, &workspace, run, started);
+    }
     let rules = RuleSet::build(&settings, &args.common.select, &args.common.ignore)?;
     let paths = if args.paths.is_empty() {
         crate::inputs::default_paths(&settings)
@@ -26,9 +31,45 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
         args.paths.clone()
     };
     let files = crate::inputs::collect(&settings, &paths).map_err(|e| miette::miette!("{e}"))?;
-    let workspace = Workspace::new(&settings);
-    let run = RunFacts::default();
     let outcome = lint::lint(&settings, &rules, &workspace, &files, &run);
+    write_report(args, &outcome, started)?;
+    Ok(exit_code(&outcome))
+}
+
+/// `--inbound PAGE`: lint only the pages that may link to PAGE, for links to it.
+fn inbound(
+    args: &CheckArgs,
+    settings: &Settings,
+    workspace: &Workspace,
+    mut run: RunFacts,
+    started: Instant,
+) -> miette::Result<u8> {
+    for page in &args.inbound {
+        let rel = crate::workspace::inside_root(&settings.root, page).ok_or_else(|| {
+            miette::miette!(
+                help = "give the page's path inside the repository, such as content/handbook/x.md",
+                "--inbound {}: not inside the root {}",
+                page.display(),
+                settings.root.display()
+            )
+        })?;
+        run.deleted.push(rel);
+    }
+    let select = if args.common.select.is_empty() {
+        vec![crate::rules::link_to_deleted_page::META.name.to_owned()]
+    } else {
+        args.common.select.clone()
+    };
+    let rules = RuleSet::build(settings, &select, &args.common.ignore)?;
+    let files: Vec<crate::inputs::SourceFile> = workspace
+        .inbound_candidates(&run.deleted)
+        .into_iter()
+        .map(|path| crate::inputs::SourceFile {
+            content: crate::inputs::Content::Disk(settings.root.join(&path)),
+            path,
+        })
+        .collect();
+    let outcome = lint::lint(settings, &rules, workspace, &files, &run);
     write_report(args, &outcome, started)?;
     Ok(exit_code(&outcome))
 }

@@ -7,6 +7,10 @@
 //! * [`SlugStyle::Kramdown`]: kramdown's `auto_ids` (the Middleman site):
 //!   drop leading non-letters, keep ASCII letters, digits, space and `-`,
 //!   spaces to `-`, lowercase; empty is `section`; repeats get `-1`, `-2`.
+//! * [`SlugStyle::KramdownGfm`]: kramdown's GFM parser (what about.gitlab.com
+//!   used): from the heading's raw source, lowercase, drop every character
+//!   but word characters, `-`, space and tab, spaces and tabs to `-`;
+//!   repeats get `-1`, `-2`.
 
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -18,6 +22,7 @@ pub enum SlugStyle {
     #[default]
     Github,
     Kramdown,
+    KramdownGfm,
 }
 
 /// The id of one heading, before duplicates are numbered.
@@ -25,6 +30,7 @@ pub fn slug(style: SlugStyle, text: &str) -> String {
     match style {
         SlugStyle::Github => github(text),
         SlugStyle::Kramdown => kramdown(text),
+        SlugStyle::KramdownGfm => kramdown_gfm(text),
     }
 }
 
@@ -38,6 +44,17 @@ fn github(text: &str) -> String {
         }
     }
     out
+}
+
+fn kramdown_gfm(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' | '\t' | '-' => Some('-'),
+            c if c == '_' || c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .collect()
 }
 
 fn kramdown(text: &str) -> String {
@@ -78,10 +95,11 @@ impl IdFactory {
     pub fn generate(&mut self, text: &str) -> String {
         let mut id = slug(self.style, text);
         if id.is_empty() {
-            id = match self.style {
-                SlugStyle::Github => "heading".into(),
-                SlugStyle::Kramdown => "section".into(),
-            };
+            match self.style {
+                SlugStyle::Github => id = "heading".into(),
+                SlugStyle::Kramdown => id = "section".into(),
+                SlugStyle::KramdownGfm => {}
+            }
         }
         match self.style {
             SlugStyle::Github => {
@@ -93,7 +111,7 @@ impl IdFactory {
                     id = format!("{id}-{i}");
                 }
             }
-            SlugStyle::Kramdown => {
+            SlugStyle::Kramdown | SlugStyle::KramdownGfm => {
                 if let Some(n) = self.counters.get_mut(&id) {
                     *n += 1;
                     id = format!("{id}-{n}");
@@ -145,6 +163,20 @@ mod tests {
         );
         assert_eq!(slug(SlugStyle::Kramdown, "Café & more"), "caf--more");
         assert_eq!(slug(SlugStyle::Kramdown, "What's new?"), "whats-new");
+    }
+
+    #[test]
+    fn kramdown_gfm_style() {
+        // Seen in www-gitlab-com links: `#-coworking-or-external-office--space`.
+        assert_eq!(
+            slug(
+                SlugStyle::KramdownGfm,
+                "🏢 Coworking or External Office  Space"
+            ),
+            "-coworking-or-external-office--space"
+        );
+        assert_eq!(slug(SlugStyle::KramdownGfm, "目次"), "目次");
+        assert_eq!(slug(SlugStyle::KramdownGfm, "Q&A: one_two"), "qa-one_two");
     }
 
     #[test]
