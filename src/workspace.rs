@@ -206,7 +206,10 @@ fn raw_heading_text(text: &str, range: std::ops::Range<usize>) -> String {
     if closed.len() < t.len() && (closed.is_empty() || closed.ends_with(' ')) {
         t = closed.trim_end();
     }
-    t.to_owned()
+    // Raw HTML (`<i class="fas fa-x"></i>`) is not part of the id.
+    static TAG: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"</?[A-Za-z][^>]*>").expect("static regex"));
+    TAG.replace_all(t, "").into_owned()
 }
 
 /// Shortcodes that only wrap or style the page's own Markdown: whatever
@@ -955,8 +958,15 @@ fn frontmatter_aliases(bytes: &[u8]) -> Vec<String> {
     }
 }
 
-/// A root-relative path for `path` if it lies inside `root`.
+/// A root-relative path for a page named on the command line, if it lies
+/// inside `root`: a relative path that names no file from the current
+/// folder is taken as relative to the root (the page may be gone already).
 pub fn inside_root(root: &Path, path: &Path) -> Option<String> {
+    if path.is_relative() && !path.exists() {
+        let text = path.to_string_lossy().replace('\\', "/");
+        let rel = join_normalize("", &text)?;
+        return (!rel.is_empty() && !rel.starts_with('/')).then_some(rel);
+    }
     let rel = crate::inputs::relative_to_root(root, path);
     (!rel.starts_with('/') && !rel.is_empty()).then_some(rel)
 }

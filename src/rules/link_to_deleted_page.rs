@@ -49,7 +49,10 @@ fn findings(doc: &Document, ctx: &Context<'_>) -> Vec<Diagnostic> {
                 out.push(
                     Diagnostic::new(
                         link.range.clone(),
-                        format!("`{}` links to `{deleted}`, which this change deletes", link.dest),
+                        format!(
+                            "`{}` links to `{deleted}`, a page being deleted or renamed",
+                            link.dest
+                        ),
                     )
                     .with_help(
                         "point the link at the page's new place, or add the old URL to its `aliases:`",
