@@ -970,3 +970,181 @@ pub fn inside_root(root: &Path, path: &Path) -> Option<String> {
     let rel = crate::inputs::relative_to_root(root, path);
     (!rel.starts_with('/') && !rel.is_empty()).then_some(rel)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hugo(paths: &[&str]) -> Workspace {
+        let settings = Settings::defaults(Path::new("/nonexistent-root"));
+        Workspace::with_paths(&settings, paths.iter().map(|p| p.to_string()).collect())
+    }
+
+    fn middleman(paths: &[&str]) -> Workspace {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/middleman.hblint.toml"),
+        )
+        .expect("example config");
+        let settings = Settings::from_toml(
+            Path::new("/nonexistent-root"),
+            Path::new("middleman.hblint.toml"),
+            &text,
+        )
+        .expect("example config is valid");
+        Workspace::with_paths(&settings, paths.iter().map(|p| p.to_string()).collect())
+    }
+
+    #[test]
+    fn hugo_urls_of_pages_and_files() {
+        let w = hugo(&[]);
+        assert_eq!(
+            w.url_of("content/handbook/a/b.md").as_deref(),
+            Some("/handbook/a/b/")
+        );
+        assert_eq!(
+            w.url_of("content/handbook/a/_index.md").as_deref(),
+            Some("/handbook/a/")
+        );
+        assert_eq!(
+            w.url_of("content/handbook/a/index.md").as_deref(),
+            Some("/handbook/a/")
+        );
+        assert_eq!(w.url_of("content/_index.md").as_deref(), Some("/"));
+        assert_eq!(
+            w.url_of("content/handbook/a/x.png").as_deref(),
+            Some("/handbook/a/x.png")
+        );
+        assert_eq!(
+            w.url_of("static/images/x.png").as_deref(),
+            Some("/images/x.png")
+        );
+        assert_eq!(w.url_of("README.md"), None);
+    }
+
+    #[test]
+    fn middleman_urls_and_forms() {
+        let w = middleman(&[
+            "sites/handbook/source/handbook/a/index.html.md",
+            "sites/handbook/source/handbook/a/b.html.md",
+            "sites/handbook/source/handbook/c/index.html.md.erb",
+            "sites/uncategorized/source/job-families/sales/x/index.html.md",
+        ]);
+        assert_eq!(
+            w.url_of("sites/handbook/source/handbook/a/b.html.md")
+                .as_deref(),
+            Some("/handbook/a/b/")
+        );
+        let target = |from: &str, dest: &str| w.resolve(from, dest).map(|r| r.target);
+        let from = "sites/handbook/source/handbook/a/index.html.md";
+        let page = |p: &str| Some(Target::Page(p.to_owned()));
+        assert_eq!(
+            target(from, "/handbook/a/b/"),
+            page("sites/handbook/source/handbook/a/b.html.md")
+        );
+        assert_eq!(
+            target(from, "/handbook/a/b.html"),
+            page("sites/handbook/source/handbook/a/b.html.md")
+        );
+        assert_eq!(
+            target(from, "https://about.gitlab.com/handbook/c/"),
+            page("sites/handbook/source/handbook/c/index.html.md.erb")
+        );
+        assert_eq!(
+            target(from, "/job-families/sales/x/"),
+            page("sites/uncategorized/source/job-families/sales/x/index.html.md")
+        );
+        assert_eq!(target(from, "/company/team/"), None, "no mount serves it");
+        assert_eq!(target(from, "/handbook/nope/"), Some(Target::Missing));
+    }
+
+    #[test]
+    fn hugo_relative_forms() {
+        let w = hugo(&[
+            "content/handbook/a/_index.md",
+            "content/handbook/a/b.md",
+            "content/handbook/a/bundle/index.md",
+            "content/handbook/a/bundle/img.png",
+            "content/handbook/c/unique-name.md",
+        ]);
+        let target = |from: &str, dest: &str| w.resolve(from, dest).map(|r| r.target);
+        let page = |p: &str| Some(Target::Page(p.to_owned()));
+        let b = "content/handbook/a/b.md";
+        assert_eq!(
+            target(b, "../a/_index.md"),
+            page("content/handbook/a/_index.md")
+        );
+        assert_eq!(
+            target(b, "./index.md"),
+            page("content/handbook/a/_index.md")
+        );
+        assert_eq!(
+            target(b, "bundle/"),
+            page("content/handbook/a/bundle/index.md")
+        );
+        assert_eq!(
+            target(b, "unique-name.md"),
+            page("content/handbook/c/unique-name.md")
+        );
+        let bundle = "content/handbook/a/bundle/index.md";
+        assert_eq!(
+            target(bundle, "img.png"),
+            Some(Target::File("content/handbook/a/bundle/img.png".into()))
+        );
+        assert_eq!(target(bundle, "b.md"), page("content/handbook/a/b.md"));
+        assert_eq!(target(b, "#x"), page(b));
+        assert_eq!(target(b, "/"), Some(Target::Generated));
+        assert_eq!(target(b, "/handbook/"), Some(Target::Generated));
+        assert_eq!(target(b, "../../../../x"), Some(Target::Escapes));
+        assert_eq!(target(b, "/HANDBOOK/A/B/"), page(b));
+    }
+
+    #[test]
+    fn aliases_and_redirects_are_targets() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let page = dir.path().join("content/handbook/new.md");
+        std::fs::create_dir_all(page.parent().expect("parent")).expect("mkdir");
+        std::fs::write(
+            &page,
+            "---\ntitle: New\naliases: [/handbook/old/, older]\n---\n# New\n",
+        )
+        .expect("write");
+        std::fs::create_dir_all(dir.path().join("data")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("data/redirects.yml"),
+            "- sources: /handbook/moved/\n  target: /handbook/new/\n  comp_op: '='\n\
+             - sources: [/handbook/gone-a/, /handbook/gone-b]\n  target: /handbook/new/\n\
+             - sources: ^/handbook/prefix/.*\n  target: /handbook/new/\n  comp_op: '~'\n",
+        )
+        .expect("write");
+        let w = Workspace::new(&Settings::defaults(dir.path()));
+        let target = |dest: &str| w.resolve("content/handbook/new.md", dest).map(|r| r.target);
+        let alias = Some(Target::Alias("content/handbook/new.md".into()));
+        assert_eq!(target("/handbook/old/"), alias);
+        assert_eq!(target("/handbook/older"), alias);
+        assert_eq!(target("/handbook/moved"), Some(Target::Redirect));
+        assert_eq!(target("/handbook/gone-b/"), Some(Target::Redirect));
+        assert_eq!(
+            target("/handbook/prefix/deep/page/"),
+            Some(Target::Redirect)
+        );
+        assert_eq!(target("/handbook/other/"), Some(Target::Missing));
+    }
+
+    #[test]
+    fn suggestions_prefer_a_moved_page() {
+        let w = hugo(&[
+            "content/handbook/people/leave.md",
+            "content/handbook/people/leaves.md",
+            "content/handbook/values.md",
+        ]);
+        assert_eq!(
+            w.suggest("/handbook/old/leave/").as_deref(),
+            Some("/handbook/people/leave/")
+        );
+        assert_eq!(
+            w.suggest("/handbook/valeus/").as_deref(),
+            Some("/handbook/values/")
+        );
+        assert_eq!(w.suggest("/handbook/zzzzzz/"), None);
+    }
+}

@@ -150,4 +150,54 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn check_run_scans_the_pages_not_linted() {
+        use crate::config::Settings;
+        use crate::rules::{Context, Rule};
+        use crate::workspace::Workspace;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |p: &str, t: &str| {
+            let full = dir.path().join(p);
+            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+            std::fs::write(full, t).expect("write");
+        };
+        write(
+            "content/handbook/a.md",
+            "# A\n\nSee [gone](/handbook/gone/).\n",
+        );
+        write("content/handbook/b.md", "# B\n\nNothing here.\n");
+        write("content/handbook/sub/c.md", "# C\n\n[up](../gone.md)\n");
+        let settings = Settings::defaults(dir.path());
+        let workspace = Workspace::new(&settings);
+        let run = RunFacts {
+            deleted: vec!["content/handbook/gone.md".into()],
+            ..RunFacts::default()
+        };
+        let ctx = Context {
+            settings: &settings,
+            workspace: &workspace,
+            run: &run,
+            documents: &[],
+        };
+        let mut out = Vec::new();
+        super::LinkToDeletedPage.check_run(&ctx, &mut out);
+        let got: Vec<(String, String)> = out
+            .into_iter()
+            .map(|p| (p.path, p.diagnostic.message))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "content/handbook/a.md".to_owned(),
+                    "line 3: `/handbook/gone/` links to `content/handbook/gone.md`, a page being deleted or renamed".to_owned()
+                ),
+                (
+                    "content/handbook/sub/c.md".to_owned(),
+                    "line 3: `../gone.md` links to `content/handbook/gone.md`, a page being deleted or renamed".to_owned()
+                ),
+            ]
+        );
+    }
 }
