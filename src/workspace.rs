@@ -176,7 +176,25 @@ impl AnchorSet {
                     id.clone()
                 }
                 None if style == SlugStyle::KramdownGfm => {
-                    factory.generate(&raw_heading_text(&doc.text, h.range.clone()))
+                    // Links in the wild use the id with and without the text
+                    // of raw HTML tags (`<i class="fa …"></i> Title`): accept both.
+                    let raw = raw_heading_text(&doc.text, h.range.clone());
+                    let bare = strip_tags(&raw);
+                    if bare != raw {
+                        let collapsed = bare.split_whitespace().collect::<Vec<_>>().join(" ");
+                        let collapsed = if bare.starts_with(char::is_whitespace) {
+                            format!(" {collapsed}")
+                        } else {
+                            collapsed
+                        };
+                        for variant in [bare, collapsed] {
+                            let id = crate::links::slug::slug(style, &variant);
+                            if !id.is_empty() {
+                                set.insert(id);
+                            }
+                        }
+                    }
+                    factory.generate(&raw)
                 }
                 None => factory.generate(&h.text),
             };
@@ -206,10 +224,14 @@ fn raw_heading_text(text: &str, range: std::ops::Range<usize>) -> String {
     if closed.len() < t.len() && (closed.is_empty() || closed.ends_with(' ')) {
         t = closed.trim_end();
     }
-    // Raw HTML (`<i class="fas fa-x"></i>`) is not part of the id.
+    t.to_owned()
+}
+
+/// The text without raw HTML tags (`<i class="fas fa-x"></i>`).
+fn strip_tags(text: &str) -> String {
     static TAG: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"</?[A-Za-z][^>]*>").expect("static regex"));
-    TAG.replace_all(t, "").into_owned()
+    TAG.replace_all(text, "").into_owned()
 }
 
 /// Shortcodes that only wrap or style the page's own Markdown: whatever

@@ -165,21 +165,21 @@ fn middleman_layout_with_the_example_config() {
             (
                 "broken-anchor".into(),
                 cases.into(),
-                12,
+                14,
                 90,
                 "fix tools".into()
             ),
             (
                 "full-url-link".into(),
                 cases.into(),
-                17,
+                20,
                 14,
                 "fix /handbook/customer-success/csm/segment/".into()
             ),
             (
                 "broken-link".into(),
                 cases.into(),
-                19,
+                22,
                 10,
                 "no similar page exists; remove the link or point it at the page that replaced it"
                     .into()
@@ -209,7 +209,7 @@ fn inbound_lists_every_page_linking_to_a_page() {
     assert_eq!(
         got,
         vec![
-            ("content/handbook/hblint-cases/valid-shapes.md".into(), 36),
+            ("content/handbook/hblint-cases/valid-shapes.md".into(), 37),
             (
                 "content/handbook/security/security-operations/red-team/_index.md".into(),
                 54

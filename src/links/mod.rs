@@ -192,6 +192,24 @@ pub fn fragment_range(text: &str, range: std::ops::Range<usize>) -> std::ops::Ra
     }
 }
 
+/// Whether a link is one a reader follows: not a `<link href>` (stylesheets
+/// and icons come from the site's theme, which is not in the repository).
+pub fn is_navigational(text: &str, link: &crate::document::Link) -> bool {
+    if link.kind != crate::document::LinkKind::HtmlHref {
+        return true;
+    }
+    let before = text.get(..link.range.start).unwrap_or_default();
+    let tag = before
+        .rfind('<')
+        .map(|i| &before[i + 1..])
+        .unwrap_or_default();
+    let name: String = tag
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    !name.eq_ignore_ascii_case("link")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,9 @@ impl Rule for BrokenLink {
 
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for link in &doc.links {
+            if !crate::links::is_navigational(&doc.text, link) {
+                continue;
+            }
             let Some(res) = ctx.workspace.resolve(&doc.path, &link.dest) else {
                 continue;
             };

@@ -47,6 +47,9 @@ impl Rule for UppercaseAnchor {
 
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for link in &doc.links {
+            if !crate::links::is_navigational(&doc.text, link) {
+                continue;
+            }
             if !link.dest.contains('#') {
                 continue;
             }
