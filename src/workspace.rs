@@ -911,24 +911,29 @@ impl Workspace {
             }
             let file = t.rsplit('/').next().unwrap_or(t);
             let stem = file.split('.').next().unwrap_or(file);
-            if !stem.is_empty() && stem != "_index" && stem != "index" {
+            let index_page = stem == "_index" || stem == "index";
+            if !stem.is_empty() && !index_page {
                 needles.push(stem.to_lowercase());
             }
-            if let Some((dir, _)) = t.rsplit_once('/') {
+            // Pages below an index page reach it with `../` alone.
+            if index_page && let Some((dir, _)) = t.rsplit_once('/') {
                 folders.push(format!("{dir}/"));
             }
         }
         needles.sort();
         needles.dedup();
-        let pattern = needles
-            .iter()
-            .map(|n| regex::escape(n))
-            .collect::<Vec<_>>()
-            .join("|");
-        let Ok(re) = regex::bytes::RegexBuilder::new(&pattern)
-            .case_insensitive(true)
-            .build()
-        else {
+        // The segment as a link writes it: after `/`, `(`, a quote, `:` or a
+        // space, and before `/`, `#`, `?`, `)`, a quote, `>`, `.md`, `.html`
+        // or the end of the line. Prose mentions of the word do not match.
+        let pattern = format!(
+            r#"(?im)[/("':\s](?:{})(?:[/#?)"'>]|\.md|\.html|\s*$)"#,
+            needles
+                .iter()
+                .map(|n| regex::escape(n))
+                .collect::<Vec<_>>()
+                .join("|")
+        );
+        let Ok(re) = regex::bytes::RegexBuilder::new(&pattern).build() else {
             return Vec::new();
         };
         let mut found: Vec<String> = self
@@ -1168,5 +1173,32 @@ mod tests {
             Some("/handbook/values/")
         );
         assert_eq!(w.suggest("/handbook/zzzzzz/"), None);
+    }
+
+    #[test]
+    fn inbound_prefilter_skips_prose_mentions() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |p: &str, t: &str| {
+            let full = dir.path().join(p);
+            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+            std::fs::write(full, t).expect("write");
+        };
+        write("content/handbook/values/_index.md", "# Values\n");
+        write("content/handbook/values/child.md", "[up](../)\n");
+        write("content/handbook/prose.md", "Our values matter, values.\n");
+        write("content/handbook/link.md", "[v](/handbook/values/#x)\n");
+        write(
+            "content/handbook/ref.md",
+            "[v][r]\n\n[r]: ../handbook/values\n",
+        );
+        let w = Workspace::new(&Settings::defaults(dir.path()));
+        assert_eq!(
+            w.inbound_candidates(&["content/handbook/values/_index.md".into()]),
+            vec![
+                "content/handbook/link.md".to_owned(),
+                "content/handbook/ref.md".to_owned(),
+                "content/handbook/values/child.md".to_owned(),
+            ]
+        );
     }
 }
