@@ -143,6 +143,9 @@ pub struct CheckArgs {
     /// MR labels, for the missing-label rule (default: $CI_MERGE_REQUEST_LABELS; without either it does not run)
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub labels: Option<Vec<String>>,
+    /// Report every page of the tree that links to PAGE (a page about to be deleted or renamed)
+    #[arg(long, value_name = "PAGE")]
+    pub inbound: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

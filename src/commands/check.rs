@@ -30,6 +30,10 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
     };
     let settings = Settings::load(&root, args.common.config.as_deref())
         .map_err(|e| miette::Report::new(*e))?;
+    if !args.inbound.is_empty() {
+        let workspace = Workspace::new(&settings);
+        return inbound(args, &settings, &workspace, RunFacts::default(), started);
+    }
     let rules = RuleSet::build(&settings, &args.common.select, &args.common.ignore)?;
     let files = if args.staged {
         crate::git::staged_files(&settings, &args.paths).map_err(|e| miette::miette!("{e}"))?
@@ -215,6 +219,44 @@ fn apply_fixes(
         );
     }
     Ok(fixed_files > 0)
+}
+
+/// `--inbound PAGE`: lint only the pages that may link to PAGE, for links to it.
+fn inbound(
+    args: &CheckArgs,
+    settings: &Settings,
+    workspace: &Workspace,
+    mut run: RunFacts,
+    started: Instant,
+) -> miette::Result<u8> {
+    for page in &args.inbound {
+        let rel = crate::workspace::inside_root(&settings.root, page).ok_or_else(|| {
+            miette::miette!(
+                help = "give the page's path inside the repository, such as content/handbook/x.md",
+                "--inbound {}: not inside the root {}",
+                page.display(),
+                settings.root.display()
+            )
+        })?;
+        run.deleted.push(rel);
+    }
+    let select = if args.common.select.is_empty() {
+        vec![crate::rules::link_to_deleted_page::META.name.to_owned()]
+    } else {
+        args.common.select.clone()
+    };
+    let rules = RuleSet::build(settings, &select, &args.common.ignore)?;
+    let files: Vec<crate::inputs::SourceFile> = workspace
+        .inbound_candidates(&run.deleted)
+        .into_iter()
+        .map(|path| crate::inputs::SourceFile {
+            content: crate::inputs::Content::Disk(settings.root.join(&path)),
+            path,
+        })
+        .collect();
+    let outcome = lint::lint(settings, &rules, workspace, &files, &run);
+    write_report(args, &outcome, started)?;
+    Ok(exit_code(&outcome))
 }
 
 /// 2 if a file could not be linted, else 1 if any error-severity finding, else 0.

@@ -10,11 +10,16 @@ use crate::document::Document;
 use crate::finding::{Diagnostic, Severity};
 use crate::workspace::Workspace;
 
+pub mod broken_anchor;
+pub mod broken_link;
+pub mod full_url_link;
 pub mod invalid_frontmatter;
+pub mod link_to_deleted_page;
 pub mod missing_label;
 pub mod mojibake;
 pub mod typo;
 pub mod unused_suppression;
+pub mod uppercase_anchor;
 
 /// What `hblint rules` and `hblint explain` print about a rule.
 #[derive(Debug)]
@@ -79,6 +84,11 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(typo::Typo::default()),
         Box::new(mojibake::Mojibake),
         Box::new(invalid_frontmatter::InvalidFrontmatter),
+        Box::new(broken_link::BrokenLink),
+        Box::new(broken_anchor::BrokenAnchor),
+        Box::new(full_url_link::FullUrlLink),
+        Box::new(uppercase_anchor::UppercaseAnchor),
+        Box::new(link_to_deleted_page::LinkToDeletedPage),
         Box::new(missing_label::MissingLabel::default()),
         Box::new(unused_suppression::UnusedSuppression),
     ]

@@ -1,0 +1,147 @@
+//! `broken-anchor`: a `#fragment` that matches no anchor of the target page.
+
+use super::{Context, Rule, RuleMeta};
+use crate::document::Document;
+use crate::finding::{Applicability, Diagnostic, Severity};
+use crate::links::fragment_range;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "broken-anchor",
+    default_severity: Severity::Error,
+    summary: "A link's #fragment matches no heading or anchor of the target page",
+    fixable: false,
+    doc: r#"# broken-anchor
+
+## What it does
+For every internal link with a `#fragment` (same-page `#x`, `/handbook/a/#x`,
+`./x.md#y`, full handbook URLs), checks that the target page has that anchor:
+a heading id as the site generator makes it (Hugo: GitHub-style, lowercase,
+punctuation dropped, spaces to `-`, repeated headings `-1`, `-2`; Middleman:
+kramdown, with `[links] anchor-style = "kramdown"`), a custom id
+(`## Title {#id}`, `{: #id}`), or an `id=` / `<a name=…>` in raw HTML.
+
+A target page is parsed only when one of its anchors must be checked, once
+per run. Pages that pull in content hblint cannot see (Hugo `include`
+shortcodes, ERB partials) are not judged. A fragment that matches an anchor
+but for its case is left to `uppercase-anchor`.
+
+## Why is this bad?
+When a heading is renamed, links to it still open the page but land at the
+top, and the reader cannot find the section they were sent to.
+
+## Example
+```markdown
+See [PTO](/handbook/people/leave/#paid-time-of).
+```
+Use instead:
+```markdown
+See [PTO](/handbook/people/leave/#paid-time-off-pto).
+```
+
+## How to fix
+The help names the closest anchor of the target page. Point the link there,
+or give the renamed heading its old id: `## New title {#old-id}`.
+To silence one place: `<!-- hblint-disable-next-line broken-anchor -->`.
+"#,
+};
+
+pub struct BrokenAnchor;
+
+impl Rule for BrokenAnchor {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for link in &doc.links {
+            if !crate::links::is_navigational(&doc.text, link) {
+                continue;
+            }
+            if !link.dest.contains('#') {
+                continue;
+            }
+            let Some(res) = ctx.workspace.resolve(&doc.path, &link.dest) else {
+                continue;
+            };
+            let Some(fragment) = res.link.fragment.as_deref() else {
+                continue;
+            };
+            if fragment.is_empty() || fragment.starts_with(":~:") || fragment.starts_with('/') {
+                continue;
+            }
+            let Some(page) = res.page() else { continue };
+            let Some(anchors) = ctx.workspace.anchors(page, ctx.documents) else {
+                continue;
+            };
+            if anchors.contains(fragment) || anchors.case_insensitive(fragment).is_some() {
+                continue;
+            }
+            if !anchors.complete {
+                continue;
+            }
+            let range = fragment_range(&doc.text, link.range.clone());
+            let shown = if page == doc.path {
+                "this page".to_owned()
+            } else {
+                format!("`{page}`")
+            };
+            let mut d =
+                Diagnostic::new(range.clone(), format!("no anchor `#{fragment}` on {shown}"));
+            match anchors.closest(fragment) {
+                Some(best) => {
+                    d = d.with_help(format!("did you mean `#{best}`?"));
+                    if doc.text.get(range).is_some_and(|s| !s.contains('%')) {
+                        d = d.with_fix(best.to_owned(), Applicability::Unsafe);
+                    }
+                }
+                None if anchors.list.is_empty() => {
+                    d = d.with_help("the target page has no headings or anchors; link to the page");
+                }
+                None => {
+                    let some: Vec<String> = anchors
+                        .list
+                        .iter()
+                        .take(5)
+                        .map(|a| format!("`#{a}`"))
+                        .collect();
+                    d = d.with_help(format!("its anchors include {}", some.join(", ")));
+                }
+            }
+            out.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::links::testing::{check, hugo_paths};
+
+    #[test]
+    fn finds_missing_anchors_with_suggestions() {
+        let text = "# Page\n\n## Local Part\n\n[a](#local-part) [b](#local-prat) \
+                    [c](/handbook/values/#iteration-1) [d](/handbook/values/#iteratoin)\n\
+                    [e](../values/_index.md#results-first) [f](/handbook/our-values/#old-anchor)\n\
+                    [g](/handbook/people/leave/#paid-time-off-pto) [h](/handbook/people/leave/#pto)\n\
+                    [i](/handbook/with-include/#anything) [j](/handbook/values/#say-why-not-just-what)\n\
+                    [k](/handbook/values/#top) [l](/handbook/values/#Iteration)\n";
+        let found = check(
+            "broken-anchor",
+            "content/handbook/about/page.md",
+            text,
+            &hugo_paths(),
+        );
+        let got: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|(m, _, fix)| (m.as_str(), fix.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("local-prat", Some("local-part")),
+                ("iteratoin", Some("iteration")),
+                ("pto", None),
+            ],
+            "{found:?}"
+        );
+    }
+}
