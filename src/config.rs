@@ -5,6 +5,7 @@
 //! an error that points at its line in the configuration file.
 
 use crate::finding::Severity;
+use crate::roles::RolesConfig;
 use crate::spelling::SpellingConfig;
 use crate::workspace::LinksConfig;
 use miette::{Diagnostic, NamedSource, SourceSpan};
@@ -41,6 +42,8 @@ struct RawConfig {
     spelling: SpellingConfig,
     #[serde(default)]
     links: LinksConfig,
+    #[serde(default)]
+    roles: RolesConfig,
 }
 
 /// `[files]`: which files a plain `hblint check` lints.
@@ -65,6 +68,7 @@ pub struct Settings {
     pub files: FilesConfig,
     pub spelling: SpellingConfig,
     pub links: LinksConfig,
+    pub roles: RolesConfig,
 }
 
 impl Settings {
@@ -77,6 +81,7 @@ impl Settings {
             files: FilesConfig::default(),
             spelling: SpellingConfig::default(),
             links: LinksConfig::default(),
+            roles: RolesConfig::default(),
         }
     }
 
@@ -157,6 +162,7 @@ impl Settings {
             files: raw.files,
             spelling: raw.spelling,
             links: raw.links,
+            roles: raw.roles,
         })
     }
 

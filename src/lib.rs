@@ -11,6 +11,7 @@ pub mod finding;
 pub mod inputs;
 pub mod lint;
 pub mod report;
+pub mod roles;
 pub mod rules;
 pub mod spelling;
 pub mod workspace;

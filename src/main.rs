@@ -18,6 +18,7 @@ fn main() -> ExitCode {
             &mut std::io::stderr().lock(),
         )
         .map_err(|e| miette::miette!("{e}")),
+        Command::Roles { command } => commands::roles::run(command),
     };
     match result {
         Ok(code) => commands::exit(code),

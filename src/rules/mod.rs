@@ -12,6 +12,9 @@ use crate::workspace::Workspace;
 
 pub mod invalid_frontmatter;
 pub mod mojibake;
+pub mod role_name;
+pub mod role_table;
+pub mod role_tier;
 pub mod typo;
 
 /// What `hblint rules` and `hblint explain` print about a rule.
@@ -77,6 +80,9 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(typo::Typo::default()),
         Box::new(mojibake::Mojibake),
         Box::new(invalid_frontmatter::InvalidFrontmatter),
+        Box::new(role_table::RoleTable::default()),
+        Box::new(role_name::RoleName::default()),
+        Box::new(role_tier::RoleTier::default()),
     ]
 }
 
