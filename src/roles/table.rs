@@ -126,6 +126,20 @@ pub fn classify<'t>(data: &RolesData, table: &'t Table) -> Option<RoleTable<'t>>
     if columns.is_empty() {
         return None;
     }
+    // Rows keyed by something else (`| Position | Icon | Meaning |` with 1, 2, 3)
+    // are not a role table; a table with mostly roles is one, and its other
+    // rows are unknown roles.
+    let keys: Vec<bool> = table
+        .rows
+        .iter()
+        .filter_map(|row| row.get(key_column))
+        .filter(|c| !plain(&c.text).is_empty())
+        .map(|c| parse_key(data, &c.text).role().is_some())
+        .collect();
+    let roles = keys.iter().filter(|k| **k).count();
+    if roles == 0 || roles * 2 < keys.len() {
+        return None;
+    }
     Some(RoleTable {
         table,
         key_column,
@@ -428,6 +442,8 @@ mod tests {
         let t = doc("| Role | Responsibilities |\n|---|---|\n| SA | x |\n");
         assert!(classify(&d, &t.tables[0]).is_none());
         let t = doc("| Role | Name | Location |\n|---|---|---|\n| SA | Jo | Here |\n");
+        assert!(classify(&d, &t.tables[0]).is_none());
+        let t = doc("| Role | Focus |\n|---|---|\n| 1 | x |\n| 2 | y |\n");
         assert!(classify(&d, &t.tables[0]).is_none());
         let t = doc(
             "| Acronym | Meaning |\n|---|---|\n| CSM | Customer Success Manager |\n| TAM | Total Addressable Market |\n",

@@ -8,6 +8,7 @@ use crate::roles::mentions::{Matcher, NameKind, RoleMention};
 use crate::roles::passage::{self, Passage};
 use crate::roles::{self, RolesData};
 use regex::Regex;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 pub static META: RuleMeta = RuleMeta {
@@ -127,22 +128,30 @@ impl RoleName {
         data: &RolesData,
         matcher: &Matcher,
         p: &Passage,
+        anchors: &[Range<usize>],
         out: &mut Vec<Diagnostic>,
     ) {
         let text = &p.text;
         let mentions = matcher.roles(data, text);
         for (i, m) in mentions.iter().enumerate() {
             if m.kind == NameKind::Misnomer {
-                self.misnomer(data, p, m, out);
+                self.misnomer(data, p, m, anchors, out);
             }
             let Some(next) = mentions.get(i + 1) else {
                 continue;
             };
-            self.pairing(data, p, m, next, out);
+            self.pairing(data, p, m, next, anchors, out);
         }
     }
 
-    fn misnomer(&self, data: &RolesData, p: &Passage, m: &RoleMention, out: &mut Vec<Diagnostic>) {
+    fn misnomer(
+        &self,
+        data: &RolesData,
+        p: &Passage,
+        m: &RoleMention,
+        anchors: &[Range<usize>],
+        out: &mut Vec<Diagnostic>,
+    ) {
         let role = &data.roles[m.role];
         let kept = role.keep.iter().any(|k| {
             p.text
@@ -167,7 +176,7 @@ impl RoleName {
             role.name, role.abbreviation, written
         ));
         if p.is_contiguous(m.name.clone()) {
-            d = d.with_fix(replacement, Applicability::Safe);
+            d = with_fix(d, replacement, anchors);
         }
         out.push(d);
     }
@@ -179,6 +188,7 @@ impl RoleName {
         p: &Passage,
         a: &RoleMention,
         b: &RoleMention,
+        anchors: &[Range<usize>],
         out: &mut Vec<Diagnostic>,
     ) {
         if a.role == b.role {
@@ -225,9 +235,27 @@ impl RoleName {
             role.name, role.abbreviation
         ));
         if p.is_contiguous(abbreviation.name.clone()) {
-            d = d.with_fix(role.abbreviation.clone(), Applicability::Safe);
+            d = with_fix(d, role.abbreviation.clone(), anchors);
         }
         out.push(d);
+    }
+}
+
+/// Attach a fix: safe, except in a heading whose anchor is its text, where
+/// the change would break links to the anchor (shown, never applied).
+fn with_fix(d: Diagnostic, replacement: String, anchors: &[Range<usize>]) -> Diagnostic {
+    let in_anchor = anchors
+        .iter()
+        .any(|h| h.start <= d.range.start && d.range.end <= h.end);
+    if in_anchor {
+        let help = format!(
+            "{}; this heading's anchor changes with its text: fix it by hand and update links to it",
+            d.help.clone().unwrap_or_default()
+        );
+        d.with_help(help)
+            .with_fix(replacement, Applicability::Unsafe)
+    } else {
+        d.with_fix(replacement, Applicability::Safe)
     }
 }
 
@@ -272,11 +300,17 @@ impl Rule for RoleName {
         let Some((data, matcher)) = &self.data else {
             return;
         };
+        let anchors: Vec<Range<usize>> = doc
+            .headings
+            .iter()
+            .filter(|h| h.custom_id.is_none())
+            .map(|h| h.range.clone())
+            .collect();
         for p in frontmatter_passages(doc)
             .iter()
             .chain(&passage::passages(doc))
         {
-            self.check_passage(data, matcher, p, out);
+            self.check_passage(data, matcher, p, &anchors, out);
         }
     }
 }
@@ -336,6 +370,39 @@ mod tests {
             "---\ntitle: Solution Architect Guide\ndescription: >-\n  For Solution Architects\n---\n\nBody\n",
         );
         assert_eq!(f.len(), 2, "{f:?}");
+    }
+
+    #[test]
+    fn fixes_in_headings_are_not_applied() {
+        let settings = Settings::defaults(std::path::Path::new("/r"));
+        let text = "## Solution Architect Models\n\n## Solution Architect Notes {#notes}\n";
+        let d = crate::rules::testing::diagnostics(&META, text, &settings);
+        let applicability: Vec<_> = d
+            .iter()
+            .map(|d| d.fix.as_ref().map(|f| f.applicability))
+            .collect();
+        assert_eq!(
+            applicability,
+            [Some(Applicability::Unsafe), Some(Applicability::Safe)]
+        );
+    }
+
+    #[test]
+    fn fixes_are_idempotent() {
+        let text = "Solution Architects and a Customer Success Engineer (CSA).\n";
+        let settings = Settings::defaults(std::path::Path::new("/r"));
+        let mut fixed = text.to_owned();
+        let mut d = crate::rules::testing::diagnostics(&META, text, &settings);
+        d.sort_by_key(|d| std::cmp::Reverse(d.range.start));
+        for x in d {
+            let f = x.fix.expect("fix");
+            fixed.replace_range(f.range, &f.replacement);
+        }
+        assert_eq!(
+            fixed,
+            "Solutions Architects and a Customer Success Engineer (CSE).\n"
+        );
+        assert!(check_text(&META, &fixed).is_empty());
     }
 
     #[test]

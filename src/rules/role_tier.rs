@@ -30,7 +30,9 @@ Only two shapes of statement count, so that the rule stays precise:
   customers`, `the CSA owns Essentials accounts`, `the CSM is the designated
   contact for Signature tier accounts`;
 - the tier, then who serves it: `Advanced tier customers are assigned a
-  CSM`, `For Essentials customers, the CSA …`.
+  CSM`, `For Essentials customers, the CSA …`;
+- either in brackets after the other: `Success On-Demand (CSM)`,
+  `Assigned Support Engineer (ASE) (Advanced tier)`.
 A tier counts only when written as one (`Advanced tier`, `Essentials
 customers`, `Success On-Demand`), never the adjective `advanced`. A negation
 (`not`, `never`, `instead of`, `rather than`, `unlike`) near the pairing
@@ -67,8 +69,8 @@ static ROLE_TO_TIER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:(?:the|a|an)\s+)?",
         r"(?:(?:designated|dedicated|assigned|primary|named|main|post-sales|technical|single|default)\s+){0,3}",
         r"(?:(?:owner|owners|contact|contacts|advisor|advisors|point of contact|resource)\s+)?",
-        r"(?:for|to|owns?|covers?|serves?|supports?|handles?|manages?|works? with|(?:is|are) assigned to|assigned to|(?:is|are) responsible for)\s+",
-        r"(?:(?:all|the|our|every|each|its|their)\s+)?$"
+        r"(?:(?:for|to|owns?|covers?|serves?|supports?|handles?|manages?|works? with|(?:is|are) assigned to|assigned to|(?:is|are) responsible for)\s+",
+        r"(?:(?:all|the|our|every|each|its|their)\s+)?|\(\s*)$"
     ))
     .expect("static regex")
 });
@@ -76,6 +78,7 @@ static ROLE_TO_TIER: LazyLock<Regex> = LazyLock::new(|| {
 /// What may stand between a tier and the role that serves it.
 static TIER_TO_ROLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
+        r"^(?:\s+Success)?(?:\s+[Tt]iers?)?\s*\(\s*$|",
         r"^(?:\s+Success)?(?:\s+[Tt]iers?)?(?:\s+(?:customers?|accounts?|subscriptions?|subscribers?))?\s+",
         r"(?:(?:are|is|will be)\s+)?",
         r"(?:assigned|get|gets|have|has|receive|receives|work with|works with|(?:are |is )?(?:served|supported|covered|owned|managed|handled) by)\s+",
@@ -312,6 +315,14 @@ mod tests {
             found("- CSM for Essentials and Signature tier customers\n"),
             ["CSM for Essentials and Signature"]
         );
+        assert_eq!(
+            found("The Success On-Demand (CSM) team.\n"),
+            ["Success On-Demand (CSM"]
+        );
+        assert_eq!(
+            found("An [Assigned Support Engineer (ASE)](/x/) (Advanced tier).\n"),
+            ["Assigned Support Engineer (ASE)](/x/) (Advanced"]
+        );
     }
 
     #[test]
@@ -323,7 +334,8 @@ mod tests {
             "Signature tier customers receive an Assigned Support Engineer (ASE). ",
             "The CSM does not cover Advanced tier accounts. ",
             "A CSM for advanced customers. The SA for Essentials tier deals. ",
-            "CSMs teach GitLab Security Essentials courses.\n"
+            "CSMs teach GitLab Security Essentials courses. The Success On-Demand (CSE) team, ",
+            "an [Assigned Support Engineer (ASE)](/x/) (Signature tier), Advanced CI/CD (CSM-Led).\n"
         );
         assert!(found(ok).is_empty(), "{:?}", found(ok));
     }
