@@ -153,12 +153,15 @@ impl RoleName {
         out: &mut Vec<Diagnostic>,
     ) {
         let role = &data.roles[m.role];
-        let kept = role.keep.iter().any(|k| {
-            p.text
-                .match_indices(k.as_str())
-                .any(|(at, _)| at <= m.name.start && m.name.end <= at + k.len())
-        });
-        if kept {
+        // Kept proper names (ignoring case: `Renewal Manager notes` is the field too).
+        let lower = p.text.to_lowercase();
+        let kept = lower.len() == p.text.len()
+            && role.keep.iter().any(|k| {
+                lower
+                    .match_indices(k.to_lowercase().as_str())
+                    .any(|(at, _)| at <= m.name.start && m.name.end <= at + k.len())
+            });
+        if kept || in_quotes(&p.text, m.range.clone()) {
             return;
         }
         let written = &p.text[m.name.clone()];
@@ -241,6 +244,21 @@ impl RoleName {
     }
 }
 
+/// Whether a range of text lies inside a quotation on its line
+/// (`named "Allows Solution Architects to request …"` quotes a name).
+fn in_quotes(text: &str, r: std::ops::Range<usize>) -> bool {
+    let line_start = text[..r.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[r.end..].find('\n').map_or(text.len(), |i| r.end + i);
+    let before = &text[line_start..r.start];
+    let after = &text[r.end..line_end];
+    let straight = before.matches('"').count() % 2 == 1 && after.contains('"');
+    let curly = before
+        .rfind('“')
+        .is_some_and(|open| !before[open..].contains('”'))
+        && after.contains('”');
+    straight || curly
+}
+
 /// Attach a fix: safe, except in a heading whose anchor is its text, where
 /// the change would break links to the anchor (shown, never applied).
 fn with_fix(d: Diagnostic, replacement: String, anchors: &[Range<usize>]) -> Diagnostic {
@@ -272,7 +290,19 @@ fn frontmatter_passages(doc: &Document) -> Vec<Passage> {
         if let Some(c) = FRONTMATTER_KEY.captures(body) {
             in_value = true;
             if let Some(v) = c.get(2) {
-                out.push(Passage::single(offset + v.start(), v.as_str()));
+                // A quoted YAML scalar: the value is inside the quotes.
+                let raw = v.as_str().trim_end();
+                let quoted = raw.len() >= 2
+                    && ((raw.starts_with('"') && raw.ends_with('"'))
+                        || (raw.starts_with('\'') && raw.ends_with('\'')));
+                if quoted {
+                    out.push(Passage::single(
+                        offset + v.start() + 1,
+                        &raw[1..raw.len() - 1],
+                    ));
+                } else {
+                    out.push(Passage::single(offset + v.start(), raw));
+                }
             }
         } else if in_value && body.starts_with([' ', '\t']) {
             out.push(Passage::single(offset, body));
@@ -344,7 +374,8 @@ mod tests {
     #[test]
     fn not_role_names() {
         let text = "Solution Architecture team, solutions architecture, `Solution Architect`, \
-                    the Primary Solution Architect field, Channel Solutions Architects (CSA).\n";
+                    the Primary Solution Architect field, Channel Solutions Architects (CSA), \
+                    the form \"Allows Solution Architects to ask\", Renewal Manager notes.\n";
         assert!(found(text).is_empty(), "{:?}", found(text));
     }
 
@@ -367,9 +398,11 @@ mod tests {
     #[test]
     fn frontmatter_title_and_description() {
         let f = found(
-            "---\ntitle: Solution Architect Guide\ndescription: >-\n  For Solution Architects\n---\n\nBody\n",
+            "---\ntitle: \"Solution Architect Guide\"\ndescription: >-\n  For Solution Architects\n---\n\nBody\n",
         );
         assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[0].0, "Solution Architect");
+        assert_eq!(f[0].1.as_deref(), Some("Solutions Architect"));
     }
 
     #[test]
