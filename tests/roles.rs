@@ -498,3 +498,15 @@ fn role_tier_and_role_name_in_prose() {
         found[0].4
     );
 }
+
+#[test]
+fn the_raw_seed_export_matches_too() {
+    // The page as exported (no Markdown headings, a stray last line) reads
+    // the same: the line GFM swallows into the table is not a row, and the
+    // handoff is found by its paragraph.
+    let out = roles_check("seed-export.txt");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = hblint(&["roles", "extract", "seed-export.txt"], &fixtures());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), include_str!("../rules/roles.toml"));
+}

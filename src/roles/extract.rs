@@ -86,7 +86,7 @@ pub fn read_page(doc: &Document, base: &RolesData) -> Result<PageRoles, String> 
     let best = doc
         .tables
         .iter()
-        .filter_map(|t| table::classify(base, t))
+        .filter_map(|t| table::classify(base, t, &doc.text))
         .filter(|rt| rt.keyed_by_role)
         .max_by_key(|rt| rt.columns.len())
         .ok_or_else(|| {
@@ -116,7 +116,7 @@ pub fn read_page(doc: &Document, base: &RolesData) -> Result<PageRoles, String> 
         let Some(key) = row.get(best.key_column) else {
             continue;
         };
-        if plain(&key.text).is_empty() {
+        if plain(&key.text).is_empty() || table::is_lazy_row(&doc.text, t, row) {
             continue;
         }
         let parsed = parse_key(base, &key.text);
@@ -269,19 +269,34 @@ fn handoff(
     matcher: &Matcher,
     passages: &[Passage],
 ) -> HandoffFacts {
-    let Some((i, heading)) = doc
+    // The section under a heading that says "handoff"; in an export without
+    // headings, from the first paragraph that says it to the next heading.
+    let (heading_range, section) = match doc
         .headings
         .iter()
         .enumerate()
         .find(|(_, h)| HANDOFF_HEADING.is_match(&h.text))
-    else {
-        return (None, None, None);
+    {
+        Some((i, heading)) => {
+            let end = doc.headings[i + 1..]
+                .iter()
+                .find(|h| h.level <= heading.level)
+                .map_or(doc.text.len(), |h| h.range.start);
+            (heading.range.clone(), heading.range.end..end)
+        }
+        None => {
+            let Some(p) = passages.iter().find(|p| HANDOFF_HEADING.is_match(&p.text)) else {
+                return (None, None, None);
+            };
+            let start = p.source_offset(0);
+            let end = doc
+                .headings
+                .iter()
+                .find(|h| h.range.start > start)
+                .map_or(doc.text.len(), |h| h.range.start);
+            (start..start, start..end)
+        }
     };
-    let end = doc.headings[i + 1..]
-        .iter()
-        .find(|h| h.level <= heading.level)
-        .map_or(doc.text.len(), |h| h.range.start);
-    let section = heading.range.end..end;
     let mut pre_sales = None;
     let mut post = Vec::new();
     for p in passages {
@@ -318,7 +333,7 @@ fn handoff(
         });
     }
     let post = (!post.is_empty()).then_some(post);
-    (Some(heading.range.clone()), pre_sales, post)
+    (Some(heading_range), pre_sales, post)
 }
 
 impl PageRoles {

@@ -63,6 +63,22 @@ pub fn parse_key(data: &RolesData, cell: &str) -> Key {
     }
 }
 
+/// A line GFM swallowed into the table after its last row (a paragraph with
+/// no `|`, such as a heading of an export): one cell where the header has more.
+pub fn is_lazy_row(text: &str, table: &Table, row: &[Cell]) -> bool {
+    table.header.len() > 1
+        && row.len() <= 1
+        && row.first().is_none_or(|c| {
+            let start = text[..c.range.start.min(text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let end = text[c.range.end.min(text.len())..]
+                .find('\n')
+                .map_or(text.len(), |i| c.range.end + i);
+            !text[start..end].contains('|')
+        })
+}
+
 /// A table whose rows are keyed by role and whose header maps to role columns.
 #[derive(Debug)]
 pub struct RoleTable<'t> {
@@ -84,7 +100,7 @@ impl<'t> RoleTable<'t> {
 }
 
 /// The table as a role table, if it is one.
-pub fn classify<'t>(data: &RolesData, table: &'t Table) -> Option<RoleTable<'t>> {
+pub fn classify<'t>(data: &RolesData, table: &'t Table, text: &str) -> Option<RoleTable<'t>> {
     let mapped: Vec<Option<String>> = table
         .header
         .iter()
@@ -132,6 +148,7 @@ pub fn classify<'t>(data: &RolesData, table: &'t Table) -> Option<RoleTable<'t>>
     let keys: Vec<bool> = table
         .rows
         .iter()
+        .filter(|row| !is_lazy_row(text, table, row))
         .filter_map(|row| row.get(key_column))
         .filter(|c| !plain(&c.text).is_empty())
         .map(|c| parse_key(data, &c.text).role().is_some())
@@ -232,6 +249,7 @@ pub fn check(
     data: &RolesData,
     matcher: &Matcher,
     rt: &RoleTable<'_>,
+    text: &str,
     locate: &dyn Fn(usize) -> usize,
 ) -> Vec<Issue> {
     let mut issues = Vec::new();
@@ -240,7 +258,7 @@ pub fn check(
         let Some(key_cell) = row.get(rt.key_column) else {
             continue;
         };
-        if plain(&key_cell.text).is_empty() {
+        if plain(&key_cell.text).is_empty() || is_lazy_row(text, rt.table, row) {
             continue;
         }
         let key = parse_key(data, &key_cell.text);
@@ -440,18 +458,18 @@ mod tests {
     fn which_tables_are_role_tables() {
         let d = RolesData::embedded().expect("valid");
         let t = doc("| Role | Responsibilities |\n|---|---|\n| SA | x |\n");
-        assert!(classify(&d, &t.tables[0]).is_none());
+        assert!(classify(&d, &t.tables[0], &t.text).is_none());
         let t = doc("| Role | Name | Location |\n|---|---|---|\n| SA | Jo | Here |\n");
-        assert!(classify(&d, &t.tables[0]).is_none());
+        assert!(classify(&d, &t.tables[0], &t.text).is_none());
         let t = doc("| Role | Focus |\n|---|---|\n| 1 | x |\n| 2 | y |\n");
-        assert!(classify(&d, &t.tables[0]).is_none());
+        assert!(classify(&d, &t.tables[0], &t.text).is_none());
         let t = doc(
             "| Acronym | Meaning |\n|---|---|\n| CSM | Customer Success Manager |\n| TAM | Total Addressable Market |\n",
         );
-        let rt = classify(&d, &t.tables[0]).expect("role table");
+        let rt = classify(&d, &t.tables[0], &t.text).expect("role table");
         assert!(!rt.keyed_by_role);
         let m = Matcher::new(&d);
-        assert!(check(&d, &m, &rt, &|_| 1).is_empty());
+        assert!(check(&d, &m, &rt, &t.text, &|_| 1).is_empty());
     }
 
     #[test]
@@ -464,8 +482,8 @@ mod tests {
             "| CSA | Designated for Advanced tier | Advanced, Signature |\n",
             "| TAM | x | y |\n| CSM | again | Essentials |\n"
         ));
-        let rt = classify(&d, &t.tables[0]).expect("role table");
-        let issues = check(&d, &m, &rt, &|_| 3);
+        let rt = classify(&d, &t.tables[0], &t.text).expect("role table");
+        let issues = check(&d, &m, &rt, &t.text, &|_| 3);
         let messages: Vec<_> = issues.iter().map(|i| i.message.as_str()).collect();
         assert_eq!(
             messages,
@@ -480,5 +498,23 @@ mod tests {
                 .help
                 .contains("`Designated for Advanced and Signature tiers`")
         );
+    }
+}
+#[cfg(test)]
+mod lazy_rows {
+    use super::*;
+    use crate::document::Document;
+
+    #[test]
+    fn a_swallowed_paragraph_is_not_a_row() {
+        let d = Document::parse(
+            "t.md",
+            "| Role | Focus |\n|---|---|\n| CSM | x |\n| TAM |\nKey Distinctions\n".to_owned(),
+            false,
+        )
+        .expect("parses");
+        let t = &d.tables[0];
+        let lazy: Vec<bool> = t.rows.iter().map(|r| is_lazy_row(&d.text, t, r)).collect();
+        assert_eq!(lazy, [false, false, true], "{:?}", t.rows);
     }
 }

@@ -82,11 +82,11 @@ impl Rule for RoleTable {
             return;
         };
         for t in &doc.tables {
-            let Some(rt) = table::classify(data, t) else {
+            let Some(rt) = table::classify(data, t, &doc.text) else {
                 continue;
             };
             let locate = |offset: usize| doc.locate(offset).line;
-            for issue in table::check(data, matcher, &rt, &locate) {
+            for issue in table::check(data, matcher, &rt, &doc.text, &locate) {
                 let mut d = Diagnostic::new(issue.range, issue.message).with_help(issue.help);
                 if let Some(r) = issue.replacement {
                     d = d.with_fix(r, Applicability::Unsafe);
