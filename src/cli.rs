@@ -21,6 +21,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule: name, default severity, one line
     Rules,
+    /// The merge-request job: lint what an MR changes, report, and keep one comment current
+    Mr(MrArgs),
     /// Print a rule's documentation
     Explain {
         /// The rule's name, as `hblint rules` lists it
@@ -77,6 +79,23 @@ pub struct RolesDataArgs {
 pub enum Format {
     Human,
     Json,
+    /// GitLab Code Quality JSON
+    Codequality,
+    /// JUnit XML, one test case per file
+    Junit,
+    /// The MR comment in Markdown
+    Note,
+}
+
+/// Which findings of the changed files the MR job reports (as reviewdog's filter modes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scope {
+    /// Only findings on lines the MR adds or changes
+    Added,
+    /// Every finding in the files the MR changes
+    File,
+    /// Every finding of the run
+    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -118,4 +137,46 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// MR labels, for the missing-label rule (default: $CI_MERGE_REQUEST_LABELS; without either it does not run)
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub labels: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MrArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The GitLab API root (default: $CI_API_V4_URL), such as https://gitlab.com/api/v4
+    #[arg(long, value_name = "URL")]
+    pub gitlab_url: Option<String>,
+    /// The project: numeric id or path such as group/handbook (default: $CI_PROJECT_ID)
+    #[arg(long, value_name = "ID|PATH")]
+    pub project: Option<String>,
+    /// The merge request's IID (default: $CI_MERGE_REQUEST_IID)
+    #[arg(long, value_name = "IID")]
+    pub mr: Option<u64>,
+    /// Which findings to report: on added lines, in changed files, or all
+    #[arg(long, value_enum, default_value_t = Scope::Added)]
+    pub scope: Scope,
+    /// Write a GitLab Code Quality report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub codequality: Option<PathBuf>,
+    /// Write a JUnit XML report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print the comment instead of posting it
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Post no comment
+    #[arg(long, conflicts_with = "dry_run")]
+    pub no_comment: bool,
+    /// Also open one diff discussion per finding on a changed line (never twice)
+    #[arg(long)]
+    pub inline: bool,
+    /// Read the changed files through the API at the MR's head commit instead of the checkout (bot mode)
+    #[arg(long)]
+    pub from_api: bool,
+    /// Seconds to wait for each GitLab answer
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
 }

@@ -6,6 +6,7 @@
 
 use crate::finding::Severity;
 use crate::roles::RolesConfig;
+use crate::rules::missing_label::LabelsConfig;
 use crate::spelling::SpellingConfig;
 use crate::workspace::LinksConfig;
 use miette::{Diagnostic, NamedSource, SourceSpan};
@@ -43,6 +44,8 @@ struct RawConfig {
     #[serde(default)]
     links: LinksConfig,
     #[serde(default)]
+    labels: LabelsConfig,
+    #[serde(default)]
     roles: RolesConfig,
 }
 
@@ -68,6 +71,8 @@ pub struct Settings {
     pub files: FilesConfig,
     pub spelling: SpellingConfig,
     pub links: LinksConfig,
+    /// `[labels]`: required MR labels (empty: the embedded `rules/labels.toml`).
+    pub labels: LabelsConfig,
     pub roles: RolesConfig,
 }
 
@@ -81,6 +86,7 @@ impl Settings {
             files: FilesConfig::default(),
             spelling: SpellingConfig::default(),
             links: LinksConfig::default(),
+            labels: LabelsConfig::default(),
             roles: RolesConfig::default(),
         }
     }
@@ -162,6 +168,7 @@ impl Settings {
             files: raw.files,
             spelling: raw.spelling,
             links: raw.links,
+            labels: raw.labels,
             roles: raw.roles,
         })
     }

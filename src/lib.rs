@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod document;
 pub mod finding;
+pub mod gitlab;
 pub mod inputs;
 pub mod lint;
 pub mod report;

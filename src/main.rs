@@ -9,6 +9,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Mr(args) => commands::mr::run(args),
         Command::Rules => {
             commands::rules::list(&mut std::io::stdout().lock()).map_err(|e| miette::miette!("{e}"))
         }

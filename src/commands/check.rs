@@ -27,10 +27,33 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
     };
     let files = crate::inputs::collect(&settings, &paths).map_err(|e| miette::miette!("{e}"))?;
     let workspace = Workspace::new(&settings);
-    let run = RunFacts::default();
+    let run = RunFacts {
+        labels: labels_for_check(args.labels.as_deref(), |k| std::env::var(k).ok()),
+        changed: files.iter().map(|f| f.path.clone()).collect(),
+        ..RunFacts::default()
+    };
     let outcome = lint::lint(&settings, &rules, &workspace, &files, &run);
     write_report(args, &outcome, started)?;
     Ok(exit_code(&outcome))
+}
+
+/// `--labels`, else `$CI_MERGE_REQUEST_LABELS` (comma-separated), else unknown.
+pub fn labels_for_check(
+    flag: Option<&[String]>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Option<Vec<String>> {
+    let clean = |v: Vec<String>| -> Vec<String> {
+        v.into_iter()
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    match flag {
+        Some(labels) => Some(clean(labels.to_vec())),
+        None => {
+            env("CI_MERGE_REQUEST_LABELS").map(|v| clean(v.split(',').map(String::from).collect()))
+        }
+    }
 }
 
 /// 2 if a file could not be linted, else 1 if any error-severity finding, else 0.
@@ -70,6 +93,9 @@ fn write_report(args: &CheckArgs, outcome: &Outcome, started: Instant) -> miette
     let report: Box<dyn Report> = match args.format {
         Format::Human => Box::new(crate::report::human::Human),
         Format::Json => Box::new(crate::report::json::Json),
+        Format::Codequality => Box::new(crate::report::codequality::CodeQuality),
+        Format::Junit => Box::new(crate::report::junit::Junit),
+        Format::Note => Box::new(crate::report::note::Note::default()),
     };
     let mut buffer = Vec::new();
     report

@@ -1,6 +1,7 @@
 //! One file per subcommand; each returns the process's exit code.
 
 pub mod check;
+pub mod mr;
 pub mod roles;
 pub mod rules;
 

@@ -2,8 +2,11 @@
 //!
 //! One file per output format, each behind [`Report`].
 
+pub mod codequality;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod note;
 
 use crate::lint::Outcome;
 use std::io::{self, Write};

@@ -11,6 +11,7 @@ use crate::finding::{Diagnostic, Severity};
 use crate::workspace::Workspace;
 
 pub mod invalid_frontmatter;
+pub mod missing_label;
 pub mod mojibake;
 pub mod role_name;
 pub mod role_table;
@@ -80,6 +81,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(typo::Typo::default()),
         Box::new(mojibake::Mojibake),
         Box::new(invalid_frontmatter::InvalidFrontmatter),
+        Box::new(missing_label::MissingLabel::default()),
         Box::new(role_table::RoleTable::default()),
         Box::new(role_name::RoleName::default()),
         Box::new(role_tier::RoleTier::default()),

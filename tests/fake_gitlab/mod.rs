@@ -1,0 +1,592 @@
+//! A fake GitLab for the MR job's tests: a stateful HTTP server on 127.0.0.1,
+//! started by each test, serving the REST endpoints hblint calls as GitLab
+//! documents them (`/user`, `/job`, the MR, `/diffs` with `page`/`per_page`
+//! and the `x-next-page`/`x-total` headers, `/changes`, notes list/create/edit,
+//! discussions, raw files), checking the token header, and injecting faults
+//! (429 with `Retry-After`, 500, slow replies, 401).
+
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tiny_http::{Header, Response, Server};
+
+pub const PROJECT_ID: &str = "1";
+pub const PROJECT_PATH: &str = "group/handbook";
+pub const MR_IID: u64 = 7;
+pub const BOT_TOKEN: &str = "glpat-bot-secret-0123456789";
+pub const HUMAN_TOKEN: &str = "glpat-human-secret-987654";
+pub const JOB_TOKEN: &str = "job-token-secret-abcdef";
+pub const BOT_ID: u64 = 100;
+pub const HUMAN_ID: u64 = 200;
+pub const BASE_SHA: &str = "1162f7190000000000000000000000000000base";
+pub const HEAD_SHA: &str = "e82eb4a00000000000000000000000000000head";
+
+#[derive(Debug, Clone)]
+pub enum FaultKind {
+    /// 429 with `Retry-After: secs` and GitLab's plain-text body.
+    RateLimit { retry_after: u64 },
+    /// 500 with a JSON message.
+    ServerError,
+    /// Answer normally, after this long.
+    Slow(Duration),
+    /// 401, whatever the token.
+    Unauthorized,
+    /// 403, as for a token without the `api` scope.
+    Forbidden,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fault {
+    /// Applies to requests whose method is this (or any, if `None`)…
+    pub method: Option<&'static str>,
+    /// …and whose path contains this.
+    pub path_contains: String,
+    pub kind: FaultKind,
+    /// How many requests it hits.
+    pub remaining: usize,
+}
+
+/// One changed file of the MR.
+#[derive(Debug, Clone)]
+pub struct FakeFile {
+    pub old_path: String,
+    pub new_path: String,
+    pub new_file: bool,
+    pub renamed: bool,
+    pub deleted: bool,
+    pub diff: String,
+    /// The file's content at the head commit (for the raw-file endpoint).
+    pub content: Option<String>,
+}
+
+impl FakeFile {
+    /// A new file: every line added.
+    pub fn added(path: &str, content: &str) -> FakeFile {
+        let lines: Vec<&str> = content.lines().collect();
+        let mut diff = format!("@@ -0,0 +1,{} @@\n", lines.len());
+        for l in &lines {
+            diff.push('+');
+            diff.push_str(l);
+            diff.push('\n');
+        }
+        FakeFile {
+            old_path: path.into(),
+            new_path: path.into(),
+            new_file: true,
+            renamed: false,
+            deleted: false,
+            diff,
+            content: Some(content.into()),
+        }
+    }
+
+    /// An existing file whose lines `changed` (1-based) were modified.
+    pub fn modified(path: &str, content: &str, changed: &[usize]) -> FakeFile {
+        let lines: Vec<&str> = content.lines().collect();
+        let mut diff = format!("@@ -1,{} +1,{} @@\n", lines.len(), lines.len());
+        for (i, l) in lines.iter().enumerate() {
+            if changed.contains(&(i + 1)) {
+                diff.push_str(&format!("-old line {}\n+{l}\n", i + 1));
+            } else {
+                diff.push_str(&format!(" {l}\n"));
+            }
+        }
+        FakeFile {
+            old_path: path.into(),
+            new_path: path.into(),
+            new_file: false,
+            renamed: false,
+            deleted: false,
+            diff,
+            content: Some(content.into()),
+        }
+    }
+
+    pub fn deleted(path: &str) -> FakeFile {
+        FakeFile {
+            old_path: path.into(),
+            new_path: path.into(),
+            new_file: false,
+            renamed: false,
+            deleted: true,
+            diff: "@@ -1 +0,0 @@\n-gone\n".into(),
+            content: None,
+        }
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "old_path": self.old_path, "new_path": self.new_path,
+            "a_mode": "100644", "b_mode": if self.deleted { "0" } else { "100644" },
+            "new_file": self.new_file, "renamed_file": self.renamed, "deleted_file": self.deleted,
+            "generated_file": false, "collapsed": false, "too_large": false, "diff": self.diff,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct State {
+    /// token → (user id, username, is a job token)
+    pub tokens: HashMap<String, (u64, String, bool)>,
+    pub labels: Vec<String>,
+    pub files: Vec<FakeFile>,
+    pub notes: Vec<Value>,
+    pub discussions: Vec<Value>,
+    pub faults: Vec<Fault>,
+    /// "GET /api/v4/…?…" for every request, in order.
+    pub log: Vec<String>,
+    /// Whether `/diffs` exists (GitLab ≥ 15.7); `/changes` always does.
+    pub has_diffs: bool,
+    /// Send no `x-*` pagination headers (as a stripping proxy would).
+    pub strip_pagination_headers: bool,
+    /// Every token header value seen (to check which header was used).
+    pub auth_headers: Vec<String>,
+    next_id: u64,
+}
+
+pub struct FakeGitlab {
+    server: Arc<Server>,
+    state: Arc<Mutex<State>>,
+    pub port: u16,
+}
+
+impl Drop for FakeGitlab {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+impl FakeGitlab {
+    pub fn start() -> FakeGitlab {
+        let server = Arc::new(Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
+        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let mut tokens = HashMap::new();
+        tokens.insert(
+            BOT_TOKEN.to_string(),
+            (BOT_ID, "hblint-bot".to_string(), false),
+        );
+        tokens.insert(
+            HUMAN_TOKEN.to_string(),
+            (HUMAN_ID, "alice".to_string(), false),
+        );
+        tokens.insert(JOB_TOKEN.to_string(), (BOT_ID + 1, "job".to_string(), true));
+        let state = Arc::new(Mutex::new(State {
+            tokens,
+            labels: vec!["documentation".into()],
+            files: Vec::new(),
+            notes: Vec::new(),
+            discussions: Vec::new(),
+            faults: Vec::new(),
+            log: Vec::new(),
+            has_diffs: true,
+            strip_pagination_headers: false,
+            auth_headers: Vec::new(),
+            next_id: 1000,
+        }));
+        let (srv, st) = (Arc::clone(&server), Arc::clone(&state));
+        std::thread::spawn(move || {
+            for request in srv.incoming_requests() {
+                let st = Arc::clone(&st);
+                std::thread::spawn(move || handle(request, &st));
+            }
+        });
+        FakeGitlab {
+            server,
+            state,
+            port,
+        }
+    }
+
+    pub fn api_url(&self) -> String {
+        format!("http://127.0.0.1:{}/api/v4", self.port)
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn fault(
+        &self,
+        method: Option<&'static str>,
+        path_contains: &str,
+        kind: FaultKind,
+        times: usize,
+    ) {
+        self.state().faults.push(Fault {
+            method,
+            path_contains: path_contains.into(),
+            kind,
+            remaining: times,
+        });
+    }
+
+    /// A note written by a user, as the API would store it.
+    pub fn add_note(&self, author: u64, body: &str) -> u64 {
+        let mut st = self.state();
+        let note = new_note(&mut st, author, body);
+        let id = note["id"].as_u64().unwrap_or(0);
+        st.notes.push(note);
+        id
+    }
+
+    pub fn notes(&self) -> Vec<Value> {
+        self.state().notes.clone()
+    }
+
+    pub fn log(&self) -> Vec<String> {
+        self.state().log.clone()
+    }
+}
+
+fn username(st: &State, id: u64) -> String {
+    st.tokens
+        .values()
+        .find(|(uid, _, _)| *uid == id)
+        .map(|(_, n, _)| n.clone())
+        .unwrap_or_default()
+}
+
+fn new_note(st: &mut State, author: u64, body: &str) -> Value {
+    st.next_id += 1;
+    json!({
+        "id": st.next_id, "type": null, "body": body,
+        "author": {"id": author, "username": username(st, author)},
+        "created_at": "2026-11-25T10:00:00Z", "updated_at": "2026-11-25T10:00:00Z",
+        "system": false, "noteable_id": 2, "noteable_type": "MergeRequest", "noteable_iid": MR_IID,
+        "project_id": 1, "resolvable": false, "confidential": false, "internal": false,
+    })
+}
+
+fn mr_json(st: &State) -> Value {
+    json!({
+        "id": 155016530, "iid": MR_IID, "project_id": 1, "title": "Update SA pages",
+        "state": "opened", "draft": false, "source_branch": "sa-update", "target_branch": "main",
+        "sha": HEAD_SHA, "labels": st.labels,
+        "web_url": format!("https://gitlab.example.com/{PROJECT_PATH}/-/merge_requests/{MR_IID}"),
+        "changes_count": st.files.len().to_string(),
+        "author": {"id": HUMAN_ID, "username": "alice"},
+        "diff_refs": {"base_sha": BASE_SHA, "head_sha": HEAD_SHA, "start_sha": BASE_SHA},
+    })
+}
+
+type Reply = (u16, Vec<(String, String)>, String);
+
+fn json_reply(status: u16, v: Value) -> Reply {
+    (
+        status,
+        vec![("Content-Type".into(), "application/json".into())],
+        v.to_string(),
+    )
+}
+
+fn message(status: u16, text: &str) -> Reply {
+    json_reply(status, json!({"message": text}))
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
+    let method = request.method().as_str().to_uppercase();
+    let raw_url = request.url().to_owned();
+    let mut body = String::new();
+    let _ = request.as_reader().read_to_string(&mut body);
+    let token = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("PRIVATE-TOKEN") || h.field.equiv("JOB-TOKEN"))
+        .map(|h| {
+            (
+                h.field.as_str().as_str().to_uppercase(),
+                h.value.as_str().to_owned(),
+            )
+        });
+
+    let (path, query) = match raw_url.split_once('?') {
+        Some((p, q)) => (p.to_owned(), q.to_owned()),
+        None => (raw_url.clone(), String::new()),
+    };
+    let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+
+    // Faults first.
+    let fault = {
+        let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+        st.log.push(format!("{method} {raw_url}"));
+        if let Some((name, value)) = &token {
+            st.auth_headers.push(format!("{name}: {value}"));
+        }
+        let hit = st.faults.iter_mut().find(|f| {
+            f.remaining > 0
+                && f.method.is_none_or(|m| m == method)
+                && path.contains(&f.path_contains)
+        });
+        hit.map(|f| {
+            f.remaining -= 1;
+            f.kind.clone()
+        })
+    };
+    let reply: Reply = match fault {
+        Some(FaultKind::RateLimit { retry_after }) => (
+            429,
+            vec![
+                ("Retry-After".into(), retry_after.to_string()),
+                ("RateLimit-Name".into(), "throttle_authenticated_api".into()),
+                ("RateLimit-Limit".into(), "60".into()),
+                ("RateLimit-Observed".into(), "61".into()),
+                ("RateLimit-Remaining".into(), "0".into()),
+                ("Content-Type".into(), "text/plain".into()),
+            ],
+            "Retry later\n".into(),
+        ),
+        Some(FaultKind::ServerError) => message(500, "500 Internal Server Error"),
+        Some(FaultKind::Unauthorized) => message(401, "401 Unauthorized"),
+        Some(FaultKind::Forbidden) => json_reply(
+            403,
+            json!({"error": "insufficient_scope", "error_description": "The request requires higher privileges than provided by the access token.", "scope": "api"}),
+        ),
+        Some(FaultKind::Slow(d)) => {
+            std::thread::sleep(d);
+            route(state, &method, &path, &params, &body, token.as_ref())
+        }
+        None => route(state, &method, &path, &params, &body, token.as_ref()),
+    };
+    let (status, mut headers, text) = reply;
+    if state
+        .lock()
+        .map(|st| st.strip_pagination_headers)
+        .unwrap_or(false)
+    {
+        headers.retain(|(k, _)| !k.starts_with("x-"));
+    }
+    let mut response = Response::from_string(text).with_status_code(status);
+    for (k, v) in headers {
+        if let Ok(h) = Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+            response.add_header(h);
+        }
+    }
+    let _ = request.respond(response);
+}
+
+fn route(
+    state: &Arc<Mutex<State>>,
+    method: &str,
+    path: &str,
+    params: &HashMap<String, String>,
+    body: &str,
+    token: Option<&(String, String)>,
+) -> Reply {
+    let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((header, value)) = token else {
+        return message(401, "401 Unauthorized");
+    };
+    let Some((user_id, user_name, is_job)) = st.tokens.get(value).cloned() else {
+        return message(401, "401 Unauthorized");
+    };
+    if is_job != (header == "JOB-TOKEN") {
+        return message(401, "401 Unauthorized");
+    }
+    let Some(rest) = path.strip_prefix("/api/v4/") else {
+        return message(404, "404 Not found");
+    };
+    let segments: Vec<String> = rest.split('/').map(percent_decode).collect();
+    let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
+    match (method, seg.as_slice()) {
+        ("GET", ["user"]) if !is_job => json_reply(
+            200,
+            json!({"id": user_id, "username": user_name, "name": user_name, "state": "active"}),
+        ),
+        ("GET", ["job"]) if is_job => json_reply(200, json!({"id": 42, "status": "running"})),
+        (_, ["projects", p, rest @ ..]) => {
+            if *p != PROJECT_ID && *p != PROJECT_PATH {
+                return message(404, "404 Project Not Found");
+            }
+            project_route(&mut st, method, rest, params, body, user_id, is_job)
+        }
+        _ => message(404, "404 Not found"),
+    }
+}
+
+fn project_route(
+    st: &mut State,
+    method: &str,
+    rest: &[&str],
+    params: &HashMap<String, String>,
+    body: &str,
+    user_id: u64,
+    is_job: bool,
+) -> Reply {
+    let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    if let ["repository", "files", file, "raw"] = rest {
+        return match st
+            .files
+            .iter()
+            .find(|f| f.new_path == *file)
+            .and_then(|f| f.content.clone())
+        {
+            Some(c) if params.get("ref").map(String::as_str) == Some(HEAD_SHA) => {
+                (200, vec![("Content-Type".into(), "text/plain".into())], c)
+            }
+            _ => message(404, "404 File Not Found"),
+        };
+    }
+    let ["merge_requests", iid, tail @ ..] = rest else {
+        return message(404, "404 Not found");
+    };
+    if iid.parse::<u64>().ok() != Some(MR_IID) {
+        return message(404, "404 Not found");
+    }
+    match (method, tail) {
+        ("GET", []) => json_reply(200, mr_json(st)),
+        ("GET", ["diffs"]) if st.has_diffs => {
+            let page: usize = params
+                .get("page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1)
+                .max(1);
+            let per_page: usize = params
+                .get("per_page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(20)
+                .clamp(1, 100);
+            let total = st.files.len();
+            let pages = total.div_ceil(per_page).max(1);
+            let items: Vec<Value> = st
+                .files
+                .iter()
+                .skip((page - 1) * per_page)
+                .take(per_page)
+                .map(FakeFile::json)
+                .collect();
+            let next = if page < pages {
+                (page + 1).to_string()
+            } else {
+                String::new()
+            };
+            let mut reply = json_reply(200, Value::Array(items));
+            reply.1.extend([
+                ("x-page".into(), page.to_string()),
+                ("x-per-page".into(), per_page.to_string()),
+                ("x-next-page".into(), next),
+                ("x-total".into(), total.to_string()),
+                ("x-total-pages".into(), pages.to_string()),
+            ]);
+            reply
+        }
+        ("GET", ["changes"]) => {
+            let mut mr = mr_json(st);
+            mr["changes"] = Value::Array(st.files.iter().map(FakeFile::json).collect());
+            mr["overflow"] = json!(false);
+            json_reply(200, mr)
+        }
+        ("GET", ["notes"]) => paged(&st.notes, params),
+        ("POST", ["notes"]) => {
+            if is_job {
+                return message(403, "403 Forbidden");
+            }
+            let Some(text) = form.get("body") else {
+                return json_reply(400, json!({"message": {"note": ["can't be blank"]}}));
+            };
+            let note = new_note(st, user_id, text);
+            st.notes.push(note.clone());
+            json_reply(201, note)
+        }
+        ("PUT", ["notes", id]) => {
+            if is_job {
+                return message(403, "403 Forbidden");
+            }
+            let id: u64 = id.parse().unwrap_or(0);
+            let Some(note) = st.notes.iter_mut().find(|n| n["id"].as_u64() == Some(id)) else {
+                return message(404, "404 Not found");
+            };
+            if note["author"]["id"].as_u64() != Some(user_id) {
+                return message(403, "403 Forbidden");
+            }
+            if let Some(text) = form.get("body") {
+                note["body"] = json!(text);
+                note["updated_at"] = json!("2026-11-25T11:00:00Z");
+            }
+            json_reply(200, note.clone())
+        }
+        ("GET", ["discussions"]) => paged(&st.discussions, params),
+        ("POST", ["discussions"]) => {
+            if is_job {
+                return message(403, "403 Forbidden");
+            }
+            let line: Option<u64> = form.get("position[new_line]").and_then(|l| l.parse().ok());
+            let path = form.get("position[new_path]").cloned().unwrap_or_default();
+            let on_diff = st.files.iter().any(|f| {
+                f.new_path == path
+                    && line.is_some_and(|l| {
+                        hblint::gitlab::diff::added_lines(&f.diff)
+                            .iter()
+                            .any(|(s, e)| (*s as u64) <= l && l <= (*e as u64))
+                    })
+            });
+            if !on_diff || form.get("position[head_sha]").map(String::as_str) != Some(HEAD_SHA) {
+                return json_reply(
+                    400,
+                    json!({"message": "400 Bad request - Note {:line_code=>[\"can't be blank\"]}"}),
+                );
+            }
+            let mut note = new_note(
+                st,
+                user_id,
+                form.get("body").map(String::as_str).unwrap_or(""),
+            );
+            note["type"] = json!("DiffNote");
+            note["position"] = json!({"new_path": path, "new_line": line, "head_sha": HEAD_SHA});
+            st.next_id += 1;
+            let d = json!({"id": format!("d{}", st.next_id), "individual_note": false, "notes": [note]});
+            st.discussions.push(d.clone());
+            json_reply(201, d)
+        }
+        _ => message(404, "404 Not found"),
+    }
+}
+
+fn paged(items: &[Value], params: &HashMap<String, String>) -> Reply {
+    let page: usize = params
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let per_page: usize = params
+        .get("per_page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(20)
+        .clamp(1, 100);
+    let pages = items.len().div_ceil(per_page).max(1);
+    let slice: Vec<Value> = items
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .cloned()
+        .collect();
+    let mut reply = json_reply(200, Value::Array(slice));
+    reply.1.extend([
+        ("x-page".into(), page.to_string()),
+        ("x-per-page".into(), per_page.to_string()),
+        (
+            "x-next-page".into(),
+            if page < pages {
+                (page + 1).to_string()
+            } else {
+                String::new()
+            },
+        ),
+        ("x-total".into(), items.len().to_string()),
+        ("x-total-pages".into(), pages.to_string()),
+    ]);
+    reply
+}
