@@ -28,10 +28,46 @@ pub enum Command {
         /// The rule's name, as `hblint rules` lists it
         rule: String,
     },
+    /// Install a git pre-commit hook that runs `hblint check --staged`
+    InstallHook(InstallHookArgs),
+    /// Manage the repository's accepted words
+    #[command(subcommand)]
+    Vocab(VocabCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) generated from the command line definition
+    Man {
+        /// Write hblint.1 and one page per subcommand (hblint-check.1, …) into DIR
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
     /// The canonical role data: show it, extract it from a page, check a page against it
     Roles {
         #[command(subcommand)]
         command: RolesCommand,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InstallHookArgs {
+    /// Replace an existing pre-commit hook that hblint did not write (kept as pre-commit.hblint-backup)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VocabCommand {
+    /// Add words to the repository vocabulary file (sorted, deduplicated)
+    Add {
+        /// The words to accept
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// Repository root (default: git top level of the current dir, else the current dir)
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
 }
 
@@ -137,6 +173,18 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Lint the staged content of staged Markdown files (pre-commit)
+    #[arg(long)]
+    pub staged: bool,
+    /// Apply safe fixes in place (with --staged: only to files without unstaged changes, then re-stage them)
+    #[arg(long)]
+    pub fix: bool,
+    /// Print the safe fixes as a unified patch instead of writing them
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    /// Print the findings only: no summary, no progress, no fix report
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// MR labels, for the missing-label rule (default: $CI_MERGE_REQUEST_LABELS; without either it does not run)
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub labels: Option<Vec<String>>,

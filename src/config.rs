@@ -46,6 +46,8 @@ struct RawConfig {
     #[serde(default)]
     labels: LabelsConfig,
     #[serde(default)]
+    ignore: Vec<Spanned<crate::suppress::IgnoreConfig>>,
+    #[serde(default)]
     roles: RolesConfig,
 }
 
@@ -73,6 +75,8 @@ pub struct Settings {
     pub links: LinksConfig,
     /// `[labels]`: required MR labels (empty: the embedded `rules/labels.toml`).
     pub labels: LabelsConfig,
+    /// `[[ignore]]`: rules off for paths matching globs.
+    pub ignore: crate::suppress::PathIgnores,
     pub roles: RolesConfig,
 }
 
@@ -87,6 +91,7 @@ impl Settings {
             spelling: SpellingConfig::default(),
             links: LinksConfig::default(),
             labels: LabelsConfig::default(),
+            ignore: crate::suppress::PathIgnores::default(),
             roles: RolesConfig::default(),
         }
     }
@@ -161,6 +166,12 @@ impl Settings {
             };
             severities.insert(name, severity);
         }
+        let mut ignore = crate::suppress::PathIgnores::default();
+        for table in &raw.ignore {
+            ignore
+                .add(table.get_ref())
+                .map_err(|m| error(m, Some(table.span()), None))?;
+        }
         Ok(Settings {
             root: root.to_path_buf(),
             config_path: Some(path.to_path_buf()),
@@ -169,6 +180,7 @@ impl Settings {
             spelling: raw.spelling,
             links: raw.links,
             labels: raw.labels,
+            ignore,
             roles: raw.roles,
         })
     }

@@ -5,10 +5,11 @@
 //! ```
 
 use crate::config::Settings;
-use crate::document::{Document, InputError, SuppressionKind};
+use crate::document::{Document, InputError};
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::inputs::{Content, SourceFile};
-use crate::rules::{Context, PathDiagnostic, Rule, RunFacts};
+use crate::rules::{Context, PathDiagnostic, Rule, RunFacts, unused_suppression};
+use crate::suppress;
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -119,7 +120,28 @@ pub fn lint(
     files: &[SourceFile],
     run: &RunFacts,
 ) -> Outcome {
-    let loaded: Vec<Result<Document, InputError>> = files.par_iter().map(load).collect();
+    lint_with_progress(settings, rules, workspace, files, run, &|| {})
+}
+
+/// [`lint`], calling `tick` once per file linted (from any thread).
+pub fn lint_with_progress(
+    settings: &Settings,
+    rules: &RuleSet,
+    workspace: &Workspace,
+    files: &[SourceFile],
+    run: &RunFacts,
+    tick: &(dyn Fn() + Sync),
+) -> Outcome {
+    let loaded: Vec<Result<Document, InputError>> = files
+        .par_iter()
+        .map(|f| {
+            let r = load(f);
+            if r.is_err() {
+                tick();
+            }
+            r
+        })
+        .collect();
     let mut documents = Vec::with_capacity(loaded.len());
     let mut errors = Vec::new();
     for result in loaded {
@@ -136,10 +158,34 @@ pub fn lint(
         documents: &documents,
     };
 
-    let per_document: Vec<(Vec<Finding>, usize)> = documents
+    // Run-level findings first, by path, so that suppressions see them too.
+    let by_path: HashMap<&str, &Document> =
+        documents.iter().map(|d| (d.path.as_str(), d)).collect();
+    let mut run_level: HashMap<String, Vec<Finding>> = HashMap::new();
+    for (rule, severity) in &rules.rules {
+        let mut out: Vec<PathDiagnostic> = Vec::new();
+        rule.check_run(&ctx, &mut out);
+        for pd in out {
+            let doc = by_path.get(pd.path.as_str()).copied();
+            let f = place(doc, &pd.path, rule.meta().name, *severity, pd.diagnostic);
+            run_level.entry(pd.path).or_default().push(f);
+        }
+    }
+
+    let enabled = rules.names();
+    let run_rules = suppress::RunRules {
+        enabled: &enabled,
+        all: enabled.len() == crate::rules::names().len(),
+    };
+    let unused_severity = rules
+        .rules
+        .iter()
+        .find(|(r, _)| r.meta().name == unused_suppression::META.name)
+        .map(|(_, s)| *s);
+    let per_document: Vec<suppress::Suppressed> = documents
         .par_iter()
         .map(|doc| {
-            let mut found = Vec::new();
+            let mut found = run_level.get(&doc.path).cloned().unwrap_or_default();
             for (rule, severity) in &rules.rules {
                 let mut diagnostics = Vec::new();
                 rule.check(doc, &ctx, &mut diagnostics);
@@ -150,32 +196,53 @@ pub fn lint(
                         .map(|d| place(Some(doc), &doc.path, name, *severity, d)),
                 );
             }
-            suppress(doc, found)
+            let mut s =
+                suppress::suppress(&doc.path, Some(doc), found, &settings.ignore, &run_rules);
+            if let Some(severity) = unused_severity {
+                // The engine's own findings obey the page's and the config's
+                // suppressions of `unused-suppression` too.
+                let unused = std::mem::take(&mut s.unused)
+                    .into_iter()
+                    .map(|d| {
+                        place(
+                            Some(doc),
+                            &doc.path,
+                            unused_suppression::META.name,
+                            severity,
+                            d,
+                        )
+                    })
+                    .collect();
+                let again = suppress::suppress(
+                    &doc.path,
+                    Some(doc),
+                    unused,
+                    &settings.ignore,
+                    &suppress::RunRules {
+                        enabled: &[],
+                        all: false,
+                    },
+                );
+                s.kept.extend(again.kept);
+            }
+            tick();
+            s
         })
         .collect();
 
     let mut findings = Vec::new();
     let mut suppressed = 0;
-    for (found, hidden) in per_document {
-        findings.extend(found);
-        suppressed += hidden;
+    for s in per_document {
+        findings.extend(s.kept);
+        suppressed += s.hidden;
     }
-
-    let by_path: HashMap<&str, &Document> =
-        documents.iter().map(|d| (d.path.as_str(), d)).collect();
-    for (rule, severity) in &rules.rules {
-        let mut out: Vec<PathDiagnostic> = Vec::new();
-        rule.check_run(&ctx, &mut out);
-        for pd in out {
-            let doc = by_path.get(pd.path.as_str()).copied();
-            findings.push(place(
-                doc,
-                &pd.path,
-                rule.meta().name,
-                *severity,
-                pd.diagnostic,
-            ));
+    for (path, found) in run_level {
+        if by_path.contains_key(path.as_str()) {
+            continue;
         }
+        let s = suppress::suppress(&path, None, found, &settings.ignore, &run_rules);
+        findings.extend(s.kept);
+        suppressed += s.hidden;
     }
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -218,52 +285,4 @@ pub fn place(
         help: d.help,
         fix: d.fix,
     }
-}
-
-/// Drop the findings that the page suppresses; return the rest and how many were dropped.
-fn suppress(doc: &Document, findings: Vec<Finding>) -> (Vec<Finding>, usize) {
-    let file_level = doc
-        .frontmatter
-        .as_ref()
-        .map(|f| f.disabled_rules())
-        .unwrap_or_default();
-    if file_level.is_empty() && doc.suppressions.is_empty() {
-        return (findings, 0);
-    }
-    let matches =
-        |rules: &[String], rule: &str| rules.is_empty() || rules.iter().any(|r| r == rule);
-    let before = findings.len();
-    let kept: Vec<Finding> = findings
-        .into_iter()
-        .filter(|f| {
-            if matches(&file_level, f.rule) && !file_level.is_empty() {
-                return false;
-            }
-            let mut disabled = false;
-            for s in &doc.suppressions {
-                match s.kind {
-                    SuppressionKind::NextLine => {
-                        let end_line = doc.locate(s.range.end).line;
-                        if f.start.line == end_line + 1 && matches(&s.rules, f.rule) {
-                            return false;
-                        }
-                    }
-                    SuppressionKind::Disable
-                        if s.range.start < f.range.start && matches(&s.rules, f.rule) =>
-                    {
-                        disabled = true;
-                    }
-                    SuppressionKind::Enable
-                        if s.range.start < f.range.start && matches(&s.rules, f.rule) =>
-                    {
-                        disabled = false;
-                    }
-                    _ => {}
-                }
-            }
-            !disabled
-        })
-        .collect();
-    let hidden = before - kept.len();
-    (kept, hidden)
 }

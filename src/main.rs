@@ -19,6 +19,18 @@ fn main() -> ExitCode {
             &mut std::io::stderr().lock(),
         )
         .map_err(|e| miette::miette!("{e}")),
+        Command::InstallHook(args) => commands::hook::run(args),
+        Command::Vocab(hblint::cli::VocabCommand::Add { words, root }) => {
+            commands::vocab::add(words, root.as_deref())
+        }
+        Command::Completions { shell } => {
+            commands::completions::completions(*shell, &mut std::io::stdout().lock())
+                .map_err(|e| miette::miette!("{e}"))
+        }
+        Command::Man { out_dir } => {
+            commands::completions::man(out_dir.as_deref(), &mut std::io::stdout().lock())
+                .map_err(|e| miette::miette!("cannot write the man page: {e}"))
+        }
         Command::Roles { command } => commands::roles::run(command),
     };
     match result {

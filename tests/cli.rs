@@ -155,8 +155,14 @@ fn human_report_shows_line_span_help_and_summary() {
     assert!(text.contains("replace with `services`"), "{text}");
     assert!(text.contains("─────────"), "the span is underlined: {text}");
     assert!(!text.contains('\u{1b}'), "no colour when piped: {text}");
-    let last = text.lines().last().unwrap_or_default();
-    assert!(last.starts_with("Found 3 errors"), "{last}");
+    let summary = text
+        .lines()
+        .find(|l| l.starts_with("Found "))
+        .unwrap_or_default();
+    assert!(
+        summary.starts_with("Found 3 errors and 0 warnings in 2 of 5 files"),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -13,26 +13,65 @@ use std::time::Instant;
 
 pub fn run(args: &CheckArgs) -> miette::Result<u8> {
     let started = Instant::now();
-    let root = find_root(
-        args.common.root.as_deref(),
-        args.paths.first().map(|p| p.as_path()),
-    )?;
+    let root = if args.staged && args.common.root.is_none() {
+        let cwd = std::env::current_dir()
+            .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
+        crate::git::toplevel(&cwd).map_err(|e| {
+            miette::miette!(
+                help = "--staged reads the git index: run it inside a git repository",
+                "{e}"
+            )
+        })?
+    } else {
+        find_root(
+            args.common.root.as_deref(),
+            args.paths.first().map(|p| p.as_path()),
+        )?
+    };
     let settings = Settings::load(&root, args.common.config.as_deref())
         .map_err(|e| miette::Report::new(*e))?;
     let rules = RuleSet::build(&settings, &args.common.select, &args.common.ignore)?;
-    let paths = if args.paths.is_empty() {
-        crate::inputs::default_paths(&settings)
+    let files = if args.staged {
+        crate::git::staged_files(&settings, &args.paths).map_err(|e| miette::miette!("{e}"))?
     } else {
-        args.paths.clone()
+        let paths = if args.paths.is_empty() {
+            crate::inputs::default_paths(&settings)
+        } else {
+            args.paths.clone()
+        };
+        crate::inputs::collect(&settings, &paths).map_err(|e| miette::miette!("{e}"))?
     };
-    let files = crate::inputs::collect(&settings, &paths).map_err(|e| miette::miette!("{e}"))?;
     let workspace = Workspace::new(&settings);
     let run = RunFacts {
         labels: labels_for_check(args.labels.as_deref(), |k| std::env::var(k).ok()),
         changed: files.iter().map(|f| f.path.clone()).collect(),
         ..RunFacts::default()
     };
-    let outcome = lint::lint(&settings, &rules, &workspace, &files, &run);
+    let lint_files = |files: &[crate::inputs::SourceFile]| {
+        let progress = progress_bar(args, files.len());
+        let tick = || progress.inc(1);
+        let outcome = lint::lint_with_progress(&settings, &rules, &workspace, files, &run, &tick);
+        progress.finish_and_clear();
+        outcome
+    };
+    let mut outcome = lint_files(&files);
+    if args.diff {
+        return print_diff(args, &outcome);
+    }
+    if args.fix {
+        let changed = apply_fixes(args, &settings, &files, &outcome)?;
+        if changed {
+            // Lint again what is now on disk (or in the index), so that the
+            // report shows what is left, at its current place.
+            let files = if args.staged {
+                crate::git::staged_files(&settings, &args.paths)
+                    .map_err(|e| miette::miette!("{e}"))?
+            } else {
+                files
+            };
+            outcome = lint_files(&files);
+        }
+    }
     write_report(args, &outcome, started)?;
     Ok(exit_code(&outcome))
 }
@@ -54,6 +93,128 @@ pub fn labels_for_check(
             env("CI_MERGE_REQUEST_LABELS").map(|v| clean(v.split(',').map(String::from).collect()))
         }
     }
+}
+
+/// A progress bar on standard error for long runs, drawn only on a terminal
+/// and never in CI or with `--quiet`.
+fn progress_bar(args: &CheckArgs, files: usize) -> indicatif::ProgressBar {
+    const LONG_RUN: usize = 200;
+    let show = !args.quiet
+        && files >= LONG_RUN
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none();
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(files as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} linting {pos}/{len} pages {wide_bar} {percent}%",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// `--diff`: print the patch the safe fixes would make; exit 1 when it is not empty.
+fn print_diff(args: &CheckArgs, outcome: &Outcome) -> miette::Result<u8> {
+    let plans = crate::fix::plan(&outcome.documents, &outcome.findings);
+    let patch = crate::fix::unified_diff(&plans);
+    match &args.output {
+        Some(path) => std::fs::write(path, &patch)
+            .map_err(|e| miette::miette!("cannot write the patch to {}: {e}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(patch.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(miette::miette!("cannot write the patch: {e}")),
+            }
+        }
+    }
+    if !args.quiet {
+        let fixes: usize = plans.iter().map(|p| p.edits.len()).sum();
+        if plans.is_empty() {
+            eprintln!("No safe fix to apply");
+        } else {
+            eprintln!(
+                "`--fix` would fix {} in {}",
+                crate::report::plural(fixes, "finding"),
+                crate::report::plural(plans.len(), "file")
+            );
+        }
+    }
+    if !outcome.errors.is_empty() {
+        Ok(EXIT_TROUBLE)
+    } else if plans.is_empty() {
+        Ok(EXIT_CLEAN)
+    } else {
+        Ok(EXIT_FINDINGS)
+    }
+}
+
+/// `--fix`: write the safe fixes; report each to standard error. With
+/// `--staged`, a file is fixed only when its working-tree content is the
+/// staged content, and is then staged again, so that the fix is committed and
+/// no unstaged work is ever overwritten or staged by surprise.
+fn apply_fixes(
+    args: &CheckArgs,
+    settings: &Settings,
+    files: &[crate::inputs::SourceFile],
+    outcome: &Outcome,
+) -> miette::Result<bool> {
+    let plans = crate::fix::plan(&outcome.documents, &outcome.findings);
+    let mut restage = Vec::new();
+    let (mut fixes, mut fixed_files) = (0, 0);
+    for plan in &plans {
+        let Some(file) = files.iter().find(|f| f.path == plan.path) else {
+            continue;
+        };
+        let disk = match &file.content {
+            crate::inputs::Content::Disk(p) => p.clone(),
+            crate::inputs::Content::Bytes(staged) => {
+                let p = settings.root.join(&plan.path);
+                if std::fs::read(&p).ok().as_deref() != Some(staged.as_slice()) {
+                    eprintln!(
+                        "{}: not fixed: the working tree differs from the index; stage or stash \
+                         the unstaged changes, then run `hblint check --staged --fix` again",
+                        plan.path
+                    );
+                    continue;
+                }
+                restage.push(plan.path.clone());
+                p
+            }
+        };
+        crate::fix::write_atomically(&disk, &plan.new_bytes)
+            .map_err(|e| miette::miette!("{}: cannot write the fixes: {e}", plan.path))?;
+        fixes += plan.edits.len();
+        fixed_files += 1;
+        if !args.quiet {
+            for e in &plan.edits {
+                eprintln!(
+                    "fixed {}:{}: {} `{}` -> `{}`",
+                    plan.path, e.line, e.rule, e.original, e.replacement
+                );
+            }
+        }
+    }
+    if !restage.is_empty() {
+        crate::git::add(&settings.root, &restage).map_err(|e| miette::miette!("{e}"))?;
+    }
+    if !args.quiet && fixed_files > 0 {
+        eprintln!(
+            "Fixed {} in {}",
+            crate::report::plural(fixes, "finding"),
+            crate::report::plural(fixed_files, "file")
+        );
+    }
+    Ok(fixed_files > 0)
 }
 
 /// 2 if a file could not be linted, else 1 if any error-severity finding, else 0.
@@ -91,6 +252,7 @@ fn write_report(args: &CheckArgs, outcome: &Outcome, started: Instant) -> miette
         out_of_scope: 0,
     };
     let report: Box<dyn Report> = match args.format {
+        Format::Human if args.quiet => Box::new(crate::report::human::HumanQuiet),
         Format::Human => Box::new(crate::report::human::Human),
         Format::Json => Box::new(crate::report::json::Json),
         Format::Codequality => Box::new(crate::report::codequality::CodeQuality),

@@ -1,9 +1,12 @@
 //! One file per subcommand; each returns the process's exit code.
 
 pub mod check;
+pub mod completions;
+pub mod hook;
 pub mod mr;
 pub mod roles;
 pub mod rules;
+pub mod vocab;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -159,42 +159,69 @@ fn diagnostic(f: &Finding, ctx: &ReportContext<'_>) -> FindingDiagnostic {
     }
 }
 
+/// `--quiet`: the findings only, no summary.
+pub struct HumanQuiet;
+
+impl Report for HumanQuiet {
+    fn render(&self, ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<()> {
+        render_findings(ctx, out)
+    }
+}
+
 impl Report for Human {
     fn render(&self, ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<()> {
-        let theme = if ctx.color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .without_primary_span_start()
-            .with_context_lines(0)
-            .with_links(false);
-        let outcome = ctx.outcome;
-        for error in &outcome.errors {
-            writeln!(out, "error: {error}")?;
-        }
-        let mut current: Option<&str> = None;
-        for f in &outcome.findings {
-            if current != Some(f.path.as_str()) {
-                if current.is_some() {
-                    writeln!(out)?;
-                }
-                writeln!(out, "── {} ──", f.path)?;
-                current = Some(&f.path);
-            }
-            let d = diagnostic(f, ctx);
-            let mut rendered = String::new();
-            handler
-                .render_report(&mut rendered, &d)
-                .map_err(io::Error::other)?;
-            out.write_all(rendered.as_bytes())?;
-        }
-        if !outcome.findings.is_empty() {
+        render_findings(ctx, out)?;
+        if !ctx.outcome.findings.is_empty() {
             writeln!(out)?;
         }
-        writeln!(out, "{}", summary(ctx))
+        writeln!(out, "{}", summary(ctx))?;
+        if ctx
+            .outcome
+            .findings
+            .iter()
+            .any(|f| f.rule == "typo" || f.rule == "spelling")
+        {
+            writeln!(
+                out,
+                "A word is right? Accept it with `hblint vocab add WORD` (the repository vocabulary) \
+                 or in `[spelling] extra-words` of .hblint.toml."
+            )?;
+        }
+        Ok(())
     }
+}
+
+fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if ctx.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .without_primary_span_start()
+        .with_context_lines(0)
+        .with_links(false);
+    let outcome = ctx.outcome;
+    for error in &outcome.errors {
+        writeln!(out, "error: {error}")?;
+    }
+    let mut current: Option<&str> = None;
+    for f in &outcome.findings {
+        if current != Some(f.path.as_str()) {
+            if current.is_some() {
+                writeln!(out)?;
+            }
+            writeln!(out, "── {} ──", f.path)?;
+            current = Some(&f.path);
+        }
+        let d = diagnostic(f, ctx);
+        let mut rendered = String::new();
+        handler
+            .render_report(&mut rendered, &d)
+            .map_err(io::Error::other)?;
+        out.write_all(rendered.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// The closing line: counts, the worst rules, the time.

@@ -17,6 +17,7 @@ pub mod role_name;
 pub mod role_table;
 pub mod role_tier;
 pub mod typo;
+pub mod unused_suppression;
 
 /// What `hblint rules` and `hblint explain` print about a rule.
 #[derive(Debug)]
@@ -82,6 +83,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(mojibake::Mojibake),
         Box::new(invalid_frontmatter::InvalidFrontmatter),
         Box::new(missing_label::MissingLabel::default()),
+        Box::new(unused_suppression::UnusedSuppression),
         Box::new(role_table::RoleTable::default()),
         Box::new(role_name::RoleName::default()),
         Box::new(role_tier::RoleTier::default()),

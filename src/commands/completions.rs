@@ -1,0 +1,28 @@
+//! `hblint completions SHELL` and `hblint man`: generated from the clap definition.
+
+use super::EXIT_CLEAN;
+use crate::cli::Cli;
+use clap::CommandFactory;
+use std::io::Write;
+
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> std::io::Result<u8> {
+    let mut cmd = Cli::command();
+    clap_complete::generate(shell, &mut cmd, "hblint", out);
+    Ok(EXIT_CLEAN)
+}
+
+/// The man page in roff: `hblint man > hblint.1`; with `out_dir`, one page
+/// per subcommand too (`hblint.1`, `hblint-check.1`, …), as the main page's
+/// SUBCOMMANDS section refers to them.
+pub fn man(out_dir: Option<&std::path::Path>, out: &mut dyn Write) -> std::io::Result<u8> {
+    let cmd = Cli::command();
+    match out_dir {
+        None => clap_mangen::Man::new(cmd).render(out)?,
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            clap_mangen::generate_to(cmd, dir)?;
+            writeln!(out, "Wrote the man pages to {}", dir.display())?;
+        }
+    }
+    Ok(EXIT_CLEAN)
+}

@@ -1,0 +1,235 @@
+//! `hblint vocab add WORD…`: accept words in the repository's vocabulary file.
+//!
+//! The file is the first of `[spelling] vocabulary` in `.hblint.toml`; when
+//! none is configured, `.hblint/vocabulary.txt` is created and added to the
+//! configuration, which is edited as text (one line inserted or a section
+//! appended) so that nothing the user wrote — comments, order, layout — is lost.
+
+use super::{EXIT_CLEAN, find_root};
+use crate::config::{CONFIG_FILE_NAME, Settings};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_VOCABULARY: &str = ".hblint/vocabulary.txt";
+
+pub fn add(words: &[String], root: Option<&Path>) -> miette::Result<u8> {
+    let root = find_root(root, None)?;
+    let outcome = add_words(&root, words)?;
+    if let Some(config) = &outcome.config_changed {
+        println!(
+            "Referenced {} in {}",
+            outcome.file.display(),
+            config.display()
+        );
+    }
+    if outcome.added.is_empty() {
+        println!("Already accepted: {}", words.join(", "));
+    } else {
+        println!(
+            "Added to {}: {}",
+            outcome.file.display(),
+            outcome.added.join(", ")
+        );
+    }
+    Ok(EXIT_CLEAN)
+}
+
+#[derive(Debug)]
+pub struct Added {
+    /// The vocabulary file, relative to the root.
+    pub file: PathBuf,
+    pub added: Vec<String>,
+    /// The configuration file, when it had to be created or edited.
+    pub config_changed: Option<PathBuf>,
+}
+
+pub fn add_words(root: &Path, words: &[String]) -> miette::Result<Added> {
+    for w in words {
+        if w.trim().is_empty() || w.chars().any(|c| c.is_whitespace() || c == '#') {
+            return Err(miette::miette!(
+                help = "pass one word at a time, without spaces or `#`",
+                "cannot accept `{w}` as a word"
+            ));
+        }
+    }
+    let settings = Settings::load(root, None).map_err(|e| miette::Report::new(*e))?;
+    let (file, config_changed) = match settings.spelling.vocabulary.first() {
+        Some(f) => (f.clone(), None),
+        None => {
+            let config = root.join(CONFIG_FILE_NAME);
+            reference_vocabulary(root, &config)?;
+            (PathBuf::from(DEFAULT_VOCABULARY), Some(config))
+        }
+    };
+    let path = root.join(&file);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(miette::miette!("cannot read {}: {e}", path.display())),
+    };
+    let (new_text, added) = merge(&text, words);
+    if !added.is_empty() || !path.exists() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| miette::miette!("cannot create {}: {e}", dir.display()))?;
+        }
+        std::fs::write(&path, new_text)
+            .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(Added {
+        file,
+        added,
+        config_changed,
+    })
+}
+
+/// The vocabulary with `words` added: leading comment lines kept on top, the
+/// words sorted (case-insensitively, then exactly) and deduplicated. Returns
+/// the new text and the words that were not there yet.
+pub fn merge(text: &str, words: &[String]) -> (String, Vec<String>) {
+    let mut header = Vec::new();
+    let mut entries = BTreeSet::new();
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if t.starts_with('#') && entries.is_empty() {
+            header.push(line.to_owned());
+        } else {
+            entries.insert((t.to_lowercase(), t.to_owned()));
+        }
+    }
+    let mut added = Vec::new();
+    for w in words {
+        if entries.insert((w.to_lowercase(), w.clone())) && !added.contains(w) {
+            added.push(w.clone());
+        }
+    }
+    let mut out = String::new();
+    for h in header {
+        out.push_str(&h);
+        out.push('\n');
+    }
+    for (_, e) in entries {
+        out.push_str(&e);
+        out.push('\n');
+    }
+    (out, added)
+}
+
+/// Make `.hblint.toml` name the default vocabulary file: create it, or
+/// insert `vocabulary = [...]` under an existing `[spelling]`, or append a
+/// `[spelling]` section. The result is validated before it is written.
+fn reference_vocabulary(root: &Path, config: &Path) -> miette::Result<()> {
+    let line = format!("vocabulary = [\"{DEFAULT_VOCABULARY}\"]");
+    let text = match std::fs::read_to_string(config) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(miette::miette!("cannot read {}: {e}", config.display())),
+    };
+    let header = text
+        .match_indices("[spelling]")
+        .find(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
+        .map(|(i, _)| i);
+    let new_text = match header {
+        Some(i) => {
+            let eol = text[i..].find('\n').map_or(text.len(), |n| i + n + 1);
+            let mut t = text[..eol].to_owned();
+            if !t.ends_with('\n') {
+                t.push('\n');
+            }
+            t.push_str(&line);
+            t.push('\n');
+            t.push_str(&text[eol..]);
+            t
+        }
+        None => {
+            let mut t = text.clone();
+            if !t.is_empty() && !t.ends_with('\n') {
+                t.push('\n');
+            }
+            if !t.is_empty() {
+                t.push('\n');
+            }
+            t.push_str(
+                "[spelling]\n# Words accepted in this repository (`hblint vocab add WORD`).\n",
+            );
+            t.push_str(&line);
+            t.push('\n');
+            t
+        }
+    };
+    let settings = Settings::from_toml(root, config, &new_text).map_err(|e| {
+        miette::miette!(
+            help = format!(
+                "add `{line}` under [spelling] in {} by hand",
+                config.display()
+            ),
+            "cannot add the vocabulary file to the configuration: {}",
+            e.message
+        )
+    })?;
+    if settings.spelling.vocabulary.first().map(PathBuf::as_path)
+        != Some(Path::new(DEFAULT_VOCABULARY))
+    {
+        return Err(miette::miette!(
+            "cannot add the vocabulary file to {}; add `{line}` under [spelling] by hand",
+            config.display()
+        ));
+    }
+    std::fs::write(config, new_text)
+        .map_err(|e| miette::miette!("cannot write {}: {e}", config.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_sorts_dedups_and_keeps_the_header() {
+        let (text, added) = merge(
+            "# accepted words\nZebra\napple\n",
+            &["Mango".into(), "apple".into(), "Mango".into()],
+        );
+        assert_eq!(text, "# accepted words\napple\nMango\nZebra\n");
+        assert_eq!(added, vec!["Mango"]);
+    }
+
+    #[test]
+    fn config_is_created_or_edited_without_loss() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        add_words(root, &["Kubecon".into()]).expect("added");
+        let config = std::fs::read_to_string(root.join(CONFIG_FILE_NAME)).expect("config");
+        assert!(config.contains(DEFAULT_VOCABULARY));
+        assert_eq!(
+            std::fs::read_to_string(root.join(DEFAULT_VOCABULARY)).expect("vocab"),
+            "Kubecon\n"
+        );
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let original = "# my settings\n[rules]\ntypo = \"warning\" # loud\n\n[spelling]\nextra-words = [\"Foo\"]\n";
+        std::fs::write(root.join(CONFIG_FILE_NAME), original).expect("write");
+        add_words(root, &["Bar".into()]).expect("added");
+        let config = std::fs::read_to_string(root.join(CONFIG_FILE_NAME)).expect("config");
+        assert!(config.starts_with("# my settings\n[rules]\ntypo = \"warning\" # loud\n"));
+        assert!(config.contains("extra-words = [\"Foo\"]"));
+        let s = Settings::load(root, None).expect("valid");
+        assert_eq!(
+            s.spelling.vocabulary,
+            vec![PathBuf::from(DEFAULT_VOCABULARY)]
+        );
+        // A second word goes to the same file, the config is left alone.
+        add_words(root, &["Aardvark".into()]).expect("added");
+        assert_eq!(
+            std::fs::read_to_string(root.join(CONFIG_FILE_NAME)).expect("config"),
+            config
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join(DEFAULT_VOCABULARY)).expect("vocab"),
+            "Aardvark\nBar\n"
+        );
+    }
+}

@@ -1,0 +1,282 @@
+//! `--fix` and `--diff`: apply the safe fixes of a run's findings.
+//!
+//! Only fixes marked [`Applicability::Safe`] are applied, never inside code,
+//! and never two that overlap (the later one is left for a re-run). The new
+//! text keeps the file's byte-order mark and line endings (only the fixed
+//! ranges change); a file is written beside itself and renamed over the
+//! original, with the original's permissions.
+
+use crate::document::Document;
+use crate::finding::{Applicability, Finding};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// One replacement in a page's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub replacement: String,
+    pub rule: &'static str,
+    pub line: usize,
+    /// The text replaced.
+    pub original: String,
+}
+
+/// The edits to make to one page.
+#[derive(Debug, Clone)]
+pub struct FilePlan {
+    pub path: String,
+    pub edits: Vec<Edit>,
+    /// The file's new bytes (with the BOM if the file had one).
+    pub new_bytes: Vec<u8>,
+    /// The old and new text, for `--diff`.
+    pub old_text: String,
+    pub new_text: String,
+}
+
+/// The safe, non-overlapping fixes among `findings` (all of `doc`'s path).
+pub fn edits(doc: &Document, findings: &[&Finding]) -> Vec<Edit> {
+    let mut candidates: Vec<Edit> = findings
+        .iter()
+        .filter_map(|f| {
+            let fix = f.fix.as_ref()?;
+            if fix.applicability != Applicability::Safe {
+                return None;
+            }
+            let r = fix.range.clone();
+            let original = doc.text.get(r.clone())?;
+            if original == fix.replacement {
+                return None;
+            }
+            // Never inside code: neither end of the range may fall in it.
+            if doc.in_code(r.start) || (r.end > r.start && doc.in_code(r.end - 1)) {
+                return None;
+            }
+            Some(Edit {
+                range: r,
+                replacement: fix.replacement.clone(),
+                rule: f.rule,
+                line: f.start.line,
+                original: original.to_owned(),
+            })
+        })
+        .collect();
+    candidates.sort_by_key(|e| (e.range.start, e.range.end));
+    candidates.dedup_by(|a, b| a.range == b.range && a.replacement == b.replacement);
+    let mut kept: Vec<Edit> = Vec::with_capacity(candidates.len());
+    for e in candidates {
+        let overlaps = kept.last().is_some_and(|last| {
+            e.range.start < last.range.end
+                || (e.range.is_empty() && e.range.start == last.range.end)
+        });
+        if !overlaps {
+            kept.push(e);
+        }
+    }
+    kept
+}
+
+/// Apply sorted, non-overlapping edits to `text`.
+pub fn apply(text: &str, edits: &[Edit]) -> String {
+    let crlf = text.contains("\r\n");
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for e in edits {
+        out.push_str(&text[at..e.range.start]);
+        if crlf && e.replacement.contains('\n') && !e.replacement.contains("\r\n") {
+            out.push_str(&e.replacement.replace('\n', "\r\n"));
+        } else {
+            out.push_str(&e.replacement);
+        }
+        at = e.range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The plan for every document with at least one applicable fix.
+pub fn plan(documents: &[Document], findings: &[Finding]) -> Vec<FilePlan> {
+    let mut plans = Vec::new();
+    for doc in documents {
+        let mine: Vec<&Finding> = findings.iter().filter(|f| f.path == doc.path).collect();
+        let edits = edits(doc, &mine);
+        if edits.is_empty() {
+            continue;
+        }
+        let new_text = apply(&doc.text, &edits);
+        let mut new_bytes = Vec::with_capacity(new_text.len() + 3);
+        if doc.bom {
+            new_bytes.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        new_bytes.extend_from_slice(new_text.as_bytes());
+        plans.push(FilePlan {
+            path: doc.path.clone(),
+            edits,
+            new_bytes,
+            old_text: doc.text.clone(),
+            new_text,
+        });
+    }
+    plans
+}
+
+/// A unified patch of the plans, with `a/` and `b/` prefixes as `git apply` reads.
+pub fn unified_diff(plans: &[FilePlan]) -> String {
+    let mut out = String::new();
+    for p in plans {
+        let diff = similar::TextDiff::from_lines(&p.old_text, &p.new_text);
+        out.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{}", p.path), &format!("b/{}", p.path))
+                .to_string(),
+        );
+    }
+    out
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same folder,
+/// given the original's permissions, then renamed over it. A symbolic link is
+/// followed, so the link stays a link.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let target: PathBuf = if path.is_symlink() {
+        std::fs::canonicalize(path)?
+    } else {
+        path.to_path_buf()
+    };
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.hblint-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::set_permissions(&tmp, permissions)?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Write a file atomically with the given Unix mode (a new file, or one whose
+/// permissions are to be replaced).
+pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.hblint-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Fix, Severity};
+
+    fn finding(doc: &Document, word: &str, replacement: &str, app: Applicability) -> Finding {
+        let start = doc.text.find(word).expect("word");
+        let range = start..start + word.len();
+        Finding {
+            rule: "typo",
+            severity: Severity::Error,
+            path: doc.path.clone(),
+            start: doc.locate(start),
+            end: doc.locate(range.end),
+            range: range.clone(),
+            message: String::new(),
+            help: None,
+            fix: Some(Fix {
+                replacement: replacement.into(),
+                range,
+                applicability: app,
+            }),
+        }
+    }
+
+    #[test]
+    fn safe_fixes_outside_code_without_overlap() {
+        let doc = Document::parse(
+            "p.md",
+            "teh cat `teh` and addtion\r\nmore\r\n".into(),
+            false,
+        )
+        .expect("parses");
+        let code_start = doc.text.find("`teh`").expect("code") + 1;
+        let mut in_code = finding(&doc, "teh", "the", Applicability::Safe);
+        in_code.range = code_start..code_start + 3;
+        if let Some(f) = in_code.fix.as_mut() {
+            f.range = in_code.range.clone();
+        }
+        let fs = [
+            finding(&doc, "teh", "the", Applicability::Safe),
+            in_code,
+            finding(&doc, "addtion", "addition", Applicability::Safe),
+            finding(&doc, "dtion", "xx", Applicability::Safe),
+            finding(&doc, "cat", "dog", Applicability::Unsafe),
+        ];
+        let refs: Vec<&Finding> = fs.iter().collect();
+        let e = edits(&doc, &refs);
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!(
+            apply(&doc.text, &e),
+            "the cat `teh` and addition\r\nmore\r\n"
+        );
+    }
+
+    #[test]
+    fn diff_has_headers_and_hunks() {
+        let doc = Document::parse("p.md", "one\nteh two\nthree\n".into(), false).expect("parses");
+        let fs = [finding(&doc, "teh", "the", Applicability::Safe)];
+        let plans = plan(std::slice::from_ref(&doc), &fs);
+        let d = unified_diff(&plans);
+        assert!(
+            d.starts_with("--- a/p.md\n+++ b/p.md\n@@ -1,3 +1,3 @@\n"),
+            "{d}"
+        );
+        assert!(d.contains("-teh two\n+the two\n"), "{d}");
+    }
+
+    #[test]
+    fn atomic_write_keeps_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("x.md");
+        std::fs::write(&p, "old").expect("write");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        write_atomically(&p, b"new").expect("written");
+        assert_eq!(std::fs::read(&p).expect("read"), b"new");
+        let mode = std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    }
+}

@@ -1,0 +1,58 @@
+//! `unused-suppression`: a suppression that suppresses nothing, or that names
+//! a rule hblint does not know.
+//!
+//! The engine computes these findings (it alone sees what each suppression
+//! hid, see [`crate::suppress`]); the rule holds the name, severity and doc.
+
+use super::{Rule, RuleMeta};
+use crate::finding::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "unused-suppression",
+    default_severity: Severity::Warning,
+    summary: "A suppression comment or frontmatter entry that suppresses nothing",
+    fixable: false,
+    doc: r#"# unused-suppression
+
+## What it does
+Reports every suppression that hid no finding in the run, and every
+suppression that names a rule hblint does not know:
+
+- `<!-- hblint-disable-next-line RULE -->` with no `RULE` finding on the next line;
+- `<!-- hblint-disable RULE -->` with no `RULE` finding before the matching
+  `<!-- hblint-enable RULE -->` (or the end of the page);
+- `hblint: {disable: [RULE]}` in the frontmatter with no `RULE` finding on the page.
+
+A suppression of a rule that did not run (turned off in `.hblint.toml`, or
+left out by `--select` / `--ignore`) is not judged.
+
+## Why is this bad?
+Suppressions outlive the problem they silenced: the typo gets fixed, the
+comment stays, and later hides a real finding on that line. A misspelled rule
+name silences nothing at all while looking as if it did.
+
+## Example
+```markdown
+<!-- hblint-disable-next-line typo -->
+This line has no typo any more.
+```
+Use instead:
+```markdown
+This line has no typo any more.
+```
+
+## How to fix
+Remove the comment, or the rule's name from it. Check the name against
+`hblint rules`. To keep a suppression on purpose, turn this rule off for the
+page (`hblint: {disable: [unused-suppression]}`) or in `.hblint.toml`.
+"#,
+};
+
+/// Its findings come from the engine; it checks nothing itself.
+pub struct UnusedSuppression;
+
+impl Rule for UnusedSuppression {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+}

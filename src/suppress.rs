@@ -1,0 +1,446 @@
+//! Suppressions: the ways a repository or a page silences findings, and the
+//! report of suppressions that silence nothing.
+//!
+//! - `<!-- hblint-disable-next-line RULE, … -->`: the line after the comment;
+//! - `<!-- hblint-disable RULE, … -->` … `<!-- hblint-enable RULE, … -->`: a region
+//!   (to the end of the file when never re-enabled);
+//! - frontmatter `hblint: {disable: [RULE, …]}`: the whole page;
+//! - `[[ignore]]` tables in `.hblint.toml`: rules off for paths matching globs.
+//!
+//! A comment with no rule name applies to every rule. Every suppression that
+//! hid nothing in a run, or that names a rule hblint does not know, becomes an
+//! `unused-suppression` finding (see [`crate::rules::unused_suppression`]).
+
+use crate::document::{Document, SuppressionKind};
+use crate::finding::{Diagnostic, Finding};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::ops::Range;
+
+/// One `[[ignore]]` table: `rules` never reported on files matching `paths`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IgnoreConfig {
+    /// Globs relative to the root, such as `content/handbook/legal/**`.
+    pub paths: Vec<String>,
+    /// Rule names; empty or absent means every rule.
+    #[serde(default)]
+    pub rules: Vec<String>,
+}
+
+/// The compiled `[[ignore]]` tables.
+#[derive(Debug, Clone, Default)]
+pub struct PathIgnores {
+    entries: Vec<(GlobSet, Vec<String>)>,
+}
+
+impl PathIgnores {
+    /// Compile the tables; the error says what is wrong.
+    pub fn new(config: &[IgnoreConfig]) -> Result<PathIgnores, String> {
+        let mut ignores = PathIgnores::default();
+        for table in config {
+            ignores.add(table)?;
+        }
+        Ok(ignores)
+    }
+
+    /// Compile one table and add it.
+    pub fn add(&mut self, table: &IgnoreConfig) -> Result<(), String> {
+        let known = crate::rules::names();
+        if table.paths.is_empty() {
+            return Err("[[ignore]] needs at least one glob in `paths`".into());
+        }
+        let mut builder = GlobSetBuilder::new();
+        for pattern in &table.paths {
+            let glob = Glob::new(pattern)
+                .map_err(|e| format!("[[ignore]]: invalid glob `{pattern}`: {e}"))?;
+            builder.add(glob);
+        }
+        for rule in &table.rules {
+            if !known.contains(&rule.as_str()) {
+                return Err(format!(
+                    "[[ignore]]: unknown rule `{rule}` (known rules: {})",
+                    known.join(", ")
+                ));
+            }
+        }
+        let set = builder.build().map_err(|e| format!("[[ignore]]: {e}"))?;
+        self.entries.push((set, table.rules.clone()));
+        Ok(())
+    }
+
+    /// Whether `rule` is ignored on `path` (root-relative, `/`-separated).
+    pub fn ignores(&self, path: &str, rule: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|(set, rules)| matches(rules, rule) && set.is_match(path))
+    }
+}
+
+fn matches(rules: &[String], rule: &str) -> bool {
+    rules.is_empty() || rules.iter().any(|r| r == rule)
+}
+
+/// What suppressing one page's findings left.
+#[derive(Debug, Default)]
+pub struct Suppressed {
+    /// The findings still reported.
+    pub kept: Vec<Finding>,
+    /// How many were hidden.
+    pub hidden: usize,
+    /// Suppressions that hid nothing, or that name an unknown rule, as
+    /// `unused-suppression` diagnostics on the page.
+    pub unused: Vec<Diagnostic>,
+}
+
+/// Which rules ran: a suppression of a rule that did not run cannot be judged unused.
+pub struct RunRules<'a> {
+    /// Names of the rules this run ran.
+    pub enabled: &'a [&'static str],
+    /// Whether every registered rule ran (a blanket suppression can be judged).
+    pub all: bool,
+}
+
+impl RunRules<'_> {
+    fn ran(&self, rule: &str) -> bool {
+        self.enabled.contains(&rule)
+    }
+}
+
+/// One thing that may suppress a finding, and what it suppressed.
+struct Source {
+    range: Range<usize>,
+    rules: Vec<String>,
+    used: Vec<bool>,
+    any_used: bool,
+    what: &'static str,
+}
+
+impl Source {
+    fn new(range: Range<usize>, rules: Vec<String>, what: &'static str) -> Source {
+        let used = vec![false; rules.len()];
+        Source {
+            range,
+            rules,
+            used,
+            any_used: false,
+            what,
+        }
+    }
+
+    fn applies(&self, rule: &str) -> bool {
+        matches(&self.rules, rule)
+    }
+
+    fn mark(&mut self, rule: &str) {
+        self.any_used = true;
+        for (i, r) in self.rules.iter().enumerate() {
+            if r == rule {
+                self.used[i] = true;
+            }
+        }
+    }
+}
+
+/// Drop the findings of `path` that the config's path ignores, its frontmatter
+/// or its comments suppress. `doc` is `None` for a path that is not a linted
+/// document (a deleted page): only path ignores apply.
+pub fn suppress(
+    path: &str,
+    doc: Option<&Document>,
+    findings: Vec<Finding>,
+    ignores: &PathIgnores,
+    run: &RunRules<'_>,
+) -> Suppressed {
+    let before = findings.len();
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| !ignores.ignores(path, f.rule))
+        .collect();
+    let Some(doc) = doc else {
+        return Suppressed {
+            hidden: before - findings.len(),
+            kept: findings,
+            unused: Vec::new(),
+        };
+    };
+
+    let mut file_level = doc
+        .frontmatter
+        .as_ref()
+        .map(|f| {
+            let rules: Vec<String> = f
+                .disabled_rules()
+                .into_iter()
+                .filter(|r| !r.is_empty())
+                .collect();
+            Source::new(
+                frontmatter_key_range(doc, f.range.clone()),
+                rules,
+                "hblint.disable",
+            )
+        })
+        .filter(|s| !s.rules.is_empty());
+    let mut comments: Vec<(SuppressionKind, Source)> = doc
+        .suppressions
+        .iter()
+        .map(|s| {
+            let what = match s.kind {
+                SuppressionKind::NextLine => "hblint-disable-next-line",
+                SuppressionKind::Disable => "hblint-disable",
+                SuppressionKind::Enable => "hblint-enable",
+            };
+            (
+                s.kind.clone(),
+                Source::new(s.range.clone(), s.rules.clone(), what),
+            )
+        })
+        .collect();
+    // The line each next-line comment covers.
+    let next_lines: Vec<usize> = comments
+        .iter()
+        .map(|(_, s)| doc.locate(s.range.end).line + 1)
+        .collect();
+
+    let mut kept = Vec::with_capacity(findings.len());
+    for f in findings {
+        if let Some(fl) = file_level.as_mut()
+            && fl.applies(f.rule)
+        {
+            fl.mark(f.rule);
+            continue;
+        }
+        // A next-line comment first; else the last disable still open at the finding.
+        let mut by: Option<usize> = None;
+        let mut open: Option<usize> = None;
+        for (i, (kind, s)) in comments.iter().enumerate() {
+            if s.range.start >= f.range.start {
+                break;
+            }
+            if !s.applies(f.rule) {
+                continue;
+            }
+            match kind {
+                SuppressionKind::NextLine => {
+                    if f.start.line == next_lines[i] && by.is_none() {
+                        by = Some(i);
+                    }
+                }
+                SuppressionKind::Disable => open = Some(i),
+                SuppressionKind::Enable => open = None,
+            }
+        }
+        match by.or(open) {
+            Some(i) => comments[i].1.mark(f.rule),
+            None => kept.push(f),
+        }
+    }
+
+    let known = crate::rules::names();
+    let mut unused = Vec::new();
+    let sources = file_level
+        .iter()
+        .chain(comments.iter().filter_map(|(kind, s)| {
+            // An enable comment suppresses nothing by design.
+            (*kind != SuppressionKind::Enable).then_some(s)
+        }));
+    for s in sources {
+        for (i, rule) in s.rules.iter().enumerate() {
+            if !known.contains(&rule.as_str()) {
+                unused.push(
+                    Diagnostic::new(
+                        s.range.clone(),
+                        format!("`{}` names an unknown rule `{rule}`", s.what),
+                    )
+                    .with_help(format!("known rules: {}", known.join(", "))),
+                );
+            } else if !s.used[i] && run.ran(rule) {
+                unused.push(
+                    Diagnostic::new(
+                        s.range.clone(),
+                        format!("`{}` suppresses no `{rule}` finding", s.what),
+                    )
+                    .with_help(format!("remove `{rule}` from the suppression")),
+                );
+            }
+        }
+        if s.rules.is_empty() && !s.any_used && run.all {
+            unused.push(
+                Diagnostic::new(
+                    s.range.clone(),
+                    format!("`{}` suppresses no finding", s.what),
+                )
+                .with_help("remove the comment"),
+            );
+        }
+    }
+    // Comments in code blocks are examples, not suppressions.
+    unused.retain(|d| !doc.in_code(d.range.start));
+    Suppressed {
+        hidden: before - kept.len(),
+        kept,
+        unused,
+    }
+}
+
+/// The `hblint:` key in the frontmatter, or the frontmatter's first line.
+fn frontmatter_key_range(doc: &Document, fm: Range<usize>) -> Range<usize> {
+    let text = doc.text.get(fm.clone()).unwrap_or_default();
+    let at = text
+        .match_indices("hblint:")
+        .find(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
+        .map(|(i, _)| i);
+    match at {
+        Some(i) => fm.start + i..fm.start + i + "hblint".len(),
+        None => fm.start..fm.start + text.find('\n').unwrap_or(text.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+
+    fn finding(doc: &Document, rule: &'static str, word: &str) -> Finding {
+        let start = doc.text.find(word).expect("word in text");
+        let range = start..start + word.len();
+        Finding {
+            rule,
+            severity: Severity::Error,
+            path: doc.path.clone(),
+            start: doc.locate(range.start),
+            end: doc.locate(range.end),
+            range,
+            message: String::new(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    fn run_all() -> RunRules<'static> {
+        static ALL: std::sync::LazyLock<Vec<&'static str>> =
+            std::sync::LazyLock::new(crate::rules::names);
+        RunRules {
+            enabled: &ALL,
+            all: true,
+        }
+    }
+
+    fn apply(text: &str, words: &[(&'static str, &str)]) -> (Vec<String>, Vec<String>) {
+        let doc = Document::parse("p.md", text.to_owned(), false).expect("parses");
+        let found = words.iter().map(|(r, w)| finding(&doc, r, w)).collect();
+        let s = suppress(
+            "p.md",
+            Some(&doc),
+            found,
+            &PathIgnores::default(),
+            &run_all(),
+        );
+        let kept = s
+            .kept
+            .iter()
+            .map(|f| doc.text[f.range.clone()].to_owned())
+            .collect();
+        let unused = s.unused.iter().map(|d| d.message.clone()).collect();
+        (kept, unused)
+    }
+
+    #[test]
+    fn next_line_only_covers_the_next_line() {
+        let (kept, unused) = apply(
+            "<!-- hblint-disable-next-line typo -->\nalpha\nbeta\n",
+            &[("typo", "alpha"), ("typo", "beta")],
+        );
+        assert_eq!(kept, vec!["beta"]);
+        assert!(unused.is_empty(), "{unused:?}");
+    }
+
+    #[test]
+    fn regions_open_and_close() {
+        let text = "alpha\n\n<!-- hblint-disable typo -->\n\nbeta\n\n<!-- hblint-enable typo -->\n\ngamma\n";
+        let (kept, unused) = apply(
+            text,
+            &[("typo", "alpha"), ("typo", "beta"), ("typo", "gamma")],
+        );
+        assert_eq!(kept, vec!["alpha", "gamma"]);
+        assert!(unused.is_empty(), "{unused:?}");
+    }
+
+    #[test]
+    fn blanket_disable_and_rule_specific_enable() {
+        let text =
+            "<!-- hblint-disable -->\n\nalpha beta\n\n<!-- hblint-enable typo -->\n\ngamma delta\n";
+        let (kept, _) = apply(
+            text,
+            &[
+                ("typo", "alpha"),
+                ("mojibake", "beta"),
+                ("typo", "gamma"),
+                ("mojibake", "delta"),
+            ],
+        );
+        assert_eq!(kept, vec!["gamma"]);
+    }
+
+    #[test]
+    fn frontmatter_disables_the_page() {
+        let text = "---\ntitle: T\nhblint:\n  disable: [typo]\n---\n\nalpha beta\n";
+        let (kept, unused) = apply(text, &[("typo", "alpha"), ("mojibake", "beta")]);
+        assert_eq!(kept, vec!["beta"]);
+        assert!(unused.is_empty());
+    }
+
+    #[test]
+    fn unused_and_unknown_suppressions_are_reported() {
+        let text = "---\nhblint:\n  disable: [mojibake]\n---\n\n<!-- hblint-disable-next-line typo -->\nclean line\n\n<!-- hblint-disable-next-line no-such-rule -->\nx\n\n<!-- hblint-disable -->\n";
+        let (_, unused) = apply(text, &[]);
+        assert_eq!(
+            unused,
+            vec![
+                "`hblint.disable` suppresses no `mojibake` finding",
+                "`hblint-disable-next-line` suppresses no `typo` finding",
+                "`hblint-disable-next-line` names an unknown rule `no-such-rule`",
+                "`hblint-disable` suppresses no finding",
+            ]
+        );
+    }
+
+    #[test]
+    fn rules_that_did_not_run_are_not_judged() {
+        let doc = Document::parse(
+            "p.md",
+            "<!-- hblint-disable-next-line typo -->\nx\n<!-- hblint-disable -->\n".into(),
+            false,
+        )
+        .expect("parses");
+        let run = RunRules {
+            enabled: &["mojibake"],
+            all: false,
+        };
+        let s = suppress(
+            "p.md",
+            Some(&doc),
+            Vec::new(),
+            &PathIgnores::default(),
+            &run,
+        );
+        assert!(s.unused.is_empty());
+    }
+
+    #[test]
+    fn path_ignores_match_globs_and_rules() {
+        let ignores = PathIgnores::new(&[IgnoreConfig {
+            paths: vec!["content/legal/**".into()],
+            rules: vec!["typo".into()],
+        }])
+        .expect("valid");
+        assert!(ignores.ignores("content/legal/a/b.md", "typo"));
+        assert!(!ignores.ignores("content/legal/a/b.md", "mojibake"));
+        assert!(!ignores.ignores("content/other.md", "typo"));
+        let bad = PathIgnores::new(&[IgnoreConfig {
+            paths: vec!["x/**".into()],
+            rules: vec!["nope".into()],
+        }]);
+        assert!(bad.expect_err("unknown rule").contains("nope"));
+    }
+}
