@@ -510,3 +510,55 @@ fn the_raw_seed_export_matches_too() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), include_str!("../rules/roles.toml"));
 }
+
+#[test]
+fn fix_writes_canonical_names_and_is_idempotent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join("page.md");
+    std::fs::write(
+        &page,
+        "# Team\n\nSolution Architects work with the Customer Success Engineer (CSA).\n\n\
+         ## Solution Architect Models\n\nA solution architect's view.\n",
+    )
+    .expect("write");
+    let root = dir.path().to_str().expect("utf-8");
+    let out = hblint(
+        &[
+            "check",
+            "--root",
+            root,
+            "page.md",
+            "--select",
+            "role-name",
+            "--fix",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let fixed = std::fs::read_to_string(&page).expect("read");
+    assert_eq!(
+        fixed,
+        "# Team\n\nSolutions Architects work with the Customer Success Engineer (CSE).\n\n\
+         ## Solution Architect Models\n\nA solutions architect's view.\n",
+        "the heading keeps its anchor: its fix is shown, not applied"
+    );
+    let again = hblint(
+        &[
+            "check",
+            "--root",
+            root,
+            "page.md",
+            "--select",
+            "role-name",
+            "--fix",
+        ],
+        dir.path(),
+    );
+    assert!(again.status.code().is_some_and(|c| c < 2));
+    assert_eq!(std::fs::read_to_string(&page).expect("read"), fixed);
+}
