@@ -44,6 +44,11 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+    /// The canonical role data: show it, extract it from a page, check a page against it
+    Roles {
+        #[command(subcommand)]
+        command: RolesCommand,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -64,6 +69,46 @@ pub enum VocabCommand {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RolesCommand {
+    /// Print the role data as a table
+    Show(RolesDataArgs),
+    /// Write role data (roles.toml) from a page that holds the comparison table
+    Extract {
+        /// The page (Markdown) that holds the comparison table
+        page: PathBuf,
+        /// Write to FILE instead of standard output
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Overwrite FILE if it exists
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        data: RolesDataArgs,
+    },
+    /// Report every difference between a page and the role data (exit 1 on differences)
+    Check {
+        /// The page (Markdown) that holds the comparison table
+        page: PathBuf,
+        #[command(flatten)]
+        data: RolesDataArgs,
+    },
+}
+
+/// Where the role data comes from.
+#[derive(Debug, Clone, Args)]
+pub struct RolesDataArgs {
+    /// Repository root (default: git top level of the current dir, else the current dir)
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Configuration file whose `[roles] data` names the data (default: <root>/.hblint.toml)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The role data file itself (default: `[roles] data`, else the embedded rules/roles.toml)
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

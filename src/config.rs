@@ -5,6 +5,7 @@
 //! an error that points at its line in the configuration file.
 
 use crate::finding::Severity;
+use crate::roles::RolesConfig;
 use crate::rules::missing_label::LabelsConfig;
 use crate::spelling::SpellingConfig;
 use crate::workspace::LinksConfig;
@@ -46,6 +47,8 @@ struct RawConfig {
     labels: LabelsConfig,
     #[serde(default)]
     ignore: Vec<Spanned<crate::suppress::IgnoreConfig>>,
+    #[serde(default)]
+    roles: RolesConfig,
 }
 
 /// `[files]`: which files a plain `hblint check` lints.
@@ -74,6 +77,7 @@ pub struct Settings {
     pub labels: LabelsConfig,
     /// `[[ignore]]`: rules off for paths matching globs.
     pub ignore: crate::suppress::PathIgnores,
+    pub roles: RolesConfig,
 }
 
 impl Settings {
@@ -88,6 +92,7 @@ impl Settings {
             links: LinksConfig::default(),
             labels: LabelsConfig::default(),
             ignore: crate::suppress::PathIgnores::default(),
+            roles: RolesConfig::default(),
         }
     }
 
@@ -176,6 +181,7 @@ impl Settings {
             links: raw.links,
             labels: raw.labels,
             ignore,
+            roles: raw.roles,
         })
     }
 

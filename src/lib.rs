@@ -15,6 +15,7 @@ pub mod inputs;
 pub mod links;
 pub mod lint;
 pub mod report;
+pub mod roles;
 pub mod rules;
 pub mod spelling;
 pub mod suppress;

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             commands::completions::man(out_dir.as_deref(), &mut std::io::stdout().lock())
                 .map_err(|e| miette::miette!("cannot write the man page: {e}"))
         }
+        Command::Roles { command } => commands::roles::run(command),
     };
     match result {
         Ok(code) => commands::exit(code),

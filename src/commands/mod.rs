@@ -4,6 +4,7 @@ pub mod check;
 pub mod completions;
 pub mod hook;
 pub mod mr;
+pub mod roles;
 pub mod rules;
 pub mod vocab;
 

@@ -17,6 +17,9 @@ pub mod invalid_frontmatter;
 pub mod link_to_deleted_page;
 pub mod missing_label;
 pub mod mojibake;
+pub mod role_name;
+pub mod role_table;
+pub mod role_tier;
 pub mod typo;
 pub mod unused_suppression;
 pub mod uppercase_anchor;
@@ -91,6 +94,9 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(link_to_deleted_page::LinkToDeletedPage),
         Box::new(missing_label::MissingLabel::default()),
         Box::new(unused_suppression::UnusedSuppression),
+        Box::new(role_table::RoleTable::default()),
+        Box::new(role_name::RoleName::default()),
+        Box::new(role_tier::RoleTier::default()),
     ]
 }
 
