@@ -9,7 +9,7 @@ use serde::Deserialize;
 pub static META: RuleMeta = RuleMeta {
     name: "missing-label",
     default_severity: Severity::Error,
-    summary: "the merge request changes pages that require a label it does not have",
+    summary: "The merge request changes pages that require a label it does not have",
     doc: r#"# missing-label
 
 ## What it does
