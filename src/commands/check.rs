@@ -13,7 +13,10 @@ use std::time::Instant;
 
 pub fn run(args: &CheckArgs) -> miette::Result<u8> {
     let started = Instant::now();
-    let root = find_root(args.common.root.as_deref(), args.paths.first().map(|p| p.as_path()))?;
+    let root = find_root(
+        args.common.root.as_deref(),
+        args.paths.first().map(|p| p.as_path()),
+    )?;
     let settings = Settings::load(&root, args.common.config.as_deref())
         .map_err(|e| miette::Report::new(*e))?;
     let rules = RuleSet::build(&settings, &args.common.select, &args.common.ignore)?;

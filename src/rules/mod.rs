@@ -12,6 +12,7 @@ use crate::workspace::Workspace;
 
 pub mod invalid_frontmatter;
 pub mod mojibake;
+pub mod spelling;
 pub mod typo;
 
 /// What `hblint rules` and `hblint explain` print about a rule.
@@ -75,6 +76,7 @@ pub trait Rule: Send + Sync {
 pub fn registry() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(typo::Typo::default()),
+        Box::new(spelling::Spelling::default()),
         Box::new(mojibake::Mojibake),
         Box::new(invalid_frontmatter::InvalidFrontmatter),
     ]
