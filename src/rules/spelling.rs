@@ -129,6 +129,10 @@ impl Spelling {
     }
 }
 
+fn link_names_of(doc: &Document) -> std::collections::HashSet<String> {
+    crate::spelling::precision::link_names(doc)
+}
+
 /// `timebox` = `time` + `box`: a compound of two English words is jargon, not a typo.
 fn splits_into_words(dict: &Hunspell, word: &str) -> bool {
     let lower = word.to_lowercase();
@@ -239,6 +243,7 @@ impl Rule for Spelling {
             return;
         };
         let mut freq: Option<Arc<TreeFrequency>> = None;
+        let mut link_names = None;
         for (offset, text) in doc.prose() {
             for token in words(text) {
                 let word = token.stem();
@@ -258,6 +263,14 @@ impl Rule for Spelling {
                 if (is_capitalised(word) && !at.sentence_start)
                     || at.glued
                     || at.in_compound()
+                    || (is_capitalised(word)
+                        && [at.previous, at.next]
+                            .into_iter()
+                            .flatten()
+                            .any(|w| crate::rules::typo::is_name(w)))
+                    || link_names
+                        .get_or_insert_with(|| link_names_of(doc))
+                        .contains(&word.to_lowercase())
                     || is_foreign_line(line_at(&doc.text, start))
                 {
                     continue;
@@ -392,6 +405,16 @@ mod tests {
         assert_eq!(
             d[0].fix.as_ref().map(|f| f.applicability),
             Some(Applicability::Unsafe)
+        );
+    }
+
+    #[test]
+    fn names_and_link_targets_are_not_judged() {
+        let text = "| Klaudiaa Magda | Sr Data Scientist |\n\nUse [Powtoonn](https://www.powtoonn.com/).\n";
+        assert!(
+            check_text(&META, text).is_empty(),
+            "{:?}",
+            check_text(&META, text)
         );
     }
 

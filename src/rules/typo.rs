@@ -134,7 +134,7 @@ impl Typo {
 
 /// A capitalised word that English knows only as a name (`Nicholas`) or not
 /// at all (`Ahmad`, `Marketo`). The dictionary is loaded on first use.
-fn is_name(word: &str) -> bool {
+pub fn is_name(word: &str) -> bool {
     if !is_capitalised(word) {
         return false;
     }

@@ -101,9 +101,10 @@ pub fn place(text: &str, start: usize, end: usize) -> Place<'_> {
     }
 }
 
-/// `**S` right before the word: emphasis markers with a letter before them.
+/// `**S` or `(E)` right before the word: emphasis markers or a bracket with
+/// a letter before them.
 fn glued_before(before: &str) -> bool {
-    let stripped = before.trim_end_matches(['*', '_']);
+    let stripped = before.trim_end_matches(['*', '_', ')']);
     stripped.len() < before.len() && stripped.ends_with(char::is_alphanumeric)
 }
 
@@ -340,8 +341,9 @@ mod tests {
 
     #[test]
     fn emphasis_inside_a_word() {
-        let text = "is **S**ensitive and SA**F**E or **bold** words";
+        let text = "is **S**ensitive and SA**F**E or **bold** words for (E)xtracting";
         assert!(place_of(text, "ensitive").glued);
+        assert!(place_of(text, "xtracting").glued);
         assert!(place_of(text, "SA").glued);
         assert!(!place_of(text, "bold").glued);
         assert!(!place_of(text, "words").glued);
@@ -363,5 +365,43 @@ mod tests {
         ));
         assert!(!is_foreign_line("See the café and the résumé"));
         assert!(is_foreign_line("- a. “Su evento se reprogramó.”"));
+    }
+}
+
+/// Words that name what a link points at: a word of the link's text that
+/// also occurs in its destination (`[Powtoon](https://www.powtoon.com/)`,
+/// `[upcase](https://shopify.github.io/liquid/filters/upcase/)`).
+pub fn link_names(doc: &crate::document::Document) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for link in &doc.links {
+        let dest = link.dest.to_lowercase();
+        for word in link
+            .text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 3)
+        {
+            let lower = word.to_lowercase();
+            if dest.contains(&lower) {
+                names.insert(lower);
+            }
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod link_tests {
+    #[test]
+    fn link_texts_that_name_their_target() {
+        let doc = crate::document::Document::parse(
+            "a.md",
+            "Use [Powtoon](https://www.powtoon.com/) or [the docs](https://x.example/help).\n"
+                .into(),
+            false,
+        )
+        .expect("parses");
+        let names = super::link_names(&doc);
+        assert!(names.contains("powtoon"));
+        assert!(!names.contains("docs"));
     }
 }

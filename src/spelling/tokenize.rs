@@ -20,6 +20,7 @@ static SKIP: LazyLock<Regex> = LazyLock::new(|| {
         r"|\b[\w-]+\.(?:md|erb|html?|ya?ml|json|toml|txt|csv|png|jpe?g|gif|svg|pdf|rb|py|go|rs|js|ts|sh|xml|zip|tar|gz|com|org|io|net|dev)\b",
         r"|\$\w+",
         r"|%[0-9A-Fa-f]{2}",
+        r"|&#?\w+;",
     ))
     .expect("static regex")
 });
