@@ -144,7 +144,8 @@ fn splits_into_words(dict: &Hunspell, word: &str) -> bool {
 /// British spellings of American words: `favourable`, `organiser`,
 /// `theatre`, `offence`, `modeller`, `analyse`, `catalogue` are right.
 fn british_variant(dict: &Hunspell, word: &str) -> bool {
-    const SWAPS: [(&str, &str); 10] = [
+    const SWAPS: [(&str, &str); 11] = [
+        ("grey", "gray"),
         ("our", "or"),
         ("ise", "ize"),
         ("isi", "izi"),

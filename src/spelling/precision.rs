@@ -193,6 +193,11 @@ static FOREIGN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         "da",
         "do",
         "il",
+        "tuo",
+        "suo",
+        "sono",
+        "questo",
+        "nel",
         "di",
         "che",
         "della",
@@ -365,6 +370,9 @@ mod tests {
         ));
         assert!(!is_foreign_line("See the café and the résumé"));
         assert!(is_foreign_line("- a. “Su evento se reprogramó.”"));
+        assert!(is_foreign_line(
+            "- a. “Il tuo evento è stato riprogrammato.”"
+        ));
     }
 }
 
