@@ -7,9 +7,11 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spelling")
 }
 
-/// Run `hblint check` with JSON output; return the exit code and the findings
-/// as (rule, path, line, column, word, replacement).
-fn check(args: &[&str]) -> (i32, Vec<(String, String, u64, u64, String, String)>) {
+/// A finding as (rule, path, line, column, word, replacement).
+type Found = (String, String, u64, u64, String, String);
+
+/// Run `hblint check` with JSON output; return the exit code and the findings.
+fn check(args: &[&str]) -> (i32, Vec<Found>) {
     let root = fixtures();
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
         .arg("check")
@@ -58,11 +60,7 @@ fn check(args: &[&str]) -> (i32, Vec<(String, String, u64, u64, String, String)>
     (out.status.code().unwrap_or(-1), findings)
 }
 
-fn words_of(
-    findings: &[(String, String, u64, u64, String, String)],
-    rule: &str,
-    path: &str,
-) -> Vec<(String, String)> {
+fn words_of(findings: &[Found], rule: &str, path: &str) -> Vec<(String, String)> {
     findings
         .iter()
         .filter(|f| f.0 == rule && f.1 == path)

@@ -114,6 +114,15 @@ impl Spelling {
             || derived_form(dict, &word.to_lowercase(), 2)
     }
 
+    /// Whether a dictionary word is close enough to `word` to suggest.
+    fn has_candidates(&self, dict: &Hunspell, word: &str) -> bool {
+        let key = word.to_lowercase();
+        if let Some(found) = self.judged.read().ok().and_then(|j| j.get(&key).cloned()) {
+            return !found.is_empty();
+        }
+        !suggestions_without_tree(dict, &key).is_empty()
+    }
+
     /// The suggestions for a word that no list knows, or none when it is
     /// probably right (jargon used across the tree, nothing close).
     fn judge(&self, dict: &Hunspell, freq: &TreeFrequency, word: &str) -> Vec<String> {
@@ -213,8 +222,17 @@ fn suggestions(dict: &Hunspell, freq: &TreeFrequency, word: &str) -> Vec<String>
     if freq.pages(word) >= JARGON_PAGES || freq.occurrences(word) >= JARGON_OCCURRENCES {
         return Vec::new();
     }
+    close_words(dict, Some(freq), word)
+}
+
+/// The suggestions before the tree's counts are known.
+fn suggestions_without_tree(dict: &Hunspell, word: &str) -> Vec<String> {
+    close_words(dict, None, word)
+}
+
+fn close_words(dict: &Hunspell, freq: Option<&TreeFrequency>, word: &str) -> Vec<String> {
     let short = word.chars().count() <= 5;
-    candidates(dict, Some(freq), word, 3)
+    candidates(dict, freq, word, 3)
         .into_iter()
         .filter(|c| !short || c.distance == 1)
         .map(|c| c.word)
@@ -268,12 +286,17 @@ impl Rule for Spelling {
                         && [at.previous, at.next]
                             .into_iter()
                             .flatten()
-                            .any(|w| crate::rules::typo::is_name(w)))
+                            .any(crate::rules::typo::is_name))
                     || link_names
                         .get_or_insert_with(|| link_names_of(doc))
                         .contains(&word.to_lowercase())
                     || is_foreign_line(line_at(&doc.text, start))
                 {
+                    continue;
+                }
+                // The tree's counts are needed only for a word with a close
+                // dictionary word: most pages never pay for them.
+                if !self.has_candidates(dict, word) {
                     continue;
                 }
                 let freq = freq

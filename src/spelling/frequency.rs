@@ -9,7 +9,8 @@
 
 use crate::config::Settings;
 use crate::document::Document;
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -19,7 +20,8 @@ pub const TREE_SIZE: usize = 200;
 /// Lowercase word -> (pages that use it, occurrences in all pages).
 #[derive(Debug, Default, Clone)]
 pub struct TreeFrequency {
-    counts: HashMap<String, (u32, u32)>,
+    /// Per word: pages, occurrences, and the last page that counted it.
+    counts: HashMap<Box<[u8]>, (u32, u32, u32), foldhash::fast::RandomState>,
     total: u32,
 }
 
@@ -35,31 +37,91 @@ impl TreeFrequency {
 
     fn add_page(&mut self, bytes: &[u8]) {
         self.total += 1;
-        let mut seen: HashMap<&[u8], u32> = HashMap::new();
+        let page = self.total;
+        let mut buf: Vec<u8> = Vec::with_capacity(32);
         for word in raw_words(bytes) {
-            if word.len() >= 2 {
-                *seen.entry(word).or_insert(0) += 1;
+            if word.len() < 2 {
+                continue;
             }
-        }
-        let mut folded: HashSet<String> = HashSet::new();
-        for (word, n) in seen {
-            let word = String::from_utf8_lossy(word).to_lowercase();
-            let entry = self.counts.entry(word.clone()).or_insert((0, 0));
-            entry.1 += n;
-            if folded.insert(word) {
+            buf.clear();
+            if word.is_ascii() {
+                buf.extend(word.iter().map(u8::to_ascii_lowercase));
+            } else {
+                buf.extend(String::from_utf8_lossy(word).to_lowercase().bytes());
+            }
+            let entry = match self.counts.get_mut(buf.as_slice()) {
+                Some(e) => e,
+                None => self
+                    .counts
+                    .entry(buf.clone().into_boxed_slice())
+                    .or_insert((0, 0, 0)),
+            };
+            entry.1 += 1;
+            if entry.2 != page {
                 entry.0 += 1;
+                entry.2 = page;
             }
         }
+    }
+
+    /// Add another table's counts (of other pages).
+    fn merge(&mut self, other: TreeFrequency) {
+        self.total += other.total;
+        for (word, (pages, occurrences, _)) in other.counts {
+            let entry = self.counts.entry(word).or_insert((0, 0, 0));
+            entry.0 += pages;
+            entry.1 += occurrences;
+        }
+    }
+
+    /// Count pages on every core. Plain threads, not rayon: the caller may be
+    /// a rayon worker holding the cache lock.
+    fn count_parallel<T: Sync>(
+        items: &[T],
+        bytes: impl for<'t> Fn(&'t T) -> Option<Cow<'t, [u8]>> + Sync,
+    ) -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = items.len().div_ceil(threads.max(1)).max(1);
+        let parts: Vec<TreeFrequency> = std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .chunks(chunk)
+                .map(|part| {
+                    let bytes = &bytes;
+                    scope.spawn(move || {
+                        let mut freq = TreeFrequency::default();
+                        for item in part {
+                            if let Some(b) = bytes(item) {
+                                freq.add_page(&b);
+                            }
+                        }
+                        freq
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        let mut all = TreeFrequency::default();
+        for part in parts {
+            all.merge(part);
+        }
+        all
+    }
+
+    fn get(&self, word: &str) -> Option<&(u32, u32, u32)> {
+        self.counts.get(word.to_lowercase().as_bytes())
     }
 
     /// On how many pages `word` (any case) occurs.
     pub fn pages(&self, word: &str) -> u32 {
-        self.counts.get(&word.to_lowercase()).map_or(0, |c| c.0)
+        self.get(word).map_or(0, |c| c.0)
     }
 
     /// How many times `word` (any case) occurs in all pages.
     pub fn occurrences(&self, word: &str) -> u32 {
-        self.counts.get(&word.to_lowercase()).map_or(0, |c| c.1)
+        self.get(word).map_or(0, |c| c.1)
     }
 
     /// How many pages were counted.
@@ -121,15 +183,10 @@ pub fn for_run(settings: &Settings, documents: &[Document]) -> Arc<TreeFrequency
 pub fn scan_root(settings: &Settings) -> TreeFrequency {
     let paths = crate::inputs::default_paths(settings);
     let files = crate::inputs::collect(settings, &paths).unwrap_or_default();
-    let mut freq = TreeFrequency::default();
-    for file in files {
-        if let crate::inputs::Content::Disk(path) = &file.content
-            && let Ok(bytes) = std::fs::read(path)
-        {
-            freq.add_page(&bytes);
-        }
-    }
-    freq
+    TreeFrequency::count_parallel(&files, |file| match &file.content {
+        crate::inputs::Content::Disk(path) => std::fs::read(path).ok().map(Cow::Owned),
+        crate::inputs::Content::Bytes(bytes) => Some(Cow::Borrowed(bytes.as_slice())),
+    })
 }
 
 #[cfg(test)]
@@ -162,5 +219,21 @@ mod tests {
         assert_eq!(f.pages("runbook"), 2);
         let shared = for_run(&settings, &[]);
         assert_eq!(shared.pages("runbook"), 2);
+    }
+}
+
+/// Timing on the real handbook: `HBLINT_CORPUS=/path cargo test --release -- --ignored scan_timing --nocapture`.
+#[cfg(test)]
+mod timing {
+    #[test]
+    #[ignore]
+    fn scan_timing() {
+        let Ok(root) = std::env::var("HBLINT_CORPUS") else {
+            return;
+        };
+        let settings = crate::config::Settings::defaults(std::path::Path::new(&root));
+        let t = std::time::Instant::now();
+        let f = super::scan_root(&settings);
+        eprintln!("scan of {} pages: {:?}", f.total_pages(), t.elapsed());
     }
 }
