@@ -167,3 +167,36 @@ fn rules_list_and_explain_spelling() {
         "{doc}"
     );
 }
+
+/// `coachee` is on three pages of the fixture tree, so it is jargon even when
+/// only one page is linted (the root's pages are counted); alone in a tree it
+/// is judged like any other word.
+#[test]
+fn tree_frequency_comes_from_the_root_on_small_runs() {
+    let (_, found) = check(&["--select", "spelling", "content/handbook/spelling.md"]);
+    assert!(!found.iter().any(|f| f.4 == "coachee"), "{found:?}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join("content/handbook/alone.md");
+    std::fs::create_dir_all(page.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&page, "# Alone\n\nThe coachee agreed.\n").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .arg("check")
+        .arg("--root")
+        .arg(dir.path())
+        .current_dir(dir.path())
+        .args([
+            "--format",
+            "json",
+            "--select",
+            "spelling",
+            "content/handbook/alone.md",
+        ])
+        .output()
+        .expect("hblint runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("`coachee` is not in the dictionary"),
+        "{stdout}"
+    );
+}

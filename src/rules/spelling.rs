@@ -104,7 +104,9 @@ impl Spelling {
             vocabulary: &self.vocabulary,
             inner: dict,
         };
-        self.handbook.accepts(word)
+        // Most words are English: ask the dictionary first, it allocates nothing.
+        dict.is_word(word)
+            || self.handbook.accepts(word)
             || with_vocabulary.check(word) == Verdict::Valid
             || (token != word && dict.is_word(token))
             || !matches!(self.handbook.check(word), Verdict::Unknown)
