@@ -108,6 +108,10 @@ impl Spelling {
         dict.is_word(word)
             || self.handbook.accepts(word)
             || with_vocabulary.check(word) == Verdict::Valid
+            || ["s", "es", "ed", "d", "ing"].iter().any(|suffix| {
+                word.strip_suffix(suffix)
+                    .is_some_and(|stem| stem.len() >= 3 && self.vocabulary.accepts(stem))
+            })
             || (token != word && dict.is_word(token))
             || !matches!(self.handbook.check(word), Verdict::Unknown)
             || !matches!(GeneralTypos.check(word), Verdict::Unknown)
@@ -442,6 +446,12 @@ mod tests {
             "{:?}",
             check_text(&META, text)
         );
+    }
+
+    #[test]
+    fn inflections_of_vocabulary_words_are_right() {
+        let s = settings("[spelling]\nextra-words = [\"flurb\"]\n");
+        assert!(check_text_with(&META, "Many flurbs were flurbed.\n", &s).is_empty());
     }
 
     #[test]

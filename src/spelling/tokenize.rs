@@ -21,6 +21,7 @@ static SKIP: LazyLock<Regex> = LazyLock::new(|| {
         r"|\$\w+",
         r"|%[0-9A-Fa-f]{2}",
         r"|&#?\w+;",
+        r"|\b[a-z]\w*\.[a-z]\w*[a-z]\b",
     ))
     .expect("static regex")
 });
