@@ -927,7 +927,7 @@ fn pages_are_followed_even_when_a_proxy_strips_the_headers() {
     let mut disk = Vec::new();
     for i in 0..230 {
         let path = format!("content/handbook/p{i:03}.md");
-        let text = format!("# P{i}\n\nteh\n");
+        let text = format!("# P{i}\n\nserivices\n");
         files.push(FakeFile::added(&path, &text));
         disk.push((path, text));
     }

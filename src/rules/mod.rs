@@ -20,6 +20,7 @@ pub mod mojibake;
 pub mod role_name;
 pub mod role_table;
 pub mod role_tier;
+pub mod spelling;
 pub mod typo;
 pub mod unused_suppression;
 pub mod uppercase_anchor;
@@ -85,6 +86,7 @@ pub trait Rule: Send + Sync {
 pub fn registry() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(typo::Typo::default()),
+        Box::new(spelling::Spelling::default()),
         Box::new(mojibake::Mojibake),
         Box::new(invalid_frontmatter::InvalidFrontmatter),
         Box::new(broken_link::BrokenLink),

@@ -4,8 +4,14 @@ use super::{Context, Rule, RuleMeta};
 use crate::config::Settings;
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
+use crate::spelling::frequency::{self, TreeFrequency};
+use crate::spelling::hunspell::Hunspell;
+use crate::spelling::precision::{
+    is_capitalised, is_compound_fragment, is_foreign_line, line_at, place,
+};
 use crate::spelling::tokenize::words;
 use crate::spelling::{Dictionary, GeneralTypos, HandbookTypos, Verdict, Vocabulary, match_case};
+use std::sync::Arc;
 
 pub static META: RuleMeta = RuleMeta {
     name: "typo",
@@ -24,6 +30,16 @@ Only prose is checked: never code, URLs, link destinations, e-mail addresses,
 file names or identifiers (`snake_case`, `camelCase`, words with digits).
 Words in all capitals are judged only against the handbook list, since the
 general list mistakes many acronyms for typos.
+
+The handbook list is always trusted. A word only the general list knows is
+left alone where it is probably right:
+- a short part of a hyphenated word (`mis-configured`, `product-ded`) or a
+  part of a compound with digits (`tier2-sme-rollout`);
+- a line in another language (`heures de travail normales`);
+- a capitalised word in the middle of a sentence next to a name
+  (`Nicholas Klick`, `Dan Hom`);
+- a word the tree uses on three or more pages and at least a quarter as often
+  as its correction (`Canva`, `opps`): jargon or a product, not a slip.
 
 ## Why is this bad?
 A typo on a handbook page is read by every team member who opens it, and a
@@ -55,20 +71,76 @@ pub struct Typo {
     vocabulary: Vocabulary,
 }
 
+/// Which list knows a misspelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Handbook,
+    General,
+}
+
+/// A word the tree uses on this many pages may be jargon...
+const JARGON_PAGES: u32 = 3;
+/// ...when it is used at least 1/JARGON_RATIO as often as its correction.
+const JARGON_RATIO: u32 = 4;
+
 impl Typo {
     /// What the lists say of `word`: `None` if it is not a known misspelling.
     pub fn corrections(&self, word: &str) -> Option<Vec<String>> {
+        self.lookup(word).map(|(list, _)| list)
+    }
+
+    fn lookup(&self, word: &str) -> Option<(Vec<String>, Source)> {
         if self.vocabulary.accepts(word) || self.handbook.accepts(word) {
             return None;
         }
-        let verdict = match self.handbook.check(word) {
-            Verdict::Unknown if !is_all_caps(word) => GeneralTypos.check(word),
-            v => v,
+        let (verdict, source) = match self.handbook.check(word) {
+            Verdict::Unknown if !is_all_caps(word) => (GeneralTypos.check(word), Source::General),
+            v => (v, Source::Handbook),
         };
         match verdict {
-            Verdict::Typo(list) => Some(list.iter().map(|c| match_case(word, c)).collect()),
+            Verdict::Typo(list) => {
+                Some((list.iter().map(|c| match_case(word, c)).collect(), source))
+            }
             _ => None,
         }
+    }
+
+    /// Whether a general-list hit is probably right where it stands.
+    fn probably_right(
+        &self,
+        doc: &Document,
+        ctx: &Context<'_>,
+        freq: &mut Option<Arc<TreeFrequency>>,
+        range: std::ops::Range<usize>,
+        corrections: &[String],
+    ) -> bool {
+        let word = &doc.text[range.clone()];
+        let at = place(&doc.text, range.start, range.end);
+        if is_compound_fragment(&at, word) || is_foreign_line(line_at(&doc.text, range.start)) {
+            return true;
+        }
+        if is_capitalised(word)
+            && !at.sentence_start
+            && [at.previous, at.next].into_iter().flatten().any(is_name)
+        {
+            return true;
+        }
+        let freq = freq.get_or_insert_with(|| frequency::for_run(ctx.settings, ctx.documents));
+        let pages = freq.pages(word);
+        let best = corrections.iter().map(|c| freq.pages(c)).max().unwrap_or(0);
+        pages >= JARGON_PAGES && pages * JARGON_RATIO >= best
+    }
+}
+
+/// A capitalised word that English knows only as a name (`Nicholas`) or not
+/// at all (`Ahmad`, `Marketo`). The dictionary is loaded on first use.
+pub fn is_name(word: &str) -> bool {
+    if !is_capitalised(word) {
+        return false;
+    }
+    match Hunspell::en_us() {
+        Ok(dict) => !dict.is_word(&word.to_lowercase()),
+        Err(_) => false,
     }
 }
 
@@ -92,20 +164,27 @@ impl Rule for Typo {
         Ok(())
     }
 
-    fn check(&self, doc: &Document, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut freq = None;
         for (offset, text) in doc.prose() {
             for token in words(text) {
                 let word = token.stem();
-                let Some(corrections) = self.corrections(word) else {
+                let Some((corrections, source)) = self.lookup(word) else {
                     continue;
                 };
                 let start = offset + token.offset;
                 let range = start..start + word.len();
+                if source == Source::General
+                    && self.probably_right(doc, ctx, &mut freq, range.clone(), &corrections)
+                {
+                    continue;
+                }
+                let hint = crate::rules::spelling::accept_hint(word);
                 let d = match corrections.as_slice() {
                     [] => continue,
                     [one] => {
                         Diagnostic::new(range, format!("`{word}` is a misspelling of `{one}`"))
-                            .with_help(format!("replace with `{one}`"))
+                            .with_help(format!("replace with `{one}`; {hint}"))
                             .with_fix(one.clone(), Applicability::Safe)
                     }
                     [first, ..] => {
@@ -115,7 +194,7 @@ impl Rule for Typo {
                             .collect::<Vec<_>>()
                             .join(", ");
                         Diagnostic::new(range, format!("`{word}` is a misspelling"))
-                            .with_help(format!("did you mean one of {list}?"))
+                            .with_help(format!("did you mean one of {list}? {hint}"))
                             .with_fix(first.clone(), Applicability::Unsafe)
                     }
                 };

@@ -4,6 +4,10 @@
 //! a known misspelling with corrections, or unknown — and the handbook's
 //! accepted words wrap any dictionary as an override ([`WithVocabulary`]).
 
+pub mod candidates;
+pub mod frequency;
+pub mod hunspell;
+pub mod precision;
 pub mod tokenize;
 pub mod typo_list;
 pub mod vocabulary;

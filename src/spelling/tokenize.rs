@@ -1,7 +1,8 @@
 //! Split prose into the words a spell checker should judge.
 //!
 //! Like `typos`, the tokenizer first finds what is not a word at all — URLs,
-//! e-mail addresses, paths and file names, `@mentions`, hashes — and skips it;
+//! e-mail addresses, paths and file names, `@mentions`, `#channels`, hashes —
+//! and skips it;
 //! then it skips identifiers (`snake_case`, `camelCase`, words with digits).
 
 use regex::Regex;
@@ -13,16 +14,21 @@ static SKIP: LazyLock<Regex> = LazyLock::new(|| {
         r"|\bwww\.[^\s<>()\[\]]+",
         r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
         r"|@[\w.-]+",
+        r"|\B#[\w-]+",
+        r"|(?:^|\s)\.\w[\w.-]*",
         r"|[\w.-]*(?:/[\w.@%~+-]+)+/?",
         r"|\b[\w-]+\.(?:md|erb|html?|ya?ml|json|toml|txt|csv|png|jpe?g|gif|svg|pdf|rb|py|go|rs|js|ts|sh|xml|zip|tar|gz|com|org|io|net|dev)\b",
         r"|\$\w+",
         r"|%[0-9A-Fa-f]{2}",
+        r"|&#?\w+;",
+        r"|\b[a-z]\w*\.[a-z]\w*[a-z]\b",
     ))
     .expect("static regex")
 });
 
-static WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\p{L}\p{M}\p{Nd}_]+(?:['’][\p{L}]+)*").expect("static regex"));
+static WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\p{L}\p{Nd}_][\p{L}\p{M}\p{Nd}_]*(?:['’][\p{L}]+)*").expect("static regex")
+});
 
 /// A word worth judging: its byte offset in the text and the word itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +112,7 @@ mod tests {
     #[test]
     fn skips_urls_emails_paths_and_files() {
         let text = "see https://gitlab.com/serivices/x www.addtion.com mail bob.serivices@example.com \
-                    at content/handbook/serivices/ or serivices.md and @serivices then words";
+                    at content/handbook/serivices/ or serivices.md and @serivices #cmo then words";
         assert_eq!(
             list(text),
             vec!["see", "mail", "at", "or", "and", "then", "words"]
@@ -117,6 +123,14 @@ mod tests {
     fn skips_identifiers() {
         let text = "snake_case camelCase Demo2Win GitLab sha 1a2b3c4 plain";
         assert_eq!(list(text), vec!["sha", "plain"]);
+    }
+
+    #[test]
+    fn dotfiles_and_leading_marks() {
+        assert_eq!(
+            list("edit .Rprofile and \u{fe0f}Important"),
+            vec!["edit", "and", "Important"]
+        );
     }
 
     #[test]

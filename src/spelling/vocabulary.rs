@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 pub const DEFAULT_EXCEPTIONS: &str = include_str!("../../rules/vocabulary/spelling-exceptions.txt");
 pub const DEFAULT_NAMES: &str = include_str!("../../rules/vocabulary/spelling-names.txt");
+pub const DEFAULT_TECHNICAL: &str = include_str!("../../rules/vocabulary/technical.txt");
 
 /// Accepted words, matched exactly and case-insensitively; a multi-word entry
 /// (`Database Lab`) accepts each of its words.
@@ -19,6 +20,7 @@ impl Vocabulary {
         let mut v = Vocabulary::default();
         v.add_list(DEFAULT_EXCEPTIONS);
         v.add_list(DEFAULT_NAMES);
+        v.add_list(DEFAULT_TECHNICAL);
         v
     }
 
@@ -86,6 +88,7 @@ mod tests {
         assert!(v.accepts("Alertmanager"));
         assert!(v.accepts("alertmanager"));
         assert!(v.accepts("Lab"), "multi-word entries accept each word");
+        assert!(v.accepts("upserting"), "technical words");
         assert!(!v.accepts("serivices"));
     }
 }

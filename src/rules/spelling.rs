@@ -1,0 +1,498 @@
+//! `spelling`: a word no list knows, close to an English word.
+
+use super::{Context, Rule, RuleMeta};
+use crate::config::Settings;
+use crate::document::Document;
+use crate::finding::{Applicability, Diagnostic, Severity};
+use crate::spelling::candidates::candidates;
+use crate::spelling::frequency::{self, TreeFrequency};
+use crate::spelling::hunspell::Hunspell;
+use crate::spelling::precision::{
+    has_non_ascii_letter, is_acronym, is_capitalised, is_foreign_line, line_at, place,
+};
+use crate::spelling::tokenize::words;
+use crate::spelling::{
+    Dictionary, GeneralTypos, HandbookTypos, Verdict, Vocabulary, WithVocabulary, match_case,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+pub static META: RuleMeta = RuleMeta {
+    name: "spelling",
+    default_severity: Severity::Warning,
+    summary: "A word in no dictionary, close to an English word (up to three suggestions)",
+    fixable: false,
+    doc: r#"# spelling
+
+## What it does
+Finds misspellings that no list knows: a word that is not in the English
+dictionary (Hunspell en_US), not in the handbook's vocabulary
+(`rules/vocabulary/`, `[spelling] extra-words`, vocabulary files), and one or
+two edits (a letter missing, extra, wrong, or two letters swapped) away from
+an English word. Up to three suggestions are given, the words the handbook
+uses most first.
+
+To stay precise it leaves alone what is usually not a typo:
+- acronyms (`SME`, `CMO`, `SMEs`), identifiers (`snake_case`, `camelCase`,
+  words with digits), code, URLs, file names, `@mentions` and `#channels`;
+- capitalised words in the middle of a sentence (names: `Nicholas Klick`);
+- words shorter than four letters (seven when capitalised), parts of
+  hyphenated words (`socio-economic`, `pre-emptively`), words split by
+  emphasis (`**S**ensitive`), words with accents or apostrophes, lines in
+  another language (`heures de travail normales`, lorem ipsum);
+- British spellings (`favourable`, `organiser`) and words built from a known
+  word with a common prefix or suffix (`preapproved`, `explorable`);
+- words used on three or more pages of the tree (jargon such as `runbook`):
+  a typo is a word used once, next to a word used everywhere;
+- known misspellings, which the `typo` rule reports with their correction.
+
+## Why is this bad?
+A misspelled word reads as careless and cannot be found by search. Lists of
+known misspellings miss new ones: `serivices` is in no general list.
+
+## Example
+```markdown
+Our professional serivices partners.
+```
+Use instead:
+```markdown
+Our professional services partners.
+```
+
+## How to fix
+Pick one of the suggestions. `--fix` never applies them: a spelling
+suggestion is a guess that needs a human.
+
+If the word is right (a product, a name, team jargon), accept it: add it to
+`[spelling] extra-words` in `.hblint.toml`, or run `hblint vocab add WORD`.
+To silence one place: `<!-- hblint-disable-next-line spelling -->`.
+"#,
+};
+
+/// Minimum letters of a word worth judging.
+const MIN_LETTERS: usize = 4;
+/// Minimum letters of a capitalised word worth judging: shorter ones are
+/// mostly names (`Suli`, `Imre`, `Sheela`).
+const MIN_CAPITALISED: usize = 7;
+/// A word used on this many pages of the tree is jargon, not a typo...
+const JARGON_PAGES: u32 = 3;
+/// ...and so is a word used this many times, even on one page (`coachee`).
+const JARGON_OCCURRENCES: u32 = 4;
+
+#[derive(Default)]
+pub struct Spelling {
+    dict: Option<Arc<Hunspell>>,
+    vocabulary: Vocabulary,
+    handbook: HandbookTypos,
+    /// Word -> suggestions (empty: not a misspelling), shared by the pages of a run.
+    judged: RwLock<HashMap<String, Vec<String>>>,
+}
+
+/// How to accept a word: the end of every spelling and typo help.
+pub fn accept_hint(word: &str) -> String {
+    format!(
+        "if `{word}` is right, accept it: add it to `[spelling] extra-words` in .hblint.toml, \
+         or run `hblint vocab add {word}`"
+    )
+}
+
+impl Spelling {
+    /// Whether any list or the dictionary accepts the word (or calls it a known typo,
+    /// which is the `typo` rule's business).
+    fn known(&self, dict: &Hunspell, token: &str, word: &str) -> bool {
+        let with_vocabulary = WithVocabulary {
+            vocabulary: &self.vocabulary,
+            inner: dict,
+        };
+        // Most words are English: ask the dictionary first, it allocates nothing.
+        dict.is_word(word)
+            || self.handbook.accepts(word)
+            || with_vocabulary.check(word) == Verdict::Valid
+            || ["s", "es", "ed", "d", "ing"].iter().any(|suffix| {
+                word.strip_suffix(suffix)
+                    .is_some_and(|stem| stem.len() >= 3 && self.vocabulary.accepts(stem))
+            })
+            || (token != word && dict.is_word(token))
+            || !matches!(self.handbook.check(word), Verdict::Unknown)
+            || !matches!(GeneralTypos.check(word), Verdict::Unknown)
+            || splits_into_words(dict, word)
+            || british_variant(dict, word)
+            || derived_form(dict, &word.to_lowercase(), 2)
+    }
+
+    /// Whether a dictionary word is close enough to `word` to suggest.
+    fn has_candidates(&self, dict: &Hunspell, word: &str) -> bool {
+        let key = word.to_lowercase();
+        if let Some(found) = self.judged.read().ok().and_then(|j| j.get(&key).cloned()) {
+            return !found.is_empty();
+        }
+        !suggestions_without_tree(dict, &key).is_empty()
+    }
+
+    /// The suggestions for a word that no list knows, or none when it is
+    /// probably right (jargon used across the tree, nothing close).
+    fn judge(&self, dict: &Hunspell, freq: &TreeFrequency, word: &str) -> Vec<String> {
+        let key = word.to_lowercase();
+        if let Some(found) = self.judged.read().ok().and_then(|j| j.get(&key).cloned()) {
+            return found;
+        }
+        let found = suggestions(dict, freq, &key);
+        if let Ok(mut judged) = self.judged.write() {
+            judged.insert(key, found.clone());
+        }
+        found
+    }
+}
+
+fn link_names_of(doc: &Document) -> std::collections::HashSet<String> {
+    crate::spelling::precision::link_names(doc)
+}
+
+/// `timebox` = `time` + `box`: a compound of two English words is jargon, not a typo.
+fn splits_into_words(dict: &Hunspell, word: &str) -> bool {
+    let lower = word.to_lowercase();
+    (3..lower.len().saturating_sub(2)).any(|i| {
+        lower.is_char_boundary(i) && dict.is_word(&lower[..i]) && dict.is_word(&lower[i..])
+    })
+}
+
+/// British spellings of American words: `favourable`, `organiser`,
+/// `theatre`, `offence`, `modeller`, `analyse`, `catalogue` are right.
+fn british_variant(dict: &Hunspell, word: &str) -> bool {
+    const SWAPS: [(&str, &str); 11] = [
+        ("grey", "gray"),
+        ("our", "or"),
+        ("ise", "ize"),
+        ("isi", "izi"),
+        ("isa", "iza"),
+        ("yse", "yze"),
+        ("ysi", "yzi"),
+        ("tre", "ter"),
+        ("ence", "ense"),
+        ("ll", "l"),
+        ("ogue", "og"),
+    ];
+    let lower = word.to_lowercase();
+    SWAPS.iter().any(|(gb, us)| {
+        lower
+            .match_indices(gb)
+            .any(|(i, _)| dict.is_word(&format!("{}{us}{}", &lower[..i], &lower[i + gb.len()..])))
+    })
+}
+
+/// A word English builds from a known word with a common prefix or suffix:
+/// `preapproved`, `unactivated`, `explorable`, `norming`, `specced`, `greyed`.
+/// Hunspell's affix rules do not allow every such word; a slip of the
+/// fingers rarely leaves a known stem behind (`usded`, `serivices`).
+fn derived_form(dict: &Hunspell, lower: &str, depth: u8) -> bool {
+    const PREFIXES: [&str; 24] = [
+        "un", "re", "pre", "de", "non", "co", "multi", "sub", "over", "under", "self", "cross",
+        "inter", "mis", "dis", "anti", "auto", "micro", "meta", "hyper", "super", "semi", "post",
+        "cyber",
+    ];
+    const SUFFIXES: [&str; 18] = [
+        "s", "es", "ed", "d", "ing", "er", "ers", "able", "ables", "ability", "ization",
+        "izations", "ly", "ness", "ment", "ments", "ist", "ists",
+    ];
+    if depth == 0 {
+        return false;
+    }
+    let known =
+        |stem: &str| stem.len() >= 3 && (dict.is_word(stem) || derived_form(dict, stem, depth - 1));
+    for prefix in PREFIXES {
+        if let Some(rest) = lower.strip_prefix(prefix)
+            && rest.len() >= 4
+            && known(rest)
+        {
+            return true;
+        }
+    }
+    for suffix in SUFFIXES {
+        let Some(stem) = lower.strip_suffix(suffix) else {
+            continue;
+        };
+        if known(stem) || known(&format!("{stem}e")) {
+            return true;
+        }
+        // A doubled final consonant: `specced` -> `spec`.
+        let b = stem.as_bytes();
+        if b.len() >= 4 && b[b.len() - 1] == b[b.len() - 2] && known(&stem[..stem.len() - 1]) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Up to three suggestions for a lowercase word, or none.
+fn suggestions(dict: &Hunspell, freq: &TreeFrequency, word: &str) -> Vec<String> {
+    if freq.pages(word) >= JARGON_PAGES || freq.occurrences(word) >= JARGON_OCCURRENCES {
+        return Vec::new();
+    }
+    close_words(dict, Some(freq), word)
+}
+
+/// The suggestions before the tree's counts are known.
+fn suggestions_without_tree(dict: &Hunspell, word: &str) -> Vec<String> {
+    close_words(dict, None, word)
+}
+
+fn close_words(dict: &Hunspell, freq: Option<&TreeFrequency>, word: &str) -> Vec<String> {
+    let short = word.chars().count() <= 5;
+    candidates(dict, freq, word, 3)
+        .into_iter()
+        .filter(|c| !short || c.distance == 1)
+        .map(|c| c.word)
+        .collect()
+}
+
+impl Rule for Spelling {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn prepare(&mut self, settings: &Settings) -> miette::Result<()> {
+        let dict = Hunspell::en_us().map_err(|e| {
+            miette::miette!("cannot load the embedded en_US Hunspell dictionary: {e}")
+        })?;
+        self.dict = Some(dict);
+        self.handbook = HandbookTypos::embedded();
+        for (typo, correction) in &settings.spelling.corrections {
+            self.handbook.add_correction(typo, correction);
+        }
+        self.vocabulary = crate::spelling::vocabulary::from_settings(settings)?;
+        Ok(())
+    }
+
+    fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(dict) = self.dict.as_deref() else {
+            return;
+        };
+        let mut freq: Option<Arc<TreeFrequency>> = None;
+        let mut link_names = None;
+        for (offset, text) in doc.prose() {
+            for token in words(text) {
+                let word = token.stem();
+                if word.chars().count() < MIN_LETTERS
+                    || word.contains(['\'', '’'])
+                    || is_acronym(word)
+                    || word.chars().filter(|c| c.is_uppercase()).count() > 1
+                    || (is_capitalised(word) && word.chars().count() < MIN_CAPITALISED)
+                    || has_non_ascii_letter(word)
+                    || self.known(dict, token.word, word)
+                {
+                    continue;
+                }
+                let start = offset + token.offset;
+                let end = start + word.len();
+                let at = place(&doc.text, start, end);
+                if (is_capitalised(word) && !at.sentence_start)
+                    || at.glued
+                    || at.in_compound()
+                    || (is_capitalised(word)
+                        && [at.previous, at.next]
+                            .into_iter()
+                            .flatten()
+                            .any(crate::rules::typo::is_name))
+                    || link_names
+                        .get_or_insert_with(|| link_names_of(doc))
+                        .contains(&word.to_lowercase())
+                    || is_foreign_line(line_at(&doc.text, start))
+                {
+                    continue;
+                }
+                // The tree's counts are needed only for a word with a close
+                // dictionary word: most pages never pay for them.
+                if !self.has_candidates(dict, word) {
+                    continue;
+                }
+                let freq = freq
+                    .get_or_insert_with(|| frequency::for_run(ctx.settings, ctx.documents))
+                    .clone();
+                let found = self.judge(dict, &freq, word);
+                if found.is_empty() {
+                    continue;
+                }
+                let found: Vec<String> = found.iter().map(|c| match_case(word, c)).collect();
+                let list = found
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                out.push(
+                    Diagnostic::new(
+                        start..end,
+                        format!("`{word}` is not in the dictionary; did you mean {list}?"),
+                    )
+                    .with_help(format!("did you mean {list}? {}", accept_hint(word)))
+                    .with_fix(found[0].clone(), Applicability::Unsafe),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check_text, check_text_with, diagnostics};
+
+    fn settings(toml: &str) -> Settings {
+        Settings::from_toml(
+            std::path::Path::new("/nonexistent-root"),
+            std::path::Path::new(".hblint.toml"),
+            toml,
+        )
+        .expect("valid config")
+    }
+
+    #[test]
+    fn finds_an_unlisted_misspelling_with_suggestions() {
+        let found = check_text(&META, "Our professional services partnres.\n");
+        assert_eq!(found, vec![("partnres".into(), Some("partners".into()))]);
+    }
+
+    #[test]
+    fn finds_serivices_when_the_handbook_list_does_not_know_it() {
+        let mut rule = Spelling::default();
+        rule.prepare(&settings("")).expect("prepares");
+        // Forget the handbook list: `serivices` is then a word no list knows.
+        rule.handbook = HandbookTypos::default();
+        let doc = Document::parse("a.md", "Professional serivices partners.\n".into(), false)
+            .expect("parses");
+        let s = settings("");
+        let workspace = crate::workspace::Workspace::new(&s);
+        let run = crate::rules::RunFacts::default();
+        let docs = [doc];
+        let ctx = Context {
+            settings: &s,
+            workspace: &workspace,
+            run: &run,
+            documents: &docs,
+        };
+        let mut out = Vec::new();
+        rule.check(&docs[0], &ctx, &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(out[0].message.contains("`services`"), "{}", out[0].message);
+        let fix = out[0].fix.as_ref().expect("suggestion");
+        assert_eq!(fix.applicability, Applicability::Unsafe);
+        assert!(
+            out[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("hblint vocab add")
+        );
+    }
+
+    #[test]
+    fn known_typos_are_left_to_the_typo_rule() {
+        assert!(check_text(&META, "Professional serivices, in addtion.\n").is_empty());
+    }
+
+    #[test]
+    fn skips_acronyms_names_digits_and_short_words() {
+        let text = "The SME and CMOs met. We asked Nicholas Klickk about it. \
+                    Versoin2 and verison_x and camelCasee. A teh.\n";
+        assert!(
+            check_text(&META, text).is_empty(),
+            "{:?}",
+            check_text(&META, text)
+        );
+    }
+
+    #[test]
+    fn a_capitalised_typo_opening_a_sentence_is_found() {
+        let found = check_text(&META, "Partnres are welcome.\n");
+        assert_eq!(found, vec![("Partnres".into(), Some("Partners".into()))]);
+    }
+
+    #[test]
+    fn skips_foreign_lines_and_compound_fragments() {
+        let text = "Les heures de travail normales sont pour les réunions.\n\n\
+                    A mis-configured runner and a tier2-smee-rollout.\n";
+        assert!(
+            check_text(&META, text).is_empty(),
+            "{:?}",
+            check_text(&META, text)
+        );
+    }
+
+    #[test]
+    fn accepted_words_are_not_reported() {
+        let s = settings("[spelling]\nextra-words = [\"servicse\"]\n");
+        assert!(check_text_with(&META, "Our servicse partners.\n", &s).is_empty());
+    }
+
+    #[test]
+    fn at_most_three_suggestions_never_safe() {
+        let d = diagnostics(&META, "The catt sat.\n", &settings(""));
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message.matches('`').count() <= 2 + 3 * 2,
+            "{}",
+            d[0].message
+        );
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(Applicability::Unsafe)
+        );
+    }
+
+    #[test]
+    fn names_and_link_targets_are_not_judged() {
+        let text = "| Klaudiaa Magda | Sr Data Scientist |\n\nUse [Powtoonn](https://www.powtoonn.com/).\n";
+        assert!(
+            check_text(&META, text).is_empty(),
+            "{:?}",
+            check_text(&META, text)
+        );
+    }
+
+    #[test]
+    fn inflections_of_vocabulary_words_are_right() {
+        let s = settings("[spelling]\nextra-words = [\"flurb\"]\n");
+        assert!(check_text_with(&META, "Many flurbs were flurbed.\n", &s).is_empty());
+    }
+
+    #[test]
+    fn british_spellings_are_right() {
+        let dict = Hunspell::en_us().expect("dictionary");
+        for w in [
+            "favourable",
+            "organiser",
+            "theatre",
+            "offence",
+            "modeller",
+            "recognising",
+        ] {
+            assert!(british_variant(&dict, w), "{w}");
+        }
+        assert!(!british_variant(&dict, "serivices"));
+        assert!(check_text(&META, "A favourable organiser.\n").is_empty());
+    }
+
+    #[test]
+    fn derived_forms_of_known_words_are_right() {
+        let dict = Hunspell::en_us().expect("dictionary");
+        for w in [
+            "preapproved",
+            "unactivated",
+            "explorable",
+            "norming",
+            "specced",
+            "rebooking",
+        ] {
+            assert!(derived_form(&dict, w, 2), "{w}");
+        }
+        for w in ["serivices", "knoweledge", "addtion"] {
+            assert!(!derived_form(&dict, w, 2), "{w}");
+        }
+    }
+
+    #[test]
+    fn compounds_of_two_words_are_jargon() {
+        let dict = Hunspell::en_us().expect("dictionary");
+        assert!(splits_into_words(&dict, "timebox"));
+        assert!(!splits_into_words(&dict, "serivices"));
+    }
+}

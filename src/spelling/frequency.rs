@@ -1,0 +1,239 @@
+//! Tree-wide word frequency: on how many pages of the handbook a word occurs.
+//!
+//! A word used on many pages is more likely jargon than a typo, and the word a
+//! typo was meant to be is usually one the tree uses often. When the run has
+//! the whole tree (`hblint check` over the handbook), the counts come from the
+//! run's documents. For a small run (a pre-commit check of a few pages) they
+//! come from a raw-byte scan of the root's Markdown files, done lazily — only
+//! when some word needs a judgement — and once per process.
+
+use crate::config::Settings;
+use crate::document::Document;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// A run with at least this many documents is taken as the tree itself.
+pub const TREE_SIZE: usize = 200;
+
+/// Lowercase word -> (pages that use it, occurrences in all pages).
+#[derive(Debug, Default, Clone)]
+pub struct TreeFrequency {
+    /// Per word: pages, occurrences, and the last page that counted it.
+    counts: HashMap<Box<[u8]>, (u32, u32, u32), foldhash::fast::RandomState>,
+    total: u32,
+}
+
+impl TreeFrequency {
+    /// Count the words of each page's text.
+    pub fn from_pages<'a>(pages: impl IntoIterator<Item = &'a str>) -> TreeFrequency {
+        let mut freq = TreeFrequency::default();
+        for text in pages {
+            freq.add_page(text.as_bytes());
+        }
+        freq
+    }
+
+    fn add_page(&mut self, bytes: &[u8]) {
+        self.total += 1;
+        let page = self.total;
+        let mut buf: Vec<u8> = Vec::with_capacity(32);
+        for word in raw_words(bytes) {
+            if word.len() < 2 {
+                continue;
+            }
+            buf.clear();
+            if word.is_ascii() {
+                buf.extend(word.iter().map(u8::to_ascii_lowercase));
+            } else {
+                buf.extend(String::from_utf8_lossy(word).to_lowercase().bytes());
+            }
+            let entry = match self.counts.get_mut(buf.as_slice()) {
+                Some(e) => e,
+                None => self
+                    .counts
+                    .entry(buf.clone().into_boxed_slice())
+                    .or_insert((0, 0, 0)),
+            };
+            entry.1 += 1;
+            if entry.2 != page {
+                entry.0 += 1;
+                entry.2 = page;
+            }
+        }
+    }
+
+    /// Add another table's counts (of other pages).
+    fn merge(&mut self, other: TreeFrequency) {
+        self.total += other.total;
+        for (word, (pages, occurrences, _)) in other.counts {
+            let entry = self.counts.entry(word).or_insert((0, 0, 0));
+            entry.0 += pages;
+            entry.1 += occurrences;
+        }
+    }
+
+    /// Count pages on every core. Plain threads, not rayon: the caller may be
+    /// a rayon worker holding the cache lock.
+    fn count_parallel<T: Sync>(
+        items: &[T],
+        bytes: impl for<'t> Fn(&'t T) -> Option<Cow<'t, [u8]>> + Sync,
+    ) -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = items.len().div_ceil(threads.max(1)).max(1);
+        let parts: Vec<TreeFrequency> = std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .chunks(chunk)
+                .map(|part| {
+                    let bytes = &bytes;
+                    scope.spawn(move || {
+                        let mut freq = TreeFrequency::default();
+                        for item in part {
+                            if let Some(b) = bytes(item) {
+                                freq.add_page(&b);
+                            }
+                        }
+                        freq
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        let mut all = TreeFrequency::default();
+        for part in parts {
+            all.merge(part);
+        }
+        all
+    }
+
+    fn get(&self, word: &str) -> Option<&(u32, u32, u32)> {
+        self.counts.get(word.to_lowercase().as_bytes())
+    }
+
+    /// On how many pages `word` (any case) occurs.
+    pub fn pages(&self, word: &str) -> u32 {
+        self.get(word).map_or(0, |c| c.0)
+    }
+
+    /// How many times `word` (any case) occurs in all pages.
+    pub fn occurrences(&self, word: &str) -> u32 {
+        self.get(word).map_or(0, |c| c.1)
+    }
+
+    /// How many pages were counted.
+    pub fn total_pages(&self) -> u32 {
+        self.total
+    }
+}
+
+/// Maximal runs of letters (ASCII letters and any non-ASCII byte), so that
+/// `GitLab's` counts `gitlab` and `s`, and `café` stays one word.
+fn raw_words(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    bytes
+        .split(|b| !(b.is_ascii_alphabetic() || *b >= 0x80))
+        .filter(|w| !w.is_empty())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Documents(usize, usize),
+    Root(PathBuf),
+}
+
+static CACHE: Mutex<Vec<(Key, Arc<TreeFrequency>)>> = Mutex::new(Vec::new());
+
+/// The frequency table for a run: its documents when it holds the tree,
+/// else the root's Markdown files (if they are more than the run's pages).
+/// Computed once per process and shared by the rules.
+pub fn for_run(settings: &Settings, documents: &[Document]) -> Arc<TreeFrequency> {
+    let key = if documents.len() >= TREE_SIZE {
+        Key::Documents(documents.as_ptr() as usize, documents.len())
+    } else {
+        Key::Root(settings.root.clone())
+    };
+    // A poisoned lock only means another thread panicked while counting: recount.
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, freq)) = cache.iter().find(|(k, _)| *k == key) {
+        return freq.clone();
+    }
+    let from_documents = || TreeFrequency::from_pages(documents.iter().map(|d| d.text.as_str()));
+    let freq = match &key {
+        Key::Documents(..) => from_documents(),
+        Key::Root(_) => {
+            let scanned = scan_root(settings);
+            if scanned.total < documents.len() as u32 {
+                from_documents()
+            } else {
+                scanned
+            }
+        }
+    };
+    let freq = Arc::new(freq);
+    cache.push((key, freq.clone()));
+    freq
+}
+
+/// Count the words of the root's Markdown files (the default paths of
+/// `hblint check`), reading raw bytes. Unreadable files are skipped: this is
+/// a statistic, not a check.
+pub fn scan_root(settings: &Settings) -> TreeFrequency {
+    let paths = crate::inputs::default_paths(settings);
+    let files = crate::inputs::collect(settings, &paths).unwrap_or_default();
+    TreeFrequency::count_parallel(&files, |file| match &file.content {
+        crate::inputs::Content::Disk(path) => std::fs::read(path).ok().map(Cow::Owned),
+        crate::inputs::Content::Bytes(bytes) => Some(Cow::Borrowed(bytes.as_slice())),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_pages_not_occurrences_in_any_case() {
+        let f =
+            TreeFrequency::from_pages(["Services and services", "the SERVICES", "café au lait"]);
+        assert_eq!(f.pages("services"), 2);
+        assert_eq!(f.occurrences("services"), 3);
+        assert_eq!(f.pages("Services"), 2);
+        assert_eq!(f.pages("café"), 1);
+        assert_eq!(f.pages("missing"), 0);
+        assert_eq!(f.total_pages(), 3);
+    }
+
+    #[test]
+    fn root_scan_reads_the_markdown_tree() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).expect("mkdir");
+        std::fs::write(content.join("a.md"), "runbook here").expect("write");
+        std::fs::write(content.join("b.md"), "another runbook").expect("write");
+        std::fs::write(content.join("c.txt"), "runbook ignored").expect("write");
+        let settings = Settings::defaults(dir.path());
+        let f = scan_root(&settings);
+        assert_eq!(f.total_pages(), 2);
+        assert_eq!(f.pages("runbook"), 2);
+        let shared = for_run(&settings, &[]);
+        assert_eq!(shared.pages("runbook"), 2);
+    }
+}
+
+/// Timing on the real handbook: `HBLINT_CORPUS=/path cargo test --release -- --ignored scan_timing --nocapture`.
+#[cfg(test)]
+mod timing {
+    #[test]
+    #[ignore]
+    fn scan_timing() {
+        let Ok(root) = std::env::var("HBLINT_CORPUS") else {
+            return;
+        };
+        let settings = crate::config::Settings::defaults(std::path::Path::new(&root));
+        let t = std::time::Instant::now();
+        let f = super::scan_root(&settings);
+        eprintln!("scan of {} pages: {:?}", f.total_pages(), t.elapsed());
+    }
+}
