@@ -194,6 +194,18 @@ pub fn fragment_range(text: &str, range: std::ops::Range<usize>) -> std::ops::Ra
 
 /// Whether a link is one a reader follows: not a `<link href>` (stylesheets
 /// and icons come from the site's theme, which is not in the repository).
+/// The links of a page that lead somewhere hblint can check, each with what it
+/// resolves to: the shared first step of every link rule.
+pub fn resolved_links<'d>(
+    doc: &'d crate::document::Document,
+    workspace: &'d crate::workspace::Workspace,
+) -> impl Iterator<Item = (&'d crate::document::Link, crate::workspace::Resolution)> + 'd {
+    doc.links
+        .iter()
+        .filter(|link| is_navigational(&doc.text, link))
+        .filter_map(|link| Some((link, workspace.resolve(&doc.path, &link.dest)?)))
+}
+
 pub fn is_navigational(text: &str, link: &crate::document::Link) -> bool {
     if link.kind != crate::document::LinkKind::HtmlHref {
         return true;

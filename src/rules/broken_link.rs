@@ -55,13 +55,7 @@ impl Rule for BrokenLink {
     }
 
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for link in &doc.links {
-            if !crate::links::is_navigational(&doc.text, link) {
-                continue;
-            }
-            let Some(res) = ctx.workspace.resolve(&doc.path, &link.dest) else {
-                continue;
-            };
+        for (link, res) in crate::links::resolved_links(doc, ctx.workspace) {
             let range = link.range.clone();
             match res.target {
                 Target::Escapes => out.push(

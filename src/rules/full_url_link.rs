@@ -47,13 +47,7 @@ impl Rule for FullUrlLink {
     }
 
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for link in &doc.links {
-            if !crate::links::is_navigational(&doc.text, link) {
-                continue;
-            }
-            let Some(res) = ctx.workspace.resolve(&doc.path, &link.dest) else {
-                continue;
-            };
+        for (link, res) in crate::links::resolved_links(doc, ctx.workspace) {
             if !res.link.full_url {
                 continue;
             }

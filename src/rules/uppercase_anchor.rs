@@ -46,16 +46,9 @@ impl Rule for UppercaseAnchor {
     }
 
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for link in &doc.links {
-            if !crate::links::is_navigational(&doc.text, link) {
-                continue;
-            }
-            if !link.dest.contains('#') {
-                continue;
-            }
-            let Some(res) = ctx.workspace.resolve(&doc.path, &link.dest) else {
-                continue;
-            };
+        let with_fragment = crate::links::resolved_links(doc, ctx.workspace)
+            .filter(|(link, _)| link.dest.contains('#'));
+        for (link, res) in with_fragment {
             let Some(fragment) = res.link.fragment.as_deref() else {
                 continue;
             };
