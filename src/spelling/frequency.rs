@@ -164,7 +164,7 @@ pub fn for_run(settings: &Settings, documents: &[Document]) -> Arc<TreeFrequency
     let freq = match &key {
         Key::Documents(..) => from_documents(),
         Key::Root(_) => {
-            let scanned = scan_root(settings);
+            let scanned = scan_root_cached(settings);
             if scanned.total < documents.len() as u32 {
                 from_documents()
             } else {
@@ -189,6 +189,103 @@ pub fn scan_root(settings: &Settings) -> TreeFrequency {
     })
 }
 
+/// [`scan_root`], kept between runs in a git repository: the counts of the
+/// tree at `HEAD` are stored in the git folder (`hblint/word-frequency`),
+/// keyed by `HEAD`'s tree id, and recounted when `HEAD` moves. A few pages
+/// changed since `HEAD` barely move a tree-wide statistic, so a pre-commit
+/// run pays for the count once per commit, not once per run. Outside git, or
+/// when the cache cannot be read or written, the tree is counted every time.
+pub fn scan_root_cached(settings: &Settings) -> TreeFrequency {
+    let Some((tree, cache)) = git_cache_path(&settings.root) else {
+        return scan_root(settings);
+    };
+    if let Some(freq) = std::fs::read_to_string(&cache)
+        .ok()
+        .and_then(|text| TreeFrequency::from_cache(&text, &tree))
+    {
+        return freq;
+    }
+    let freq = scan_root(settings);
+    if let Some(dir) = cache.parent()
+        && std::fs::create_dir_all(dir).is_ok()
+    {
+        let tmp = cache.with_extension("tmp");
+        if std::fs::write(&tmp, freq.to_cache(&tree)).is_ok() {
+            let _ = std::fs::rename(&tmp, &cache);
+        }
+    }
+    freq
+}
+
+/// `HEAD`'s tree id and the cache file's path, if `root` is in a git work tree.
+fn git_cache_path(root: &std::path::Path) -> Option<(String, PathBuf)> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "rev-parse",
+            "HEAD^{tree}",
+            "--git-path",
+            "hblint/word-frequency",
+        ])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(out.stdout).ok()?;
+    let mut lines = text.lines();
+    let tree = lines.next()?.trim().to_owned();
+    let path = PathBuf::from(lines.next()?.trim());
+    let path = if path.is_absolute() {
+        path
+    } else {
+        root.join(path)
+    };
+    Some((tree, path))
+}
+
+impl TreeFrequency {
+    /// The cache file: a header line `hblint-word-frequency 1 TREE PAGES`,
+    /// then `word<TAB>pages<TAB>occurrences` lines.
+    fn to_cache(&self, tree: &str) -> String {
+        let mut out = format!("{CACHE_HEADER} {tree} {}\n", self.total);
+        for (word, (pages, occurrences, _)) in &self.counts {
+            if let Ok(word) = std::str::from_utf8(word) {
+                out.push_str(&format!("{word}\t{pages}\t{occurrences}\n"));
+            }
+        }
+        out
+    }
+
+    /// Read a cache file written for `tree`; `None` if it is for another tree or damaged.
+    fn from_cache(text: &str, tree: &str) -> Option<TreeFrequency> {
+        let mut lines = text.lines();
+        let mut header = lines.next()?.rsplitn(3, ' ');
+        let total: u32 = header.next()?.parse().ok()?;
+        if header.next()? != tree || header.next()? != CACHE_HEADER {
+            return None;
+        }
+        let mut freq = TreeFrequency {
+            total,
+            ..TreeFrequency::default()
+        };
+        freq.counts.reserve(text.len() / 16);
+        for line in lines {
+            let mut fields = line.split('\t');
+            let word = fields.next()?;
+            let pages: u32 = fields.next()?.parse().ok()?;
+            let occurrences: u32 = fields.next()?.parse().ok()?;
+            freq.counts
+                .insert(word.as_bytes().into(), (pages, occurrences, 0));
+        }
+        Some(freq)
+    }
+}
+
+const CACHE_HEADER: &str = "hblint-word-frequency 1";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +300,68 @@ mod tests {
         assert_eq!(f.pages("café"), 1);
         assert_eq!(f.pages("missing"), 0);
         assert_eq!(f.total_pages(), 3);
+    }
+
+    #[test]
+    fn cache_round_trips_and_is_keyed_by_tree() {
+        let f = TreeFrequency::from_pages(["Services and services", "the SERVICES", "café"]);
+        let text = f.to_cache("abc123");
+        let back = TreeFrequency::from_cache(&text, "abc123").expect("same tree");
+        assert_eq!(back.pages("services"), 2);
+        assert_eq!(back.occurrences("services"), 3);
+        assert_eq!(back.pages("café"), 1);
+        assert_eq!(back.total_pages(), 3);
+        assert!(TreeFrequency::from_cache(&text, "def456").is_none());
+        assert!(TreeFrequency::from_cache("garbage", "abc123").is_none());
+    }
+
+    #[test]
+    fn git_roots_keep_the_counts_between_runs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let git = |args: &[&str]| {
+            std::process::Command::new("git")
+                .arg("-C")
+                .arg(root)
+                .args(args)
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false)
+        };
+        if !git(&["init", "-q"]) {
+            return; // no git on this machine: nothing to cache
+        }
+        std::fs::create_dir_all(root.join("content")).expect("mkdir");
+        std::fs::write(root.join("content/a.md"), "runbook here").expect("write");
+        assert!(git(&["add", "."]));
+        assert!(git(&[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "a"
+        ]));
+        let settings = Settings::defaults(root);
+        assert_eq!(scan_root_cached(&settings).pages("runbook"), 1);
+        let (_, cache) = git_cache_path(root).expect("git cache path");
+        assert!(cache.is_file(), "the counts were stored");
+        // Same HEAD: the stored counts are used, even though a page changed.
+        std::fs::write(root.join("content/b.md"), "runbook again").expect("write");
+        assert_eq!(scan_root_cached(&settings).pages("runbook"), 1);
+        // A new commit: counted again.
+        assert!(git(&["add", "."]));
+        assert!(git(&[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "b"
+        ]));
+        assert_eq!(scan_root_cached(&settings).pages("runbook"), 2);
     }
 
     #[test]
