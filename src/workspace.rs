@@ -145,10 +145,19 @@ impl AnchorSet {
     pub fn closest(&self, id: &str) -> Option<&str> {
         let id_l = id.to_lowercase();
         let limit = (id_l.chars().count() / 3).max(2);
+        let id_chars = id_l.chars().count();
         self.list
             .iter()
-            .map(|a| (strsim::osa_distance(&id_l, a), a))
-            .filter(|(d, a)| *d <= limit || a.starts_with(&id_l) || id_l.starts_with(a.as_str()))
+            .filter_map(|a| {
+                let prefix = a.starts_with(&id_l) || id_l.starts_with(a.as_str());
+                // The distance is at least the difference in length: skip the
+                // anchors that cannot be close before computing it.
+                if !prefix && a.chars().count().abs_diff(id_chars) > limit {
+                    return None;
+                }
+                let d = strsim::osa_distance(&id_l, a);
+                (d <= limit || prefix).then_some((d, a))
+            })
             .min_by_key(|(d, _)| *d)
             .map(|(_, a)| a.as_str())
     }
@@ -828,7 +837,9 @@ impl Workspace {
         let close: Vec<(usize, usize)> = index
             .by_last
             .iter()
-            .filter(|(seg, _)| seg.len().abs_diff(last.len()) <= limit)
+            .filter(|(seg, _)| {
+                seg.len().abs_diff(last.len()) <= limit && letters_apart(seg, last) <= limit
+            })
             .map(|(seg, ids)| (strsim::osa_distance(seg, last), ids))
             .filter(|(d, _)| *d <= limit)
             .flat_map(|(d, ids)| ids.iter().map(move |&i| (d, i)))
@@ -1200,5 +1211,55 @@ mod tests {
                 "content/handbook/values/child.md".to_owned(),
             ]
         );
+    }
+}
+
+/// A lower bound of the edit distance of two strings, from their letters
+/// alone: each edit adds or removes at most one letter of each kind, so the
+/// distance is at least the larger count of letters one has and the other
+/// lacks. Cheap enough to skip most strings before the real distance.
+fn letters_apart(a: &str, b: &str) -> usize {
+    let mut counts = [0i32; 128];
+    let (mut other_a, mut other_b) = (0usize, 0usize);
+    for c in a.chars() {
+        match counts.get_mut(c as usize) {
+            Some(n) => *n += 1,
+            None => other_a += 1,
+        }
+    }
+    for c in b.chars() {
+        match counts.get_mut(c as usize) {
+            Some(n) => *n -= 1,
+            None => other_b += 1,
+        }
+    }
+    let only_a: usize = counts.iter().filter(|n| **n > 0).map(|n| *n as usize).sum();
+    let only_b: usize = counts
+        .iter()
+        .filter(|n| **n < 0)
+        .map(|n| (-*n) as usize)
+        .sum();
+    // Letters outside ASCII are not told apart: count them as possibly equal.
+    (only_a.saturating_sub(other_b)).max(only_b.saturating_sub(other_a))
+}
+
+#[cfg(test)]
+mod letters_apart_tests {
+    use super::letters_apart;
+
+    #[test]
+    fn is_a_lower_bound_of_the_edit_distance() {
+        for (a, b) in [
+            ("values", "valeus"),
+            ("leave", "leaves"),
+            ("paid-time-off", "paid-time-of"),
+            ("café", "cafe"),
+            ("abc", "xyz"),
+            ("", "abc"),
+        ] {
+            assert!(letters_apart(a, b) <= strsim::osa_distance(a, b), "{a} {b}");
+        }
+        assert_eq!(letters_apart("abc", "xyz"), 3);
+        assert_eq!(letters_apart("values", "valeus"), 0);
     }
 }
