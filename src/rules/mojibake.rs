@@ -142,6 +142,23 @@ pub fn find(text: &str) -> Vec<Garbled> {
     out
 }
 
+/// Whether a repair gives characters that real text holds: Latin letters with
+/// accents, Greek and Cyrillic, punctuation, currency, symbols, arrows,
+/// dingbats, CJK, Hangul and emoji.
+fn plausible(repaired: &str) -> bool {
+    repaired.chars().all(|c| {
+        matches!(c as u32,
+            0xA0..=0x17F
+            | 0x370..=0x52F
+            | 0x2000..=0x27BF
+            | 0x3000..=0x9FFF
+            | 0xAC00..=0xD7AF
+            | 0xFF00..=0xFFEF
+            | 0x2B00..=0x2BFF
+            | 0x1F000..=0x1FAFF)
+    })
+}
+
 impl Rule for Mojibake {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -156,7 +173,7 @@ impl Rule for Mojibake {
                 continue;
             }
             let garbled = &doc.text[g.range.clone()];
-            out.push(
+            let d = if plausible(&g.repaired) {
                 Diagnostic::new(
                     g.range.clone(),
                     format!(
@@ -165,8 +182,18 @@ impl Rule for Mojibake {
                     ),
                 )
                 .with_help(format!("replace with `{}`", g.repaired))
-                .with_fix(g.repaired, Applicability::Safe),
-            );
+                .with_fix(g.repaired, Applicability::Safe)
+            } else {
+                // The bytes decode, but to a character text rarely holds: the
+                // garbling went through another encoding (Mac Roman turns `€`
+                // into `‚Ç¨`). Report it, but offer no repair.
+                Diagnostic::new(
+                    g.range.clone(),
+                    format!("`{garbled}` looks like garbled text (mojibake)"),
+                )
+                .with_help("retype the character that was meant here")
+            };
+            out.push(d);
         }
     }
 }
@@ -200,6 +227,17 @@ mod tests {
         ] {
             assert!(find(text).is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn implausible_repairs_are_reported_without_a_fix() {
+        // Mac Roman garbling of `€`: the Windows-1252 reading of `Ç¨` would be `Ǩ`.
+        let found = check_text(&META, "Up to ‚Ç¨150 for frames\n");
+        assert_eq!(found, vec![("Ç¨".to_owned(), None)]);
+        assert!(plausible("’"));
+        assert!(plausible("é"));
+        assert!(plausible("日本"));
+        assert!(!plausible("Ǩ"));
     }
 
     #[test]

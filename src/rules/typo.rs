@@ -183,9 +183,19 @@ impl Rule for Typo {
                 let d = match corrections.as_slice() {
                     [] => continue,
                     [one] => {
+                        // A capitalised word that only the general list knows is
+                        // as likely a name (`Ines`, `Liberato`) as a typo: shown,
+                        // never applied by `--fix`.
+                        let applicability = if source == Source::General
+                            && word.chars().next().is_some_and(char::is_uppercase)
+                        {
+                            Applicability::Unsafe
+                        } else {
+                            Applicability::Safe
+                        };
                         Diagnostic::new(range, format!("`{word}` is a misspelling of `{one}`"))
                             .with_help(format!("replace with `{one}`; {hint}"))
-                            .with_fix(one.clone(), Applicability::Safe)
+                            .with_fix(one.clone(), applicability)
                     }
                     [first, ..] => {
                         let list = corrections
@@ -222,6 +232,28 @@ mod tests {
                 ("Serivices", Some("Services")),
                 ("addtion", Some("addition")),
                 ("teh", Some("the")),
+            ]
+        );
+    }
+
+    #[test]
+    fn capitalised_general_list_hits_are_never_fixed_automatically() {
+        let settings = crate::config::Settings::defaults(std::path::Path::new("/nonexistent-root"));
+        let found = crate::rules::testing::diagnostics(
+            &META,
+            "Say hi to Ines and teh team. Serivices too.\n",
+            &settings,
+        );
+        let applicability: Vec<_> = found
+            .iter()
+            .map(|d| d.fix.as_ref().map(|f| f.applicability))
+            .collect();
+        assert_eq!(
+            applicability,
+            vec![
+                Some(Applicability::Unsafe), // Ines: a name as likely as a typo
+                Some(Applicability::Safe),   // teh
+                Some(Applicability::Safe),   // Serivices: the handbook's own list
             ]
         );
     }
