@@ -17,7 +17,9 @@ tool, and was saved again: `GitLabâ€™s` for `GitLab’s`, `â€œquotedâ�
 `“quoted”`, `cafÃ©` for `café`, `Â ` for a no-break space. The finding
 carries the repaired text, found by encoding the garbled characters back to
 Windows-1252 and decoding the bytes as UTF-8; only sequences that decode
-cleanly are reported, so real accented words are left alone.
+cleanly are reported, so real accented words are left alone. When the bytes
+decode to a character that text rarely holds (`‚Ç¨` would become `Ǩ`: that
+garbling went through Mac Roman and was `€`), the finding has no repair.
 
 ## Why is this bad?
 Readers see noise in the middle of words, search cannot find the word, and
