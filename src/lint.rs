@@ -167,7 +167,11 @@ pub fn lint_with_progress(
         rule.check_run(&ctx, &mut out);
         for pd in out {
             let doc = by_path.get(pd.path.as_str()).copied();
-            let f = place(doc, &pd.path, rule.meta().name, *severity, pd.diagnostic);
+            let mut f = place(doc, &pd.path, rule.meta().name, *severity, pd.diagnostic);
+            if let (None, Some((start, end))) = (doc, pd.position) {
+                f.start = start;
+                f.end = end;
+            }
             run_level.entry(pd.path).or_default().push(f);
         }
     }

@@ -782,6 +782,15 @@ impl Workspace {
         })
     }
 
+    /// Read and parse a page of the tree that the run does not lint. Only
+    /// paths from the index are read, so never a file outside the root;
+    /// `None` for a path the index does not know, or a page that cannot be read.
+    pub fn read_page(&self, page: &str) -> Option<Document> {
+        let real = self.file(page)?;
+        let bytes = std::fs::read(self.root.join(real)).ok()?;
+        Document::from_bytes(real, &bytes).ok()
+    }
+
     /// The anchors of `page`, parsed at most once per run: from the run's
     /// documents when the page is linted, else read from the root.
     pub fn anchors(&self, page: &str, documents: &[Document]) -> Option<Arc<AnchorSet>> {
@@ -794,10 +803,7 @@ impl Workspace {
             if let Ok(i) = documents.binary_search_by(|d| d.path.as_str().cmp(page)) {
                 return Some(Arc::new(AnchorSet::of(&documents[i], style)));
             }
-            // Only paths from the index are read: they are inside the root.
-            let real = self.file(page)?;
-            let bytes = std::fs::read(self.root.join(real)).ok()?;
-            let doc = Document::from_bytes(real, &bytes).ok()?;
+            let doc = self.read_page(page)?;
             Some(Arc::new(AnchorSet::of(&doc, style)))
         })
         .clone()

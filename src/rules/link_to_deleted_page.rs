@@ -95,23 +95,15 @@ impl Rule for LinkToDeletedPage {
         let found: Vec<PathDiagnostic> = candidates
             .par_iter()
             .flat_map_iter(|path| {
-                let doc = std::fs::read(ctx.workspace.root.join(path))
-                    .ok()
-                    .and_then(|b| Document::from_bytes(path, &b).ok());
-                doc.map(|doc| {
-                    findings(&doc, ctx)
-                        .into_iter()
-                        .map(|mut d| {
-                            let at = doc.locate(d.range.start);
-                            d.message = format!("line {}: {}", at.line, d.message);
-                            PathDiagnostic {
-                                path: path.clone(),
-                                diagnostic: d,
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+                ctx.workspace
+                    .read_page(path)
+                    .map(|doc| {
+                        findings(&doc, ctx)
+                            .into_iter()
+                            .map(|d| PathDiagnostic::in_document(&doc, d))
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
             })
             .collect();
         out.extend(found);
@@ -184,7 +176,10 @@ mod tests {
         super::LinkToDeletedPage.check_run(&ctx, &mut out);
         let got: Vec<(String, String)> = out
             .into_iter()
-            .map(|p| (p.path, p.diagnostic.message))
+            .map(|p| {
+                let line = p.position.map_or(0, |(start, _)| start.line);
+                (p.path, format!("line {line}: {}", p.diagnostic.message))
+            })
             .collect();
         assert_eq!(
             got,

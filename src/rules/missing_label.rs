@@ -159,10 +159,10 @@ impl Rule for MissingLabel {
                 "add the `{}` label in the merge request's sidebar (Labels → Edit), then re-run the pipeline",
                 req.label
             );
-            out.push(PathDiagnostic {
-                path: (*first).to_owned(),
-                diagnostic: Diagnostic::new(0..0, message).with_help(help),
-            });
+            out.push(PathDiagnostic::new(
+                *first,
+                Diagnostic::new(0..0, message).with_help(help),
+            ));
         }
     }
 }

@@ -64,6 +64,32 @@ pub struct Context<'a> {
 pub struct PathDiagnostic {
     pub path: String,
     pub diagnostic: Diagnostic,
+    /// Where the range is, for a file that is not one of the run's documents
+    /// (the engine can place findings in the run's documents by itself).
+    pub position: Option<(crate::finding::Position, crate::finding::Position)>,
+}
+
+impl PathDiagnostic {
+    pub fn new(path: impl Into<String>, diagnostic: Diagnostic) -> Self {
+        PathDiagnostic {
+            path: path.into(),
+            diagnostic,
+            position: None,
+        }
+    }
+
+    /// A diagnostic in a page read for this check: placed with that page.
+    pub fn in_document(doc: &Document, diagnostic: Diagnostic) -> Self {
+        let position = Some((
+            doc.locate(diagnostic.range.start),
+            doc.locate(diagnostic.range.end),
+        ));
+        PathDiagnostic {
+            path: doc.path.clone(),
+            diagnostic,
+            position,
+        }
+    }
 }
 
 pub trait Rule: Send + Sync {
