@@ -321,6 +321,7 @@ pub struct Workspace {
     redirects: OnceLock<Redirects>,
     anchors: Mutex<HashMap<String, AnchorCell>>,
     suggestions: Mutex<HashMap<String, Option<String>>>,
+    word_frequency: OnceLock<Arc<crate::spelling::frequency::TreeFrequency>>,
 }
 
 impl Workspace {
@@ -335,7 +336,21 @@ impl Workspace {
             redirects: OnceLock::new(),
             anchors: Mutex::new(HashMap::new()),
             suggestions: Mutex::new(HashMap::new()),
+            word_frequency: OnceLock::new(),
         }
+    }
+
+    /// How often each word occurs in the tree, counted once per run on first
+    /// use: from the run's documents when they are the tree, else from the
+    /// root's Markdown files (see `spelling::frequency`).
+    pub fn word_frequency(
+        &self,
+        settings: &Settings,
+        documents: &[Document],
+    ) -> Arc<crate::spelling::frequency::TreeFrequency> {
+        self.word_frequency
+            .get_or_init(|| Arc::new(crate::spelling::frequency::count(settings, documents)))
+            .clone()
     }
 
     /// A workspace whose files are exactly `paths` (root-relative), for tests

@@ -5,7 +5,7 @@ use crate::config::Settings;
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::spelling::candidates::candidates;
-use crate::spelling::frequency::{self, TreeFrequency};
+use crate::spelling::frequency::TreeFrequency;
 use crate::spelling::hunspell::Hunspell;
 use crate::spelling::precision::{
     has_non_ascii_letter, is_acronym, is_capitalised, is_foreign_line, line_at, place,
@@ -306,7 +306,9 @@ impl Rule for Spelling {
                     continue;
                 }
                 let freq = freq
-                    .get_or_insert_with(|| frequency::for_run(ctx.settings, ctx.documents))
+                    .get_or_insert_with(|| {
+                        ctx.workspace.word_frequency(ctx.settings, ctx.documents)
+                    })
                     .clone();
                 let found = self.judge(dict, &freq, word);
                 if found.is_empty() {

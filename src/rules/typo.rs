@@ -4,7 +4,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::config::Settings;
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
-use crate::spelling::frequency::{self, TreeFrequency};
+use crate::spelling::frequency::TreeFrequency;
 use crate::spelling::hunspell::Hunspell;
 use crate::spelling::precision::{
     is_capitalised, is_compound_fragment, is_foreign_line, line_at, place,
@@ -125,7 +125,8 @@ impl Typo {
         {
             return true;
         }
-        let freq = freq.get_or_insert_with(|| frequency::for_run(ctx.settings, ctx.documents));
+        let freq =
+            freq.get_or_insert_with(|| ctx.workspace.word_frequency(ctx.settings, ctx.documents));
         let pages = freq.pages(word);
         let best = corrections.iter().map(|c| freq.pages(c)).max().unwrap_or(0);
         pages >= JARGON_PAGES && pages * JARGON_RATIO >= best

@@ -5,14 +5,15 @@
 //! the whole tree (`hblint check` over the handbook), the counts come from the
 //! run's documents. For a small run (a pre-commit check of a few pages) they
 //! come from a raw-byte scan of the root's Markdown files, done lazily — only
-//! when some word needs a judgement — and once per process.
+//! when some word needs a judgement — once per run: the workspace keeps the
+//! table ([`crate::workspace::Workspace::word_frequency`]), so rules never read
+//! files themselves.
 
 use crate::config::Settings;
 use crate::document::Document;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 /// A run with at least this many documents is taken as the tree itself.
 pub const TREE_SIZE: usize = 200;
@@ -138,43 +139,21 @@ fn raw_words(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(|w| !w.is_empty())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
-    Documents(usize, usize),
-    Root(PathBuf),
-}
-
-static CACHE: Mutex<Vec<(Key, Arc<TreeFrequency>)>> = Mutex::new(Vec::new());
-
 /// The frequency table for a run: its documents when it holds the tree,
 /// else the root's Markdown files (if they are more than the run's pages).
-/// Computed once per process and shared by the rules.
-pub fn for_run(settings: &Settings, documents: &[Document]) -> Arc<TreeFrequency> {
-    let key = if documents.len() >= TREE_SIZE {
-        Key::Documents(documents.as_ptr() as usize, documents.len())
-    } else {
-        Key::Root(settings.root.clone())
-    };
-    // A poisoned lock only means another thread panicked while counting: recount.
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, freq)) = cache.iter().find(|(k, _)| *k == key) {
-        return freq.clone();
-    }
+/// The workspace keeps the result for the run
+/// ([`crate::workspace::Workspace::word_frequency`]).
+pub fn count(settings: &Settings, documents: &[Document]) -> TreeFrequency {
     let from_documents = || TreeFrequency::from_pages(documents.iter().map(|d| d.text.as_str()));
-    let freq = match &key {
-        Key::Documents(..) => from_documents(),
-        Key::Root(_) => {
-            let scanned = scan_root_cached(settings);
-            if scanned.total < documents.len() as u32 {
-                from_documents()
-            } else {
-                scanned
-            }
-        }
-    };
-    let freq = Arc::new(freq);
-    cache.push((key, freq.clone()));
-    freq
+    if documents.len() >= TREE_SIZE {
+        return from_documents();
+    }
+    let scanned = scan_root_cached(settings);
+    if scanned.total < documents.len() as u32 {
+        from_documents()
+    } else {
+        scanned
+    }
 }
 
 /// Count the words of the root's Markdown files (the default paths of
@@ -376,8 +355,8 @@ mod tests {
         let f = scan_root(&settings);
         assert_eq!(f.total_pages(), 2);
         assert_eq!(f.pages("runbook"), 2);
-        let shared = for_run(&settings, &[]);
-        assert_eq!(shared.pages("runbook"), 2);
+        let counted = count(&settings, &[]);
+        assert_eq!(counted.pages("runbook"), 2);
     }
 }
 
