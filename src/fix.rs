@@ -140,13 +140,31 @@ pub fn unified_diff(plans: &[FilePlan]) -> String {
 /// given the original's permissions, then renamed over it. A symbolic link is
 /// followed, so the link stays a link.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
     let target: PathBuf = if path.is_symlink() {
         std::fs::canonicalize(path)?
     } else {
         path.to_path_buf()
     };
     let permissions = std::fs::metadata(&target)?.permissions();
+    replace_via_temp(&target, bytes, permissions)
+}
+
+/// Write a file atomically with the given Unix mode (a new file, or one whose
+/// permissions are to be replaced).
+pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    replace_via_temp(path, bytes, std::fs::Permissions::from_mode(mode))
+}
+
+/// Write a temporary file beside `target`, give it `permissions`, and rename
+/// it over `target`; on failure the temporary file is removed and `target`
+/// is untouched.
+fn replace_via_temp(
+    target: &Path,
+    bytes: &[u8],
+    permissions: std::fs::Permissions,
+) -> std::io::Result<()> {
+    use std::io::Write;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -162,35 +180,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         file.sync_all()?;
         drop(file);
         std::fs::set_permissions(&tmp, permissions)?;
-        std::fs::rename(&tmp, &target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// Write a file atomically with the given Unix mode (a new file, or one whose
-/// permissions are to be replaced).
-pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::PermissionsExt;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.hblint-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, target)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
