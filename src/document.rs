@@ -133,8 +133,10 @@ pub struct Document {
     pub path: String,
     /// The file's text without a byte-order mark.
     pub text: String,
-    /// The text with generator syntax blanked out (same length as `text`).
-    pub masked: String,
+    /// The text with generator syntax blanked out (same length as `text`);
+    /// `None` when the page has none, so the text is not held twice.
+    /// Read it with [`Document::masked`].
+    masked: Option<String>,
     /// The file started with a UTF-8 byte-order mark.
     pub bom: bool,
     pub frontmatter: Option<Frontmatter>,
@@ -266,7 +268,7 @@ impl Document {
         };
         let mut options = markdown::ParseOptions::gfm();
         options.constructs.frontmatter = true;
-        let tree = match markdown::to_mdast(&doc.masked, &options) {
+        let tree = match markdown::to_mdast(doc.masked(), &options) {
             Ok(tree) => tree,
             Err(message) => {
                 let (line, column) = message
@@ -292,6 +294,12 @@ impl Document {
         walker.walk(&tree);
         doc.attach_custom_ids(&masked_spans);
         Ok(doc)
+    }
+
+    /// The text with generator syntax blanked out, byte for byte: every
+    /// offset in it is an offset in [`Document::text`].
+    pub fn masked(&self) -> &str {
+        self.masked.as_deref().unwrap_or(&self.text)
     }
 
     /// The 1-based line and character column of a byte offset.
@@ -335,7 +343,7 @@ impl Document {
     pub fn prose(&self) -> impl Iterator<Item = (usize, &str)> {
         self.prose_ranges
             .iter()
-            .map(|r| (r.start, &self.masked[r.clone()]))
+            .map(|r| (r.start, &self.masked()[r.clone()]))
     }
 
     /// Whether a byte offset lies in code (fenced, indented or inline).
@@ -638,25 +646,25 @@ fn plain_text(node: &Node, out: &mut String) {
     }
 }
 
-/// Blank out generator syntax, byte for byte (newlines kept).
-fn mask(text: &str) -> (String, Vec<Range<usize>>) {
-    let mut spans = Vec::new();
+/// Blank out generator syntax, byte for byte (newlines kept): the masked
+/// text (`None` when there is nothing to mask) and the masked spans.
+fn mask(text: &str) -> (Option<String>, Vec<Range<usize>>) {
+    let spans: Vec<Range<usize>> = MASKS.find_iter(text).map(|m| m.range()).collect();
+    if spans.is_empty() {
+        return (None, spans);
+    }
     let mut bytes = text.as_bytes().to_vec();
-    for m in MASKS.find_iter(text) {
-        for b in &mut bytes[m.range()] {
+    for span in &spans {
+        for b in &mut bytes[span.clone()] {
             if *b != b'\n' && *b != b'\r' {
                 *b = b' ';
             }
         }
-        spans.push(m.range());
-    }
-    if spans.is_empty() {
-        return (text.to_owned(), spans);
     }
     // Only whole UTF-8 sequences were replaced by ASCII spaces; the rest is untouched.
     let masked = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    (masked, spans)
+    (Some(masked), spans)
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
@@ -723,7 +731,7 @@ mod tests {
     fn kramdown_erb_and_shortcodes_are_masked_but_offsets_stay() {
         let text = "## On this page\n{:.no_toc .hidden-md}\n\n- TOC\n{:toc .hidden-md}\n\nSee <%= partial('x') %> and {{< tip >}}mispeling{{< /tip >}} {{% note %}}.\n{::options parse_block_html=\"true\" /}\n";
         let d = doc(text);
-        assert_eq!(d.masked.len(), d.text.len());
+        assert_eq!(d.masked().len(), d.text.len());
         let prose: String = d.prose().map(|(_, t)| t).collect::<Vec<_>>().join("|");
         assert!(!prose.contains("toc"), "{prose}");
         assert!(!prose.contains("partial"), "{prose}");
