@@ -452,10 +452,12 @@ impl RolesData {
 pub type Shared = Arc<RolesData>;
 
 /// Load the data for a rule; a bad file is a clear error naming its place.
-pub fn load_for_rule(settings: &Settings) -> miette::Result<Shared> {
-    RolesData::load(settings)
+pub fn load_for_rule(settings: &Settings) -> miette::Result<(Shared, mentions::Matcher)> {
+    let data: Shared = RolesData::load(settings)
         .map(|(d, _)| Arc::new(d))
-        .map_err(|e| miette::Report::new(*e))
+        .map_err(|e| miette::Report::new(*e))?;
+    let matcher = mentions::Matcher::new(&data);
+    Ok((data, matcher))
 }
 
 #[cfg(test)]

@@ -320,9 +320,7 @@ impl Rule for RoleName {
     }
 
     fn prepare(&mut self, settings: &Settings) -> miette::Result<()> {
-        let data = roles::load_for_rule(settings)?;
-        let matcher = Matcher::new(&data);
-        self.data = Some((data, matcher));
+        self.data = Some(roles::load_for_rule(settings)?);
         Ok(())
     }
 
