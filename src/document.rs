@@ -102,14 +102,7 @@ pub struct Frontmatter {
 impl Frontmatter {
     /// A string list under `key` (a single string counts as a list of one).
     pub fn string_list(&self, key: &str) -> Vec<String> {
-        match self.value.get(key) {
-            Some(serde_norway::Value::Sequence(items)) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            Some(serde_norway::Value::String(s)) => vec![s.clone()],
-            _ => Vec::new(),
-        }
+        yaml_string_list(&self.value, key)
     }
 
     /// Rules the page turns off for the whole file: `hblint: {disable: [rule, …]}`.
@@ -124,6 +117,19 @@ impl Frontmatter {
             }
             _ => Vec::new(),
         }
+    }
+}
+
+/// A string list under `key` of a YAML mapping (a single string counts as a
+/// list of one; anything else as an empty list).
+pub fn yaml_string_list(value: &serde_norway::Value, key: &str) -> Vec<String> {
+    match value.get(key) {
+        Some(serde_norway::Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Some(serde_norway::Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
     }
 }
 

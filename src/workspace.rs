@@ -1007,14 +1007,7 @@ fn frontmatter_aliases(bytes: &[u8]) -> Vec<String> {
     let Ok(value) = serde_norway::from_str::<serde_norway::Value>(yaml) else {
         return Vec::new();
     };
-    match value.get("aliases") {
-        Some(serde_norway::Value::Sequence(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        Some(serde_norway::Value::String(s)) => vec![s.clone()],
-        _ => Vec::new(),
-    }
+    crate::document::yaml_string_list(&value, "aliases")
 }
 
 /// A root-relative path for a page named on the command line, if it lies
