@@ -41,7 +41,16 @@ impl Vocabulary {
 
     /// Whether the word (or its possessive stem) is accepted.
     pub fn accepts(&self, word: &str) -> bool {
-        self.exact.contains(word) || self.folded.contains(&word.to_lowercase())
+        if self.exact.contains(word) {
+            return true;
+        }
+        // A word whose letters are all lowercase is its own lowercase form:
+        // no new string for it (the common case, on the hot path).
+        if word.chars().all(|c| c.is_lowercase() || !c.is_alphabetic()) {
+            self.folded.contains(word)
+        } else {
+            self.folded.contains(&word.to_lowercase())
+        }
     }
 
     pub fn len(&self) -> usize {
