@@ -207,9 +207,10 @@ fn first_run_posts_one_note_second_edits_it_and_fixing_clears_it() {
     assert!(body.contains("addtion"), "{body}");
     assert!(body.contains("`missing-label`"), "{body}");
     assert!(body.contains("SA-HANDBOOK"), "{body}");
+    let head = fake.state().head_sha.clone();
     assert!(
         body.contains(&format!(
-            "https://gitlab.example.com/{PROJECT_PATH}/-/blob/{HEAD_SHA}/content/handbook/solutions-architects/_index.md#L25"
+            "https://gitlab.example.com/{PROJECT_PATH}/-/blob/{head}/content/handbook/solutions-architects/_index.md#L25"
         )),
         "{body}"
     );

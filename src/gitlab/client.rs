@@ -291,7 +291,8 @@ impl Client {
         let http = reqwest::blocking::Client::builder()
             .user_agent(concat!("hblint/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(options.timeout)
+            // A backstop: each request is abandoned after `options.timeout` already.
+            .timeout(options.timeout.saturating_add(Duration::from_secs(5)))
             .build()
             .map_err(|e| connect_error(e.to_string()))?;
         Ok(Client {
@@ -514,7 +515,7 @@ impl gitlab::api::Client for Http {
         let response = self
             .http
             .execute(request)
-            .map_err(|e| gitlab::api::ApiError::client(HttpError(without_url(&e))))?;
+            .map_err(|e| gitlab::api::ApiError::client(HttpError(without_url(e))))?;
         let mut out = http::Response::builder()
             .status(response.status())
             .version(response.version());
@@ -523,16 +524,17 @@ impl gitlab::api::Client for Http {
         }
         let bytes = response
             .bytes()
-            .map_err(|e| gitlab::api::ApiError::client(HttpError(without_url(&e))))?;
+            .map_err(|e| gitlab::api::ApiError::client(HttpError(without_url(e))))?;
         out.body(bytes)
             .map_err(|e| gitlab::api::ApiError::client(HttpError(e.to_string())))
     }
 }
 
-/// A transport error's text without the URL (which can carry a file path).
-fn without_url(e: &reqwest::Error) -> String {
+/// A transport error's text, with its causes, without the URL.
+fn without_url(e: reqwest::Error) -> String {
+    let e = e.without_url();
     let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
         text.push_str(&format!(": {s}"));
         source = s.source();
