@@ -977,6 +977,21 @@ fn the_template_defines_a_ready_mr_job() {
             assert_eq!(job["needs"], Value::Array(vec![]), "{file}");
         }
     }
+    // The binary is built on the Debian release the jobs run on (glibc).
+    let own: Value = serde_norway::from_str(
+        &std::fs::read_to_string(repo_file(".gitlab-ci.yml")).expect("read"),
+    )
+    .expect("valid YAML");
+    assert_eq!(own["build-release"]["image"], "rust:1.95-bookworm");
+    let plain: Value = serde_norway::from_str(
+        &std::fs::read_to_string(repo_file("templates/hblint.gitlab-ci.yml")).expect("read"),
+    )
+    .expect("valid YAML");
+    assert_eq!(plain[".hblint-setup"]["image"], "debian:bookworm-slim");
+    assert_eq!(
+        spec["spec"]["inputs"]["image"]["default"],
+        "debian:bookworm-slim"
+    );
     let include = std::fs::read_to_string(repo_file("tests/fixtures/mr/handbook.gitlab-ci.yml"))
         .expect("read");
     assert_eq!(include.lines().count(), 3, "the include is three lines");

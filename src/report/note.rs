@@ -40,7 +40,8 @@ pub struct Note {
     pub previously_reported: bool,
     /// "the changed lines", "the changed files", "the changed files and the pages they affect".
     pub scope_words: Option<String>,
-    /// Lines hblint writes above the table (what it could not see), already inert.
+    /// Lines about what hblint could not see, shown under the findings; quoted
+    /// parts (`` `path` ``) become code spans, the rest is neutralised.
     pub notices: Vec<String>,
 }
 
@@ -316,7 +317,7 @@ impl Note {
             }
         }
         for notice in &self.notices {
-            s.push_str(&format!("\n⚠️ {notice}\n"));
+            s.push_str(&format!("\n⚠️ {}\n", message_cell(notice)));
         }
         let mut footer = vec![format!("hblint {}", env!("CARGO_PKG_VERSION"))];
         footer.push(plural(o.files(), "file") + " linted");

@@ -264,10 +264,10 @@ fn diff_limits_through_the_api_name_every_gap() {
         &["--select", "typo", "--from-api"],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("changes_count 2+"), "{}", run.stderr);
+    assert!(run.stderr.contains("changes_count `2+`"), "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("no diff for content/handbook/big.md (too large)"),
+            .contains("no diff for `content/handbook/big.md` (too large)"),
         "{}",
         run.stderr
     );

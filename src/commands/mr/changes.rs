@@ -159,7 +159,7 @@ pub fn from_api(
     if listed.list_capped {
         gaps.push(format!(
             "GitLab's diff limits cut this merge request's list of changes short (changes_count \
-             {}): only the {} files it listed were linted. Run the job in a checkout (without \
+             `{}`): only the {} files it listed were linted. Run the job in a checkout (without \
              --from-api) to lint every changed file.",
             mr.changes_count.as_deref().unwrap_or("?"),
             listed.items.len()
@@ -167,8 +167,8 @@ pub fn from_api(
     }
     for item in listed.without_diff() {
         gaps.push(format!(
-            "GitLab sent no diff for {} ({}): the whole file was linted, and its findings count \
-             as on changed lines.",
+            "GitLab sent no diff for `{}` ({}): the whole file was linted, and its findings \
+             count as on changed lines.",
             item.new_path,
             if item.too_large {
                 "too large"
