@@ -276,8 +276,9 @@ pub fn commit_id(top: &Path, rev: &str) -> Result<String, GitError> {
     )
 }
 
-/// Every file that differs between the commits `base` and `head`, renames
-/// detected, each with its added lines as zero-context hunks. Two processes:
+/// Every file under `top` (a repository or a folder in one; paths relative to
+/// it) that differs between the commits `base` and `head`, renames detected,
+/// each with its added lines as zero-context hunks. Two processes:
 /// `diff --raw -z` for paths, modes and blob ids, and `diff -U0` for the
 /// hunks; git lists files in the same order in both.
 pub fn changes_between(top: &Path, base: &str, head: &str) -> Result<Vec<CommitChange>, GitError> {
@@ -340,6 +341,7 @@ pub fn changes_between(top: &Path, base: &str, head: &str) -> Result<Vec<CommitC
             "diff",
             "-U0",
             "-M",
+            "--relative",
             "--no-color",
             "--no-ext-diff",
             base,

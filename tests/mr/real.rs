@@ -28,13 +28,19 @@ fn reports(dir: &Path) -> (String, String, Vec<String>) {
     )
 }
 
-/// Where a test saves a job log for the record, when asked (HBLINT_EVIDENCE_DIR).
-fn keep_log(name: &str, run: &Run) {
+/// Save a job log for the record when HBLINT_EVIDENCE_DIR is set: the
+/// variables that differ from a plain MR pipeline, the log, the exit code, and
+/// every request the fake GitLab received.
+fn keep_log(name: &str, setup: &str, run: &Run, fake: &FakeGitlab) {
     if let Ok(dir) = std::env::var("HBLINT_EVIDENCE_DIR") {
         let _ = std::fs::create_dir_all(&dir);
+        let requests = fake.log().join("\n");
         let _ = std::fs::write(
             Path::new(&dir).join(format!("{name}.log")),
-            format!("{}{}\nexit code: {}\n", run.stdout, run.stderr, run.code),
+            format!(
+                "$ {setup} hblint mr …\n{}{}exit code: {}\n\nrequests received by the fake GitLab:\n{requests}\n",
+                run.stdout, run.stderr, run.code
+            ),
         );
     }
 }
@@ -51,7 +57,12 @@ fn a_job_token_alone_lints_from_git_writes_both_reports_and_calls_only_what_it_m
         .env("CI_JOB_TOKEN", JOB_TOKEN)
         .env("CI_MERGE_REQUEST_LABELS", "documentation");
     let run = output(cmd);
-    keep_log("job-token-only", &run);
+    keep_log(
+        "job-token-only",
+        "CI_PROJECT_ID=1 CI_JOB_TOKEN=… CI_MERGE_REQUEST_LABELS=documentation (private project, GitLab without job-token MR access)",
+        &run,
+        &fake,
+    );
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(&cq).expect("cq")).expect("json");
@@ -138,7 +149,12 @@ fn a_fork_pipeline_lints_the_mr_of_the_upstream_project() {
         .env("CI_JOB_TOKEN", JOB_TOKEN)
         .env("CI_MERGE_REQUEST_LABELS", "documentation");
     let run = output(cmd);
-    keep_log("fork", &run);
+    keep_log(
+        "fork",
+        "CI_PROJECT_ID=2 (the fork) CI_MERGE_REQUEST_PROJECT_ID=1 CI_JOB_TOKEN=… (the fork's) CI_MERGE_REQUEST_LABELS=documentation",
+        &run,
+        &fake,
+    );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(std::path::Path::new(&cq).is_file());
     assert!(
