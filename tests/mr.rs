@@ -867,10 +867,19 @@ fn repo_file(rel: &str) -> std::path::PathBuf {
 
 #[test]
 fn ci_files_pass_gitlabs_schema() {
+    // The component's jobs: the document after its `spec` header.
+    let component = std::fs::read_to_string(repo_file("templates/hblint/template.yml"))
+        .expect("read the component");
+    let jobs = tempfile::tempdir().expect("temp dir");
+    let component_jobs = jobs.path().join("component-jobs.yml");
+    let (_, body) = component.split_once("\n---\n").expect("a spec header");
+    std::fs::write(&component_jobs, body).expect("write");
+    let component_jobs = component_jobs.to_string_lossy().into_owned();
     let files = [
         ".gitlab-ci.yml",
         "templates/hblint.gitlab-ci.yml",
         "tests/fixtures/mr/handbook.gitlab-ci.yml",
+        component_jobs.as_str(),
     ];
     let run = |paths: &[&str]| {
         Command::new("check-jsonschema")
