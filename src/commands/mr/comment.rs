@@ -226,3 +226,53 @@ fn inline(
     }
     Ok(opened)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Fix, Severity};
+
+    fn typo(
+        doc: &Document,
+        word: &str,
+        replacement: &str,
+        applicability: Applicability,
+    ) -> Finding {
+        let start = doc.text.find(word).expect("word");
+        let range = start..start + word.len();
+        Finding {
+            rule: "typo",
+            severity: Severity::Error,
+            path: doc.path.clone(),
+            start: doc.locate(start),
+            end: doc.locate(range.end),
+            range: range.clone(),
+            message: String::new(),
+            help: None,
+            fix: Some(Fix {
+                replacement: replacement.into(),
+                range,
+                applicability,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_suggestion_is_the_line_with_only_the_fix_applied() {
+        let doc = Document::parse(
+            "a.md",
+            "# T\r\n\r\n> teh ```x``` end\r\nlast\r\n".into(),
+            false,
+        )
+        .expect("parses");
+        let f = typo(&doc, "teh", "the", Applicability::Safe);
+        assert_eq!(
+            suggestion(&f, &doc).as_deref(),
+            Some("````suggestion:-0+0\n> the ```x``` end\n````")
+        );
+        let unsafe_fix = typo(&doc, "teh", "the", Applicability::Unsafe);
+        assert_eq!(suggestion(&unsafe_fix, &doc), None);
+        let multi = typo(&doc, "teh", "the\nextra", Applicability::Safe);
+        assert_eq!(suggestion(&multi, &doc), None);
+    }
+}
