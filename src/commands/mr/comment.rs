@@ -232,31 +232,6 @@ mod tests {
     use super::*;
     use crate::finding::{Fix, Severity};
 
-    fn typo(
-        doc: &Document,
-        word: &str,
-        replacement: &str,
-        applicability: Applicability,
-    ) -> Finding {
-        let start = doc.text.find(word).expect("word");
-        let range = start..start + word.len();
-        Finding {
-            rule: "typo",
-            severity: Severity::Error,
-            path: doc.path.clone(),
-            start: doc.locate(start),
-            end: doc.locate(range.end),
-            range: range.clone(),
-            message: String::new(),
-            help: None,
-            fix: Some(Fix {
-                replacement: replacement.into(),
-                range,
-                applicability,
-            }),
-        }
-    }
-
     #[test]
     fn a_suggestion_is_the_line_with_only_the_fix_applied() {
         let doc = Document::parse(
@@ -265,14 +240,34 @@ mod tests {
             false,
         )
         .expect("parses");
-        let f = typo(&doc, "teh", "the", Applicability::Safe);
+        let at = doc.text.find("teh").expect("teh");
+        let span = at..at + 3;
+        let fixed_by = |replacement: &str, applicability| Finding {
+            fix: Some(Fix {
+                replacement: replacement.into(),
+                range: span.clone(),
+                applicability,
+            }),
+            rule: "typo",
+            severity: Severity::Error,
+            path: doc.path.clone(),
+            start: doc.locate(at),
+            end: doc.locate(span.end),
+            range: span.clone(),
+            message: "`teh`".into(),
+            help: None,
+        };
         assert_eq!(
-            suggestion(&f, &doc).as_deref(),
+            suggestion(&fixed_by("the", Applicability::Safe), &doc).as_deref(),
             Some("````suggestion:-0+0\n> the ```x``` end\n````")
         );
-        let unsafe_fix = typo(&doc, "teh", "the", Applicability::Unsafe);
-        assert_eq!(suggestion(&unsafe_fix, &doc), None);
-        let multi = typo(&doc, "teh", "the\nextra", Applicability::Safe);
-        assert_eq!(suggestion(&multi, &doc), None);
+        assert_eq!(
+            suggestion(&fixed_by("the", Applicability::Unsafe), &doc),
+            None
+        );
+        assert_eq!(
+            suggestion(&fixed_by("the\nextra", Applicability::Safe), &doc),
+            None
+        );
     }
 }

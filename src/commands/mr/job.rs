@@ -352,21 +352,19 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
 mod tests {
     use super::*;
     use crate::finding::Position as Pos;
-    use crate::gitlab::diff::DiffItem;
 
     #[test]
     fn scope_filters_by_added_lines() {
-        let item = DiffItem {
+        // Line 2 changed.
+        let change = FileChange {
             old_path: "a.md".into(),
             new_path: "a.md".into(),
             new_file: false,
-            renamed_file: false,
-            deleted_file: false,
-            collapsed: false,
-            too_large: false,
-            diff: "@@ -1,2 +1,2 @@\n a\n-b\n+B\n".into(),
+            renamed: false,
+            deleted: false,
+            added: vec![(2, 2)],
+            whole_file: false,
         };
-        let change = FileChange::from_item(&item);
         let map: HashMap<&str, &FileChange> = [("a.md", &change)].into_iter().collect();
         let f = |path: &str, line, rule| Finding {
             rule,
