@@ -230,7 +230,7 @@ pub struct MrArgs {
     /// Also open one diff discussion per finding on a changed line (never twice)
     #[arg(long)]
     pub inline: bool,
-    /// Read the changed files through the API at the MR's head commit instead of the checkout (bot mode)
+    /// Without a checkout: the changes from the MR's /diffs and the pages through the API at its head (needs an access token)
     #[arg(long)]
     pub from_api: bool,
     /// Seconds to wait for each GitLab answer
