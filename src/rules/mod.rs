@@ -137,78 +137,31 @@ fn unit<R: Rule + Default + 'static>(_: &RunData) -> miette::Result<Box<dyn Rule
     Ok(Box::new(R::default()))
 }
 
+const fn row(
+    name: RuleName,
+    meta: &'static RuleMeta,
+    build: fn(&RunData) -> miette::Result<Box<dyn Rule>>,
+) -> Entry {
+    Entry { name, meta, build }
+}
+
 /// Every rule, in the order `hblint rules` lists them.
+#[rustfmt::skip]
 pub static TABLE: [Entry; RuleName::COUNT] = [
-    Entry {
-        name: RuleName::Typo,
-        meta: &typo::META,
-        build: typo::Typo::build,
-    },
-    Entry {
-        name: RuleName::Spelling,
-        meta: &spelling::META,
-        build: spelling::Spelling::build,
-    },
-    Entry {
-        name: RuleName::Mojibake,
-        meta: &mojibake::META,
-        build: unit::<mojibake::Mojibake>,
-    },
-    Entry {
-        name: RuleName::InvalidFrontmatter,
-        meta: &invalid_frontmatter::META,
-        build: unit::<invalid_frontmatter::InvalidFrontmatter>,
-    },
-    Entry {
-        name: RuleName::BrokenLink,
-        meta: &broken_link::META,
-        build: unit::<broken_link::BrokenLink>,
-    },
-    Entry {
-        name: RuleName::BrokenAnchor,
-        meta: &broken_anchor::META,
-        build: unit::<broken_anchor::BrokenAnchor>,
-    },
-    Entry {
-        name: RuleName::FullUrlLink,
-        meta: &full_url_link::META,
-        build: unit::<full_url_link::FullUrlLink>,
-    },
-    Entry {
-        name: RuleName::UppercaseAnchor,
-        meta: &uppercase_anchor::META,
-        build: unit::<uppercase_anchor::UppercaseAnchor>,
-    },
-    Entry {
-        name: RuleName::LinkToDeletedPage,
-        meta: &link_to_deleted_page::META,
-        build: unit::<link_to_deleted_page::LinkToDeletedPage>,
-    },
-    Entry {
-        name: RuleName::MissingLabel,
-        meta: &missing_label::META,
-        build: missing_label::MissingLabel::build,
-    },
-    Entry {
-        name: RuleName::UnusedSuppression,
-        meta: &unused_suppression::META,
-        build: unit::<unused_suppression::UnusedSuppression>,
-    },
-    Entry {
-        name: RuleName::RoleTable,
-        meta: &role_table::META,
-        build: role_table::RoleTable::build,
-    },
-    Entry {
-        name: RuleName::RoleName,
-        meta: &role_name::META,
-        build: role_name::RoleName::build,
-    },
-    Entry {
-        name: RuleName::RoleTier,
-        meta: &role_tier::META,
-        build: role_tier::RoleTier::build,
-    },
+    row(RuleName::Typo, &typo::META, typo::Typo::build),
+    row(RuleName::Spelling, &spelling::META, spelling::Spelling::build),
+    row(RuleName::Mojibake, &mojibake::META, unit::<mojibake::Mojibake>),
+    row(RuleName::InvalidFrontmatter, &invalid_frontmatter::META, unit::<invalid_frontmatter::InvalidFrontmatter>),
+    row(RuleName::BrokenLink, &broken_link::META, unit::<broken_link::BrokenLink>),
+    row(RuleName::BrokenAnchor, &broken_anchor::META, unit::<broken_anchor::BrokenAnchor>),
+    row(RuleName::FullUrlLink, &full_url_link::META, unit::<full_url_link::FullUrlLink>),
+    row(RuleName::UppercaseAnchor, &uppercase_anchor::META, unit::<uppercase_anchor::UppercaseAnchor>),
+    row(RuleName::LinkToDeletedPage, &link_to_deleted_page::META, unit::<link_to_deleted_page::LinkToDeletedPage>),
+    row(RuleName::MissingLabel, &missing_label::META, missing_label::MissingLabel::build),
+    row(RuleName::UnusedSuppression, &unused_suppression::META, unit::<unused_suppression::UnusedSuppression>),
+    row(RuleName::RoleTable, &role_table::META, role_table::RoleTable::build),
+    row(RuleName::RoleName, &role_name::META, role_name::RoleName::build),
+    row(RuleName::RoleTier, &role_tier::META, role_tier::RoleTier::build),
 ];
 
 /// A rule's row in the table.

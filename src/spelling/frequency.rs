@@ -5,8 +5,8 @@
 //! the whole tree (`hblint check` over the handbook), the counts come from the
 //! run's documents. For a small run (a pre-commit check of a few pages) they
 //! come from a raw-byte scan of the root's Markdown files, done lazily — only
-//! when some word needs a judgement — once per run: the workspace keeps the
-//! table ([`crate::workspace::Workspace::word_frequency`]), so rules never read
+//! when some word needs a judgement — once per run: the run's shared data keeps the
+//! table ([`crate::rules::RunData::word_counts`]), so rules never read
 //! files themselves.
 
 use crate::document::Document;

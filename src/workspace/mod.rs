@@ -35,33 +35,25 @@ pub use crate::links::anchors::AnchorSet;
 use aliases::Redirects;
 use index::Index;
 
-/// A URL prefix served from a folder of the repository.
+/// A URL prefix (`url`) served from a folder of the repository (`dir`,
+/// relative to the root).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mount {
-    /// URL path prefix, such as `/handbook/`.
     pub url: String,
-    /// Folder relative to the root, such as `content/handbook`.
     pub dir: String,
 }
 
-/// How URLs map to files: `[links]` resolved (see `config::options::LinksOptions`).
+/// How URLs map to files: the `[links]` options after loading, one field
+/// per key (documented in `config::options::LinksOptions`).
 #[derive(Debug, Clone)]
 pub struct Links {
-    /// URL prefixes served from page folders.
     pub mount: Vec<Mount>,
-    /// URL prefixes served from folders of plain files.
     pub static_dirs: Vec<Mount>,
-    /// Files listing root-relative paths of static files.
     pub static_lists: Vec<String>,
-    /// The files a page URL can be served from; `{}` is the URL path below the mount.
     pub page_forms: Vec<String>,
-    /// The handbook's own hosts (`host` or `host/prefix`).
     pub hosts: Vec<String>,
-    /// URL path prefixes never checked.
     pub skip: Vec<String>,
-    /// Middleman-style redirect files.
     pub redirects: Vec<String>,
-    /// How the site generator turns headings into ids.
     pub anchor_style: SlugStyle,
 }
 
