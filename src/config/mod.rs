@@ -368,4 +368,52 @@ mod tests {
         assert!(e.message.contains("extra-wrds"), "{}", e.message);
         assert!(e.span.is_some());
     }
+
+    fn line_of(text: &str, e: &ConfigError) -> usize {
+        let span = e.span.expect("span");
+        text[..span.offset()].matches('\n').count() + 1
+    }
+
+    #[test]
+    fn files_globs_and_labels_are_checked_at_their_line() {
+        let text = "[files]\nexclude = [\"ok/**\", \"bad/[\"]\n";
+        let e = parse(text).expect_err("invalid glob");
+        assert!(e.message.contains("bad/["), "{}", e.message);
+        assert_eq!(line_of(text, &e), 2);
+
+        let text = "[rules]\n\n[[labels.require]]\nlabel = \"X\"\npaths = [\"a/[\"]\n";
+        let e = parse(text).expect_err("invalid label glob");
+        assert!(e.message.contains("label `X`"), "{}", e.message);
+        assert_eq!(line_of(text, &e), 3);
+
+        let text = "[[ignore]]\npaths = [\"x/**\"]\nrules = [\"nope\"]\n";
+        let e = parse(text).expect_err("unknown rule");
+        assert!(e.message.contains("unknown rule `nope`"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_missing_vocabulary_file_is_an_error_at_its_line() {
+        let text = "[spelling]\nextra-words = []\nvocabulary = [\"missing.txt\"]\n";
+        let e = parse(text).expect_err("missing file");
+        assert!(e.message.contains("missing.txt"), "{}", e.message);
+        assert_eq!(line_of(text, &e), 3);
+    }
+
+    #[test]
+    fn role_data_errors_point_into_the_data_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("roles.toml"),
+            "[[role]]\nabbreviation = 1\n",
+        )
+        .expect("write");
+        let e = Settings::from_toml(
+            dir.path(),
+            Path::new(".hblint.toml"),
+            "[roles]\ndata = \"roles.toml\"\n",
+        )
+        .expect_err("bad role data");
+        assert!(e.message.contains("role data"), "{}", e.message);
+        assert!(e.span.is_some());
+    }
 }
