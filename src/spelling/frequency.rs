@@ -194,14 +194,17 @@ pub fn scan_root_cached(settings: &FileSelection) -> TreeFrequency {
     freq
 }
 
-/// `HEAD`'s tree id and the cache file's path, if `root` is in a git work tree.
+/// The id of the root's tree at `HEAD` (the whole tree when the root is the
+/// top of the work tree, else the root's folder, so that two roots in one
+/// repository never share counts) and the cache file's path, if `root` is in
+/// a git work tree.
 fn git_cache_path(root: &std::path::Path) -> Option<(String, PathBuf)> {
     let out = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
         .args([
             "rev-parse",
-            "HEAD^{tree}",
+            "HEAD:./",
             "--git-path",
             "hblint/word-frequency",
         ])
@@ -338,6 +341,23 @@ mod tests {
             "-qm",
             "b"
         ]));
+        assert_eq!(scan_root_cached(&settings).pages("runbook"), 2);
+        // Another root in the same repository keeps its own counts.
+        std::fs::create_dir_all(root.join("other")).expect("mkdir");
+        std::fs::write(root.join("other/x.md"), "checklist").expect("write");
+        assert!(git(&["add", "."]));
+        assert!(git(&[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "c"
+        ]));
+        let other = FileSelection::all(&root.join("other"));
+        assert_eq!(scan_root_cached(&other).pages("checklist"), 1);
+        assert_eq!(scan_root_cached(&other).pages("runbook"), 0);
         assert_eq!(scan_root_cached(&settings).pages("runbook"), 2);
     }
 
