@@ -311,18 +311,21 @@ mod tests {
         if !git(&["init", "-q"]) {
             return; // no git on this machine: nothing to cache
         }
+        let commit = |message: &str| {
+            git(&["add", "."])
+                && git(&[
+                    "-c",
+                    "user.name=t",
+                    "-c",
+                    "user.email=t@t",
+                    "commit",
+                    "-qm",
+                    message,
+                ])
+        };
         std::fs::create_dir_all(root.join("content")).expect("mkdir");
         std::fs::write(root.join("content/a.md"), "runbook here").expect("write");
-        assert!(git(&["add", "."]));
-        assert!(git(&[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "a"
-        ]));
+        assert!(commit("a"));
         let settings = FileSelection::all(root);
         assert_eq!(scan_root_cached(&settings).pages("runbook"), 1);
         let (_, cache) = git_cache_path(root).expect("git cache path");
@@ -331,30 +334,12 @@ mod tests {
         std::fs::write(root.join("content/b.md"), "runbook again").expect("write");
         assert_eq!(scan_root_cached(&settings).pages("runbook"), 1);
         // A new commit: counted again.
-        assert!(git(&["add", "."]));
-        assert!(git(&[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "b"
-        ]));
+        assert!(commit("b"));
         assert_eq!(scan_root_cached(&settings).pages("runbook"), 2);
         // Another root in the same repository keeps its own counts.
         std::fs::create_dir_all(root.join("other")).expect("mkdir");
         std::fs::write(root.join("other/x.md"), "checklist").expect("write");
-        assert!(git(&["add", "."]));
-        assert!(git(&[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "c"
-        ]));
+        assert!(commit("c"));
         let other = FileSelection::all(&root.join("other"));
         assert_eq!(scan_root_cached(&other).pages("checklist"), 1);
         assert_eq!(scan_root_cached(&other).pages("runbook"), 0);
