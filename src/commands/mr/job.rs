@@ -19,7 +19,6 @@ use crate::lint::{self, Outcome, RuleSet};
 use crate::report::note::Note;
 use crate::report::{Report, ReportContext};
 use crate::rules::RunFacts;
-use crate::workspace::Workspace;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -37,8 +36,8 @@ pub struct Inputs {
     pub options: Options,
     pub root: PathBuf,
     pub config: Option<PathBuf>,
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
+    pub select: Vec<crate::rules::RuleName>,
+    pub ignore: Vec<crate::rules::RuleName>,
     pub scope: Scope,
     pub codequality: Option<PathBuf>,
     pub junit: Option<PathBuf>,
@@ -240,7 +239,7 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
         changed,
     };
 
-    let workspace = Workspace::new(&settings);
+    let workspace = settings.workspace();
     let mut outcome = lint::lint(&settings, &rules, &workspace, &changes.sources, &facts);
     let nothing_linted =
         !(changes.sources.is_empty() && changes.refused.is_empty()) && outcome.documents.is_empty();
