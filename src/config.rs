@@ -49,6 +49,8 @@ struct RawConfig {
     ignore: Vec<Spanned<crate::suppress::IgnoreConfig>>,
     #[serde(default)]
     roles: RolesConfig,
+    #[serde(default)]
+    terms: crate::terms::TermsConfig,
 }
 
 /// `[files]`: which files a plain `hblint check` lints.
@@ -78,6 +80,8 @@ pub struct Settings {
     /// `[[ignore]]`: rules off for paths matching globs.
     pub ignore: crate::suppress::PathIgnores,
     pub roles: RolesConfig,
+    /// `[terms]`: the list of terms to avoid.
+    pub terms: crate::terms::TermsConfig,
 }
 
 impl Settings {
@@ -93,6 +97,7 @@ impl Settings {
             labels: LabelsConfig::default(),
             ignore: crate::suppress::PathIgnores::default(),
             roles: RolesConfig::default(),
+            terms: crate::terms::TermsConfig::default(),
         }
     }
 
@@ -167,10 +172,18 @@ impl Settings {
             severities.insert(name, severity);
         }
         let mut ignore = crate::suppress::PathIgnores::default();
+        let shown =
+            crate::workspace::inside_root(root, path).unwrap_or_else(|| path.display().to_string());
         for table in &raw.ignore {
+            let span = table.span();
+            let origin = crate::suppress::IgnoreOrigin {
+                path: shown.clone(),
+                start: position_in(text, span.start),
+                end: position_in(text, span.end),
+            };
             ignore
-                .add(table.get_ref())
-                .map_err(|m| error(m, Some(table.span()), None))?;
+                .add_at(table.get_ref(), Some(origin))
+                .map_err(|m| error(m, Some(span), None))?;
         }
         Ok(Settings {
             root: root.to_path_buf(),
@@ -182,12 +195,23 @@ impl Settings {
             labels: raw.labels,
             ignore,
             roles: raw.roles,
+            terms: raw.terms,
         })
     }
 
     /// A path relative to the root, resolved.
     pub fn root_path(&self, rel: impl AsRef<Path>) -> PathBuf {
         self.root.join(rel)
+    }
+}
+
+/// The 1-based line and character column of a byte offset of `text`.
+fn position_in(text: &str, offset: usize) -> crate::finding::Position {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    crate::finding::Position {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
     }
 }
 

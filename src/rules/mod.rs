@@ -16,6 +16,7 @@ pub mod full_url_link;
 pub mod invalid_frontmatter;
 pub mod link_to_deleted_page;
 pub mod missing_label;
+pub mod misused_term;
 pub mod mojibake;
 pub mod role_name;
 pub mod role_table;
@@ -113,6 +114,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(typo::Typo::default()),
         Box::new(spelling::Spelling::default()),
+        Box::new(misused_term::MisusedTerm::default()),
         Box::new(mojibake::Mojibake),
         Box::new(invalid_frontmatter::InvalidFrontmatter),
         Box::new(broken_link::BrokenLink),

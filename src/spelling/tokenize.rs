@@ -65,9 +65,15 @@ pub fn is_identifier(word: &str) -> bool {
     false
 }
 
+/// The ranges of `text` that are not words: URLs, e-mail addresses, paths,
+/// file names, `@mentions`, `#channels`, variables and entities.
+pub fn non_words(text: &str) -> Vec<std::ops::Range<usize>> {
+    SKIP.find_iter(text).map(|m| m.range()).collect()
+}
+
 /// The words of `text` that are prose, not identifiers or addresses.
 pub fn words(text: &str) -> Vec<Token<'_>> {
-    let skips: Vec<_> = SKIP.find_iter(text).map(|m| m.range()).collect();
+    let skips = non_words(text);
     let mut out = Vec::new();
     let mut next_skip = 0;
     for m in WORD.find_iter(text) {
