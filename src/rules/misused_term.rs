@@ -29,13 +29,20 @@ tree's own `data/misused_terms.yml` (`avoid`, `use_instead`, `reason`):
 and its `use_instead` options.
 
 A term is matched as whole words, across inline markup (`rule of *thumb*`),
-with a plural `s`: `GitLabbers`. A term the list writes in capitals (`POC`,
-`PII`) is matched only in capitals. A one-word term written with a capital in
+with a plural `s`: `GitLabbers`. Case is read as the list writes it: a term
+in capitals (`POC`, `PII`) is matched only in capitals, and a title-case term
+(`High Availability`, `GitLab SaaS`) names something, so its later words must
+be capitalised (`high availability` of a database is left alone); the first
+letter is free (`Rule of thumb` matches `rule of thumb`). A one-word term written with a capital in
 the middle of a sentence is a name, not the word (`Middleman`, the site
 generator, against `middleman`). Never reported: code, link destinations,
-URLs, paths and file names, a term inside quotation marks (a quote of the term
-itself: `"GitLabber" includes both …`), and a term inside the text of one of
-its own `use_instead` options (`Zuora Billing` is what the list asks for).
+URLs, paths and file names, a term inside quotation marks or right after
+"the term" / "the word" (a mention of the term itself: `"GitLabber" includes
+both …`, `The term **Functional Group** is no longer used`), and a term inside
+the text of one of its own `use_instead` options (`Zuora Billing` is what the
+list asks for). A few terms English uses in several senses are reported only
+next to a word of the sense the list means (`rules/vocabulary/term-senses.toml`:
+backlog `grooming`, not grooming in a dress code).
 
 Entries the list does not mean literally are left out: those marked
 `exclude_from_exports: true` (the list's own flag for "not literal or too
@@ -87,6 +94,9 @@ pub struct MisusedTerm {
     pattern: Option<Regex>,
     /// Lowercase phrase (spaces single) -> its index in `list.phrases`.
     by_text: HashMap<String, usize>,
+    /// Lowercase term -> the words that mark the sense the list means
+    /// (`rules/vocabulary/term-senses.toml`).
+    senses: HashMap<String, Vec<String>>,
     /// Per phrase: an English word in lowercase (`middleman`, not `Zuora`),
     /// so that a capital in the middle of a sentence makes it a name.
     common: Vec<bool>,
@@ -118,7 +128,9 @@ impl MisusedTerm {
             };
             let phrase = &self.list.phrases[index];
             let plural = c.get(2).is_some();
-            if phrase.acronym && (term.as_str() != phrase.text || whole.as_str().ends_with('S')) {
+            if (phrase.acronym && (term.as_str() != phrase.text || whole.as_str().ends_with('S')))
+                || !same_capitals(&phrase.text, term.as_str())
+            {
                 continue;
             }
             if joined(text, whole.range()) {
@@ -153,7 +165,14 @@ impl MisusedTerm {
         let matched = &text[hit.range.clone()];
         let phrase = hit.phrase;
         let entry = &self.list.entries[phrase.entry];
-        if in_quotation(text, hit.range.clone()) {
+        if in_quotation(text, hit.range.clone()) || is_mention(&text[..hit.range.start]) {
+            return false;
+        }
+        if let Some(markers) = self.senses.get(&phrase.text.to_lowercase())
+            && !text
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| markers.iter().any(|m| m.eq_ignore_ascii_case(w)))
+        {
             return false;
         }
         if entry
@@ -230,6 +249,30 @@ fn place_start(passage: &Passage, hit: &Hit<'_>, start: usize) -> bool {
             .trim_end()
             .ends_with(['.', '!', '?', ':'])
         || start == 0
+}
+
+/// `The term **Functional Group** is …`, `the word "X"`: the text before a
+/// hit that makes it a mention of the term, not a use.
+fn is_mention(before: &str) -> bool {
+    let last = before
+        .trim_end_matches(|c: char| c.is_whitespace() || "*_\"“'‘`".contains(c))
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    ["term", "terms", "word", "words", "phrase", "phrases"].contains(&last.as_str())
+}
+
+/// A phrase the list writes in title case (`High Availability`, `GitLab
+/// SaaS`) names something: its later words must be capitalised as written,
+/// so that `high availability` of a database is not the named term. The
+/// first letter is free (`Rule of thumb` matches `rule of thumb`).
+fn same_capitals(phrase: &str, matched: &str) -> bool {
+    phrase
+        .split_whitespace()
+        .zip(matched.split_whitespace())
+        .skip(1)
+        .all(|(p, m)| !p.starts_with(char::is_uppercase) || m.starts_with(char::is_uppercase))
 }
 
 /// Lowercase, with runs of whitespace as one space.
@@ -365,12 +408,26 @@ fn build_pattern(list: &TermList) -> Option<Regex> {
     Regex::new(&format!(r"(?i)\b({alternation})(e?s)?\b")).ok()
 }
 
+/// The embedded sense markers.
+const SENSES: &str = include_str!("../../rules/vocabulary/term-senses.toml");
+
+fn senses() -> miette::Result<HashMap<String, Vec<String>>> {
+    #[derive(serde::Deserialize)]
+    struct Senses {
+        senses: HashMap<String, Vec<String>>,
+    }
+    let parsed: Senses = toml::from_str(SENSES)
+        .map_err(|e| miette::miette!("rules/vocabulary/term-senses.toml is not valid: {e}"))?;
+    Ok(parsed.senses)
+}
+
 impl MisusedTerm {
     fn with_list(list: TermList, broad: bool) -> miette::Result<MisusedTerm> {
         let dict = crate::spelling::hunspell::Hunspell::en_us().map_err(|e| {
             miette::miette!("cannot load the embedded en_US Hunspell dictionary: {e}")
         })?;
         Ok(MisusedTerm {
+            senses: senses()?,
             pattern: build_pattern(&list),
             by_text: list
                 .phrases
@@ -448,6 +505,12 @@ mod tests {
 - avoid: [Zuora]
   use_instead: [Zuora Billing, Zuora Revenue]
   reason: Which product?
+- avoid: [Grooming]
+  use_instead: [Refinement]
+  reason: Negative connotations.
+- avoid: [High Availability]
+  use_instead: [Reference Architecture]
+  reason: Trade-offs.
 - avoid: [Resources]
   use_instead: [People]
   reason: We are more than our output.
@@ -562,6 +625,17 @@ mod tests {
         assert_eq!(found[0].2, Some(Applicability::Unsafe));
         let found = check("## Ask a GitLabber {#ask}\n\nText.\n", false);
         assert_eq!(found[0].2, Some(Applicability::Safe));
+    }
+
+    #[test]
+    fn mentions_title_case_names_and_other_senses_are_left_alone() {
+        let text = "The term **GitLabber** is gone. The word rule of thumb too.\n\n\
+                    Gitaly provides high availability.\n\n\
+                    Use good judgment in appearance and grooming.\n\n\
+                    Backlog grooming happens weekly.\n\n\
+                    We sell High Availability.\n";
+        let found: Vec<String> = check(text, false).into_iter().map(|f| f.0).collect();
+        assert_eq!(found, vec!["grooming", "High Availability"]);
     }
 
     #[test]
