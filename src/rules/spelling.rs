@@ -8,7 +8,8 @@ use crate::spelling::candidates::candidates;
 use crate::spelling::frequency::TreeFrequency;
 use crate::spelling::hunspell::Hunspell;
 use crate::spelling::precision::{
-    has_non_ascii_letter, is_acronym, is_capitalised, is_foreign_line, line_at, place,
+    defined_abbreviations, has_non_ascii_letter, is_acronym, is_capitalised, is_foreign_line,
+    is_foreign_line_on_foreign_page, is_foreign_page, line_at, place,
 };
 use crate::spelling::tokenize::words;
 use crate::spelling::{
@@ -38,8 +39,13 @@ To stay precise it leaves alone what is usually not a typo:
 - capitalised words in the middle of a sentence (names: `Nicholas Klick`);
 - words shorter than four letters (seven when capitalised), parts of
   hyphenated words (`socio-economic`, `pre-emptively`), words split by
-  emphasis (`**S**ensitive`), words with accents or apostrophes, lines in
-  another language (`heures de travail normales`, lorem ipsum);
+  emphasis, code or link markup (`**S**ensitive`, `` `G`ratitude ``,
+  `s[ubmit](…)`), words with accents or apostrophes, lines in another
+  language (`heures de travail normales`, lorem ipsum; on a page with three
+  or more such lines, any line with a foreign word or an accent);
+- lowercase abbreviations the page defines in brackets
+  (`gitlab-shared-runners-manager-X (gsrm)`) and written-out e-mail
+  addresses (`jleary [at] redmonk [dot] com`);
 - British spellings (`favourable`, `organiser`) and words built from a known
   word with a common prefix or suffix (`preapproved`, `explorable`);
 - words used on three or more pages of the tree (jargon such as `runbook`):
@@ -269,6 +275,8 @@ impl Rule for Spelling {
         };
         let mut freq: Option<Arc<TreeFrequency>> = None;
         let mut link_names = None;
+        let mut foreign_page = None;
+        let mut abbreviations = None;
         for (offset, text) in doc.prose() {
             for token in words(text) {
                 let word = token.stem();
@@ -297,6 +305,11 @@ impl Rule for Spelling {
                         .get_or_insert_with(|| link_names_of(doc))
                         .contains(&word.to_lowercase())
                     || is_foreign_line(line_at(&doc.text, start))
+                    || (*foreign_page.get_or_insert_with(|| is_foreign_page(&doc.text))
+                        && is_foreign_line_on_foreign_page(line_at(&doc.text, start)))
+                    || abbreviations
+                        .get_or_insert_with(|| defined_abbreviations(&doc.text))
+                        .contains(&word.to_lowercase())
                 {
                     continue;
                 }
@@ -489,6 +502,36 @@ mod tests {
         for w in ["serivices", "knoweledge", "addtion"] {
             assert!(!derived_form(&dict, w, 2), "{w}");
         }
+    }
+
+    #[test]
+    fn glued_markup_foreign_pages_and_defined_abbreviations_are_not_judged() {
+        let text = "- `G`ratitude and `R`epudiation; please s[ubmit it](https://x.example/).\n\n\
+                    - **gitlab-shared-runners-manager-X** (gsrm): connected to GitLab.com.\n\
+                    - Sentry for gsrm machines.\n\n\
+                    Reach her at jleary [at] redmonk [dot] com.\n";
+        assert!(
+            check_text(&META, text).is_empty(),
+            "{:?}",
+            check_text(&META, text)
+        );
+        let french = "Les heures de travail normales sont pour les réunions.\n\n\
+                      Nous avons des bureaux pour les équipes.\n\n\
+                      Les congés sont dans le calendrier de chaque équipe.\n\n\
+                      - Adaptation du mobilier;\n";
+        assert!(
+            check_text(&META, french).is_empty(),
+            "{:?}",
+            check_text(&META, french)
+        );
+        // One foreign-looking word on an English page does not hide a typo.
+        let english = "Adaptation du mobilier and a partnres list.\n";
+        assert_eq!(
+            check_text(&META, english).len(),
+            2,
+            "{:?}",
+            check_text(&META, english)
+        );
     }
 
     #[test]

@@ -136,7 +136,22 @@ impl TreeFrequency {
 fn raw_words(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     bytes
         .split(|b| !(b.is_ascii_alphabetic() || *b >= 0x80))
+        .flat_map(split_curly_apostrophes)
         .filter(|w| !w.is_empty())
+}
+
+/// The right single quote `’` (E2 80 99) ends a word as `'` does:
+/// `recc’s` counts `recc`.
+fn split_curly_apostrophes(word: &[u8]) -> Vec<&[u8]> {
+    const QUOTE: &[u8] = "’".as_bytes();
+    let mut parts = Vec::new();
+    let mut rest = word;
+    while let Some(at) = rest.windows(QUOTE.len()).position(|w| w == QUOTE) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + QUOTE.len()..];
+    }
+    parts.push(rest);
+    parts
 }
 
 /// The frequency table for a run: its documents when it holds the tree,
@@ -263,7 +278,7 @@ impl TreeFrequency {
     }
 }
 
-const CACHE_HEADER: &str = "hblint-word-frequency 1";
+const CACHE_HEADER: &str = "hblint-word-frequency 2";
 
 #[cfg(test)]
 mod tests {
@@ -278,6 +293,8 @@ mod tests {
         assert_eq!(f.pages("Services"), 2);
         assert_eq!(f.pages("café"), 1);
         assert_eq!(f.pages("missing"), 0);
+        let g = TreeFrequency::from_pages(["recc’s and recc’s"]);
+        assert_eq!(g.occurrences("recc"), 2);
         assert_eq!(f.total_pages(), 3);
     }
 

@@ -13,6 +13,7 @@ static SKIP: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:https?|ftp|mailto|file)://?[^\s<>()\[\]]+",
         r"|\bwww\.[^\s<>()\[\]]+",
         r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+        r"|\b[\w.+-]+\s*[\[(]at[\])]\s*[\w-]+",
         r"|@[\w.-]+",
         r"|\B#[\w-]+",
         r"|(?:^|\s)\.\w[\w.-]*",
@@ -122,6 +123,14 @@ mod tests {
         assert_eq!(
             list(text),
             vec!["see", "mail", "at", "or", "and", "then", "words"]
+        );
+    }
+
+    #[test]
+    fn skips_written_out_email_addresses() {
+        assert_eq!(
+            list("mail jleary [at] redmonk [dot] com or bob (at) example today"),
+            vec!["mail", "dot", "com", "or", "today"]
         );
     }
 
