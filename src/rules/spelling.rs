@@ -4,7 +4,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::config::Settings;
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
-use crate::spelling::candidates::candidates;
+use crate::spelling::candidates::{Candidate, Lexicon, candidates, candidates_with_lexicon};
 use crate::spelling::frequency::TreeFrequency;
 use crate::spelling::hunspell::Hunspell;
 use crate::spelling::precision::{
@@ -92,6 +92,8 @@ pub struct Spelling {
     handbook: HandbookTypos,
     /// Word -> suggestions (empty: not a misspelling), shared by the pages of a run.
     judged: RwLock<HashMap<String, Vec<String>>>,
+    /// The tree's words and names, built once per run on first use.
+    lexicon: std::sync::OnceLock<Lexicon>,
 }
 
 /// How to accept a word: the end of every spelling and typo help.
@@ -142,7 +144,8 @@ impl Spelling {
         if let Some(found) = self.judged.read().ok().and_then(|j| j.get(&key).cloned()) {
             return found;
         }
-        let found = suggestions(dict, freq, &key);
+        let lexicon = self.lexicon.get_or_init(|| Lexicon::new(dict, freq));
+        let found = suggestions(dict, freq, lexicon, &key);
         if let Ok(mut judged) = self.judged.write() {
             judged.insert(key, found.clone());
         }
@@ -229,22 +232,29 @@ fn derived_form(dict: &Hunspell, lower: &str, depth: u8) -> bool {
     false
 }
 
-/// Up to three suggestions for a lowercase word, or none.
-fn suggestions(dict: &Hunspell, freq: &TreeFrequency, word: &str) -> Vec<String> {
+/// Up to three suggestions for a lowercase word, or none: the dictionary's
+/// and the tree's words and names.
+fn suggestions(
+    dict: &Hunspell,
+    freq: &TreeFrequency,
+    lexicon: &Lexicon,
+    word: &str,
+) -> Vec<String> {
     if freq.pages(word) >= JARGON_PAGES || freq.occurrences(word) >= JARGON_OCCURRENCES {
         return Vec::new();
     }
-    close_words(dict, Some(freq), word)
+    close_enough(word, candidates_with_lexicon(dict, freq, lexicon, word, 3))
 }
 
 /// The suggestions before the tree's counts are known.
 fn suggestions_without_tree(dict: &Hunspell, word: &str) -> Vec<String> {
-    close_words(dict, None, word)
+    close_enough(word, candidates(dict, None, word, 3))
 }
 
-fn close_words(dict: &Hunspell, freq: Option<&TreeFrequency>, word: &str) -> Vec<String> {
+/// A word of five letters or fewer takes only one-edit suggestions.
+fn close_enough(word: &str, found: Vec<Candidate>) -> Vec<String> {
     let short = word.chars().count() <= 5;
-    candidates(dict, freq, word, 3)
+    found
         .into_iter()
         .filter(|c| !short || c.distance == 1)
         .map(|c| c.word)
