@@ -5,6 +5,7 @@ use crate::config::Settings;
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::roles::passage::{Passage, passages};
+use crate::spelling::candidates::NAME_CAPITALISED_PERCENT;
 use crate::spelling::frequency::TreeFrequency;
 use crate::spelling::precision::place;
 use crate::spelling::tokenize::non_words;
@@ -38,7 +39,9 @@ the middle of a sentence is a name, not the word (`Middleman`, the site
 generator, against `middleman`). Never reported: code, link destinations,
 URLs, paths and file names, a term inside quotation marks or right after
 "the term" / "the word" (a mention of the term itself: `"GitLabber" includes
-both …`, `The term **Functional Group** is no longer used`), and a term inside
+both …`, `The term **Functional Group** is no longer used`), a common word the
+tree nearly always writes with a capital (a name there: `Middleman`, the site
+generator, even as `middleman server`), and a term inside
 the text of one of its own `use_instead` options (`Zuora Billing` is what the
 list asks for). A few terms English uses in several senses are reported only
 next to a word of the sense the list means (`rules/vocabulary/term-senses.toml`:
@@ -190,6 +193,17 @@ impl MisusedTerm {
                 return false;
             }
         }
+        if one_word && self.common.get(hit.index).copied().unwrap_or(false) {
+            // A common word the tree nearly always writes with a capital is
+            // a name there (`Middleman`, the site generator), even in lowercase.
+            let freq = freq();
+            let all = freq.occurrences(&phrase.text);
+            if all >= BROAD_MIN_PAGES
+                && freq.capitalised(&phrase.text) * 100 >= all * NAME_CAPITALISED_PERCENT
+            {
+                return false;
+            }
+        }
         if one_word && !self.broad {
             let freq = freq();
             let pages = freq.pages(&phrase.text);
@@ -255,12 +269,15 @@ fn place_start(passage: &Passage, hit: &Hit<'_>, start: usize) -> bool {
 /// hit that makes it a mention of the term, not a use.
 fn is_mention(before: &str) -> bool {
     let last = before
-        .trim_end_matches(|c: char| c.is_whitespace() || "*_\"“'‘`".contains(c))
+        .trim_end_matches(|c: char| c.is_whitespace() || ":*_\"“'‘`".contains(c))
         .rsplit(|c: char| !c.is_alphabetic())
         .next()
         .unwrap_or("")
         .to_lowercase();
-    ["term", "terms", "word", "words", "phrase", "phrases"].contains(&last.as_str())
+    [
+        "term", "terms", "word", "words", "phrase", "phrases", "say", "says", "saying",
+    ]
+    .contains(&last.as_str())
 }
 
 /// A phrase the list writes in title case (`High Availability`, `GitLab
@@ -517,19 +534,23 @@ mod tests {
 "#;
 
     fn check(text: &str, broad: bool) -> Vec<(String, Option<String>, Option<Applicability>)> {
+        check_in(text, broad, "The resources here.\n")
+    }
+
+    /// Check `text` in a tree of ten more pages that read `other`.
+    fn check_in(
+        text: &str,
+        broad: bool,
+        other: &str,
+    ) -> Vec<(String, Option<String>, Option<Applicability>)> {
         let list = TermList::parse("t.yml", LIST).expect("list");
         let rule = MisusedTerm::with_list(list, broad).expect("rule");
         let settings = Settings::defaults(std::path::Path::new("/nonexistent-root"));
         let doc = Document::parse("content/a.md", text.to_owned(), false).expect("parses");
-        // Ten other pages use `resources`: a broad word in a tree of eleven.
+        // Ten other pages (by default, using `resources`: a broad word in a tree of eleven).
         let mut others: Vec<Document> = (0..10)
             .map(|i| {
-                Document::parse(
-                    &format!("content/o{i}.md"),
-                    "Resources here.\n".into(),
-                    false,
-                )
-                .expect("parses")
+                Document::parse(&format!("content/o{i}.md"), other.into(), false).expect("parses")
             })
             .collect();
         others.insert(0, doc);
@@ -636,6 +657,17 @@ mod tests {
                     We sell High Availability.\n";
         let found: Vec<String> = check(text, false).into_iter().map(|f| f.0).collect();
         assert_eq!(found, vec!["grooming", "High Availability"]);
+    }
+
+    #[test]
+    fn a_word_the_tree_writes_as_a_name_and_said_words_are_not_uses() {
+        let text = "Start a middleman server. Never say: obviously.\n";
+        assert!(check_in(text, false, "The Middleman site.\n").is_empty());
+        let found: Vec<String> = check_in(text, false, "A page.\n")
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(found, vec!["middleman"]);
     }
 
     #[test]

@@ -125,6 +125,11 @@ impl TreeFrequency {
         self.get(word).map_or(0, |c| c.0)
     }
 
+    /// How many times `word` occurs written with a capital.
+    pub fn capitalised(&self, word: &str) -> u32 {
+        self.get(word).map_or(0, |c| c.3)
+    }
+
     /// How many times `word` (any case) occurs in all pages.
     pub fn occurrences(&self, word: &str) -> u32 {
         self.get(word).map_or(0, |c| c.1)
