@@ -478,12 +478,7 @@ impl Rule for MisusedTerm {
         let Some(pattern) = &self.pattern else {
             return;
         };
-        let anchors: Vec<Range<usize>> = doc
-            .headings
-            .iter()
-            .filter(|h| h.custom_id.is_none())
-            .map(|h| h.range.clone())
-            .collect();
+        let anchors = doc.text_anchored_headings();
         let mut freq: Option<Arc<TreeFrequency>> = None;
         let mut get_freq = || {
             freq.get_or_insert_with(|| ctx.workspace.word_frequency(ctx.settings, ctx.documents))

@@ -328,12 +328,7 @@ impl Rule for RoleName {
         let Some((data, matcher)) = &self.data else {
             return;
         };
-        let anchors: Vec<Range<usize>> = doc
-            .headings
-            .iter()
-            .filter(|h| h.custom_id.is_none())
-            .map(|h| h.range.clone())
-            .collect();
+        let anchors = doc.text_anchored_headings();
         for p in frontmatter_passages(doc)
             .iter()
             .chain(&passage::passages(doc))
