@@ -13,20 +13,9 @@
 
 use crate::document::{Document, SuppressionKind};
 use crate::finding::{Diagnostic, Finding};
+use crate::rules::RuleName;
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::Deserialize;
 use std::ops::Range;
-
-/// One `[[ignore]]` table: `rules` never reported on files matching `paths`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct IgnoreConfig {
-    /// Globs relative to the root, such as `content/handbook/legal/**`.
-    pub paths: Vec<String>,
-    /// Rule names; empty or absent means every rule.
-    #[serde(default)]
-    pub rules: Vec<String>,
-}
 
 /// The compiled `[[ignore]]` tables.
 #[derive(Debug, Clone, Default)]
@@ -37,7 +26,7 @@ pub struct PathIgnores {
 #[derive(Debug, Clone)]
 struct IgnoreTable {
     globs: GlobSet,
-    rules: Vec<String>,
+    rules: Vec<RuleName>,
     origin: Option<IgnoreOrigin>,
 }
 
@@ -59,48 +48,32 @@ pub struct UnusedIgnore {
 }
 
 impl PathIgnores {
-    /// Compile the tables; the error says what is wrong.
-    pub fn new(config: &[IgnoreConfig]) -> Result<PathIgnores, String> {
-        let mut ignores = PathIgnores::default();
-        for table in config {
-            ignores.add(table)?;
-        }
-        Ok(ignores)
+    /// Compile one table (`rules` empty: every rule) and add it; the error
+    /// says what is wrong.
+    pub fn add(&mut self, paths: &[String], rules: Vec<RuleName>) -> Result<(), String> {
+        self.add_at(paths, rules, None)
     }
 
-    /// Compile one table and add it.
-    pub fn add(&mut self, table: &IgnoreConfig) -> Result<(), String> {
-        self.add_at(table, None)
-    }
-
-    /// Compile one table written at `origin` and add it.
+    /// [`PathIgnores::add`] for a table written at `origin`.
     pub fn add_at(
         &mut self,
-        table: &IgnoreConfig,
+        paths: &[String],
+        rules: Vec<RuleName>,
         origin: Option<IgnoreOrigin>,
     ) -> Result<(), String> {
-        let known = crate::rules::names();
-        if table.paths.is_empty() {
+        if paths.is_empty() {
             return Err("[[ignore]] needs at least one glob in `paths`".into());
         }
         let mut builder = GlobSetBuilder::new();
-        for pattern in &table.paths {
+        for pattern in paths {
             let glob = Glob::new(pattern)
                 .map_err(|e| format!("[[ignore]]: invalid glob `{pattern}`: {e}"))?;
             builder.add(glob);
         }
-        for rule in &table.rules {
-            if !known.contains(&rule.as_str()) {
-                return Err(format!(
-                    "[[ignore]]: unknown rule `{rule}` (known rules: {})",
-                    known.join(", ")
-                ));
-            }
-        }
         let set = builder.build().map_err(|e| format!("[[ignore]]: {e}"))?;
         self.entries.push(IgnoreTable {
             globs: set,
-            rules: table.rules.clone(),
+            rules,
             origin,
         });
         Ok(())
@@ -113,13 +86,21 @@ impl PathIgnores {
 
     /// The first table that ignores `rule` on `path`.
     fn ignoring(&self, path: &str, rule: &str) -> Option<usize> {
-        self.entries
-            .iter()
-            .position(|t| matches(&t.rules, rule) && t.globs.is_match(path))
+        self.entries.iter().position(|t| {
+            (t.rules.is_empty() || t.rules.iter().any(|r| r.as_str() == rule))
+                && t.globs.is_match(path)
+        })
     }
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Record where the tables are written, in the order they were added.
+    pub fn place(&mut self, origins: Vec<IgnoreOrigin>) {
+        for (table, origin) in self.entries.iter_mut().zip(origins) {
+            table.origin = Some(origin);
+        }
     }
 
     /// The tables that ignore nothing in this run. `used` holds the
@@ -167,7 +148,7 @@ impl PathIgnores {
                 continue;
             }
             for rule in &table.rules {
-                if run.ran(rule) && !used.contains(&(i, rule.as_str())) {
+                if run.ran(rule.as_str()) && !used.contains(&(i, rule.as_str())) {
                     out.push(UnusedIgnore {
                         origin: origin.clone(),
                         message: format!("`[[ignore]]` suppresses no `{rule}` finding"),
@@ -349,7 +330,6 @@ pub fn suppress(
         }
     }
 
-    let known = crate::rules::names();
     let mut unused = Vec::new();
     let sources = file_level
         .iter()
@@ -359,13 +339,10 @@ pub fn suppress(
         }));
     for s in sources {
         for (i, rule) in s.rules.iter().enumerate() {
-            if !known.contains(&rule.as_str()) {
+            if let Err(unknown) = rule.parse::<RuleName>() {
                 unused.push(
-                    Diagnostic::new(
-                        s.range.clone(),
-                        format!("`{}` names an unknown rule `{rule}`", s.what),
-                    )
-                    .with_help(format!("known rules: {}", known.join(", "))),
+                    Diagnostic::new(s.range.clone(), format!("`{}` names an {unknown}", s.what))
+                        .with_help(crate::rules::name::UnknownRule::help()),
                 );
             } else if !s.used[i] && run.ran(rule) {
                 unused.push(
@@ -543,18 +520,14 @@ mod tests {
 
     #[test]
     fn path_ignores_match_globs_and_rules() {
-        let ignores = PathIgnores::new(&[IgnoreConfig {
-            paths: vec!["content/legal/**".into()],
-            rules: vec!["typo".into()],
-        }])
-        .expect("valid");
+        let mut ignores = PathIgnores::default();
+        ignores
+            .add(&["content/legal/**".into()], vec![RuleName::Typo])
+            .expect("valid");
         assert!(ignores.ignores("content/legal/a/b.md", "typo"));
         assert!(!ignores.ignores("content/legal/a/b.md", "mojibake"));
         assert!(!ignores.ignores("content/other.md", "typo"));
-        let bad = PathIgnores::new(&[IgnoreConfig {
-            paths: vec!["x/**".into()],
-            rules: vec!["nope".into()],
-        }]);
-        assert!(bad.expect_err("unknown rule").contains("nope"));
+        assert!(ignores.add(&["x/[".into()], vec![]).is_err());
+        assert!(ignores.add(&[], vec![]).is_err());
     }
 }

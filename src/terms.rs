@@ -10,26 +10,15 @@
 //! "Master (unless used to describe the mastery …)"). Those are kept out of
 //! [`TermList::phrases`] and listed by [`TermList::skipped`].
 
-use miette::{NamedSource, SourceSpan};
+use crate::error::SourceError;
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Where the list lives in a handbook checkout.
 pub const DEFAULT_FILE: &str = "data/misused_terms.yml";
 
 /// The largest list read, in bytes (the handbook's is about 25 KB).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
-
-/// `[terms]` in `.hblint.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct TermsConfig {
-    /// The list, relative to the root (default: `data/misused_terms.yml`).
-    pub file: Option<PathBuf>,
-    /// Also report single words the tree uses on many pages (`Resources`,
-    /// `Community`): they have senses the list does not mean.
-    pub broad: bool,
-}
 
 /// A string or a list of strings: the list writes both.
 #[derive(Debug, Clone, Deserialize)]
@@ -113,51 +102,47 @@ const DESCRIPTION_MARKERS: [&str; 5] = [
 ];
 
 impl TermList {
-    /// Read the list named by the settings: `[terms] file`, else
-    /// `data/misused_terms.yml` under the root. No list (and no `[terms]
-    /// file`) is an empty list; a configured file that is missing, or a list
+    /// Read the list: `file` (relative to the root) when configured, else
+    /// `data/misused_terms.yml` under the root. No list (and no configured
+    /// file) is an empty list; a configured file that is missing, or a list
     /// that does not parse, is an error naming the file (and the line).
-    pub fn load(root: &Path, config: &TermsConfig) -> miette::Result<TermList> {
-        let (path, configured) = match &config.file {
+    pub fn load(root: &Path, file: Option<&Path>) -> Result<TermList, Box<SourceError>> {
+        let (path, configured) = match file {
             Some(file) => (root.join(file), true),
             None => (root.join(DEFAULT_FILE), false),
         };
+        let shown = path.display().to_string();
+        let fail = |message: String| SourceError::new(&shown, "", message, None, None);
         let meta = match std::fs::metadata(&path) {
             Ok(meta) => meta,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !configured => {
                 return Ok(TermList::default());
             }
-            Err(e) => {
-                return Err(miette::miette!(
-                    help = "fix or remove `file` in [terms] of .hblint.toml",
-                    "cannot read the list of terms {}: {e}",
-                    path.display()
-                ));
-            }
+            Err(e) => return Err(fail(format!("cannot read the list of terms {shown}: {e}"))),
         };
         if meta.len() > MAX_FILE_BYTES {
-            return Err(miette::miette!(
-                "the list of terms {} is {} bytes, more than the {MAX_FILE_BYTES} hblint reads",
-                path.display(),
+            return Err(fail(format!(
+                "the list of terms {shown} is {} bytes, more than the {MAX_FILE_BYTES} hblint reads",
                 meta.len()
-            ));
+            )));
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            miette::miette!("cannot read the list of terms {}: {e}", path.display())
-        })?;
-        TermList::parse(&path.display().to_string(), &text)
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| fail(format!("cannot read the list of terms {shown}: {e}")))?;
+        TermList::parse(&shown, &text)
     }
 
     /// Parse the list's text; `name` is the file shown in errors.
-    pub fn parse(name: &str, text: &str) -> miette::Result<TermList> {
+    pub fn parse(name: &str, text: &str) -> Result<TermList, Box<SourceError>> {
         let raw: Vec<RawEntry> = serde_norway::from_str::<Option<Vec<RawEntry>>>(text)
             .map_err(|e| {
-                let span = e.location().map(|l| SourceSpan::from(l.index()..l.index()));
-                miette::Report::new(TermsError {
-                    message: format!("the list of terms {name} is not valid: {e}"),
-                    source_code: NamedSource::new(name, text.to_owned()),
+                let span = e.location().map(|l| l.index()..l.index());
+                SourceError::new(
+                    name,
+                    text,
+                    format!("the list of terms {name} is not valid: {e}"),
                     span,
-                })
+                    Some("see the list's own example at its top".into()),
+                )
             })?
             .unwrap_or_default();
         let mut list = TermList::default();
@@ -280,18 +265,6 @@ fn never() -> regex::Regex {
     regex::Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("valid pattern"))
 }
 
-/// A list of terms that does not parse.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{message}")]
-#[diagnostic(code(hblint::terms))]
-pub struct TermsError {
-    pub message: String,
-    #[source_code]
-    pub source_code: NamedSource<String>,
-    #[label("here")]
-    pub span: Option<SourceSpan>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,13 +357,10 @@ mod tests {
     #[test]
     fn no_list_is_an_empty_list_unless_one_is_configured() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let none = TermList::load(dir.path(), &TermsConfig::default()).expect("no list");
+        let none = TermList::load(dir.path(), None).expect("no list");
         assert!(none.is_empty());
-        let configured = TermsConfig {
-            file: Some("lists/terms.yml".into()),
-            broad: false,
-        };
-        let e = TermList::load(dir.path(), &configured).expect_err("missing file");
+        let configured = Some(Path::new("lists/terms.yml"));
+        let e = TermList::load(dir.path(), configured).expect_err("missing file");
         assert!(e.to_string().contains("lists/terms.yml"), "{e}");
         std::fs::create_dir_all(dir.path().join("lists")).expect("mkdir");
         std::fs::write(
@@ -398,7 +368,7 @@ mod tests {
             "- avoid: [Manpower]\n  use_instead: [Staffing]\n  reason: gendered\n",
         )
         .expect("write");
-        let list = TermList::load(dir.path(), &configured).expect("loads");
+        let list = TermList::load(dir.path(), configured).expect("loads");
         assert_eq!(list.phrases[0].text, "Manpower");
         assert_eq!(list.entries[0].use_instead, vec!["Staffing"]);
     }

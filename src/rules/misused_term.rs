@@ -1,7 +1,6 @@
 //! `misused-term`: a term the handbook's own list (`data/misused_terms.yml`) says to avoid.
 
-use super::{Context, Rule, RuleMeta};
-use crate::config::Settings;
+use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::roles::passage::{Passage, passages};
@@ -19,7 +18,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "misused-term",
     default_severity: Severity::Warning,
     summary: "A term the handbook's list of misused terms says to avoid",
-    fixable: true,
+    fix: FixAvailability::Sometimes,
     doc: r#"# misused-term
 
 ## What it does
@@ -92,7 +91,7 @@ const MAX_REPLACEMENT_WORDS: usize = 4;
 
 #[derive(Default)]
 pub struct MisusedTerm {
-    list: TermList,
+    list: Arc<TermList>,
     /// Every phrase, longest first, with an optional plural.
     pattern: Option<Regex>,
     /// Lowercase phrase (spaces single) -> its index in `list.phrases`.
@@ -439,7 +438,12 @@ fn senses() -> miette::Result<HashMap<String, Vec<String>>> {
 }
 
 impl MisusedTerm {
-    fn with_list(list: TermList, broad: bool) -> miette::Result<MisusedTerm> {
+    pub fn build(data: &RunData) -> miette::Result<Box<dyn Rule>> {
+        let (list, broad) = data.terms();
+        Ok(Box::new(MisusedTerm::with_list(list, broad)?))
+    }
+
+    fn with_list(list: Arc<TermList>, broad: bool) -> miette::Result<MisusedTerm> {
         let dict = crate::spelling::hunspell::Hunspell::en_us().map_err(|e| {
             miette::miette!("cannot load the embedded en_US Hunspell dictionary: {e}")
         })?;
@@ -468,12 +472,6 @@ impl Rule for MisusedTerm {
         &META
     }
 
-    fn prepare(&mut self, settings: &Settings) -> miette::Result<()> {
-        let list = TermList::load(&settings.root, &settings.terms)?;
-        *self = MisusedTerm::with_list(list, settings.terms.broad)?;
-        Ok(())
-    }
-
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(pattern) = &self.pattern else {
             return;
@@ -481,7 +479,7 @@ impl Rule for MisusedTerm {
         let anchors = doc.text_anchored_headings();
         let mut freq: Option<Arc<TreeFrequency>> = None;
         let mut get_freq = || {
-            freq.get_or_insert_with(|| ctx.workspace.word_frequency(ctx.settings, ctx.documents))
+            freq.get_or_insert_with(|| ctx.data.word_counts(ctx.documents))
                 .clone()
         };
         for passage in passages(doc) {
@@ -539,8 +537,9 @@ mod tests {
         other: &str,
     ) -> Vec<(String, Option<String>, Option<Applicability>)> {
         let list = TermList::parse("t.yml", LIST).expect("list");
-        let rule = MisusedTerm::with_list(list, broad).expect("rule");
-        let settings = Settings::defaults(std::path::Path::new("/nonexistent-root"));
+        let rule = MisusedTerm::with_list(Arc::new(list), broad).expect("rule");
+        let settings = crate::config::Settings::defaults(std::path::Path::new("/nonexistent-root"));
+        let data = settings.run_data();
         let doc = Document::parse("content/a.md", text.to_owned(), false).expect("parses");
         // Ten other pages (by default, using `resources`: a broad word in a tree of eleven).
         let mut others: Vec<Document> = (0..10)
@@ -549,10 +548,10 @@ mod tests {
             })
             .collect();
         others.insert(0, doc);
-        let workspace = crate::workspace::Workspace::new(&settings);
+        let workspace = settings.workspace();
         let run = crate::rules::RunFacts::default();
         let ctx = Context {
-            settings: &settings,
+            data: &data,
             workspace: &workspace,
             run: &run,
             documents: &others,
