@@ -18,12 +18,15 @@ use std::path::PathBuf;
 /// A run with at least this many documents is taken as the tree itself.
 pub const TREE_SIZE: usize = 200;
 
+/// Pages, occurrences, the last page that counted the word, capitalised occurrences.
+type Counts = (u32, u32, u32, u32);
+
 /// Lowercase word -> (pages that use it, occurrences in all pages).
 #[derive(Debug, Default, Clone)]
 pub struct TreeFrequency {
     /// Per word: pages, occurrences, the last page that counted it, and
     /// occurrences written with a capital (`Sisense`: a name).
-    counts: HashMap<Box<[u8]>, (u32, u32, u32, u32), foldhash::fast::RandomState>,
+    counts: HashMap<Box<[u8]>, Counts, foldhash::fast::RandomState>,
     total: u32,
 }
 
@@ -116,7 +119,7 @@ impl TreeFrequency {
         all
     }
 
-    fn get(&self, word: &str) -> Option<&(u32, u32, u32, u32)> {
+    fn get(&self, word: &str) -> Option<&Counts> {
         self.counts.get(word.to_lowercase().as_bytes())
     }
 
