@@ -93,9 +93,19 @@ pub enum RolesCommand {
     Check {
         /// The page (Markdown) that holds the comparison table
         page: PathBuf,
+        /// `human` (PAGE:LINE:COLUMN lines) or `json` (one object, for tools)
+        #[arg(long, value_enum, default_value_t = RolesFormat::Human)]
+        format: RolesFormat,
         #[command(flatten)]
         data: RolesDataArgs,
     },
+}
+
+/// The output of `hblint roles check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RolesFormat {
+    Human,
+    Json,
 }
 
 /// Where the role data comes from.
