@@ -145,10 +145,11 @@ impl Settings {
         let mut severities = BTreeMap::new();
         for (name, value) in raw.rules {
             if !known.contains(&name.as_str()) {
+                let at = key_span(text, "rules", &name).or(Some(value.span()));
                 return Err(error(
                     format!("unknown rule `{name}` in [rules]"),
-                    Some(value.span()),
-                    Some(format!("known rules: {}", known.join(", "))),
+                    at,
+                    Some(crate::rules::unknown_rule_help(&name)),
                 ));
             }
             let severity = match value.get_ref().as_str() {
@@ -165,6 +166,15 @@ impl Settings {
                 }
             };
             severities.insert(name, severity);
+        }
+        for pattern in raw.files.exclude.iter().chain(&raw.files.include) {
+            if let Err(e) = globset::Glob::new(pattern) {
+                return Err(error(
+                    format!("invalid glob `{pattern}` in [files]: {}", e.kind()),
+                    value_span(text, pattern),
+                    Some("globs use `*`, `**`, `?`, `[…]` and `{a,b}`".into()),
+                ));
+            }
         }
         let mut ignore = crate::suppress::PathIgnores::default();
         for table in &raw.ignore {
@@ -185,15 +195,236 @@ impl Settings {
         })
     }
 
+    /// The configuration file's keys, to tell a set value from a default.
+    fn written_keys(&self) -> toml::Table {
+        self.config_path
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .and_then(|t| t.parse::<toml::Table>().ok())
+            .unwrap_or_default()
+    }
+
     /// A path relative to the root, resolved.
     pub fn root_path(&self, rel: impl AsRef<Path>) -> PathBuf {
         self.root.join(rel)
     }
 }
 
+/// The span of `"value"` (quoted as TOML writes it) in a configuration text.
+fn value_span(text: &str, value: &str) -> Option<std::ops::Range<usize>> {
+    ["\"", "'"].iter().find_map(|q| {
+        let quoted = format!("{q}{value}{q}");
+        text.find(&quoted).map(|i| i..i + quoted.len())
+    })
+}
+
+/// The span of `key` at the start of a line in `[section]`.
+fn key_span(text: &str, section: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let header = format!("[{section}]");
+    let from = text.find(&header)? + header.len();
+    let mut at = from;
+    for line in text[from..].split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            return None;
+        }
+        let lead = line.len() - trimmed.len();
+        let bare = trimmed.trim_start_matches(['"', '\'']);
+        if bare.starts_with(key) {
+            return Some(at + lead..at + lead + key.len());
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// A `.hblint.toml` in a folder between the root and a linted page is not
+/// read: say so, rather than lint with settings the user did not mean.
+pub fn refuse_nested<'a>(
+    settings: &Settings,
+    pages: impl Iterator<Item = &'a str>,
+) -> Result<(), Box<ConfigError>> {
+    let mut folders: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for page in pages {
+        let mut rest = page;
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !folders.insert(dir) {
+                break;
+            }
+            rest = dir;
+        }
+    }
+    let used = settings
+        .config_path
+        .as_ref()
+        .and_then(|p| std::fs::canonicalize(p).ok());
+    for dir in folders {
+        let candidate = settings.root.join(dir).join(CONFIG_FILE_NAME);
+        if !candidate.is_file() || std::fs::canonicalize(&candidate).ok() == used {
+            continue;
+        }
+        let shown = format!("{dir}/{CONFIG_FILE_NAME}");
+        let text = std::fs::read_to_string(&candidate).unwrap_or_default();
+        return Err(Box::new(ConfigError {
+            message: format!(
+                "{shown} is below the root {} and would be ignored",
+                settings.root.display()
+            ),
+            source_code: NamedSource::new(shown, text),
+            span: None,
+            help: Some(format!(
+                "hblint reads one configuration, at the root ({}). Move these settings there \
+                 (`[[ignore]] paths = [\"{dir}/**\"]` turns rules off for this folder), or lint \
+                 this folder as its own root with `--root {dir}`",
+                settings.config_path.as_ref().map_or_else(
+                    || format!("<root>/{CONFIG_FILE_NAME}"),
+                    |p| p.display().to_string()
+                )
+            )),
+        }));
+    }
+    Ok(())
+}
+
+/// `--show-settings`: the resolved settings, each with where it came from.
+pub fn describe(
+    settings: &Settings,
+    root_found: &str,
+    enabled: &[&str],
+    select: &[String],
+    ignore: &[String],
+) -> String {
+    use std::fmt::Write;
+    let written = settings.written_keys();
+    let config = settings.config_path.as_ref().map_or_else(
+        || "none (embedded defaults)".to_owned(),
+        |p| p.display().to_string(),
+    );
+    let set_in = |section: &str, key: &str| -> &str {
+        let set = written
+            .get(section)
+            .and_then(|t| t.as_table())
+            .is_some_and(|t| t.contains_key(key));
+        if set {
+            "set in the configuration"
+        } else {
+            "default"
+        }
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "root = {}  # {root_found}", settings.root.display());
+    let _ = writeln!(out, "config = {config}");
+    let _ = writeln!(out, "\n[rules]");
+    for rule in crate::rules::registry() {
+        let m = rule.meta();
+        let configured = settings.severities.get(m.name);
+        let severity = match configured {
+            Some(Some(s)) => s.as_str(),
+            Some(None) => "off",
+            None => m.default_severity.as_str(),
+        };
+        let source = if !select.is_empty() && !select.iter().any(|s| s == m.name) {
+            "not run: not in --select"
+        } else if ignore.iter().any(|s| s == m.name) {
+            "not run: --ignore"
+        } else if configured.is_some() {
+            "set in the configuration"
+        } else {
+            "default"
+        };
+        let on = if enabled.contains(&m.name) {
+            ""
+        } else {
+            " (off)"
+        };
+        let _ = writeln!(out, "{} = \"{severity}\"{on}  # {source}", m.name);
+    }
+    let list = |v: &[String]| format!("{v:?}");
+    let _ = writeln!(out, "\n[files]");
+    let _ = writeln!(
+        out,
+        "include = {}  # {}",
+        list(&settings.files.include),
+        set_in("files", "include")
+    );
+    let _ = writeln!(
+        out,
+        "exclude = {}  # {}",
+        list(&settings.files.exclude),
+        set_in("files", "exclude")
+    );
+    let sp = &settings.spelling;
+    let _ = writeln!(out, "\n[spelling]");
+    let _ = writeln!(
+        out,
+        "extra-words = {} words  # {}",
+        sp.extra_words.len(),
+        set_in("spelling", "extra-words")
+    );
+    let vocab: Vec<String> = sp
+        .vocabulary
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let _ = writeln!(
+        out,
+        "vocabulary = {}  # {}",
+        list(&vocab),
+        set_in("spelling", "vocabulary")
+    );
+    let _ = writeln!(
+        out,
+        "no-default-vocabulary = {}  # {}",
+        sp.no_default_vocabulary,
+        set_in("spelling", "no-default-vocabulary")
+    );
+    let _ = writeln!(out, "\n[links]");
+    let _ = writeln!(
+        out,
+        "anchor-style = {:?}  # {}",
+        settings.links.anchor_style,
+        set_in("links", "anchor-style")
+    );
+    let mounts: Vec<String> = settings
+        .links
+        .mount
+        .iter()
+        .map(|m| format!("{} <- {}", m.url, m.dir))
+        .collect();
+    let _ = writeln!(
+        out,
+        "mount = {}  # {}",
+        list(&mounts),
+        set_in("links", "mount")
+    );
+    let _ = writeln!(
+        out,
+        "hosts = {}  # {}",
+        list(&settings.links.hosts),
+        set_in("links", "hosts")
+    );
+    let ignores = written
+        .get("ignore")
+        .and_then(|v| v.as_array())
+        .map_or(0, Vec::len);
+    let _ = writeln!(out, "\n[[ignore]] tables: {ignores}");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bad_globs_and_misspelt_rules_point_at_their_line() {
+        let text = "[files]\nexclude = [\"content/[oops/**\"]\n";
+        let e = parse(text).expect_err("invalid");
+        assert!(e.message.contains("content/[oops/**"), "{}", e.message);
+        let span = e.span.expect("span");
+        assert_eq!(text[..span.offset()].matches('\n').count() + 1, 2);
+        let e = parse("[rules]\ntpyo = \"off\"\n").expect_err("invalid");
+        assert!(e.help.as_deref().unwrap_or_default().contains("`typo`"));
+    }
 
     fn parse(text: &str) -> Result<Settings, Box<ConfigError>> {
         Settings::from_toml(Path::new("/r"), Path::new(".hblint.toml"), text)

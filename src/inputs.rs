@@ -76,7 +76,22 @@ pub struct PathError {
     pub reason: String,
 }
 
-fn exclude_set(settings: &Settings) -> Result<GlobSet, PathError> {
+impl PathError {
+    /// What to do about it.
+    pub fn help(&self) -> String {
+        if self.reason.starts_with("excluded") {
+            "remove the path from the command, or narrow [files] exclude in .hblint.toml".into()
+        } else if self.reason.starts_with("not a Markdown") {
+            "hblint lints .md, .md.erb and .markdown files".into()
+        } else if self.reason.starts_with("invalid glob") {
+            "globs use `*`, `**`, `?`, `[…]` and `{a,b}`; see the globset syntax".into()
+        } else {
+            "check the path".into()
+        }
+    }
+}
+
+pub fn exclude_set(settings: &Settings) -> Result<GlobSet, PathError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in &settings.files.exclude {
         let glob = Glob::new(pattern).map_err(|e| PathError {
@@ -92,29 +107,35 @@ fn exclude_set(settings: &Settings) -> Result<GlobSet, PathError> {
 }
 
 /// The default paths of `hblint check` with no arguments: `[files] include`,
-/// else the handbook content folder of either layout, else the root.
-pub fn default_paths(settings: &Settings) -> Vec<PathBuf> {
+/// else the handbook content folder of either layout; `None` when the root
+/// has neither (nothing to lint).
+pub fn default_paths(settings: &Settings) -> Option<Vec<PathBuf>> {
     if !settings.files.include.is_empty() {
-        return settings
-            .files
-            .include
-            .iter()
-            .map(|p| settings.root.join(p))
-            .collect();
+        return Some(
+            settings
+                .files
+                .include
+                .iter()
+                .map(|p| settings.root.join(p))
+                .collect(),
+        );
     }
-    for candidate in ["content", "sites/handbook/source"] {
-        let p = settings.root.join(candidate);
-        if p.is_dir() {
-            return vec![p];
-        }
-    }
-    vec![settings.root.clone()]
+    ["content", "sites/handbook/source"]
+        .iter()
+        .map(|c| settings.root.join(c))
+        .find(|p| p.is_dir())
+        .map(|p| vec![p])
 }
 
 /// Every Markdown file under `paths`, sorted and deduplicated. A path that
-/// does not exist is an error; a file given by name is linted whatever its
-/// extension is, unless excluded.
-pub fn collect(settings: &Settings, paths: &[PathBuf]) -> Result<Vec<SourceFile>, PathError> {
+/// does not exist is an error. With `explicit` (paths typed by the user), a
+/// file given by name that is not Markdown or that `[files] exclude` matches
+/// is an error too, so that a CI job never passes by linting nothing.
+pub fn collect(
+    settings: &Settings,
+    paths: &[PathBuf],
+    explicit: bool,
+) -> Result<Vec<SourceFile>, PathError> {
     let excludes = exclude_set(settings)?;
     let mut files = Vec::new();
     for path in paths {
@@ -126,6 +147,23 @@ pub fn collect(settings: &Settings, paths: &[PathBuf]) -> Result<Vec<SourceFile>
         }
         if path.is_file() {
             let rel = relative_to_root(&settings.root, path);
+            if explicit && excludes.is_match(&rel) {
+                let globs: Vec<&str> = excludes
+                    .matches(&rel)
+                    .into_iter()
+                    .filter_map(|i| settings.files.exclude.get(i).map(String::as_str))
+                    .collect();
+                return Err(PathError {
+                    path: path.display().to_string(),
+                    reason: format!("excluded by [files] exclude `{}`", globs.join("`, `")),
+                });
+            }
+            if explicit && !is_markdown(&rel) {
+                return Err(PathError {
+                    path: path.display().to_string(),
+                    reason: "not a Markdown page (.md, .md.erb, .markdown)".into(),
+                });
+            }
             if !excludes.is_match(&rel) {
                 files.push(SourceFile {
                     path: rel,

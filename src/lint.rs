@@ -8,7 +8,9 @@ use crate::config::Settings;
 use crate::document::{Document, InputError};
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::inputs::{Content, SourceFile};
-use crate::rules::{Context, PathDiagnostic, Rule, RunFacts, unused_suppression};
+use crate::rules::{
+    Context, PathDiagnostic, Rule, RunFacts, invalid_suppression, unused_suppression,
+};
 use crate::suppress;
 use crate::workspace::Workspace;
 use rayon::prelude::*;
@@ -31,7 +33,7 @@ impl RuleSet {
         for name in select.iter().chain(ignore) {
             if !known.contains(&name.as_str()) {
                 return Err(miette::miette!(
-                    help = format!("known rules: {}", known.join(", ")),
+                    help = crate::rules::unknown_rule_help(name),
                     "unknown rule `{name}`"
                 ));
             }
@@ -181,11 +183,15 @@ pub fn lint_with_progress(
         enabled: &enabled,
         all: enabled.len() == crate::rules::names().len(),
     };
-    let unused_severity = rules
-        .rules
-        .iter()
-        .find(|(r, _)| r.meta().name == unused_suppression::META.name)
-        .map(|(_, s)| *s);
+    let severity_of = |name: &str| {
+        rules
+            .rules
+            .iter()
+            .find(|(r, _)| r.meta().name == name)
+            .map(|(_, s)| *s)
+    };
+    let unused_severity = severity_of(unused_suppression::META.name);
+    let invalid_severity = severity_of(invalid_suppression::META.name);
     let per_document: Vec<suppress::Suppressed> = documents
         .par_iter()
         .map(|doc| {
@@ -202,6 +208,18 @@ pub fn lint_with_progress(
             }
             let mut s =
                 suppress::suppress(&doc.path, Some(doc), found, &settings.ignore, &run_rules);
+            let invalid = std::mem::take(&mut s.invalid);
+            if let Some(severity) = invalid_severity {
+                // Not silenced by comments (they are what is wrong); the
+                // config's `[[ignore]]` still applies.
+                let name = invalid_suppression::META.name;
+                s.kept.extend(
+                    invalid
+                        .into_iter()
+                        .filter(|_| !settings.ignore.ignores(&doc.path, name))
+                        .map(|d| place(Some(doc), &doc.path, name, severity, d)),
+                );
+            }
             if let Some(severity) = unused_severity {
                 // The engine's own findings obey the page's and the config's
                 // suppressions of `unused-suppression` too.

@@ -7,9 +7,10 @@
 //! - frontmatter `hblint: {disable: [RULE, …]}`: the whole page;
 //! - `[[ignore]]` tables in `.hblint.toml`: rules off for paths matching globs.
 //!
-//! A comment with no rule name applies to every rule. Every suppression that
-//! hid nothing in a run, or that names a rule hblint does not know, becomes an
-//! `unused-suppression` finding (see [`crate::rules::unused_suppression`]).
+//! A comment with no rule name applies to every rule. A suppression with an
+//! unknown directive (`hblint-disable-nextline`) or an unknown rule name
+//! suppresses nothing and becomes an `invalid-suppression` finding; one that
+//! hid nothing in a run becomes an `unused-suppression` finding.
 
 use crate::document::{Document, SuppressionKind};
 use crate::finding::{Diagnostic, Finding};
@@ -59,8 +60,8 @@ impl PathIgnores {
         for rule in &table.rules {
             if !known.contains(&rule.as_str()) {
                 return Err(format!(
-                    "[[ignore]]: unknown rule `{rule}` (known rules: {})",
-                    known.join(", ")
+                    "[[ignore]]: unknown rule `{rule}`: {}",
+                    crate::rules::unknown_rule_help(rule)
                 ));
             }
         }
@@ -88,9 +89,11 @@ pub struct Suppressed {
     pub kept: Vec<Finding>,
     /// How many were hidden.
     pub hidden: usize,
-    /// Suppressions that hid nothing, or that name an unknown rule, as
-    /// `unused-suppression` diagnostics on the page.
+    /// Suppressions that hid nothing, as `unused-suppression` diagnostics.
     pub unused: Vec<Diagnostic>,
+    /// Suppressions that cannot be read (unknown directive or rule name), as
+    /// `invalid-suppression` diagnostics; they suppressed nothing.
+    pub invalid: Vec<Diagnostic>,
 }
 
 /// Which rules ran: a suppression of a rule that did not run cannot be judged unused.
@@ -113,23 +116,36 @@ struct Source {
     rules: Vec<String>,
     used: Vec<bool>,
     any_used: bool,
-    what: &'static str,
+    what: String,
+    /// Why it cannot be read (then it suppresses nothing), with a help.
+    invalid: Option<(String, String)>,
 }
 
 impl Source {
-    fn new(range: Range<usize>, rules: Vec<String>, what: &'static str) -> Source {
+    fn new(range: Range<usize>, rules: Vec<String>, what: String) -> Source {
         let used = vec![false; rules.len()];
+        let known = crate::rules::names();
+        let invalid = rules
+            .iter()
+            .find(|r| !known.contains(&r.as_str()))
+            .map(|rule| {
+                (
+                    format!("`{what}` names an unknown rule `{rule}`: it suppresses nothing"),
+                    crate::rules::unknown_rule_help(rule),
+                )
+            });
         Source {
             range,
             rules,
             used,
             any_used: false,
             what,
+            invalid,
         }
     }
 
     fn applies(&self, rule: &str) -> bool {
-        matches(&self.rules, rule)
+        self.invalid.is_none() && matches(&self.rules, rule)
     }
 
     fn mark(&mut self, rule: &str) {
@@ -162,6 +178,7 @@ pub fn suppress(
             hidden: before - findings.len(),
             kept: findings,
             unused: Vec::new(),
+            invalid: Vec::new(),
         };
     };
 
@@ -177,7 +194,7 @@ pub fn suppress(
             Source::new(
                 frontmatter_key_range(doc, f.range.clone()),
                 rules,
-                "hblint.disable",
+                "hblint.disable".into(),
             )
         })
         .filter(|s| !s.rules.is_empty());
@@ -185,15 +202,17 @@ pub fn suppress(
         .suppressions
         .iter()
         .map(|s| {
-            let what = match s.kind {
-                SuppressionKind::NextLine => "hblint-disable-next-line",
-                SuppressionKind::Disable => "hblint-disable",
-                SuppressionKind::Enable => "hblint-enable",
+            let what = match &s.kind {
+                SuppressionKind::NextLine => "hblint-disable-next-line".to_owned(),
+                SuppressionKind::Disable => "hblint-disable".to_owned(),
+                SuppressionKind::Enable => "hblint-enable".to_owned(),
+                SuppressionKind::Unknown(word) => format!("hblint-{word}"),
             };
-            (
-                s.kind.clone(),
-                Source::new(s.range.clone(), s.rules.clone(), what),
-            )
+            let mut source = Source::new(s.range.clone(), s.rules.clone(), what);
+            if let SuppressionKind::Unknown(word) = &s.kind {
+                source.invalid = Some(unknown_directive(word));
+            }
+            (s.kind.clone(), source)
         })
         .collect();
     // The line each next-line comment covers.
@@ -228,6 +247,7 @@ pub fn suppress(
                 }
                 SuppressionKind::Disable => open = Some(i),
                 SuppressionKind::Enable => open = None,
+                SuppressionKind::Unknown(_) => {}
             }
         }
         match by.or(open) {
@@ -236,25 +256,23 @@ pub fn suppress(
         }
     }
 
-    let known = crate::rules::names();
     let mut unused = Vec::new();
+    let mut invalid = Vec::new();
+    for s in file_level.iter().chain(comments.iter().map(|(_, s)| s)) {
+        if let Some((message, help)) = &s.invalid {
+            invalid.push(Diagnostic::new(s.range.clone(), message.clone()).with_help(help.clone()));
+        }
+    }
     let sources = file_level
         .iter()
         .chain(comments.iter().filter_map(|(kind, s)| {
             // An enable comment suppresses nothing by design.
             (*kind != SuppressionKind::Enable).then_some(s)
-        }));
+        }))
+        .filter(|s| s.invalid.is_none());
     for s in sources {
         for (i, rule) in s.rules.iter().enumerate() {
-            if !known.contains(&rule.as_str()) {
-                unused.push(
-                    Diagnostic::new(
-                        s.range.clone(),
-                        format!("`{}` names an unknown rule `{rule}`", s.what),
-                    )
-                    .with_help(format!("known rules: {}", known.join(", "))),
-                );
-            } else if !s.used[i] && run.ran(rule) {
+            if !s.used[i] && run.ran(rule) {
                 unused.push(
                     Diagnostic::new(
                         s.range.clone(),
@@ -276,11 +294,30 @@ pub fn suppress(
     }
     // Comments in code blocks are examples, not suppressions.
     unused.retain(|d| !doc.in_code(d.range.start));
+    invalid.retain(|d| !doc.in_code(d.range.start));
     Suppressed {
         hidden: before - kept.len(),
         kept,
         unused,
+        invalid,
     }
+}
+
+/// The message and help for `hblint-WORD`, an unknown directive.
+fn unknown_directive(word: &str) -> (String, String) {
+    const KNOWN: [&str; 3] = ["disable-next-line", "disable", "enable"];
+    let closest = KNOWN
+        .iter()
+        .min_by_key(|k| strsim::damerau_levenshtein(word, k))
+        .copied()
+        .unwrap_or("disable-next-line");
+    (
+        format!("unknown suppression `hblint-{word}`: it suppresses nothing"),
+        format!(
+            "did you mean `hblint-{closest}`? The directives are `hblint-disable-next-line`, \
+             `hblint-disable` and `hblint-enable`"
+        ),
+    )
 }
 
 /// The `hblint:` key in the frontmatter, or the frontmatter's first line.
@@ -327,6 +364,14 @@ mod tests {
     }
 
     fn apply(text: &str, words: &[(&'static str, &str)]) -> (Vec<String>, Vec<String>) {
+        let (kept, unused, _) = apply_all(text, words);
+        (kept, unused)
+    }
+
+    fn apply_all(
+        text: &str,
+        words: &[(&'static str, &str)],
+    ) -> (Vec<String>, Vec<String>, Vec<String>) {
         let doc = Document::parse("p.md", text.to_owned(), false).expect("parses");
         let found = words.iter().map(|(r, w)| finding(&doc, r, w)).collect();
         let s = suppress(
@@ -342,7 +387,32 @@ mod tests {
             .map(|f| doc.text[f.range.clone()].to_owned())
             .collect();
         let unused = s.unused.iter().map(|d| d.message.clone()).collect();
-        (kept, unused)
+        let invalid = s
+            .invalid
+            .iter()
+            .map(|d| format!("{} | {}", d.message, d.help.as_deref().unwrap_or_default()))
+            .collect();
+        (kept, unused, invalid)
+    }
+
+    #[test]
+    fn misspelt_directives_and_rule_names_suppress_nothing() {
+        let text = "<!-- hblint-disable-nextline typo -->\nalpha\nbeta\n\n\
+                    <!-- hblint-disable-next-line tpyo, typo -->\ngamma\n";
+        let (kept, unused, invalid) = apply_all(
+            text,
+            &[("typo", "alpha"), ("typo", "beta"), ("typo", "gamma")],
+        );
+        assert_eq!(kept, vec!["alpha", "beta", "gamma"]);
+        assert!(unused.is_empty(), "{unused:?}");
+        assert_eq!(invalid.len(), 2, "{invalid:?}");
+        assert!(
+            invalid[0].contains("`hblint-disable-nextline`"),
+            "{invalid:?}"
+        );
+        assert!(invalid[0].contains("did you mean `hblint-disable-next-line`?"));
+        assert!(invalid[1].contains("unknown rule `tpyo`"), "{invalid:?}");
+        assert!(invalid[1].contains("did you mean `typo`?"), "{invalid:?}");
     }
 
     #[test]
@@ -393,16 +463,19 @@ mod tests {
     #[test]
     fn unused_and_unknown_suppressions_are_reported() {
         let text = "---\nhblint:\n  disable: [mojibake]\n---\n\n<!-- hblint-disable-next-line typo -->\nclean line\n\n<!-- hblint-disable-next-line no-such-rule -->\nx\n\n<!-- hblint-disable -->\n";
-        let (_, unused) = apply(text, &[]);
+        let (_, unused, invalid) = apply_all(text, &[]);
         assert_eq!(
             unused,
             vec![
                 "`hblint.disable` suppresses no `mojibake` finding",
                 "`hblint-disable-next-line` suppresses no `typo` finding",
-                "`hblint-disable-next-line` names an unknown rule `no-such-rule`",
                 "`hblint-disable` suppresses no finding",
             ]
         );
+        assert_eq!(invalid.len(), 1);
+        assert!(invalid[0].starts_with(
+            "`hblint-disable-next-line` names an unknown rule `no-such-rule`: it suppresses nothing"
+        ));
     }
 
     #[test]

@@ -53,6 +53,8 @@ fn example_handbook_shows_the_seed_defects_at_their_places() {
     let out = hblint(
         &[
             "check",
+            "--root",
+            "examples/handbook",
             "examples/handbook",
             "--select",
             "typo,mojibake",
@@ -88,6 +90,8 @@ fn json_report_follows_the_contract() {
     let out = hblint(
         &[
             "check",
+            "--root",
+            "examples/handbook",
             "examples/handbook",
             "--select",
             "typo,mojibake",
@@ -134,7 +138,14 @@ fn json_report_follows_the_contract() {
 
 #[test]
 fn output_is_identical_from_run_to_run() {
-    let args = ["check", "examples/handbook", "--format", "json"];
+    let args = [
+        "check",
+        "--root",
+        "examples/handbook",
+        "examples/handbook",
+        "--format",
+        "json",
+    ];
     let a = hblint(&args, &repo());
     let b = hblint(&args, &repo());
     assert_eq!(a.stdout, b.stdout);
@@ -143,7 +154,14 @@ fn output_is_identical_from_run_to_run() {
 #[test]
 fn human_report_shows_line_span_help_and_summary() {
     let out = hblint(
-        &["check", "examples/handbook", "--select", "typo,mojibake"],
+        &[
+            "check",
+            "--root",
+            "examples/handbook",
+            "examples/handbook",
+            "--select",
+            "typo,mojibake",
+        ],
         &repo(),
     );
     let text = stdout(&out);
@@ -359,6 +377,8 @@ fn report_goes_to_the_output_file() {
     let out = hblint(
         &[
             "check",
+            "--root",
+            "examples/handbook",
             "examples/handbook",
             "--format",
             "json",

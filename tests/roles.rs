@@ -115,6 +115,8 @@ fn the_example_page_matches_the_data_and_extracts_to_it() {
     let out = hblint(
         &[
             "check",
+            "--root",
+            "examples/handbook",
             "examples/handbook/content/handbook/customer-success/roles-overview.md",
             "--select",
             "role-table,role-name,role-tier",
@@ -306,7 +308,16 @@ fn emphasis_links_quotes_and_dashes_do_not_count() {
 fn the_career_page_shows_role_name_findings() {
     let page = "examples/handbook/content/handbook/solutions-architects/career-development.md";
     let out = hblint(
-        &["check", page, "--select", "role-name", "--format", "json"],
+        &[
+            "check",
+            "--root",
+            "examples/handbook",
+            page,
+            "--select",
+            "role-name",
+            "--format",
+            "json",
+        ],
         &repo(),
     );
     assert_eq!(

@@ -246,6 +246,7 @@ fn run_facts(items: &[DiffItem], mr: &MergeRequest) -> RunFacts {
         labels: Some(mr.labels.clone()),
         deleted,
         changed,
+        ..RunFacts::default()
     }
 }
 

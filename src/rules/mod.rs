@@ -14,6 +14,7 @@ pub mod broken_anchor;
 pub mod broken_link;
 pub mod full_url_link;
 pub mod invalid_frontmatter;
+pub mod invalid_suppression;
 pub mod link_to_deleted_page;
 pub mod missing_label;
 pub mod mojibake;
@@ -48,6 +49,9 @@ pub struct RunFacts {
     pub deleted: Vec<String>,
     /// Root-relative paths of every file the change touches (linted or not).
     pub changed: Vec<String>,
+    /// Pages the change keeps, with the heading anchors it takes away from
+    /// them (a renamed heading): links to these from other pages break.
+    pub lost_anchors: Vec<(String, Vec<String>)>,
 }
 
 /// What every rule may look at besides its document.
@@ -122,6 +126,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(link_to_deleted_page::LinkToDeletedPage),
         Box::new(missing_label::MissingLabel::default()),
         Box::new(unused_suppression::UnusedSuppression),
+        Box::new(invalid_suppression::InvalidSuppression),
         Box::new(role_table::RoleTable::default()),
         Box::new(role_name::RoleName::default()),
         Box::new(role_tier::RoleTier::default()),
@@ -141,9 +146,35 @@ pub fn names() -> Vec<&'static str> {
     registry().into_iter().map(|r| r.meta().name).collect()
 }
 
+/// The known rule name closest to `name` (`tpyo` → `typo`), if one is close.
+pub fn closest_name(name: &str) -> Option<&'static str> {
+    names()
+        .into_iter()
+        .map(|known| (strsim::damerau_levenshtein(name, known), known))
+        .filter(|(d, known)| *d <= 2.max(known.len() / 4))
+        .min()
+        .map(|(_, known)| known)
+}
+
+/// The help for an unknown rule name: the closest known one, else the list.
+pub fn unknown_rule_help(name: &str) -> String {
+    match closest_name(name) {
+        Some(known) => format!("did you mean `{known}`? (`hblint rules` lists every rule)"),
+        None => format!("known rules: {}", names().join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn close_rule_names_are_suggested() {
+        assert_eq!(closest_name("tpyo"), Some("typo"));
+        assert_eq!(closest_name("broken-links"), Some("broken-link"));
+        assert_eq!(closest_name("nothing-like-it"), None);
+        assert!(unknown_rule_help("tpyo").contains("`typo`"));
+    }
 
     #[test]
     fn names_are_unique_kebab_case_and_documented() {

@@ -88,14 +88,6 @@ pub struct Spelling {
     judged: RwLock<HashMap<String, Vec<String>>>,
 }
 
-/// How to accept a word: the end of every spelling and typo help.
-pub fn accept_hint(word: &str) -> String {
-    format!(
-        "if `{word}` is right, accept it: add it to `[spelling] extra-words` in .hblint.toml, \
-         or run `hblint vocab add {word}`"
-    )
-}
-
 impl Spelling {
     /// Whether any list or the dictionary accepts the word (or calls it a known typo,
     /// which is the `typo` rule's business).
@@ -325,7 +317,7 @@ impl Rule for Spelling {
                         start..end,
                         format!("`{word}` is not in the dictionary; did you mean {list}?"),
                     )
-                    .with_help(format!("did you mean {list}? {}", accept_hint(word)))
+                    .with_help(format!("did you mean {list}?"))
                     .with_fix(found[0].clone(), Applicability::Unsafe),
                 );
             }
