@@ -115,10 +115,10 @@ fn is_null_id(id: &str) -> bool {
     id.bytes().all(|b| b == b'0')
 }
 
-/// The regular files that `change` adds, copies, modifies or deletes, limited
-/// to `pathspecs` when given. Renames count as a deletion and an addition (so
-/// the old path's inbound links are judged). Symbolic links and submodules
-/// are left out.
+/// The regular files that `change` adds, modifies, deletes or renames,
+/// limited to `pathspecs` when given. A rename is the old path deleted (so
+/// its inbound links are judged) and the new one modified from the old
+/// content. Symbolic links and submodules are left out.
 pub fn diff_entries(
     top: &Path,
     change: &Change,
@@ -133,8 +133,8 @@ pub fn diff_entries(
             "--raw",
             "-z",
             "--no-abbrev",
-            "--no-renames",
-            "--diff-filter=ACMD",
+            "--find-renames",
+            "--diff-filter=ACMRD",
             "--",
         ]
         .map(String::from),
@@ -142,10 +142,11 @@ pub fn diff_entries(
     args.extend(pathspecs.iter().cloned());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = git(top, &args)?;
-    // Records: `:old_mode new_mode old_id new_id status` NUL `path` NUL.
+    // Records: `:old_mode new_mode old_id new_id status` NUL `path` NUL, and
+    // for a rename (`R…`) `old_path` NUL `new_path` NUL.
     let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
     let mut entries = Vec::new();
-    while let (Some(meta), Some(path)) = (fields.next(), fields.next()) {
+    while let (Some(meta), Some(mut path)) = (fields.next(), fields.next()) {
         let meta = String::from_utf8_lossy(meta);
         let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
         let (Some(old_mode), Some(mode), Some(old_blob), Some(blob), Some(status)) = (
@@ -160,6 +161,25 @@ pub fn diff_entries(
                 reason: format!("unexpected record `{meta}`"),
             });
         };
+        if status.starts_with('R') {
+            // The old path is gone (its inbound links break); the new one is
+            // compared with the old content, so moved lines are not "added".
+            let Some(new_path) = fields.next() else {
+                return Err(GitError {
+                    command: "diff --raw".into(),
+                    reason: format!("rename without a new path: `{meta}`"),
+                });
+            };
+            if old_mode.starts_with("100") {
+                entries.push(DiffEntry {
+                    path: String::from_utf8_lossy(path).into_owned(),
+                    old_blob: (*old_blob).to_owned(),
+                    blob: "0".repeat(blob.len()),
+                    deleted: true,
+                });
+            }
+            path = new_path;
+        }
         let deleted = status.starts_with('D');
         let kept_mode = if deleted { old_mode } else { mode };
         if !kept_mode.starts_with("100") {

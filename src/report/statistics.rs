@@ -26,7 +26,7 @@ pub fn render(
             0 => String::new(),
             k => format!("  [*] {k} fixable"),
         };
-        writeln!(out, "{n:>6}  {rule:width$}  {severity:7}{fix}")?;
+        writeln!(out, "{n:>6}  {rule:width$}  {:7}{fix}", severity.as_str())?;
     }
     let total_fixable: usize = fixable.values().sum();
     if rows.is_empty() {
