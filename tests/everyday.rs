@@ -368,9 +368,9 @@ fn every_suppression_form_and_unused_suppressions() {
     assert_eq!(
         got,
         vec![
-            ("typo", 9),                // reported
-            ("typo", 14),               // after the next-line comment's line
-            ("typo", 22),               // after the region
+            ("typo", 9),                 // reported
+            ("typo", 14),                // after the next-line comment's line
+            ("typo", 22),                // after the region
             ("unused-suppression", 26),  // nothing to suppress
             ("invalid-suppression", 29), // unknown rule: suppresses nothing
         ],

@@ -44,7 +44,7 @@ impl Report for Github {
         for f in &ctx.outcome.findings {
             let mut message = f.message.clone();
             if let Some(help) = &f.help {
-                message.push_str("\n");
+                message.push('\n');
                 message.push_str(help);
             }
             writeln!(
