@@ -340,69 +340,52 @@ pub fn describe(
         let _ = writeln!(out, "{} = \"{severity}\"{on}  # {source}", m.name);
     }
     let list = |v: &[String]| format!("{v:?}");
-    let _ = writeln!(out, "\n[files]");
-    let _ = writeln!(
-        out,
-        "include = {}  # {}",
-        list(&settings.files.include),
-        set_in("files", "include")
-    );
-    let _ = writeln!(
-        out,
-        "exclude = {}  # {}",
-        list(&settings.files.exclude),
-        set_in("files", "exclude")
-    );
     let sp = &settings.spelling;
-    let _ = writeln!(out, "\n[spelling]");
-    let _ = writeln!(
-        out,
-        "extra-words = {} words  # {}",
-        sp.extra_words.len(),
-        set_in("spelling", "extra-words")
-    );
     let vocab: Vec<String> = sp
         .vocabulary
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    let _ = writeln!(
-        out,
-        "vocabulary = {}  # {}",
-        list(&vocab),
-        set_in("spelling", "vocabulary")
-    );
-    let _ = writeln!(
-        out,
-        "no-default-vocabulary = {}  # {}",
-        sp.no_default_vocabulary,
-        set_in("spelling", "no-default-vocabulary")
-    );
-    let _ = writeln!(out, "\n[links]");
-    let _ = writeln!(
-        out,
-        "anchor-style = {:?}  # {}",
-        settings.links.anchor_style,
-        set_in("links", "anchor-style")
-    );
     let mounts: Vec<String> = settings
         .links
         .mount
         .iter()
         .map(|m| format!("{} <- {}", m.url, m.dir))
         .collect();
-    let _ = writeln!(
-        out,
-        "mount = {}  # {}",
-        list(&mounts),
-        set_in("links", "mount")
-    );
-    let _ = writeln!(
-        out,
-        "hosts = {}  # {}",
-        list(&settings.links.hosts),
-        set_in("links", "hosts")
-    );
+    let sections: [(&str, Vec<(&str, String)>); 3] = [
+        (
+            "files",
+            vec![
+                ("include", list(&settings.files.include)),
+                ("exclude", list(&settings.files.exclude)),
+            ],
+        ),
+        (
+            "spelling",
+            vec![
+                ("extra-words", format!("{} words", sp.extra_words.len())),
+                ("vocabulary", list(&vocab)),
+                (
+                    "no-default-vocabulary",
+                    sp.no_default_vocabulary.to_string(),
+                ),
+            ],
+        ),
+        (
+            "links",
+            vec![
+                ("anchor-style", format!("{:?}", settings.links.anchor_style)),
+                ("mount", list(&mounts)),
+                ("hosts", list(&settings.links.hosts)),
+            ],
+        ),
+    ];
+    for (section, keys) in sections {
+        let _ = writeln!(out, "\n[{section}]");
+        for (key, value) in keys {
+            let _ = writeln!(out, "{key} = {value}  # {}", set_in(section, key));
+        }
+    }
     let ignores = written
         .get("ignore")
         .and_then(|v| v.as_array())

@@ -92,6 +92,13 @@ impl Outcome {
             .count()
     }
 
+    /// Keep the findings `keep` accepts; return how many were dropped.
+    pub fn retain_findings(&mut self, keep: impl FnMut(&Finding) -> bool) -> usize {
+        let before = self.findings.len();
+        self.findings.retain(keep);
+        before - self.findings.len()
+    }
+
     pub fn document(&self, path: &str) -> Option<&Document> {
         self.documents
             .binary_search_by(|d| d.path.as_str().cmp(path))

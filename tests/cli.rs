@@ -55,7 +55,6 @@ fn example_handbook_shows_the_seed_defects_at_their_places() {
             "check",
             "--root",
             "examples/handbook",
-            "examples/handbook",
             "--select",
             "typo,mojibake",
             "--format",
@@ -91,7 +90,6 @@ fn json_report_follows_the_contract() {
         &[
             "check",
             "--root",
-            "examples/handbook",
             "examples/handbook",
             "--select",
             "typo,mojibake",
@@ -138,14 +136,7 @@ fn json_report_follows_the_contract() {
 
 #[test]
 fn output_is_identical_from_run_to_run() {
-    let args = [
-        "check",
-        "--root",
-        "examples/handbook",
-        "examples/handbook",
-        "--format",
-        "json",
-    ];
+    let args = ["check", "--root", "examples/handbook", "--format", "json"];
     let a = hblint(&args, &repo());
     let b = hblint(&args, &repo());
     assert_eq!(a.stdout, b.stdout);
@@ -157,7 +148,6 @@ fn human_report_shows_line_span_help_and_summary() {
         &[
             "check",
             "--root",
-            "examples/handbook",
             "examples/handbook",
             "--select",
             "typo,mojibake",
@@ -378,7 +368,6 @@ fn report_goes_to_the_output_file() {
         &[
             "check",
             "--root",
-            "examples/handbook",
             "examples/handbook",
             "--format",
             "json",

@@ -196,7 +196,7 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
 }
 
 /// Keep the findings `scope` reports for a change; count the others.
-fn in_scope(outcome: Outcome, set: &crate::git::ChangeSet, scope: Scope) -> (Outcome, usize) {
+fn in_scope(mut outcome: Outcome, set: &crate::git::ChangeSet, scope: Scope) -> (Outcome, usize) {
     let changes: Vec<FileChange> = set
         .pages
         .iter()
@@ -212,27 +212,8 @@ fn in_scope(outcome: Outcome, set: &crate::git::ChangeSet, scope: Scope) -> (Out
         .collect();
     let by_path: HashMap<&str, &FileChange> =
         changes.iter().map(|c| (c.new_path.as_str(), c)).collect();
-    let total = outcome.findings.len();
-    let Outcome {
-        findings,
-        errors,
-        documents,
-        suppressed,
-    } = outcome;
-    let findings: Vec<_> = findings
-        .into_iter()
-        .filter(|f| crate::gitlab::job::in_scope(f, &by_path, scope))
-        .collect();
-    let dropped = total - findings.len();
-    (
-        Outcome {
-            findings,
-            errors,
-            documents,
-            suppressed,
-        },
-        dropped,
-    )
+    let dropped = outcome.retain_findings(|f| crate::gitlab::job::in_scope(f, &by_path, scope));
+    (outcome, dropped)
 }
 
 /// The heading anchors each modified page had before the change and has no

@@ -26,7 +26,8 @@ pub fn render(
             0 => String::new(),
             k => format!("  [*] {k} fixable"),
         };
-        writeln!(out, "{n:>6}  {rule:width$}  {:7}{fix}", severity.as_str())?;
+        let line = format!("{n:>6}  {rule:width$}  {:7}{fix}", severity.as_str());
+        writeln!(out, "{}", line.trim_end())?;
     }
     let total_fixable: usize = fixable.values().sum();
     if rows.is_empty() {
