@@ -77,6 +77,11 @@ pub struct PathError {
 }
 
 impl PathError {
+    /// A path that exists but that hblint does not lint (excluded, not Markdown).
+    pub fn is_nothing_to_lint(&self) -> bool {
+        self.reason.starts_with("excluded") || self.reason.starts_with("not a Markdown")
+    }
+
     /// What to do about it.
     pub fn help(&self) -> String {
         if self.reason.starts_with("excluded") {

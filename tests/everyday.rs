@@ -800,9 +800,14 @@ fn nothing_to_lint_is_never_green() {
         "{}",
         stderr(&o)
     );
+    let o = repo.hblint(&["check", "notes/readme.md", "--exit-zero"]);
+    assert_eq!(code(&o), 0, "a report only: {}", stderr(&o));
     repo.write(".hblint.toml", "");
     let o = repo.hblint(&["check", "notes/data.yml"]);
     assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("not a Markdown page"), "{}", stderr(&o));
+    let o = repo.hblint(&["check", "notes/data.yml", "--exit-zero"]);
+    assert_eq!(code(&o), 0, "a report only: {}", stderr(&o));
     assert!(stderr(&o).contains("not a Markdown page"), "{}", stderr(&o));
     // The pre-commit hook with no Markdown staged passes.
     repo.write("script.sh", "echo\n");

@@ -130,8 +130,21 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
             } else {
                 args.paths.clone()
             };
-            let files = crate::inputs::collect(&settings, &paths, !args.paths.is_empty())
-                .map_err(|e| miette::miette!(help = e.help(), "{e}"))?;
+            let explicit = !args.paths.is_empty();
+            let files = match crate::inputs::collect(&settings, &paths, explicit) {
+                Ok(files) => files,
+                // With --exit-zero, an excluded or non-Markdown path is said
+                // and skipped, like an empty run.
+                Err(e) if args.exit_zero && e.is_nothing_to_lint() => {
+                    eprintln!("hblint: {e}");
+                    crate::inputs::collect(&settings, &paths, false)
+                        .map_err(|e| miette::miette!(help = e.help(), "{e}"))?
+                        .into_iter()
+                        .filter(|f| crate::inputs::is_markdown(&f.path))
+                        .collect()
+                }
+                Err(e) => return Err(miette::miette!(help = e.help(), "{e}")),
+            };
             if files.is_empty() {
                 let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
                 return nothing_to_judge(
@@ -532,7 +545,11 @@ fn write_report(
                     buffer,
                     "{} fixable with `hblint check{} --fix` (`--diff` shows the patch)",
                     crate::report::plural(fixable, "finding"),
-                    if args.staged { " --staged" } else { "" }
+                    match &args.changed_since {
+                        _ if args.staged => " --staged".to_owned(),
+                        Some(base) => format!(" --changed-since {base}"),
+                        None => String::new(),
+                    }
                 )?;
             }
             Ok(())

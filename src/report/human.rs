@@ -255,12 +255,21 @@ pub fn summary(ctx: &ReportContext<'_>) -> String {
             .map(|(r, n)| format!("{r}: {n}"))
             .collect::<Vec<_>>()
             .join(", ");
+        // Run-level findings (pages a deletion breaks) may lie outside the
+        // files linted: then "N of M" would not hold.
+        let place = if files_with.len() <= o.files() {
+            format!("{} of {}", files_with.len(), plural(o.files(), "file"))
+        } else {
+            format!(
+                "{} ({} linted)",
+                plural(files_with.len(), "file"),
+                o.files()
+            )
+        };
         format!(
-            "Found {} and {} in {} of {} ({rules})",
+            "Found {} and {} in {place} ({rules})",
             plural(o.count(Severity::Error), "error"),
             plural(o.count(Severity::Warning), "warning"),
-            files_with.len(),
-            plural(o.files(), "file"),
         )
     };
     if o.suppressed > 0 {
