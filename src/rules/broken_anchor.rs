@@ -4,7 +4,6 @@ use super::{Context, PathDiagnostic, Rule, RuleMeta};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::links::fragment_range;
-use rayon::prelude::*;
 
 pub static META: RuleMeta = RuleMeta {
     name: "broken-anchor",
@@ -69,28 +68,11 @@ impl Rule for BrokenAnchor {
             .iter()
             .map(|(p, _)| p.clone())
             .collect();
-        let linted = |p: &str| {
-            ctx.documents
-                .binary_search_by(|d| d.path.as_str().cmp(p))
-                .is_ok()
-        };
-        let found: Vec<PathDiagnostic> = ctx
-            .workspace
-            .inbound_candidates(&targets)
-            .into_par_iter()
-            .filter(|p| !linted(p))
-            .flat_map_iter(|path| {
-                let mut diagnostics = Vec::new();
-                let doc = ctx.workspace.read_page(&path);
-                if let Some(doc) = &doc {
-                    findings(doc, ctx, Some(&ctx.run.lost_anchors), &mut diagnostics);
-                }
-                diagnostics
-                    .into_iter()
-                    .filter_map(|d| doc.as_ref().map(|doc| PathDiagnostic::in_document(doc, d)))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let found = super::in_inbound_pages(ctx, &targets, |doc| {
+            let mut diagnostics = Vec::new();
+            findings(doc, ctx, Some(&ctx.run.lost_anchors), &mut diagnostics);
+            diagnostics
+        });
         out.extend(found);
     }
 }

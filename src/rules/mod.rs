@@ -146,6 +146,37 @@ pub fn names() -> Vec<&'static str> {
     registry().into_iter().map(|r| r.meta().name).collect()
 }
 
+/// Diagnostics in the pages of the tree that may link to `targets` and that
+/// the run does not lint, each read through the workspace and given to `check`.
+pub fn in_inbound_pages(
+    ctx: &Context<'_>,
+    targets: &[String],
+    check: impl Fn(&Document) -> Vec<Diagnostic> + Sync,
+) -> Vec<PathDiagnostic> {
+    use rayon::prelude::*;
+    let linted = |p: &str| {
+        ctx.documents
+            .binary_search_by(|d| d.path.as_str().cmp(p))
+            .is_ok()
+    };
+    ctx.workspace
+        .inbound_candidates(targets)
+        .into_par_iter()
+        .filter(|p| !linted(p))
+        .flat_map_iter(|path| {
+            ctx.workspace
+                .read_page(&path)
+                .map(|doc| {
+                    check(&doc)
+                        .into_iter()
+                        .map(|d| PathDiagnostic::in_document(&doc, d))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 /// The known rule name closest to `name` (`tpyo` → `typo`), if one is close.
 pub fn closest_name(name: &str) -> Option<&'static str> {
     names()
