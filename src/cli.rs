@@ -1,5 +1,6 @@
 //! The command line as typed: raw arguments, validated later into settings.
 
+use crate::rules::RuleName;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -183,6 +184,14 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A rule name as typed after `--select` / `--ignore`: spaces around it are
+/// ignored (`--select "typo, spelling"`), a misspelt one says what was meant.
+fn rule_name(s: &str) -> Result<RuleName, String> {
+    s.trim()
+        .parse::<RuleName>()
+        .map_err(|e| format!("{e}; {}", e.suggestion()))
+}
+
 /// Options every linting command shares.
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
@@ -193,11 +202,11 @@ pub struct CommonArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Run only these rules (comma-separated; spaces around names are ignored)
-    #[arg(long, value_delimiter = ',', value_name = "RULE,…")]
-    pub select: Vec<String>,
+    #[arg(long, value_delimiter = ',', value_name = "RULE,…", value_parser = rule_name)]
+    pub select: Vec<RuleName>,
     /// Run every rule but these (comma-separated)
-    #[arg(long, value_delimiter = ',', value_name = "RULE,…")]
-    pub ignore: Vec<String>,
+    #[arg(long, value_delimiter = ',', value_name = "RULE,…", value_parser = rule_name)]
+    pub ignore: Vec<RuleName>,
     /// When to use colour in the human report
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

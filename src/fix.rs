@@ -224,9 +224,9 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     replace_via_temp(path, bytes, std::fs::Permissions::from_mode(mode))
 }
 
-/// Write a temporary file beside `target`, give it `permissions`, and rename
-/// it over `target`; on failure the temporary file is removed and `target`
-/// is untouched.
+/// Write a temporary file beside `target` (a fresh name, so that two runs
+/// never share one), give it `permissions`, and rename it over `target`; on
+/// failure the temporary file is removed and `target` is untouched.
 fn replace_via_temp(
     target: &Path,
     bytes: &[u8],
@@ -241,19 +241,15 @@ fn replace_via_temp(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.hblint-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::set_permissions(&tmp, permissions)?;
-        std::fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}.hblint-"))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.as_file().set_permissions(permissions)?;
+    file.persist(target).map_err(|e| e.error)?;
+    Ok(())
 }
 
 #[cfg(test)]

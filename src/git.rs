@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Something git could not do, with the command and what it said.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("git {command}: {reason}")]
 pub struct GitError {
     pub command: String,
@@ -366,7 +366,7 @@ impl ChangeSet {
 /// `paths` (relative to the current directory) limit the pages; `[files]
 /// exclude` applies.
 pub fn changed_pages(
-    settings: &crate::config::Settings,
+    settings: &crate::inputs::FileSelection,
     change: &Change,
     paths: &[PathBuf],
 ) -> Result<ChangeSet, String> {
@@ -376,7 +376,7 @@ pub fn changed_pages(
         .map(|p| crate::inputs::relative_to_root(&top, p))
         .map(|p| if p.is_empty() { ".".to_owned() } else { p })
         .collect();
-    let excludes = crate::inputs::exclude_set(settings).map_err(|e| e.to_string())?;
+    let excludes = &settings.exclude;
     let rel = |p: &str| crate::inputs::relative_to_root(&settings.root, &top.join(p));
     let entries: Vec<DiffEntry> = diff_entries(&top, change, &pathspecs)
         .map_err(|e| e.to_string())?

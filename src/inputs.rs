@@ -4,8 +4,7 @@
 //! `.gitignore`, via the `ignore` crate); only Markdown files (`.md`,
 //! `.md.erb`) are kept, minus the `[files] exclude` globs.
 
-use crate::config::Settings;
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use std::path::{Component, Path, PathBuf};
 
 /// Where a file's bytes come from.
@@ -69,7 +68,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// A bad path given on the command line.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{path}: {reason}")]
 pub struct PathError {
     pub path: String,
@@ -88,37 +87,44 @@ impl PathError {
             "remove the path from the command, or narrow [files] exclude in .hblint.toml".into()
         } else if self.reason.starts_with("not a Markdown") {
             "hblint lints .md, .md.erb and .markdown files".into()
-        } else if self.reason.starts_with("invalid glob") {
-            "globs use `*`, `**`, `?`, `[…]` and `{a,b}`; see the globset syntax".into()
         } else {
             "check the path".into()
         }
     }
 }
 
-pub fn exclude_set(settings: &Settings) -> Result<GlobSet, PathError> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in &settings.files.exclude {
-        let glob = Glob::new(pattern).map_err(|e| PathError {
-            path: pattern.clone(),
-            reason: format!("invalid glob in [files] exclude: {e}"),
-        })?;
-        builder.add(glob);
+/// Which files a run reads: the root, `[files] include`, the compiled
+/// `[files] exclude` globs.
+#[derive(Debug, Clone)]
+pub struct FileSelection {
+    pub root: PathBuf,
+    /// Folders or files (relative to the root) linted when no path is given.
+    pub include: Vec<String>,
+    /// Root-relative paths never linted.
+    pub exclude: GlobSet,
+    /// The `[files] exclude` globs as written, in the order of `exclude`'s.
+    pub exclude_globs: Vec<String>,
+}
+
+impl FileSelection {
+    /// Every file under `root`, none excluded.
+    pub fn all(root: &Path) -> FileSelection {
+        FileSelection {
+            root: root.to_path_buf(),
+            include: Vec::new(),
+            exclude: GlobSet::empty(),
+            exclude_globs: Vec::new(),
+        }
     }
-    builder.build().map_err(|e| PathError {
-        path: "[files] exclude".into(),
-        reason: e.to_string(),
-    })
 }
 
 /// The default paths of `hblint check` with no arguments: `[files] include`,
 /// else the handbook content folder of either layout; `None` when the root
 /// has neither (nothing to lint).
-pub fn default_paths(settings: &Settings) -> Option<Vec<PathBuf>> {
-    if !settings.files.include.is_empty() {
+pub fn default_paths(settings: &FileSelection) -> Option<Vec<PathBuf>> {
+    if !settings.include.is_empty() {
         return Some(
             settings
-                .files
                 .include
                 .iter()
                 .map(|p| settings.root.join(p))
@@ -137,11 +143,11 @@ pub fn default_paths(settings: &Settings) -> Option<Vec<PathBuf>> {
 /// file given by name that is not Markdown or that `[files] exclude` matches
 /// is an error too, so that a CI job never passes by linting nothing.
 pub fn collect(
-    settings: &Settings,
+    settings: &FileSelection,
     paths: &[PathBuf],
     explicit: bool,
 ) -> Result<Vec<SourceFile>, PathError> {
-    let excludes = exclude_set(settings)?;
+    let excludes = &settings.exclude;
     let mut files = Vec::new();
     for path in paths {
         if !path.exists() {
@@ -156,7 +162,7 @@ pub fn collect(
                 let globs: Vec<&str> = excludes
                     .matches(&rel)
                     .into_iter()
-                    .filter_map(|i| settings.files.exclude.get(i).map(String::as_str))
+                    .filter_map(|i| settings.exclude_globs.get(i).map(String::as_str))
                     .collect();
                 return Err(PathError {
                     path: path.display().to_string(),

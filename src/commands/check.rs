@@ -25,16 +25,6 @@ fn nothing_to_judge(args: &CheckArgs, reason: String, help: &str) -> miette::Res
     Err(miette::miette!(help = help.to_owned(), "{reason}"))
 }
 
-/// `--select` / `--ignore` as typed: `"typo, spelling"` is two names.
-fn rule_names(names: &[String]) -> Vec<String> {
-    names
-        .iter()
-        .flat_map(|n| n.split(','))
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty())
-        .collect()
-}
-
 /// The change a `--staged` or `--changed-since` run judges.
 fn change_of(args: &CheckArgs) -> Option<crate::git::Change> {
     if args.staged {
@@ -71,19 +61,18 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
     };
     let settings = Settings::load(&root, args.common.config.as_deref())
         .map_err(|e| miette::Report::new(*e))?;
-    let select = rule_names(&args.common.select);
-    let ignore = rule_names(&args.common.ignore);
+    let (select, ignore) = (&args.common.select, &args.common.ignore);
     if args.show_settings {
-        let rules = RuleSet::build(&settings, &select, &ignore)?;
-        let text = crate::config::describe(&settings, &found, &rules.names(), &select, &ignore);
+        let rules = RuleSet::build(&settings, select, ignore)?;
+        let text = crate::config::describe(&settings, &found, &rules.names(), select, ignore);
         print!("{text}");
         return Ok(EXIT_CLEAN);
     }
     if !args.inbound.is_empty() {
-        let workspace = Workspace::new(&settings);
+        let workspace = settings.workspace();
         return inbound(args, &settings, &workspace, RunFacts::default(), started);
     }
-    let rules = RuleSet::build(&settings, &select, &ignore)?;
+    let rules = RuleSet::build(&settings, select, ignore)?;
     if rules.names().is_empty() {
         return nothing_to_judge(
             args,
@@ -97,7 +86,7 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
     };
     let (files, changes) = match &change {
         Some(change) => {
-            let set = crate::git::changed_pages(&settings, change, &args.paths)
+            let set = crate::git::changed_pages(&settings.files, change, &args.paths)
                 .map_err(|e| miette::miette!("{e}"))?;
             if set.pages.is_empty() && set.deleted.is_empty() {
                 // Nothing of the handbook changed: the commit or push is not ours to judge.
@@ -112,7 +101,7 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
         }
         None => {
             let paths = if args.paths.is_empty() {
-                match crate::inputs::default_paths(&settings) {
+                match crate::inputs::default_paths(&settings.files) {
                     Some(paths) => paths,
                     None => {
                         return nothing_to_judge(
@@ -131,13 +120,13 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
                 args.paths.clone()
             };
             let explicit = !args.paths.is_empty();
-            let files = match crate::inputs::collect(&settings, &paths, explicit) {
+            let files = match crate::inputs::collect(&settings.files, &paths, explicit) {
                 Ok(files) => files,
                 // With --exit-zero, an excluded or non-Markdown path is said
                 // and skipped, like an empty run.
                 Err(e) if args.exit_zero && e.is_nothing_to_lint() => {
                     eprintln!("hblint: {e}");
-                    crate::inputs::collect(&settings, &paths, false)
+                    crate::inputs::collect(&settings.files, &paths, false)
                         .map_err(|e| miette::miette!(help = e.help(), "{e}"))?
                         .into_iter()
                         .filter(|f| crate::inputs::is_markdown(&f.path))
@@ -160,7 +149,7 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
         .map_err(|e| miette::Report::new(*e))?;
     facts.changed = files.iter().map(|f| f.path.clone()).collect();
     facts.changed.extend(facts.deleted.iter().cloned());
-    let workspace = Workspace::new(&settings);
+    let workspace = settings.workspace();
     let scope = args.scope.unwrap_or(Scope::Added);
     let lint_files = |files: &[crate::inputs::SourceFile]| {
         let progress = progress_bar(args, files.len());
@@ -182,11 +171,13 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
             // Lint again what is now on disk (or in the index), so that the
             // report shows what is left, at its current place.
             let files = match &change {
-                Some(crate::git::Change::Staged) => {
-                    crate::git::changed_pages(&settings, &crate::git::Change::Staged, &args.paths)
-                        .map_err(|e| miette::miette!("{e}"))?
-                        .files()
-                }
+                Some(crate::git::Change::Staged) => crate::git::changed_pages(
+                    &settings.files,
+                    &crate::git::Change::Staged,
+                    &args.paths,
+                )
+                .map_err(|e| miette::miette!("{e}"))?
+                .files(),
                 // The fixes went to the working tree, not to HEAD: read them there.
                 Some(crate::git::Change::Since(_)) => files
                     .into_iter()
@@ -410,7 +401,7 @@ fn apply_fixes(
         }
     }
     if !restage.is_empty() {
-        crate::git::add(&settings.root, &restage).map_err(|e| miette::miette!("{e}"))?;
+        crate::git::add(&settings.root, &restage)?;
     }
     if !args.quiet && fixed_files > 0 {
         eprintln!(
@@ -442,7 +433,7 @@ fn inbound(
         run.deleted.push(rel);
     }
     let select = if args.common.select.is_empty() {
-        vec![crate::rules::link_to_deleted_page::META.name.to_owned()]
+        vec![crate::rules::RuleName::LinkToDeletedPage]
     } else {
         args.common.select.clone()
     };

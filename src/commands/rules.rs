@@ -4,16 +4,16 @@ use super::{EXIT_CLEAN, EXIT_TROUBLE};
 use std::io::Write;
 
 pub fn list(format: crate::cli::RulesFormat, out: &mut dyn Write) -> std::io::Result<u8> {
-    let rules = crate::rules::registry();
+    let rules = &crate::rules::TABLE;
     if format == crate::cli::RulesFormat::Json {
         let list: Vec<serde_json::Value> = rules
             .iter()
-            .map(|r| {
-                let m = r.meta();
+            .map(|e| {
+                let m = e.meta;
                 serde_json::json!({
                     "name": m.name,
                     "default_severity": m.default_severity.as_str(),
-                    "fixable": m.fixable,
+                    "fixable": m.fixable(),
                     "summary": m.summary,
                 })
             })
@@ -22,10 +22,10 @@ pub fn list(format: crate::cli::RulesFormat, out: &mut dyn Write) -> std::io::Re
         writeln!(out)?;
         return Ok(EXIT_CLEAN);
     }
-    let width = rules.iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
-    for rule in &rules {
-        let m = rule.meta();
-        let fix = if m.fixable { " (fixable)" } else { "" };
+    let width = rules.iter().map(|e| e.meta.name.len()).max().unwrap_or(0);
+    for entry in rules {
+        let m = entry.meta;
+        let fix = if m.fixable() { " (fixable)" } else { "" };
         writeln!(
             out,
             "{:width$}  {:7}  {}{fix}",
@@ -45,7 +45,7 @@ pub fn explain(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
                 out,
                 "\nDefault severity: {}. Fixable: {}.",
                 m.default_severity,
-                if m.fixable { "yes" } else { "no" }
+                if m.fixable() { "yes" } else { "no" }
             )?;
             Ok(EXIT_CLEAN)
         }

@@ -4,14 +4,14 @@
 //! The engine computes these findings while it applies suppressions (see
 //! [`crate::suppress`]); the rule holds the name, severity and doc.
 
-use super::{Rule, RuleMeta};
+use super::{FixAvailability, Rule, RuleMeta};
 use crate::finding::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     name: "invalid-suppression",
     default_severity: Severity::Error,
     summary: "A suppression with an unknown directive or rule name: it suppresses nothing",
-    fixable: false,
+    fix: FixAvailability::Never,
     doc: r#"# invalid-suppression
 
 ## What it does
@@ -49,6 +49,7 @@ must (`[rules] invalid-suppression = "off"`, or an `[[ignore]]` table).
 };
 
 /// Its findings come from the engine; it checks nothing itself.
+#[derive(Default)]
 pub struct InvalidSuppression;
 
 impl Rule for InvalidSuppression {
