@@ -5,6 +5,7 @@
 //! an error that points at its line in the configuration file.
 
 use crate::finding::Severity;
+use crate::limits::Limits;
 use crate::roles::RolesConfig;
 use crate::rules::missing_label::LabelsConfig;
 use crate::spelling::SpellingConfig;
@@ -49,6 +50,8 @@ struct RawConfig {
     ignore: Vec<Spanned<crate::suppress::IgnoreConfig>>,
     #[serde(default)]
     roles: RolesConfig,
+    #[serde(default)]
+    limits: Limits,
 }
 
 /// `[files]`: which files a plain `hblint check` lints.
@@ -78,6 +81,8 @@ pub struct Settings {
     /// `[[ignore]]`: rules off for paths matching globs.
     pub ignore: crate::suppress::PathIgnores,
     pub roles: RolesConfig,
+    /// `[limits]`: the largest and deepest page linted.
+    pub limits: Limits,
 }
 
 impl Settings {
@@ -93,6 +98,7 @@ impl Settings {
             labels: LabelsConfig::default(),
             ignore: crate::suppress::PathIgnores::default(),
             roles: RolesConfig::default(),
+            limits: Limits::default(),
         }
     }
 
@@ -182,6 +188,7 @@ impl Settings {
             labels: raw.labels,
             ignore,
             roles: raw.roles,
+            limits: raw.limits,
         })
     }
 
@@ -214,6 +221,18 @@ mod tests {
         let span = e.span.expect("span");
         let line = text[..span.offset()].matches('\n').count() + 1;
         assert_eq!(line, 3);
+    }
+
+    #[test]
+    fn limits_are_read_and_checked() {
+        let s = parse("[limits]\nnesting-depth = 200\nfile-size = 10000000\n").expect("valid");
+        assert_eq!(s.limits.nesting_depth, 200);
+        assert_eq!(s.limits.file_size, 10_000_000);
+        assert_eq!(s.limits.links, Limits::default().links);
+        let e = parse("[limits]\nnesting = 3\n").expect_err("unknown key");
+        assert!(e.message.contains("nesting"), "{}", e.message);
+        let e = parse("[limits]\nlinks = -1\n").expect_err("negative");
+        assert!(e.span.is_some());
     }
 
     #[test]

@@ -314,6 +314,8 @@ type AnchorCell = Arc<OnceLock<Option<Arc<AnchorSet>>>>;
 pub struct Workspace {
     pub root: PathBuf,
     pub config: LinksConfig,
+    /// The run's limits, for the pages read besides the linted ones.
+    limits: crate::limits::Limits,
     /// Given paths instead of a walk (tests, API runs).
     given: Option<Vec<String>>,
     index: OnceLock<Index>,
@@ -330,6 +332,7 @@ impl Workspace {
         Workspace {
             root: settings.root.clone(),
             config: settings.links.clone(),
+            limits: settings.limits,
             given: None,
             index: OnceLock::new(),
             aliases: OnceLock::new(),
@@ -730,9 +733,11 @@ impl Workspace {
             let found: Vec<(String, String)> = pages
                 .par_iter()
                 .flat_map_iter(|page| {
-                    let aliases = std::fs::read(self.root.join(page))
+                    let aliases = self
+                        .limits
+                        .read(&self.root.join(page))
                         .ok()
-                        .map(|b| frontmatter_aliases(&b))
+                        .map(|b| frontmatter_aliases(&b, &self.limits))
                         .unwrap_or_default();
                     let base = self.url_of(page).unwrap_or_default();
                     aliases
@@ -802,8 +807,8 @@ impl Workspace {
     /// `None` for a path the index does not know, or a page that cannot be read.
     pub fn read_page(&self, page: &str) -> Option<Document> {
         let real = self.file(page)?;
-        let bytes = std::fs::read(self.root.join(real)).ok()?;
-        Document::from_bytes(real, &bytes).ok()
+        let bytes = self.limits.read(&self.root.join(real)).ok()?;
+        Document::from_bytes_within(real, &bytes, &self.limits).ok()
     }
 
     /// The anchors of `page`, parsed at most once per run: from the run's
@@ -985,11 +990,15 @@ impl Workspace {
     }
 }
 
-/// `aliases:` from a page's YAML frontmatter, without parsing the Markdown.
-fn frontmatter_aliases(bytes: &[u8]) -> Vec<String> {
+/// `aliases:` from a page's YAML frontmatter, without parsing the Markdown
+/// (none from a page past the limits).
+fn frontmatter_aliases(bytes: &[u8], limits: &crate::limits::Limits) -> Vec<String> {
     let Ok(text) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) else {
         return Vec::new();
     };
+    if limits.check_text(text).is_err() {
+        return Vec::new();
+    }
     let Some(body) = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))
