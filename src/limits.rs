@@ -25,8 +25,13 @@ pub struct Limits {
     pub nesting_depth: usize,
     /// Most links (`[text](dest)`, `[label]: dest`, `<URL>`) on one page.
     pub links: usize,
-    /// Most columns in one table row.
-    pub table_columns: usize,
+    /// Most emphasis and bracket characters (`*`, `_`, `~`, `[`, `]`) in one
+    /// paragraph or other block between blank lines: the parser matches them
+    /// in time that grows with the square of their number.
+    pub inline_marks: usize,
+    /// Most cells in one table (columns times rows, the header and the
+    /// delimiter row included).
+    pub table_cells: usize,
     /// Largest YAML frontmatter.
     pub frontmatter_size: usize,
     /// Most YAML aliases (`*name`) in a frontmatter: each one copies the
@@ -41,7 +46,8 @@ impl Default for Limits {
             line_length: 256 * 1024,
             nesting_depth: 64,
             links: 5_000,
-            table_columns: 256,
+            inline_marks: 10_000,
+            table_cells: 8_192,
             frontmatter_size: 64 * 1024,
             yaml_aliases: 64,
         }
@@ -68,7 +74,8 @@ impl Exceeded {
             "line-length" => "bytes on one line",
             "nesting-depth" => "levels of nested block quotes and lists",
             "links" => "links on the page",
-            "table-columns" => "columns in a table row",
+            "table-cells" => "cells in one table",
+            "inline-marks" => "emphasis and bracket characters in one block",
             "frontmatter-size" => "bytes of frontmatter",
             "yaml-aliases" => "YAML aliases in the frontmatter",
             _ => "units",
@@ -135,6 +142,10 @@ impl Limits {
         let frontmatter_end = self.check_frontmatter(text)?;
         let mut links = 0;
         let mut fence: Option<(u8, usize)> = None;
+        // Emphasis and bracket characters since the last blank line.
+        let mut marks = 0;
+        // The open table: its columns and the cells so far.
+        let mut table: Option<(usize, usize)> = None;
         let mut offset = 0;
         for line in text.split_inclusive('\n') {
             let at = offset;
@@ -160,7 +171,12 @@ impl Limits {
                 };
                 continue;
             }
-            if fence.is_some() || line.trim().is_empty() {
+            if line.trim().is_empty() {
+                table = None;
+                marks = 0;
+                continue;
+            }
+            if fence.is_some() {
                 continue;
             }
             if prefix.depth > self.nesting_depth {
@@ -168,6 +184,18 @@ impl Limits {
                     key: "nesting-depth",
                     found: prefix.depth,
                     max: self.nesting_depth,
+                    offset: at,
+                });
+            }
+            marks += rest
+                .bytes()
+                .filter(|b| matches!(b, b'*' | b'_' | b'~' | b'[' | b']'))
+                .count();
+            if marks > self.inline_marks {
+                return Err(Exceeded {
+                    key: "inline-marks",
+                    found: marks,
+                    max: self.inline_marks,
                     offset: at,
                 });
             }
@@ -180,13 +208,24 @@ impl Limits {
                     offset: at,
                 });
             }
-            if let Some(columns) = delimiter_row_columns(rest)
-                && columns > self.table_columns
-            {
+            let cells = match table {
+                Some(ref mut t) => {
+                    t.1 += t.0;
+                    t.1
+                }
+                None => match delimiter_row_columns(rest) {
+                    Some(columns) => {
+                        table = Some((columns, columns * 2));
+                        columns * 2
+                    }
+                    None => 0,
+                },
+            };
+            if cells > self.table_cells {
                 return Err(Exceeded {
-                    key: "table-columns",
-                    found: columns,
-                    max: self.table_columns,
+                    key: "table-cells",
+                    found: cells,
+                    max: self.table_cells,
                     offset: at,
                 });
             }
@@ -368,7 +407,8 @@ mod tests {
         let limits = Limits {
             nesting_depth: 3,
             links: 2,
-            table_columns: 3,
+            table_cells: 7,
+            inline_marks: 8,
             line_length: 20,
             frontmatter_size: 30,
             yaml_aliases: 1,
@@ -381,7 +421,9 @@ mod tests {
             Some("nesting-depth")
         );
         assert_eq!(check("[a](b) [c](d)\n[e]: f\n"), Some("links"));
-        assert_eq!(check("|a|b|c|d|\n|-|-|-|-|\n"), Some("table-columns"));
+        assert_eq!(check("|a|b|c|d|\n|-|-|-|-|\n"), Some("table-cells"));
+        assert_eq!(check("|a|b|\n|-|-|\n|c|d|\n|e|f|\n"), Some("table-cells"));
+        assert_eq!(check("|a|b|\n|-|-|\n|c|d|\n\n|a|b|\n|-|-|\n|c|d|\n"), None);
         assert_eq!(check("a line that is far too long\n"), Some("line-length"));
         assert_eq!(
             check("---\ntitle: a frontmatter over thirty bytes\n---\n"),
@@ -393,6 +435,11 @@ mod tests {
         );
         assert_eq!(check(&"x".repeat(1001)), Some("file-size"));
         assert_eq!(check("```\n> > > > in code\n```\n"), None);
+        assert_eq!(
+            check("*a _b ~c\n[d] e_ f*\n~g h~ i\n"),
+            Some("inline-marks")
+        );
+        assert_eq!(check("*a _b ~c\n\n[d] e_ f*\n~g h~ i\n"), None);
     }
 
     #[test]

@@ -173,7 +173,10 @@ fn three_runs_at_once_end_as_one_run_and_leave_nothing_half_written() {
         let expected = std::fs::read(alone.path().join(&name)).expect("read");
         assert_ne!(expected, body.as_bytes(), "one run fixes {name}");
         let text = std::fs::read(dir.path().join(&name)).expect("read");
-        assert!(text == expected, "{name} differs from what one run makes of it");
+        assert!(
+            text == expected,
+            "{name} differs from what one run makes of it"
+        );
     }
     assert!(temporary_files(&content).is_empty());
 }

@@ -56,6 +56,11 @@ pub fn many_links_wrapped(n: usize) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// `n` nested emphasis spans on one line: `*a *a … b … c* c*`.
+pub fn nested_emphasis(n: usize) -> Vec<u8> {
+    format!("{}b{}\n", "*a ".repeat(n), " c*".repeat(n)).into_bytes()
+}
+
 /// A table `columns` wide with one body row.
 pub fn wide_table(columns: usize) -> Vec<u8> {
     let mut s = String::new();
@@ -141,7 +146,13 @@ pub fn all() -> Vec<Page> {
             many_links_wrapped(30_000),
             Some("`links`"),
         ),
-        page("table.md", wide_table(10_000), Some("`table-columns`")),
+        page("table.md", wide_table(10_000), Some("`table-cells`")),
+        page(
+            "emphasis.md",
+            nested_emphasis(40_000),
+            Some("`inline-marks`"),
+        ),
+        page("brackets.md", b"[".repeat(200_000), Some("`inline-marks`")),
         page("nul.md", nul, Some("binary file (NUL byte")),
         page("invalid-utf8.md", invalid, Some("not UTF-8 text")),
         page(
