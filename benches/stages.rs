@@ -17,9 +17,8 @@ use hblint::config::Settings;
 use hblint::document::Document;
 use hblint::inputs::{Content, SourceFile};
 use hblint::lint::{self, RuleSet};
-use hblint::rules::{Context, RunFacts};
+use hblint::rules::{Context, RuleName, RunFacts};
 use hblint::spelling::tokenize::words;
-use hblint::workspace::Workspace;
 use std::hint::black_box;
 use std::path::Path;
 
@@ -133,22 +132,18 @@ fn tokenize(c: &mut Criterion) {
 
 fn typo_rule(c: &mut Criterion) {
     let settings = Settings::defaults(Path::new("/nonexistent-bench-root"));
-    let Some(mut rule) = hblint::rules::registry()
-        .into_iter()
-        .find(|r| r.meta().name == "typo")
-    else {
-        panic!("the typo rule is not registered");
+    let data = settings.run_data();
+    let rule = match (hblint::rules::entry(RuleName::Typo).build)(&data) {
+        Ok(rule) => rule,
+        Err(e) => panic!("the typo rule does not build: {e:?}"),
     };
-    if let Err(e) = rule.prepare(&settings) {
-        panic!("the typo rule does not prepare: {e:?}");
-    }
-    let workspace = Workspace::new(&settings);
+    let workspace = settings.workspace();
     let run = RunFacts::default();
     let mut group = c.benchmark_group("rule/typo");
     for (name, text) in FIXTURES {
         let docs = [parse(name, text)];
         let ctx = Context {
-            settings: &settings,
+            data: &data,
             workspace: &workspace,
             run: &run,
             documents: &docs,
@@ -171,7 +166,7 @@ fn lint_all(c: &mut Criterion) {
         Ok(rules) => rules,
         Err(e) => panic!("rules do not build: {e:?}"),
     };
-    let workspace = Workspace::new(&settings);
+    let workspace = settings.workspace();
     let run = RunFacts::default();
     let files: Vec<SourceFile> = FIXTURES
         .iter()

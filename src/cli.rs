@@ -1,5 +1,6 @@
 //! The command line as typed: raw arguments, validated later into settings.
 
+use crate::rules::RuleName;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -152,10 +153,10 @@ pub struct CommonArgs {
     pub config: Option<PathBuf>,
     /// Run only these rules
     #[arg(long, value_delimiter = ',', value_name = "RULE,…")]
-    pub select: Vec<String>,
+    pub select: Vec<RuleName>,
     /// Run every rule but these
     #[arg(long, value_delimiter = ',', value_name = "RULE,…")]
-    pub ignore: Vec<String>,
+    pub ignore: Vec<RuleName>,
     /// When to use colour in the human report
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -207,6 +207,19 @@ pub fn unified_diff(plans: &[FilePlan]) -> String {
     out
 }
 
+/// Write `bytes` to `path` atomically: a temporary file in the same folder,
+/// given the original's permissions, then renamed over it. A symbolic link is
+/// followed, so the link stays a link.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target: PathBuf = if path.is_symlink() {
+        std::fs::canonicalize(path)?
+    } else {
+        path.to_path_buf()
+    };
+    let permissions = std::fs::metadata(&target)?.permissions();
+    replace_via_temp(&target, bytes, permissions, || Ok::<(), std::io::Error>(()))
+}
+
 /// Write a file atomically with the given Unix mode (a new file, or one whose
 /// permissions are to be replaced).
 pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
@@ -216,9 +229,10 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     })
 }
 
-/// Write a temporary file beside `target`, give it `permissions`, check
-/// `before_rename`, and rename it over `target`; on failure the temporary file
-/// is removed and `target` is untouched.
+/// Write a temporary file beside `target` (a fresh name, so that two runs
+/// never share one), give it `permissions`, check `before_rename`, and rename
+/// it over `target`; on failure the temporary file is removed and `target` is
+/// untouched.
 fn replace_via_temp<E: From<std::io::Error>>(
     target: &Path,
     bytes: &[u8],
@@ -234,35 +248,18 @@ fn replace_via_temp<E: From<std::io::Error>>(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.hblint-{}.tmp", std::process::id()));
-    let result = (|| {
-        // `create_new`: never write through a file (or link) already there.
-        let create = || {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)
-        };
-        let mut file = match create() {
-            // Left by a run that was killed: remove it (a link is removed, not followed).
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                std::fs::remove_file(&tmp)?;
-                create()?
-            }
-            other => other?,
-        };
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::set_permissions(&tmp, permissions)?;
-        before_rename()?;
-        std::fs::rename(&tmp, target)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    // A fresh name, created exclusively: never written through a file or
+    // link already there; removed when dropped unless persisted.
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}.hblint-"))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.as_file().set_permissions(permissions)?;
+    before_rename()?;
+    file.persist(target).map_err(|e| E::from(e.error))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -356,22 +353,5 @@ mod tests {
         assert!(matches!(e, Skipped::Changed), "{e:?}");
         assert_eq!(std::fs::read(&p).expect("read"), b"edited meanwhile");
         assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
-    }
-
-    #[test]
-    fn a_stale_temporary_file_is_replaced_not_followed() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let p = dir.path().join("x.md");
-        std::fs::write(&p, "old").expect("write");
-        let elsewhere = dir.path().join("elsewhere");
-        std::fs::write(&elsewhere, "keep").expect("write");
-        let tmp = dir
-            .path()
-            .join(format!(".x.md.hblint-{}.tmp", std::process::id()));
-        std::os::unix::fs::symlink(&elsewhere, &tmp).expect("symlink");
-        write_fixed(&p, dir.path(), b"old", b"new").expect("written");
-        assert_eq!(std::fs::read(&p).expect("read"), b"new");
-        assert_eq!(std::fs::read(&elsewhere).expect("read"), b"keep");
-        assert!(!tmp.exists());
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Something git could not do, with the command and what it said.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("git {command}: {reason}")]
 pub struct GitError {
     pub command: String,
@@ -198,7 +198,7 @@ pub fn read_index(top: &Path, entries: &[StagedEntry]) -> Result<Vec<StagedFile>
 /// index: the pages `hblint check --staged [PATHS]` lints. `paths` (relative to
 /// the current directory) limit the pages; `[files] exclude` applies.
 pub fn staged_files(
-    settings: &crate::config::Settings,
+    settings: &crate::inputs::FileSelection,
     paths: &[PathBuf],
 ) -> Result<Vec<crate::inputs::SourceFile>, String> {
     let top = toplevel(&settings.root).map_err(|e| e.to_string())?;
@@ -207,13 +207,7 @@ pub fn staged_files(
         .map(|p| crate::inputs::relative_to_root(&top, p))
         .map(|p| if p.is_empty() { ".".to_owned() } else { p })
         .collect();
-    let mut excludes = globset::GlobSetBuilder::new();
-    for pattern in &settings.files.exclude {
-        let glob = globset::Glob::new(pattern)
-            .map_err(|e| format!("{pattern}: invalid glob in [files] exclude: {e}"))?;
-        excludes.add(glob);
-    }
-    let excludes = excludes.build().map_err(|e| e.to_string())?;
+    let excludes = &settings.exclude;
     let names: Vec<StagedEntry> = staged_paths(&top, &pathspecs)
         .map_err(|e| e.to_string())?
         .into_iter()

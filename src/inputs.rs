@@ -4,8 +4,7 @@
 //! `.gitignore`, via the `ignore` crate); only Markdown files (`.md`,
 //! `.md.erb`) are kept, minus the `[files] exclude` globs.
 
-use crate::config::Settings;
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use std::path::{Component, Path, PathBuf};
 
 /// Where a file's bytes come from.
@@ -69,34 +68,40 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// A bad path given on the command line.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{path}: {reason}")]
 pub struct PathError {
     pub path: String,
     pub reason: String,
 }
 
-fn exclude_set(settings: &Settings) -> Result<GlobSet, PathError> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in &settings.files.exclude {
-        let glob = Glob::new(pattern).map_err(|e| PathError {
-            path: pattern.clone(),
-            reason: format!("invalid glob in [files] exclude: {e}"),
-        })?;
-        builder.add(glob);
+/// Which files a run reads: the root, `[files] include`, the compiled
+/// `[files] exclude` globs.
+#[derive(Debug, Clone)]
+pub struct FileSelection {
+    pub root: PathBuf,
+    /// Folders or files (relative to the root) linted when no path is given.
+    pub include: Vec<String>,
+    /// Root-relative paths never linted.
+    pub exclude: GlobSet,
+}
+
+impl FileSelection {
+    /// Every file under `root`, none excluded.
+    pub fn all(root: &Path) -> FileSelection {
+        FileSelection {
+            root: root.to_path_buf(),
+            include: Vec::new(),
+            exclude: GlobSet::empty(),
+        }
     }
-    builder.build().map_err(|e| PathError {
-        path: "[files] exclude".into(),
-        reason: e.to_string(),
-    })
 }
 
 /// The default paths of `hblint check` with no arguments: `[files] include`,
 /// else the handbook content folder of either layout, else the root.
-pub fn default_paths(settings: &Settings) -> Vec<PathBuf> {
-    if !settings.files.include.is_empty() {
+pub fn default_paths(settings: &FileSelection) -> Vec<PathBuf> {
+    if !settings.include.is_empty() {
         return settings
-            .files
             .include
             .iter()
             .map(|p| settings.root.join(p))
@@ -114,8 +119,8 @@ pub fn default_paths(settings: &Settings) -> Vec<PathBuf> {
 /// Every Markdown file under `paths`, sorted and deduplicated. A path that
 /// does not exist is an error; a file given by name is linted whatever its
 /// extension is, unless excluded.
-pub fn collect(settings: &Settings, paths: &[PathBuf]) -> Result<Vec<SourceFile>, PathError> {
-    let excludes = exclude_set(settings)?;
+pub fn collect(settings: &FileSelection, paths: &[PathBuf]) -> Result<Vec<SourceFile>, PathError> {
+    let excludes = &settings.exclude;
     let mut files = Vec::new();
     for path in paths {
         // A symbolic link that leads nowhere (or in a loop) is still a file

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod document;
+pub mod error;
 pub mod finding;
 pub mod fix;
 pub mod git;

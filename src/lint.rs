@@ -9,61 +9,54 @@ use crate::document::{Document, InputError};
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::inputs::{Content, SourceFile};
 use crate::limits::{Limits, ReadError};
-use crate::rules::{Context, PathDiagnostic, Rule, RunFacts, unused_suppression};
+use crate::rules::{Context, PathDiagnostic, Rule, RuleName, RunData, RunFacts};
 use crate::suppress;
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// The rules that will run, each with its effective severity.
+/// The rules that will run, each with its effective severity, and the data
+/// they share.
 pub struct RuleSet {
-    rules: Vec<(Box<dyn Rule>, Severity)>,
+    data: RunData,
+    rules: Vec<(RuleName, Box<dyn Rule>, Severity)>,
 }
 
 impl RuleSet {
     /// Every rule that the settings and `--select` / `--ignore` leave on,
-    /// prepared (dictionaries and data loaded).
+    /// built from the run's shared data.
     pub fn build(
         settings: &Settings,
-        select: &[String],
-        ignore: &[String],
+        select: &[RuleName],
+        ignore: &[RuleName],
     ) -> miette::Result<RuleSet> {
-        let known = crate::rules::names();
-        for name in select.iter().chain(ignore) {
-            if !known.contains(&name.as_str()) {
-                return Err(miette::miette!(
-                    help = format!("known rules: {}", known.join(", ")),
-                    "unknown rule `{name}`"
-                ));
-            }
-        }
+        let data = settings.run_data();
         let mut rules = Vec::new();
-        for mut rule in crate::rules::registry() {
-            let meta = rule.meta();
-            if !select.is_empty() && !select.iter().any(|s| s == meta.name) {
+        for entry in &crate::rules::TABLE {
+            let name = entry.name;
+            if !select.is_empty() && !select.contains(&name) {
                 continue;
             }
-            if ignore.iter().any(|s| s == meta.name) {
+            if ignore.contains(&name) {
                 continue;
             }
-            let severity = match settings.severities.get(meta.name) {
+            let severity = match settings.severities.get(&name) {
                 Some(Some(s)) => *s,
                 Some(None) => continue,
-                None => meta.default_severity,
+                None => entry.meta.default_severity,
             };
-            rule.prepare(settings)?;
-            rules.push((rule, severity));
+            rules.push((name, (entry.build)(&data)?, severity));
         }
-        Ok(RuleSet { rules })
+        Ok(RuleSet { data, rules })
     }
 
-    pub fn is_enabled(&self, name: &str) -> bool {
-        self.rules.iter().any(|(r, _)| r.meta().name == name)
+    pub fn is_enabled(&self, name: RuleName) -> bool {
+        self.rules.iter().any(|(n, _, _)| *n == name)
     }
 
     pub fn names(&self) -> Vec<&'static str> {
-        self.rules.iter().map(|(r, _)| r.meta().name).collect()
+        self.rules.iter().map(|(n, _, _)| n.as_str()).collect()
     }
 }
 
@@ -183,7 +176,7 @@ pub fn lint_with_progress(
     }
     documents.sort_by(|a, b| a.path.cmp(&b.path));
     let ctx = Context {
-        settings,
+        data: &rules.data,
         workspace,
         run,
         documents: &documents,
@@ -193,12 +186,12 @@ pub fn lint_with_progress(
     let by_path: HashMap<&str, &Document> =
         documents.iter().map(|d| (d.path.as_str(), d)).collect();
     let mut run_level: HashMap<String, Vec<Finding>> = HashMap::new();
-    for (rule, severity) in &rules.rules {
+    for (name, rule, severity) in &rules.rules {
         let mut out: Vec<PathDiagnostic> = Vec::new();
         rule.check_run(&ctx, &mut out);
         for pd in out {
             let doc = by_path.get(pd.path.as_str()).copied();
-            let mut f = place(doc, &pd.path, rule.meta().name, *severity, pd.diagnostic);
+            let mut f = place(doc, &pd.path, name.as_str(), *severity, pd.diagnostic);
             if let (None, Some((start, end))) = (doc, pd.position) {
                 f.start = start;
                 f.end = end;
@@ -210,21 +203,21 @@ pub fn lint_with_progress(
     let enabled = rules.names();
     let run_rules = suppress::RunRules {
         enabled: &enabled,
-        all: enabled.len() == crate::rules::names().len(),
+        all: enabled.len() == RuleName::COUNT,
     };
     let unused_severity = rules
         .rules
         .iter()
-        .find(|(r, _)| r.meta().name == unused_suppression::META.name)
-        .map(|(_, s)| *s);
+        .find(|(n, _, _)| *n == RuleName::UnusedSuppression)
+        .map(|(_, _, s)| *s);
     let per_document: Vec<suppress::Suppressed> = documents
         .par_iter()
         .map(|doc| {
             let mut found = run_level.get(&doc.path).cloned().unwrap_or_default();
-            for (rule, severity) in &rules.rules {
+            for (name, rule, severity) in &rules.rules {
                 let mut diagnostics = Vec::new();
                 rule.check(doc, &ctx, &mut diagnostics);
-                let name = rule.meta().name;
+                let name = name.as_str();
                 found.extend(
                     diagnostics
                         .into_iter()
@@ -242,7 +235,7 @@ pub fn lint_with_progress(
                         place(
                             Some(doc),
                             &doc.path,
-                            unused_suppression::META.name,
+                            RuleName::UnusedSuppression.as_str(),
                             severity,
                             d,
                         )

@@ -13,67 +13,39 @@
 
 use crate::document::{Document, SuppressionKind};
 use crate::finding::{Diagnostic, Finding};
+use crate::rules::RuleName;
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::Deserialize;
 use std::ops::Range;
-
-/// One `[[ignore]]` table: `rules` never reported on files matching `paths`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct IgnoreConfig {
-    /// Globs relative to the root, such as `content/handbook/legal/**`.
-    pub paths: Vec<String>,
-    /// Rule names; empty or absent means every rule.
-    #[serde(default)]
-    pub rules: Vec<String>,
-}
 
 /// The compiled `[[ignore]]` tables.
 #[derive(Debug, Clone, Default)]
 pub struct PathIgnores {
-    entries: Vec<(GlobSet, Vec<String>)>,
+    entries: Vec<(GlobSet, Vec<RuleName>)>,
 }
 
 impl PathIgnores {
-    /// Compile the tables; the error says what is wrong.
-    pub fn new(config: &[IgnoreConfig]) -> Result<PathIgnores, String> {
-        let mut ignores = PathIgnores::default();
-        for table in config {
-            ignores.add(table)?;
-        }
-        Ok(ignores)
-    }
-
-    /// Compile one table and add it.
-    pub fn add(&mut self, table: &IgnoreConfig) -> Result<(), String> {
-        let known = crate::rules::names();
-        if table.paths.is_empty() {
+    /// Compile one table (`rules` empty: every rule) and add it; the error
+    /// says what is wrong.
+    pub fn add(&mut self, paths: &[String], rules: Vec<RuleName>) -> Result<(), String> {
+        if paths.is_empty() {
             return Err("[[ignore]] needs at least one glob in `paths`".into());
         }
         let mut builder = GlobSetBuilder::new();
-        for pattern in &table.paths {
+        for pattern in paths {
             let glob = Glob::new(pattern)
                 .map_err(|e| format!("[[ignore]]: invalid glob `{pattern}`: {e}"))?;
             builder.add(glob);
         }
-        for rule in &table.rules {
-            if !known.contains(&rule.as_str()) {
-                return Err(format!(
-                    "[[ignore]]: unknown rule `{rule}` (known rules: {})",
-                    known.join(", ")
-                ));
-            }
-        }
         let set = builder.build().map_err(|e| format!("[[ignore]]: {e}"))?;
-        self.entries.push((set, table.rules.clone()));
+        self.entries.push((set, rules));
         Ok(())
     }
 
     /// Whether `rule` is ignored on `path` (root-relative, `/`-separated).
     pub fn ignores(&self, path: &str, rule: &str) -> bool {
-        self.entries
-            .iter()
-            .any(|(set, rules)| matches(rules, rule) && set.is_match(path))
+        self.entries.iter().any(|(set, rules)| {
+            (rules.is_empty() || rules.iter().any(|r| r.as_str() == rule)) && set.is_match(path)
+        })
     }
 }
 
@@ -236,7 +208,6 @@ pub fn suppress(
         }
     }
 
-    let known = crate::rules::names();
     let mut unused = Vec::new();
     let sources = file_level
         .iter()
@@ -246,13 +217,10 @@ pub fn suppress(
         }));
     for s in sources {
         for (i, rule) in s.rules.iter().enumerate() {
-            if !known.contains(&rule.as_str()) {
+            if let Err(unknown) = rule.parse::<RuleName>() {
                 unused.push(
-                    Diagnostic::new(
-                        s.range.clone(),
-                        format!("`{}` names an unknown rule `{rule}`", s.what),
-                    )
-                    .with_help(format!("known rules: {}", known.join(", "))),
+                    Diagnostic::new(s.range.clone(), format!("`{}` names an {unknown}", s.what))
+                        .with_help(crate::rules::name::UnknownRule::help()),
                 );
             } else if !s.used[i] && run.ran(rule) {
                 unused.push(
@@ -429,18 +397,14 @@ mod tests {
 
     #[test]
     fn path_ignores_match_globs_and_rules() {
-        let ignores = PathIgnores::new(&[IgnoreConfig {
-            paths: vec!["content/legal/**".into()],
-            rules: vec!["typo".into()],
-        }])
-        .expect("valid");
+        let mut ignores = PathIgnores::default();
+        ignores
+            .add(&["content/legal/**".into()], vec![RuleName::Typo])
+            .expect("valid");
         assert!(ignores.ignores("content/legal/a/b.md", "typo"));
         assert!(!ignores.ignores("content/legal/a/b.md", "mojibake"));
         assert!(!ignores.ignores("content/other.md", "typo"));
-        let bad = PathIgnores::new(&[IgnoreConfig {
-            paths: vec!["x/**".into()],
-            rules: vec!["nope".into()],
-        }]);
-        assert!(bad.expect_err("unknown rule").contains("nope"));
+        assert!(ignores.add(&["x/[".into()], vec![]).is_err());
+        assert!(ignores.add(&[], vec![]).is_err());
     }
 }

@@ -9,7 +9,6 @@ use hblint::finding::Finding;
 use hblint::inputs::{Content, SourceFile};
 use hblint::lint::{self, Outcome, RuleSet};
 use hblint::rules::RunFacts;
-use hblint::workspace::Workspace;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -43,7 +42,8 @@ fn setup() -> &'static Setup {
         let fixers = FIXERS
             .iter()
             .map(|r| {
-                let set = RuleSet::build(&settings, &[(*r).to_owned()], &[]).expect("rule");
+                let name: hblint::rules::RuleName = r.parse().expect("a rule");
+                let set = RuleSet::build(&settings, &[name], &[]).expect("rule");
                 (*r, set)
             })
             .collect();
@@ -69,8 +69,9 @@ fn lint_with(rules: &RuleSet, pages: &[(String, String)]) -> Outcome {
             content: Content::Bytes(text.clone().into_bytes()),
         })
         .collect();
-    let workspace =
-        Workspace::with_paths(&s.settings, pages.iter().map(|(p, _)| p.clone()).collect());
+    let workspace = s
+        .settings
+        .workspace_with_paths(pages.iter().map(|(p, _)| p.clone()).collect());
     let run = RunFacts {
         labels: Some(Vec::new()),
         changed: pages.iter().map(|(p, _)| p.clone()).collect(),

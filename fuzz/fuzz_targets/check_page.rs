@@ -27,7 +27,7 @@ fn setup() -> &'static Setup {
         let _ = std::fs::create_dir_all(root.join("content/handbook"));
         let settings = Settings::defaults(&root);
         let rules = RuleSet::build(&settings, &[], &[]).expect("rules load");
-        let workspace = Workspace::with_paths(&settings, vec![PAGE.to_owned()]);
+        let workspace = settings.workspace_with_paths(vec![PAGE.to_owned()]);
         Setup {
             settings,
             rules,

@@ -31,21 +31,22 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
     let settings = Settings::load(&root, args.common.config.as_deref())
         .map_err(|e| miette::Report::new(*e))?;
     if !args.inbound.is_empty() {
-        let workspace = Workspace::new(&settings);
+        let workspace = settings.workspace();
         return inbound(args, &settings, &workspace, RunFacts::default(), started);
     }
     let rules = RuleSet::build(&settings, &args.common.select, &args.common.ignore)?;
     let files = if args.staged {
-        crate::git::staged_files(&settings, &args.paths).map_err(|e| miette::miette!("{e}"))?
+        crate::git::staged_files(&settings.files, &args.paths)
+            .map_err(|e| miette::miette!("{e}"))?
     } else {
         let paths = if args.paths.is_empty() {
-            crate::inputs::default_paths(&settings)
+            crate::inputs::default_paths(&settings.files)
         } else {
             args.paths.clone()
         };
-        crate::inputs::collect(&settings, &paths).map_err(|e| miette::miette!("{e}"))?
+        crate::inputs::collect(&settings.files, &paths)?
     };
-    let workspace = Workspace::new(&settings);
+    let workspace = settings.workspace();
     let run = RunFacts {
         labels: labels_for_check(args.labels.as_deref(), |k| std::env::var(k).ok()),
         changed: files.iter().map(|f| f.path.clone()).collect(),
@@ -68,7 +69,7 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
             // Lint again what is now on disk (or in the index), so that the
             // report shows what is left, at its current place.
             let files = if args.staged {
-                crate::git::staged_files(&settings, &args.paths)
+                crate::git::staged_files(&settings.files, &args.paths)
                     .map_err(|e| miette::miette!("{e}"))?
             } else {
                 files
@@ -215,7 +216,7 @@ fn apply_fixes(
         }
     }
     if !restage.is_empty() {
-        crate::git::add(&settings.root, &restage).map_err(|e| miette::miette!("{e}"))?;
+        crate::git::add(&settings.root, &restage)?;
     }
     if !args.quiet && fixed_files > 0 {
         eprintln!(
@@ -247,7 +248,7 @@ fn inbound(
         run.deleted.push(rel);
     }
     let select = if args.common.select.is_empty() {
-        vec![crate::rules::link_to_deleted_page::META.name.to_owned()]
+        vec![crate::rules::RuleName::LinkToDeletedPage]
     } else {
         args.common.select.clone()
     };

@@ -35,7 +35,7 @@ fn load(args: &RolesDataArgs, page: Option<&Path>) -> miette::Result<(RolesData,
     let root = find_root(args.root.as_deref(), page)?;
     let settings =
         Settings::load(&root, args.config.as_deref()).map_err(|e| miette::Report::new(*e))?;
-    RolesData::load(&settings).map_err(|e| miette::Report::new(*e))
+    Ok((RolesData::clone(&settings.roles), settings.roles_name))
 }
 
 fn read_document(page: &Path) -> miette::Result<Document> {

@@ -4,11 +4,11 @@ use super::{EXIT_CLEAN, EXIT_TROUBLE};
 use std::io::Write;
 
 pub fn list(out: &mut dyn Write) -> std::io::Result<u8> {
-    let rules = crate::rules::registry();
-    let width = rules.iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
-    for rule in &rules {
-        let m = rule.meta();
-        let fix = if m.fixable { " (fixable)" } else { "" };
+    let rules = &crate::rules::TABLE;
+    let width = rules.iter().map(|e| e.meta.name.len()).max().unwrap_or(0);
+    for entry in rules {
+        let m = entry.meta;
+        let fix = if m.fixable() { " (fixable)" } else { "" };
         writeln!(
             out,
             "{:width$}  {:7}  {}{fix}",
@@ -28,7 +28,7 @@ pub fn explain(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
                 out,
                 "\nDefault severity: {}. Fixable: {}.",
                 m.default_severity,
-                if m.fixable { "yes" } else { "no" }
+                if m.fixable() { "yes" } else { "no" }
             )?;
             Ok(EXIT_CLEAN)
         }

@@ -6,7 +6,8 @@
 //! appended) so that nothing the user wrote — comments, order, layout — is lost.
 
 use super::{EXIT_CLEAN, find_root};
-use crate::config::{CONFIG_FILE_NAME, Settings};
+use crate::config::options::Options;
+use crate::config::{CONFIG_FILE_NAME, parse_options, read_config};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -52,12 +53,15 @@ pub fn add_words(root: &Path, words: &[String]) -> miette::Result<Added> {
             ));
         }
     }
-    let settings = Settings::load(root, None).map_err(|e| miette::Report::new(*e))?;
-    let (file, config_changed) = match settings.spelling.vocabulary.first() {
-        Some(f) => (f.clone(), None),
+    let options = match read_config(root, None).map_err(|e| miette::Report::new(*e))? {
+        Some((path, text)) => parse_options(&path, &text).map_err(|e| miette::Report::new(*e))?,
+        None => Options::default(),
+    };
+    let (file, config_changed) = match options.spelling.vocabulary.first() {
+        Some(f) => (f.get_ref().clone(), None),
         None => {
             let config = root.join(CONFIG_FILE_NAME);
-            reference_vocabulary(root, &config)?;
+            reference_vocabulary(&config)?;
             (PathBuf::from(DEFAULT_VOCABULARY), Some(config))
         }
     };
@@ -73,8 +77,7 @@ pub fn add_words(root: &Path, words: &[String]) -> miette::Result<Added> {
             std::fs::create_dir_all(dir)
                 .map_err(|e| miette::miette!("cannot create {}: {e}", dir.display()))?;
         }
-        std::fs::write(&path, new_text)
-            .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
+        write_file(&path, &new_text)?;
     }
     Ok(Added {
         file,
@@ -118,73 +121,88 @@ pub fn merge(text: &str, words: &[String]) -> (String, Vec<String>) {
     (out, added)
 }
 
-/// Make `.hblint.toml` name the default vocabulary file: create it, or
-/// insert `vocabulary = [...]` under an existing `[spelling]`, or append a
-/// `[spelling]` section. The result is validated before it is written.
-fn reference_vocabulary(root: &Path, config: &Path) -> miette::Result<()> {
+/// Make `.hblint.toml` name the default vocabulary file: create it, or set
+/// `vocabulary = [...]` in its `[spelling]` table (added when absent). The
+/// file is edited with `toml_edit`, so comments and formatting stay; the
+/// result is validated before it is written.
+fn reference_vocabulary(config: &Path) -> miette::Result<()> {
     let line = format!("vocabulary = [\"{DEFAULT_VOCABULARY}\"]");
+    let by_hand = || {
+        format!(
+            "add `{line}` under [spelling] in {} by hand",
+            config.display()
+        )
+    };
     let text = match std::fs::read_to_string(config) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(miette::miette!("cannot read {}: {e}", config.display())),
     };
-    let header = text
-        .match_indices("[spelling]")
-        .find(|(i, _)| *i == 0 || text.as_bytes()[i - 1] == b'\n')
-        .map(|(i, _)| i);
-    let new_text = match header {
-        Some(i) => {
-            let eol = text[i..].find('\n').map_or(text.len(), |n| i + n + 1);
-            let mut t = text[..eol].to_owned();
-            if !t.ends_with('\n') {
-                t.push('\n');
-            }
-            t.push_str(&line);
-            t.push('\n');
-            t.push_str(&text[eol..]);
-            t
-        }
-        None => {
-            let mut t = text.clone();
-            if !t.is_empty() && !t.ends_with('\n') {
-                t.push('\n');
-            }
-            if !t.is_empty() {
-                t.push('\n');
-            }
-            t.push_str(
-                "[spelling]\n# Words accepted in this repository (`hblint vocab add WORD`).\n",
-            );
-            t.push_str(&line);
-            t.push('\n');
-            t
-        }
-    };
-    let settings = Settings::from_toml(root, config, &new_text).map_err(|e| {
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| {
         miette::miette!(
-            help = format!(
-                "add `{line}` under [spelling] in {} by hand",
-                config.display()
-            ),
+            help = by_hand(),
+            "cannot add the vocabulary file to the configuration: {e}"
+        )
+    })?;
+    if !doc.contains_key("spelling") {
+        let mut table = toml_edit::Table::new();
+        table.decor_mut().set_prefix(format!(
+            "{}# Words accepted in this repository (`hblint vocab add WORD`).\n",
+            if text.is_empty() { "" } else { "\n" }
+        ));
+        doc.insert("spelling", toml_edit::Item::Table(table));
+    }
+    let Some(spelling) = doc.get_mut("spelling").and_then(|s| s.as_table_like_mut()) else {
+        return Err(miette::miette!(
+            help = by_hand(),
+            "cannot add the vocabulary file to {}: `spelling` is not a table",
+            config.display()
+        ));
+    };
+    spelling.insert(
+        "vocabulary",
+        toml_edit::value(toml_edit::Array::from_iter([DEFAULT_VOCABULARY])),
+    );
+    let new_text = doc.to_string();
+    let options = parse_options(config, &new_text).map_err(|e| {
+        miette::miette!(
+            help = by_hand(),
             "cannot add the vocabulary file to the configuration: {}",
             e.message
         )
     })?;
-    if settings.spelling.vocabulary.first().map(PathBuf::as_path)
+    if options
+        .spelling
+        .vocabulary
+        .first()
+        .map(|p| p.get_ref().as_path())
         != Some(Path::new(DEFAULT_VOCABULARY))
     {
         return Err(miette::miette!(
-            "cannot add the vocabulary file to {}; add `{line}` under [spelling] by hand",
-            config.display()
+            "cannot add the vocabulary file to {}; {}",
+            config.display(),
+            by_hand()
         ));
     }
-    std::fs::write(config, new_text)
-        .map_err(|e| miette::miette!("cannot write {}: {e}", config.display()))
+    write_file(config, &new_text)?;
+    Ok(())
+}
+
+/// Write a user's file atomically (a temporary file renamed over it),
+/// keeping its permissions.
+fn write_file(path: &Path, text: &str) -> miette::Result<()> {
+    let written = if path.exists() {
+        crate::fix::write_atomically(path, text.as_bytes())
+    } else {
+        crate::fix::write_new(path, text.as_bytes(), 0o644)
+    };
+    written.map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Settings;
 
     #[test]
     fn merge_sorts_dedups_and_keeps_the_header() {
@@ -217,10 +235,7 @@ mod tests {
         assert!(config.starts_with("# my settings\n[rules]\ntypo = \"warning\" # loud\n"));
         assert!(config.contains("extra-words = [\"Foo\"]"));
         let s = Settings::load(root, None).expect("valid");
-        assert_eq!(
-            s.spelling.vocabulary,
-            vec![PathBuf::from(DEFAULT_VOCABULARY)]
-        );
+        assert!(s.vocabulary.accepts("Bar"));
         // A second word goes to the same file, the config is left alone.
         add_words(root, &["Aardvark".into()]).expect("added");
         assert_eq!(

@@ -23,7 +23,6 @@ use crate::lint::{self, Outcome, RuleSet};
 use crate::report::note::{MARKER, Note, message_cell};
 use crate::report::{Report, ReportContext};
 use crate::rules::RunFacts;
-use crate::workspace::Workspace;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,8 +39,8 @@ pub struct Inputs {
     pub options: Options,
     pub root: PathBuf,
     pub config: Option<PathBuf>,
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
+    pub select: Vec<crate::rules::RuleName>,
+    pub ignore: Vec<crate::rules::RuleName>,
     pub scope: Scope,
     pub codequality: Option<PathBuf>,
     pub junit: Option<PathBuf>,
@@ -133,7 +132,7 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
         files_from_checkout(&settings, &changes)
     };
 
-    let workspace = Workspace::new(&settings);
+    let workspace = settings.workspace();
     let mut outcome = lint::lint(&settings, &rules, &workspace, &files, &facts);
     let nothing_linted = !(files.is_empty() && refused.is_empty()) && outcome.documents.is_empty();
     outcome.errors.extend(refused);

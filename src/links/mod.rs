@@ -6,6 +6,7 @@
 //! handbook's own hosts. Anything else (other sites, `mailto:`, generator
 //! syntax) is [`Dest::Skip`]: it cannot be checked offline.
 
+pub mod anchors;
 pub mod slug;
 #[cfg(test)]
 pub mod testing;

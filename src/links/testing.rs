@@ -2,8 +2,7 @@
 
 use crate::config::Settings;
 use crate::document::Document;
-use crate::rules::{Context, RunFacts, registry};
-use crate::workspace::Workspace;
+use crate::rules::{Context, RunFacts};
 
 /// A small Hugo tree: `(path, content)`.
 pub fn hugo_paths() -> Vec<(&'static str, &'static str)> {
@@ -69,16 +68,14 @@ pub fn check_with(
         Settings::from_toml(dir.path(), std::path::Path::new(".hblint.toml"), config)
             .expect("valid config")
     };
-    let mut r = registry()
-        .into_iter()
-        .find(|r| r.meta().name == rule)
-        .expect("registered rule");
-    r.prepare(&settings).expect("prepares");
+    let name: crate::rules::RuleName = rule.parse().expect("registered rule");
+    let data = settings.run_data();
+    let r = (crate::rules::entry(name).build)(&data).expect("rule builds");
     let doc = Document::parse(path, text.to_owned(), false).expect("parses");
-    let workspace = Workspace::new(&settings);
+    let workspace = settings.workspace();
     let docs = [doc];
     let ctx = Context {
-        settings: &settings,
+        data: &data,
         workspace: &workspace,
         run,
         documents: &docs,

@@ -15,11 +15,9 @@ pub mod passage;
 pub mod table;
 pub mod write;
 
-use crate::config::Settings;
-use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// The embedded default data.
@@ -27,27 +25,8 @@ pub const EMBEDDED: &str = include_str!("../../rules/roles.toml");
 /// How the embedded data is named in messages.
 pub const EMBEDDED_NAME: &str = "rules/roles.toml (embedded)";
 
-/// `[roles]` in `.hblint.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct RolesConfig {
-    /// The role data file, relative to the root (default: the embedded `rules/roles.toml`).
-    pub data: Option<PathBuf>,
-}
-
 /// Role data that cannot be used, with the place that is wrong.
-#[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("{message}")]
-#[diagnostic(code(hblint::roles))]
-pub struct DataError {
-    pub message: String,
-    #[source_code]
-    pub source_code: NamedSource<String>,
-    #[label("here")]
-    pub span: Option<SourceSpan>,
-    #[help]
-    pub help: Option<String>,
-}
+pub type DataError = crate::error::SourceError;
 
 /// One column of the comparison table.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -176,27 +155,16 @@ impl RolesData {
         RolesData::parse(EMBEDDED_NAME, EMBEDDED)
     }
 
-    /// The data the settings name: `[roles] data`, else the embedded file.
-    pub fn load(settings: &Settings) -> Result<(RolesData, String), Box<DataError>> {
-        match &settings.roles.data {
-            None => Ok((RolesData::embedded()?, EMBEDDED_NAME.to_owned())),
-            Some(rel) => {
-                let path = settings.root_path(rel);
-                let data = RolesData::read(&path)?;
-                Ok((data, path.display().to_string()))
-            }
-        }
-    }
-
     /// Read and validate a data file.
     pub fn read(path: &Path) -> Result<RolesData, Box<DataError>> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Box::new(DataError {
-                message: format!("cannot read role data {}: {e}", path.display()),
-                source_code: NamedSource::new(path.display().to_string(), String::new()),
-                span: None,
-                help: Some("check `[roles] data` in .hblint.toml (relative to the root)".into()),
-            })
+            DataError::new(
+                &path.display().to_string(),
+                "",
+                format!("cannot read role data {}: {e}", path.display()),
+                None,
+                Some("check `[roles] data` in .hblint.toml (relative to the root)".into()),
+            )
         })?;
         RolesData::parse(&path.display().to_string(), &text)
     }
@@ -204,12 +172,13 @@ impl RolesData {
     /// Parse and validate the text of a data file.
     pub fn parse(name: &str, text: &str) -> Result<RolesData, Box<DataError>> {
         let error = |message: String, span: Option<std::ops::Range<usize>>| {
-            Box::new(DataError {
+            DataError::new(
+                name,
+                text,
                 message,
-                source_code: NamedSource::new(name, text.to_owned()),
-                span: span.map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
-                help: Some("see docs/roles.md for the format of the role data".into()),
-            })
+                span,
+                Some("see docs/roles.md for the format of the role data".into()),
+            )
         };
         let data: RolesData = toml::from_str(text).map_err(|e| {
             error(
@@ -448,17 +417,8 @@ impl RolesData {
     }
 }
 
-/// The data a rule uses, loaded once in `prepare`.
+/// The data the rules share, loaded once per run.
 pub type Shared = Arc<RolesData>;
-
-/// Load the data for a rule; a bad file is a clear error naming its place.
-pub fn load_for_rule(settings: &Settings) -> miette::Result<(Shared, mentions::Matcher)> {
-    let data: Shared = RolesData::load(settings)
-        .map(|(d, _)| Arc::new(d))
-        .map_err(|e| miette::Report::new(*e))?;
-    let matcher = mentions::Matcher::new(&data);
-    Ok((data, matcher))
-}
 
 #[cfg(test)]
 mod tests {

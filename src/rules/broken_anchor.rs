@@ -1,6 +1,6 @@
 //! `broken-anchor`: a `#fragment` that matches no anchor of the target page.
 
-use super::{Context, Rule, RuleMeta};
+use super::{Context, FixAvailability, Rule, RuleMeta};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::links::fragment_range;
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "broken-anchor",
     default_severity: Severity::Error,
     summary: "A link's #fragment matches no heading or anchor of the target page",
-    fixable: false,
+    fix: FixAvailability::Never,
     doc: r#"# broken-anchor
 
 ## What it does
@@ -45,6 +45,7 @@ To silence one place: `<!-- hblint-disable-next-line broken-anchor -->`.
 "#,
 };
 
+#[derive(Default)]
 pub struct BrokenAnchor;
 
 impl Rule for BrokenAnchor {

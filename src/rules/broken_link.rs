@@ -1,6 +1,6 @@
 //! `broken-link`: an internal link whose target page or file does not exist.
 
-use super::{Context, Rule, RuleMeta};
+use super::{Context, FixAvailability, Rule, RuleMeta};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::workspace::Target;
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "broken-link",
     default_severity: Severity::Error,
     summary: "An internal link whose target page or file does not exist",
-    fixable: false,
+    fix: FixAvailability::Never,
     doc: r#"# broken-link
 
 ## What it does
@@ -47,6 +47,7 @@ To silence one place: `<!-- hblint-disable-next-line broken-link -->`.
 "#,
 };
 
+#[derive(Default)]
 pub struct BrokenLink;
 
 impl Rule for BrokenLink {

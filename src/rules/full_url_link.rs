@@ -1,6 +1,6 @@
 //! `full-url-link`: a full URL to a handbook page where a root-relative link belongs.
 
-use super::{Context, Rule, RuleMeta};
+use super::{Context, FixAvailability, Rule, RuleMeta};
 use crate::document::{Document, LinkKind};
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::workspace::Target;
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "full-url-link",
     default_severity: Severity::Warning,
     summary: "A full handbook URL where a root-relative link belongs",
-    fixable: true,
+    fix: FixAvailability::Sometimes,
     doc: r#"# full-url-link
 
 ## What it does
@@ -39,6 +39,7 @@ since their text is the URL. Turn the rule off with `full-url-link = "off"`.
 "#,
 };
 
+#[derive(Default)]
 pub struct FullUrlLink;
 
 impl Rule for FullUrlLink {

@@ -1,6 +1,6 @@
 //! `invalid-frontmatter`: YAML frontmatter that does not parse.
 
-use super::{Context, Rule, RuleMeta};
+use super::{Context, FixAvailability, Rule, RuleMeta};
 use crate::document::Document;
 use crate::finding::{Diagnostic, Severity};
 
@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "invalid-frontmatter",
     default_severity: Severity::Error,
     summary: "The page's YAML frontmatter does not parse",
-    fixable: false,
+    fix: FixAvailability::Never,
     doc: r#"# invalid-frontmatter
 
 ## What it does
@@ -39,6 +39,7 @@ Correct the YAML at the reported line; quote values that start with `[`,
 "#,
 };
 
+#[derive(Default)]
 pub struct InvalidFrontmatter;
 
 impl Rule for InvalidFrontmatter {

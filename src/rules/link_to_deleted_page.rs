@@ -1,6 +1,6 @@
 //! `link-to-deleted-page`: pages that still link to a page the change deletes or renames.
 
-use super::{Context, PathDiagnostic, Rule, RuleMeta};
+use super::{Context, FixAvailability, PathDiagnostic, Rule, RuleMeta};
 use crate::document::Document;
 use crate::finding::{Diagnostic, Severity};
 use rayon::prelude::*;
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "link-to-deleted-page",
     default_severity: Severity::Error,
     summary: "A page still links to a page that the change deletes or renames",
-    fixable: false,
+    fix: FixAvailability::Never,
     doc: r#"# link-to-deleted-page
 
 ## What it does
@@ -39,6 +39,7 @@ To silence one place: `<!-- hblint-disable-next-line link-to-deleted-page -->`.
 "#,
 };
 
+#[derive(Default)]
 pub struct LinkToDeletedPage;
 
 fn findings(doc: &Document, ctx: &Context<'_>) -> Vec<Diagnostic> {
@@ -147,7 +148,6 @@ mod tests {
     fn check_run_scans_the_pages_not_linted() {
         use crate::config::Settings;
         use crate::rules::{Context, Rule};
-        use crate::workspace::Workspace;
         let dir = tempfile::tempdir().expect("temp dir");
         let write = |p: &str, t: &str| {
             let full = dir.path().join(p);
@@ -161,13 +161,14 @@ mod tests {
         write("content/handbook/b.md", "# B\n\nNothing here.\n");
         write("content/handbook/sub/c.md", "# C\n\n[up](../gone.md)\n");
         let settings = Settings::defaults(dir.path());
-        let workspace = Workspace::new(&settings);
+        let workspace = settings.workspace();
+        let data = settings.run_data();
         let run = RunFacts {
             deleted: vec!["content/handbook/gone.md".into()],
             ..RunFacts::default()
         };
         let ctx = Context {
-            settings: &settings,
+            data: &data,
             workspace: &workspace,
             run: &run,
             documents: &[],

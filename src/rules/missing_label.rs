@@ -1,10 +1,9 @@
 //! `missing-label`: an MR that changes some pages must carry a label.
 
-use super::{Context, PathDiagnostic, Rule, RuleMeta};
-use crate::config::Settings;
+use super::{Context, FixAvailability, PathDiagnostic, Rule, RuleMeta, RunData};
 use crate::finding::{Diagnostic, Severity};
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::Deserialize;
+use std::sync::Arc;
 
 pub static META: RuleMeta = RuleMeta {
     name: "missing-label",
@@ -40,64 +39,48 @@ what = "Solutions Architects pages"
 paths = ["content/handbook/solutions-architects/**"]
 ```
 "#,
-    fixable: false,
+    fix: FixAvailability::Never,
 };
 
-/// One requirement: changing any file matching `paths` needs `label`.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Requirement {
+/// One requirement: changing any file matching the globs needs `label`.
+#[derive(Debug, Clone)]
+pub struct LabelRequirement {
     pub label: String,
     /// Words for the message ("Solutions Architects handbook pages").
-    #[serde(default)]
     pub what: Option<String>,
-    pub paths: Vec<String>,
+    pub globs: GlobSet,
 }
 
-/// `[labels]` in `.hblint.toml`: replaces the embedded `rules/labels.toml` when it lists requirements.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct LabelsConfig {
-    pub require: Vec<Requirement>,
+impl LabelRequirement {
+    /// Compile a requirement's path globs; the error says which glob is wrong.
+    pub fn new(label: &str, what: Option<&str>, paths: &[String]) -> Result<Self, String> {
+        let mut b = GlobSetBuilder::new();
+        for p in paths {
+            let glob = Glob::new(p)
+                .map_err(|e| format!("invalid path glob `{p}` for label `{label}`: {e}"))?;
+            b.add(glob);
+        }
+        let globs = b.build().map_err(|e| format!("label `{label}`: {e}"))?;
+        Ok(LabelRequirement {
+            label: label.to_owned(),
+            what: what.map(str::to_owned),
+            globs,
+        })
+    }
 }
 
-const EMBEDDED: &str = include_str!("../../rules/labels.toml");
+/// The embedded default requirements (`[labels]` in TOML).
+pub const EMBEDDED: &str = include_str!("../../rules/labels.toml");
 
-/// The embedded default requirements.
-pub fn default_requirements() -> miette::Result<Vec<Requirement>> {
-    let config: LabelsConfig = toml::from_str(EMBEDDED)
-        .map_err(|e| miette::miette!("embedded rules/labels.toml: {}", e.message()))?;
-    Ok(config.require)
-}
-
-#[derive(Default)]
 pub struct MissingLabel {
-    requirements: Vec<(Requirement, GlobSet)>,
+    requirements: Arc<[LabelRequirement]>,
 }
 
 impl MissingLabel {
-    fn compile(requirements: Vec<Requirement>) -> miette::Result<Vec<(Requirement, GlobSet)>> {
-        requirements
-            .into_iter()
-            .map(|r| {
-                let mut b = GlobSetBuilder::new();
-                for p in &r.paths {
-                    let glob = Glob::new(p).map_err(|e| {
-                        miette::miette!(
-                            help =
-                                "globs are relative to the root, such as `content/handbook/x/**`",
-                            "invalid path glob `{p}` for label `{}`: {e}",
-                            r.label
-                        )
-                    })?;
-                    b.add(glob);
-                }
-                let set = b
-                    .build()
-                    .map_err(|e| miette::miette!("label `{}`: {e}", r.label))?;
-                Ok((r, set))
-            })
-            .collect()
+    pub fn build(data: &RunData) -> miette::Result<Box<dyn Rule>> {
+        Ok(Box::new(MissingLabel {
+            requirements: data.labels(),
+        }))
     }
 }
 
@@ -106,21 +89,11 @@ impl Rule for MissingLabel {
         &META
     }
 
-    fn prepare(&mut self, settings: &Settings) -> miette::Result<()> {
-        let requirements = if settings.labels.require.is_empty() {
-            default_requirements()?
-        } else {
-            settings.labels.require.clone()
-        };
-        self.requirements = MissingLabel::compile(requirements)?;
-        Ok(())
-    }
-
     fn check_run(&self, ctx: &Context<'_>, out: &mut Vec<PathDiagnostic>) {
         let Some(labels) = &ctx.run.labels else {
             return;
         };
-        for (req, globs) in &self.requirements {
+        for req in self.requirements.iter() {
             if labels
                 .iter()
                 .any(|l| l.trim().eq_ignore_ascii_case(req.label.trim()))
@@ -132,7 +105,7 @@ impl Rule for MissingLabel {
                 .changed
                 .iter()
                 .map(String::as_str)
-                .filter(|p| globs.is_match(p))
+                .filter(|p| req.globs.is_match(p))
                 .collect();
             triggering.sort_unstable();
             triggering.dedup();
@@ -171,20 +144,19 @@ impl Rule for MissingLabel {
 mod tests {
     use super::*;
     use crate::rules::RunFacts;
-    use crate::workspace::Workspace;
 
     fn run(labels: Option<Vec<&str>>, changed: &[&str]) -> Vec<PathDiagnostic> {
-        let settings = Settings::defaults(std::path::Path::new("/nonexistent"));
-        let mut rule = MissingLabel::default();
-        rule.prepare(&settings).expect("prepares");
-        let workspace = Workspace::new(&settings);
+        let settings = crate::config::Settings::defaults(std::path::Path::new("/nonexistent"));
+        let data = settings.run_data();
+        let rule = MissingLabel::build(&data).expect("builds");
+        let workspace = settings.workspace();
         let facts = RunFacts {
             labels: labels.map(|l| l.into_iter().map(String::from).collect()),
             deleted: vec![],
             changed: changed.iter().map(|s| s.to_string()).collect(),
         };
         let ctx = Context {
-            settings: &settings,
+            data: &data,
             workspace: &workspace,
             run: &facts,
             documents: &[],
@@ -221,12 +193,5 @@ mod tests {
         assert!(run(Some(vec!["sa-handbook"]), &sa).is_empty());
         assert!(run(None, &sa).is_empty());
         assert!(run(Some(vec![]), &["content/handbook/marketing/_index.md"]).is_empty());
-    }
-
-    #[test]
-    fn embedded_defaults_parse() {
-        let reqs = default_requirements().expect("parses");
-        assert_eq!(reqs[0].label, "SA-HANDBOOK");
-        assert_eq!(reqs[0].paths.len(), 2);
     }
 }

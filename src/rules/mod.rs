@@ -1,11 +1,10 @@
-//! The rules: the [`Rule`] trait and the registry of every rule.
+//! The rules: the [`Rule`] trait and the static table of every rule.
 //!
 //! A rule gets a parsed [`Document`] and the run's [`Context`], and returns
 //! [`Diagnostic`]s. It never reads files or calls the network: whatever it
-//! needs beyond the document comes from the context (the workspace, the
-//! settings) or is loaded once in [`Rule::prepare`].
+//! needs beyond the document comes from the context (the workspace, the run's
+//! shared data) or is handed to it when it is built from the [`RunData`].
 
-use crate::config::Settings;
 use crate::document::Document;
 use crate::finding::{Diagnostic, Severity};
 use crate::workspace::Workspace;
@@ -17,13 +16,18 @@ pub mod invalid_frontmatter;
 pub mod link_to_deleted_page;
 pub mod missing_label;
 pub mod mojibake;
+pub mod name;
 pub mod role_name;
 pub mod role_table;
 pub mod role_tier;
+mod run_data;
 pub mod spelling;
 pub mod typo;
 pub mod unused_suppression;
 pub mod uppercase_anchor;
+
+pub use name::RuleName;
+pub use run_data::{RunData, SharedInputs};
 
 /// What `hblint rules` and `hblint explain` print about a rule.
 #[derive(Debug)]
@@ -36,7 +40,25 @@ pub struct RuleMeta {
     /// Markdown: what it checks, why, an example, how to fix or suppress.
     pub doc: &'static str,
     /// Whether `--fix` can repair its findings.
-    pub fixable: bool,
+    pub fix: FixAvailability,
+}
+
+/// Whether a rule's findings carry a safe fix (one `--fix` applies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    /// Every finding.
+    Always,
+    /// Some findings (others are suggestions only, or have no repair).
+    Sometimes,
+    /// No finding.
+    Never,
+}
+
+impl RuleMeta {
+    /// Whether `--fix` can repair some of its findings.
+    pub fn fixable(&self) -> bool {
+        self.fix != FixAvailability::Never
+    }
 }
 
 /// Facts about the run that are not in any one document.
@@ -52,7 +74,8 @@ pub struct RunFacts {
 
 /// What every rule may look at besides its document.
 pub struct Context<'a> {
-    pub settings: &'a Settings,
+    /// What the run shares between rules (vocabulary, word counts).
+    pub data: &'a RunData,
     pub workspace: &'a Workspace,
     pub run: &'a RunFacts,
     /// Every document of this run, sorted by path.
@@ -95,12 +118,6 @@ impl PathDiagnostic {
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
 
-    /// Load what the rule needs (dictionaries, data) once, before any check.
-    /// Called only for rules that will run.
-    fn prepare(&mut self, _settings: &Settings) -> miette::Result<()> {
-        Ok(())
-    }
-
     /// Check one document.
     fn check(&self, _doc: &Document, _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 
@@ -108,37 +125,58 @@ pub trait Rule: Send + Sync {
     fn check_run(&self, _ctx: &Context<'_>, _out: &mut Vec<PathDiagnostic>) {}
 }
 
+/// One row of the table: a rule's name, its metadata, and how to build it
+/// from the run's shared data.
+pub struct Entry {
+    pub name: RuleName,
+    pub meta: &'static RuleMeta,
+    pub build: fn(&RunData) -> miette::Result<Box<dyn Rule>>,
+}
+
+fn unit<R: Rule + Default + 'static>(_: &RunData) -> miette::Result<Box<dyn Rule>> {
+    Ok(Box::new(R::default()))
+}
+
+const fn row(
+    name: RuleName,
+    meta: &'static RuleMeta,
+    build: fn(&RunData) -> miette::Result<Box<dyn Rule>>,
+) -> Entry {
+    Entry { name, meta, build }
+}
+
 /// Every rule, in the order `hblint rules` lists them.
-pub fn registry() -> Vec<Box<dyn Rule>> {
-    vec![
-        Box::new(typo::Typo::default()),
-        Box::new(spelling::Spelling::default()),
-        Box::new(mojibake::Mojibake),
-        Box::new(invalid_frontmatter::InvalidFrontmatter),
-        Box::new(broken_link::BrokenLink),
-        Box::new(broken_anchor::BrokenAnchor),
-        Box::new(full_url_link::FullUrlLink),
-        Box::new(uppercase_anchor::UppercaseAnchor),
-        Box::new(link_to_deleted_page::LinkToDeletedPage),
-        Box::new(missing_label::MissingLabel::default()),
-        Box::new(unused_suppression::UnusedSuppression),
-        Box::new(role_table::RoleTable::default()),
-        Box::new(role_name::RoleName::default()),
-        Box::new(role_tier::RoleTier::default()),
-    ]
+#[rustfmt::skip]
+pub static TABLE: [Entry; RuleName::COUNT] = [
+    row(RuleName::Typo, &typo::META, typo::Typo::build),
+    row(RuleName::Spelling, &spelling::META, spelling::Spelling::build),
+    row(RuleName::Mojibake, &mojibake::META, unit::<mojibake::Mojibake>),
+    row(RuleName::InvalidFrontmatter, &invalid_frontmatter::META, unit::<invalid_frontmatter::InvalidFrontmatter>),
+    row(RuleName::BrokenLink, &broken_link::META, unit::<broken_link::BrokenLink>),
+    row(RuleName::BrokenAnchor, &broken_anchor::META, unit::<broken_anchor::BrokenAnchor>),
+    row(RuleName::FullUrlLink, &full_url_link::META, unit::<full_url_link::FullUrlLink>),
+    row(RuleName::UppercaseAnchor, &uppercase_anchor::META, unit::<uppercase_anchor::UppercaseAnchor>),
+    row(RuleName::LinkToDeletedPage, &link_to_deleted_page::META, unit::<link_to_deleted_page::LinkToDeletedPage>),
+    row(RuleName::MissingLabel, &missing_label::META, missing_label::MissingLabel::build),
+    row(RuleName::UnusedSuppression, &unused_suppression::META, unit::<unused_suppression::UnusedSuppression>),
+    row(RuleName::RoleTable, &role_table::META, role_table::RoleTable::build),
+    row(RuleName::RoleName, &role_name::META, role_name::RoleName::build),
+    row(RuleName::RoleTier, &role_tier::META, role_tier::RoleTier::build),
+];
+
+/// A rule's row in the table.
+pub fn entry(name: RuleName) -> &'static Entry {
+    &TABLE[name as usize]
 }
 
 /// Find a rule's metadata by name.
 pub fn meta(name: &str) -> Option<&'static RuleMeta> {
-    registry()
-        .into_iter()
-        .map(|r| r.meta())
-        .find(|m| m.name == name)
+    name.parse::<RuleName>().ok().map(|n| entry(n).meta)
 }
 
 /// All rule names, for error messages and completions.
 pub fn names() -> Vec<&'static str> {
-    registry().into_iter().map(|r| r.meta().name).collect()
+    TABLE.iter().map(|e| e.meta.name).collect()
 }
 
 #[cfg(test)]
@@ -148,8 +186,10 @@ mod tests {
     #[test]
     fn names_are_unique_kebab_case_and_documented() {
         let mut seen = std::collections::HashSet::new();
-        for rule in registry() {
-            let m = rule.meta();
+        for (i, e) in TABLE.iter().enumerate() {
+            assert_eq!(e.name as usize, i, "{} is out of place", e.meta.name);
+            assert_eq!(e.name.as_str(), e.meta.name);
+            let m = e.meta;
             assert!(seen.insert(m.name), "duplicate rule {}", m.name);
             assert!(
                 m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
@@ -173,14 +213,14 @@ pub mod testing {
         check_text_with(
             meta,
             text,
-            &Settings::defaults(std::path::Path::new("/nonexistent-root")),
+            &crate::config::Settings::defaults(std::path::Path::new("/nonexistent-root")),
         )
     }
 
     pub fn check_text_with(
         meta: &RuleMeta,
         text: &str,
-        settings: &Settings,
+        settings: &crate::config::Settings,
     ) -> Vec<(String, Option<String>)> {
         diagnostics(meta, text, settings)
             .into_iter()
@@ -191,19 +231,21 @@ pub mod testing {
             .collect()
     }
 
-    pub fn diagnostics(meta: &RuleMeta, text: &str, settings: &Settings) -> Vec<Diagnostic> {
-        let mut rule = registry()
-            .into_iter()
-            .find(|r| r.meta().name == meta.name)
-            .expect("registered rule");
-        rule.prepare(settings).expect("rule prepares");
+    pub fn diagnostics(
+        meta: &RuleMeta,
+        text: &str,
+        settings: &crate::config::Settings,
+    ) -> Vec<Diagnostic> {
+        let name: RuleName = meta.name.parse().expect("registered rule");
+        let data = settings.run_data();
+        let rule = (entry(name).build)(&data).expect("rule builds");
         let doc =
             Document::parse("content/handbook/test.md", text.to_owned(), false).expect("parses");
-        let workspace = Workspace::new(settings);
+        let workspace = settings.workspace();
         let run = RunFacts::default();
         let docs = [doc];
         let ctx = Context {
-            settings,
+            data: &data,
             workspace: &workspace,
             run: &run,
             documents: &docs,

@@ -1,6 +1,6 @@
 //! `mojibake`: UTF-8 text that was decoded as Windows-1252 and saved again.
 
-use super::{Context, Rule, RuleMeta};
+use super::{Context, FixAvailability, Rule, RuleMeta};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 
@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "mojibake",
     default_severity: Severity::Error,
     summary: "Garbled characters from UTF-8 read as Windows-1252 (`GitLabâ€™s`)",
-    fixable: true,
+    fix: FixAvailability::Sometimes,
     doc: r#"# mojibake
 
 ## What it does
@@ -41,6 +41,7 @@ and inline code are never checked or changed. To silence one place:
 "#,
 };
 
+#[derive(Default)]
 pub struct Mojibake;
 
 /// The Windows-1252 byte for a character, if it has one.

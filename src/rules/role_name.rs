@@ -1,7 +1,6 @@
 //! `role-name`: a role written with a non-canonical name or a wrong abbreviation.
 
-use super::{Context, Rule, RuleMeta};
-use crate::config::Settings;
+use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::roles::mentions::{Matcher, NameKind, RoleMention};
@@ -9,13 +8,14 @@ use crate::roles::passage::{self, Passage};
 use crate::roles::{self, RolesData};
 use regex::Regex;
 use std::ops::Range;
+use std::sync::Arc;
 use std::sync::LazyLock;
 
 pub static META: RuleMeta = RuleMeta {
     name: "role-name",
     default_severity: Severity::Warning,
     summary: "A role written with a non-canonical name or a wrong abbreviation",
-    fixable: true,
+    fix: FixAvailability::Sometimes,
     doc: r#"# role-name
 
 ## What it does
@@ -61,9 +61,8 @@ static FRONTMATTER_KEY: LazyLock<Regex> = LazyLock::new(|| {
 static QUALIFIER_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([A-Za-z][\w&-]*)\s*$").expect("static regex"));
 
-#[derive(Default)]
 pub struct RoleName {
-    data: Option<(roles::Shared, Matcher)>,
+    data: Arc<(roles::Shared, Matcher)>,
 }
 
 /// Write `canonical` in the case of `original`, word by word.
@@ -314,20 +313,19 @@ fn frontmatter_passages(doc: &Document) -> Vec<Passage> {
     out
 }
 
+impl RoleName {
+    pub fn build(data: &RunData) -> miette::Result<Box<dyn Rule>> {
+        Ok(Box::new(RoleName { data: data.roles() }))
+    }
+}
+
 impl Rule for RoleName {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn prepare(&mut self, settings: &Settings) -> miette::Result<()> {
-        self.data = Some(roles::load_for_rule(settings)?);
-        Ok(())
-    }
-
     fn check(&self, doc: &Document, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some((data, matcher)) = &self.data else {
-            return;
-        };
+        let (data, matcher) = &*self.data;
         let anchors: Vec<Range<usize>> = doc
             .headings
             .iter()
@@ -405,7 +403,7 @@ mod tests {
 
     #[test]
     fn fixes_in_headings_are_not_applied() {
-        let settings = Settings::defaults(std::path::Path::new("/r"));
+        let settings = crate::config::Settings::defaults(std::path::Path::new("/r"));
         let text = "## Solution Architect Models\n\n## Solution Architect Notes {#notes}\n";
         let d = crate::rules::testing::diagnostics(&META, text, &settings);
         let applicability: Vec<_> = d
@@ -421,7 +419,7 @@ mod tests {
     #[test]
     fn fixes_are_idempotent() {
         let text = "Solution Architects and a Customer Success Engineer (CSA).\n";
-        let settings = Settings::defaults(std::path::Path::new("/r"));
+        let settings = crate::config::Settings::defaults(std::path::Path::new("/r"));
         let mut fixed = text.to_owned();
         let mut d = crate::rules::testing::diagnostics(&META, text, &settings);
         d.sort_by_key(|d| std::cmp::Reverse(d.range.start));

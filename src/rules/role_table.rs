@@ -1,17 +1,17 @@
 //! `role-table`: tables keyed by role must agree with the canonical role data.
 
-use super::{Context, Rule, RuleMeta};
-use crate::config::Settings;
+use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::roles::mentions::Matcher;
 use crate::roles::{self, table};
+use std::sync::Arc;
 
 pub static META: RuleMeta = RuleMeta {
     name: "role-table",
     default_severity: Severity::Error,
     summary: "A table keyed by role disagrees with the canonical role data",
-    fixable: false,
+    fix: FixAvailability::Never,
     doc: r#"# role-table
 
 ## What it does
@@ -60,9 +60,14 @@ the row, or `hblint: {disable: [role-table]}` in the page's frontmatter.
 "#,
 };
 
-#[derive(Default)]
 pub struct RoleTable {
-    data: Option<(roles::Shared, Matcher)>,
+    data: Arc<(roles::Shared, Matcher)>,
+}
+
+impl RoleTable {
+    pub fn build(data: &RunData) -> miette::Result<Box<dyn Rule>> {
+        Ok(Box::new(RoleTable { data: data.roles() }))
+    }
 }
 
 impl Rule for RoleTable {
@@ -70,15 +75,8 @@ impl Rule for RoleTable {
         &META
     }
 
-    fn prepare(&mut self, settings: &Settings) -> miette::Result<()> {
-        self.data = Some(roles::load_for_rule(settings)?);
-        Ok(())
-    }
-
     fn check(&self, doc: &Document, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some((data, matcher)) = &self.data else {
-            return;
-        };
+        let (data, matcher) = &*self.data;
         for t in &doc.tables {
             let Some(rt) = table::classify(data, t, &doc.text) else {
                 continue;

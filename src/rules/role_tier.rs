@@ -1,20 +1,20 @@
 //! `role-tier`: prose that pairs a role with a tier the role data does not.
 
-use super::{Context, Rule, RuleMeta};
-use crate::config::Settings;
+use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
 use crate::finding::{Diagnostic, Severity};
 use crate::roles::mentions::{Matcher, RoleMention, TierMention};
 use crate::roles::passage::{self, Passage};
 use crate::roles::{self, RolesData};
 use regex::Regex;
+use std::sync::Arc;
 use std::sync::LazyLock;
 
 pub static META: RuleMeta = RuleMeta {
     name: "role-tier",
     default_severity: Severity::Error,
     summary: "Prose pairs a role with a tier contrary to the canonical tier mapping",
-    fixable: false,
+    fix: FixAvailability::Never,
     doc: r#"# role-tier
 
 ## What it does
@@ -101,9 +101,8 @@ static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-#[derive(Default)]
 pub struct RoleTier {
-    data: Option<(roles::Shared, Matcher)>,
+    data: Arc<(roles::Shared, Matcher)>,
 }
 
 /// The tiers of a list that starts with the mention at `first`.
@@ -262,20 +261,19 @@ impl RoleTier {
     }
 }
 
+impl RoleTier {
+    pub fn build(data: &RunData) -> miette::Result<Box<dyn Rule>> {
+        Ok(Box::new(RoleTier { data: data.roles() }))
+    }
+}
+
 impl Rule for RoleTier {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn prepare(&mut self, settings: &Settings) -> miette::Result<()> {
-        self.data = Some(roles::load_for_rule(settings)?);
-        Ok(())
-    }
-
     fn check(&self, doc: &Document, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some((data, matcher)) = &self.data else {
-            return;
-        };
+        let (data, matcher) = &*self.data;
         for p in passage::passages(doc) {
             self.check_passage(data, matcher, &p, out);
         }

@@ -1,7 +1,6 @@
 //! `spelling`: a word no list knows, close to an English word.
 
-use super::{Context, Rule, RuleMeta};
-use crate::config::Settings;
+use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::spelling::candidates::candidates;
@@ -21,7 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "spelling",
     default_severity: Severity::Warning,
     summary: "A word in no dictionary, close to an English word (up to three suggestions)",
-    fixable: false,
+    fix: FixAvailability::Never,
     doc: r#"# spelling
 
 ## What it does
@@ -79,11 +78,10 @@ const JARGON_PAGES: u32 = 3;
 /// ...and so is a word used this many times, even on one page (`coachee`).
 const JARGON_OCCURRENCES: u32 = 4;
 
-#[derive(Default)]
 pub struct Spelling {
-    dict: Option<Arc<Hunspell>>,
-    vocabulary: Vocabulary,
-    handbook: HandbookTypos,
+    dict: Arc<Hunspell>,
+    vocabulary: Arc<Vocabulary>,
+    handbook: Arc<HandbookTypos>,
     /// Word -> suggestions (empty: not a misspelling), shared by the pages of a run.
     judged: RwLock<HashMap<String, Vec<String>>>,
 }
@@ -97,6 +95,15 @@ pub fn accept_hint(word: &str) -> String {
 }
 
 impl Spelling {
+    pub fn build(data: &RunData) -> miette::Result<Box<dyn Rule>> {
+        Ok(Box::new(Spelling {
+            dict: data.hunspell()?,
+            vocabulary: data.vocabulary(),
+            handbook: data.handbook_typos(),
+            judged: RwLock::default(),
+        }))
+    }
+
     /// Whether any list or the dictionary accepts the word (or calls it a known typo,
     /// which is the `typo` rule's business).
     fn known(&self, dict: &Hunspell, token: &str, word: &str) -> bool {
@@ -250,23 +257,8 @@ impl Rule for Spelling {
         &META
     }
 
-    fn prepare(&mut self, settings: &Settings) -> miette::Result<()> {
-        let dict = Hunspell::en_us().map_err(|e| {
-            miette::miette!("cannot load the embedded en_US Hunspell dictionary: {e}")
-        })?;
-        self.dict = Some(dict);
-        self.handbook = HandbookTypos::embedded();
-        for (typo, correction) in &settings.spelling.corrections {
-            self.handbook.add_correction(typo, correction);
-        }
-        self.vocabulary = crate::spelling::vocabulary::from_settings(settings)?;
-        Ok(())
-    }
-
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(dict) = self.dict.as_deref() else {
-            return;
-        };
+        let dict = &*self.dict;
         let mut freq: Option<Arc<TreeFrequency>> = None;
         let mut link_names = None;
         for (offset, text) in doc.prose() {
@@ -306,9 +298,7 @@ impl Rule for Spelling {
                     continue;
                 }
                 let freq = freq
-                    .get_or_insert_with(|| {
-                        ctx.workspace.word_frequency(ctx.settings, ctx.documents)
-                    })
+                    .get_or_insert_with(|| ctx.data.word_counts(ctx.documents))
                     .clone();
                 let found = self.judge(dict, &freq, word);
                 if found.is_empty() {
@@ -338,8 +328,8 @@ mod tests {
     use super::*;
     use crate::rules::testing::{check_text, check_text_with, diagnostics};
 
-    fn settings(toml: &str) -> Settings {
-        Settings::from_toml(
+    fn settings(toml: &str) -> crate::config::Settings {
+        crate::config::Settings::from_toml(
             std::path::Path::new("/nonexistent-root"),
             std::path::Path::new(".hblint.toml"),
             toml,
@@ -355,18 +345,22 @@ mod tests {
 
     #[test]
     fn finds_serivices_when_the_handbook_list_does_not_know_it() {
-        let mut rule = Spelling::default();
-        rule.prepare(&settings("")).expect("prepares");
+        let s = settings("");
+        let data = s.run_data();
         // Forget the handbook list: `serivices` is then a word no list knows.
-        rule.handbook = HandbookTypos::default();
+        let rule = Spelling {
+            dict: data.hunspell().expect("dictionary"),
+            vocabulary: data.vocabulary(),
+            handbook: Arc::new(HandbookTypos::default()),
+            judged: RwLock::default(),
+        };
         let doc = Document::parse("a.md", "Professional serivices partners.\n".into(), false)
             .expect("parses");
-        let s = settings("");
-        let workspace = crate::workspace::Workspace::new(&s);
+        let workspace = s.workspace();
         let run = crate::rules::RunFacts::default();
         let docs = [doc];
         let ctx = Context {
-            settings: &s,
+            data: &data,
             workspace: &workspace,
             run: &run,
             documents: &docs,

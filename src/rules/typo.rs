@@ -1,7 +1,6 @@
 //! `typo`: known misspellings, with their correction.
 
-use super::{Context, Rule, RuleMeta};
-use crate::config::Settings;
+use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::spelling::frequency::TreeFrequency;
@@ -17,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "typo",
     default_severity: Severity::Error,
     summary: "A known misspelling, with its exact correction",
-    fixable: true,
+    fix: FixAvailability::Sometimes,
     doc: r#"# typo
 
 ## What it does
@@ -65,10 +64,9 @@ To silence one place: `<!-- hblint-disable-next-line typo -->`.
 "#,
 };
 
-#[derive(Default)]
 pub struct Typo {
-    handbook: HandbookTypos,
-    vocabulary: Vocabulary,
+    handbook: Arc<HandbookTypos>,
+    vocabulary: Arc<Vocabulary>,
 }
 
 /// Which list knows a misspelling.
@@ -84,6 +82,13 @@ const JARGON_PAGES: u32 = 3;
 const JARGON_RATIO: u32 = 4;
 
 impl Typo {
+    pub fn build(data: &RunData) -> miette::Result<Box<dyn Rule>> {
+        Ok(Box::new(Typo {
+            handbook: data.handbook_typos(),
+            vocabulary: data.vocabulary(),
+        }))
+    }
+
     /// What the lists say of `word`: `None` if it is not a known misspelling.
     pub fn corrections(&self, word: &str) -> Option<Vec<String>> {
         self.lookup(word).map(|(list, _)| list)
@@ -125,8 +130,7 @@ impl Typo {
         {
             return true;
         }
-        let freq =
-            freq.get_or_insert_with(|| ctx.workspace.word_frequency(ctx.settings, ctx.documents));
+        let freq = freq.get_or_insert_with(|| ctx.data.word_counts(ctx.documents));
         let pages = freq.pages(word);
         let best = corrections.iter().map(|c| freq.pages(c)).max().unwrap_or(0);
         pages >= JARGON_PAGES && pages * JARGON_RATIO >= best
@@ -154,15 +158,6 @@ fn is_all_caps(word: &str) -> bool {
 impl Rule for Typo {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn prepare(&mut self, settings: &Settings) -> miette::Result<()> {
-        self.handbook = HandbookTypos::embedded();
-        for (typo, correction) in &settings.spelling.corrections {
-            self.handbook.add_correction(typo, correction);
-        }
-        self.vocabulary = crate::spelling::vocabulary::from_settings(settings)?;
-        Ok(())
     }
 
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -4,14 +4,14 @@
 //! The engine computes these findings (it alone sees what each suppression
 //! hid, see [`crate::suppress`]); the rule holds the name, severity and doc.
 
-use super::{Rule, RuleMeta};
+use super::{FixAvailability, Rule, RuleMeta};
 use crate::finding::Severity;
 
 pub static META: RuleMeta = RuleMeta {
     name: "unused-suppression",
     default_severity: Severity::Warning,
     summary: "A suppression comment or frontmatter entry that suppresses nothing",
-    fixable: false,
+    fix: FixAvailability::Never,
     doc: r#"# unused-suppression
 
 ## What it does
@@ -49,6 +49,7 @@ page (`hblint: {disable: [unused-suppression]}`) or in `.hblint.toml`.
 };
 
 /// Its findings come from the engine; it checks nothing itself.
+#[derive(Default)]
 pub struct UnusedSuppression;
 
 impl Rule for UnusedSuppression {

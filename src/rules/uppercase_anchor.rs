@@ -1,6 +1,6 @@
 //! `uppercase-anchor`: a link fragment with capital letters.
 
-use super::{Context, Rule, RuleMeta};
+use super::{Context, FixAvailability, Rule, RuleMeta};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::links::fragment_range;
@@ -9,7 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "uppercase-anchor",
     default_severity: Severity::Warning,
     summary: "A link's #fragment has capital letters; heading ids are lowercase",
-    fixable: true,
+    fix: FixAvailability::Sometimes,
     doc: r#"# uppercase-anchor
 
 ## What it does
@@ -38,6 +38,7 @@ that lowercase anchor. Turn the rule off with `uppercase-anchor = "off"` in
 "#,
 };
 
+#[derive(Default)]
 pub struct UppercaseAnchor;
 
 impl Rule for UppercaseAnchor {

@@ -5,12 +5,12 @@
 //! the whole tree (`hblint check` over the handbook), the counts come from the
 //! run's documents. For a small run (a pre-commit check of a few pages) they
 //! come from a raw-byte scan of the root's Markdown files, done lazily — only
-//! when some word needs a judgement — once per run: the workspace keeps the
-//! table ([`crate::workspace::Workspace::word_frequency`]), so rules never read
+//! when some word needs a judgement — once per run: the run's shared data keeps the
+//! table ([`crate::rules::RunData::word_counts`]), so rules never read
 //! files themselves.
 
-use crate::config::Settings;
 use crate::document::Document;
+use crate::inputs::FileSelection;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -142,8 +142,8 @@ fn raw_words(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// The frequency table for a run: its documents when it holds the tree,
 /// else the root's Markdown files (if they are more than the run's pages).
 /// The workspace keeps the result for the run
-/// ([`crate::workspace::Workspace::word_frequency`]).
-pub fn count(settings: &Settings, documents: &[Document]) -> TreeFrequency {
+/// ([`crate::rules::RunData::word_counts`]).
+pub fn count(settings: &FileSelection, documents: &[Document]) -> TreeFrequency {
     let from_documents = || TreeFrequency::from_pages(documents.iter().map(|d| d.text.as_str()));
     if documents.len() >= TREE_SIZE {
         return from_documents();
@@ -159,7 +159,7 @@ pub fn count(settings: &Settings, documents: &[Document]) -> TreeFrequency {
 /// Count the words of the root's Markdown files (the default paths of
 /// `hblint check`), reading raw bytes. Unreadable files are skipped: this is
 /// a statistic, not a check.
-pub fn scan_root(settings: &Settings) -> TreeFrequency {
+pub fn scan_root(settings: &FileSelection) -> TreeFrequency {
     let paths = crate::inputs::default_paths(settings);
     let files = crate::inputs::collect(settings, &paths).unwrap_or_default();
     TreeFrequency::count_parallel(&files, |file| match &file.content {
@@ -174,7 +174,7 @@ pub fn scan_root(settings: &Settings) -> TreeFrequency {
 /// changed since `HEAD` barely move a tree-wide statistic, so a pre-commit
 /// run pays for the count once per commit, not once per run. Outside git, or
 /// when the cache cannot be read or written, the tree is counted every time.
-pub fn scan_root_cached(settings: &Settings) -> TreeFrequency {
+pub fn scan_root_cached(settings: &FileSelection) -> TreeFrequency {
     let Some((tree, cache)) = git_cache_path(&settings.root) else {
         return scan_root(settings);
     };
@@ -188,22 +188,23 @@ pub fn scan_root_cached(settings: &Settings) -> TreeFrequency {
     if let Some(dir) = cache.parent()
         && std::fs::create_dir_all(dir).is_ok()
     {
-        let tmp = cache.with_extension("tmp");
-        if std::fs::write(&tmp, freq.to_cache(&tree)).is_ok() {
-            let _ = std::fs::rename(&tmp, &cache);
-        }
+        // A fresh temporary name: two runs that overlap never share one.
+        let _ = crate::fix::write_new(&cache, freq.to_cache(&tree).as_bytes(), 0o644);
     }
     freq
 }
 
-/// `HEAD`'s tree id and the cache file's path, if `root` is in a git work tree.
+/// The id of the root's tree at `HEAD` (the whole tree when the root is the
+/// top of the work tree, else the root's folder, so that two roots in one
+/// repository never share counts) and the cache file's path, if `root` is in
+/// a git work tree.
 fn git_cache_path(root: &std::path::Path) -> Option<(String, PathBuf)> {
     let out = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
         .args([
             "rev-parse",
-            "HEAD^{tree}",
+            "HEAD:./",
             "--git-path",
             "hblint/word-frequency",
         ])
@@ -310,19 +311,22 @@ mod tests {
         if !git(&["init", "-q"]) {
             return; // no git on this machine: nothing to cache
         }
+        let commit = |message: &str| {
+            git(&["add", "."])
+                && git(&[
+                    "-c",
+                    "user.name=t",
+                    "-c",
+                    "user.email=t@t",
+                    "commit",
+                    "-qm",
+                    message,
+                ])
+        };
         std::fs::create_dir_all(root.join("content")).expect("mkdir");
         std::fs::write(root.join("content/a.md"), "runbook here").expect("write");
-        assert!(git(&["add", "."]));
-        assert!(git(&[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "a"
-        ]));
-        let settings = Settings::defaults(root);
+        assert!(commit("a"));
+        let settings = FileSelection::all(root);
         assert_eq!(scan_root_cached(&settings).pages("runbook"), 1);
         let (_, cache) = git_cache_path(root).expect("git cache path");
         assert!(cache.is_file(), "the counts were stored");
@@ -330,16 +334,15 @@ mod tests {
         std::fs::write(root.join("content/b.md"), "runbook again").expect("write");
         assert_eq!(scan_root_cached(&settings).pages("runbook"), 1);
         // A new commit: counted again.
-        assert!(git(&["add", "."]));
-        assert!(git(&[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "b"
-        ]));
+        assert!(commit("b"));
+        assert_eq!(scan_root_cached(&settings).pages("runbook"), 2);
+        // Another root in the same repository keeps its own counts.
+        std::fs::create_dir_all(root.join("other")).expect("mkdir");
+        std::fs::write(root.join("other/x.md"), "checklist").expect("write");
+        assert!(commit("c"));
+        let other = FileSelection::all(&root.join("other"));
+        assert_eq!(scan_root_cached(&other).pages("checklist"), 1);
+        assert_eq!(scan_root_cached(&other).pages("runbook"), 0);
         assert_eq!(scan_root_cached(&settings).pages("runbook"), 2);
     }
 
@@ -351,7 +354,7 @@ mod tests {
         std::fs::write(content.join("a.md"), "runbook here").expect("write");
         std::fs::write(content.join("b.md"), "another runbook").expect("write");
         std::fs::write(content.join("c.txt"), "runbook ignored").expect("write");
-        let settings = Settings::defaults(dir.path());
+        let settings = FileSelection::all(dir.path());
         let f = scan_root(&settings);
         assert_eq!(f.total_pages(), 2);
         assert_eq!(f.pages("runbook"), 2);
@@ -369,7 +372,7 @@ mod timing {
         let Ok(root) = std::env::var("HBLINT_CORPUS") else {
             return;
         };
-        let settings = crate::config::Settings::defaults(std::path::Path::new(&root));
+        let settings = crate::inputs::FileSelection::all(std::path::Path::new(&root));
         let t = std::time::Instant::now();
         let f = super::scan_root(&settings);
         eprintln!("scan of {} pages: {:?}", f.total_pages(), t.elapsed());

@@ -12,9 +12,7 @@ pub mod tokenize;
 pub mod typo_list;
 pub mod vocabulary;
 
-use serde::Deserialize;
 use std::borrow::Cow;
-use std::path::PathBuf;
 
 pub use typo_list::{GeneralTypos, HandbookTypos};
 pub use vocabulary::Vocabulary;
@@ -66,20 +64,6 @@ pub fn match_case(original: &str, correction: &str) -> String {
         };
     }
     correction.to_owned()
-}
-
-/// `[spelling]` in `.hblint.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct SpellingConfig {
-    /// Words accepted in this repository (never a typo or a spelling finding).
-    pub extra_words: Vec<String>,
-    /// Vocabulary files (one word a line, `#` comments), relative to the root.
-    pub vocabulary: Vec<PathBuf>,
-    /// Handbook misspellings -> corrections, added to `rules/typos.toml`.
-    pub corrections: std::collections::BTreeMap<String, String>,
-    /// Leave out the embedded handbook vocabulary (`rules/vocabulary/`).
-    pub no_default_vocabulary: bool,
 }
 
 #[cfg(test)]

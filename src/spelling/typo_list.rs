@@ -49,6 +49,15 @@ impl HandbookTypos {
         Self::from_toml(DEFAULT_TYPOS_TOML).unwrap_or_default()
     }
 
+    /// How many misspellings the list corrects.
+    pub fn len(&self) -> usize {
+        self.corrections.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.corrections.is_empty()
+    }
+
     pub fn add_correction(&mut self, typo: &str, correction: &str) {
         self.corrections
             .insert(typo.to_lowercase(), correction.to_owned());

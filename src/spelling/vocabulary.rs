@@ -63,28 +63,24 @@ impl Vocabulary {
 }
 
 /// The vocabulary a run uses: the embedded lists (unless turned off), the
-/// configured extra words, and the repository's vocabulary files.
-pub fn from_settings(settings: &crate::config::Settings) -> miette::Result<Vocabulary> {
-    let mut v = if settings.spelling.no_default_vocabulary {
-        Vocabulary::default()
-    } else {
+/// configured extra words, and the text of the repository's vocabulary files.
+pub fn assemble<'a>(
+    embedded: bool,
+    extra_words: &[String],
+    files: impl IntoIterator<Item = &'a str>,
+) -> Vocabulary {
+    let mut v = if embedded {
         Vocabulary::embedded()
+    } else {
+        Vocabulary::default()
     };
-    for word in &settings.spelling.extra_words {
+    for word in extra_words {
         v.add(word);
     }
-    for file in &settings.spelling.vocabulary {
-        let path = settings.root.join(file);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            miette::miette!(
-                help = "fix or remove the path in [spelling] vocabulary",
-                "cannot read vocabulary file {}: {e}",
-                path.display()
-            )
-        })?;
-        v.add_list(&text);
+    for text in files {
+        v.add_list(text);
     }
-    Ok(v)
+    v
 }
 
 #[cfg(test)]

@@ -1,0 +1,95 @@
+//! What the rules of one run share, built once and handed to every rule:
+//! the accepted words, the handbook's typo list, the role data and its
+//! matcher, the label requirements, and the tree's word counts.
+
+use crate::document::Document;
+use crate::inputs::FileSelection;
+use crate::roles::{self, mentions::Matcher};
+use crate::spelling::frequency::{self, TreeFrequency};
+use crate::spelling::hunspell::Hunspell;
+use crate::spelling::{HandbookTypos, Vocabulary};
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use super::missing_label::LabelRequirement;
+
+/// The resolved settings the shared data is built from.
+#[derive(Debug, Clone)]
+pub struct SharedInputs {
+    /// The files a plain `hblint check` reads: the tree the word counts cover.
+    pub files: FileSelection,
+    /// Accepted words: embedded lists, `extra-words`, vocabulary files.
+    pub vocabulary: Arc<Vocabulary>,
+    /// `[spelling] corrections`, added to the handbook's typo list.
+    pub corrections: BTreeMap<String, String>,
+    /// The role data in use.
+    pub roles: roles::Shared,
+    /// The label requirements in use.
+    pub labels: Arc<[LabelRequirement]>,
+}
+
+/// The run's shared data. Each part is built on first use, once.
+pub struct RunData {
+    inputs: SharedInputs,
+    handbook: OnceLock<Arc<HandbookTypos>>,
+    roles: OnceLock<Arc<(roles::Shared, Matcher)>>,
+    word_counts: OnceLock<Arc<TreeFrequency>>,
+}
+
+impl RunData {
+    pub fn new(inputs: SharedInputs) -> RunData {
+        RunData {
+            inputs,
+            handbook: OnceLock::new(),
+            roles: OnceLock::new(),
+            word_counts: OnceLock::new(),
+        }
+    }
+
+    pub fn vocabulary(&self) -> Arc<Vocabulary> {
+        self.inputs.vocabulary.clone()
+    }
+
+    /// The embedded handbook typo list with the configured corrections.
+    pub fn handbook_typos(&self) -> Arc<HandbookTypos> {
+        self.handbook
+            .get_or_init(|| {
+                let mut list = HandbookTypos::embedded();
+                for (typo, correction) in &self.inputs.corrections {
+                    list.add_correction(typo, correction);
+                }
+                Arc::new(list)
+            })
+            .clone()
+    }
+
+    /// The embedded en_US dictionary.
+    pub fn hunspell(&self) -> miette::Result<Arc<Hunspell>> {
+        Hunspell::en_us()
+            .map_err(|e| miette::miette!("cannot load the embedded en_US Hunspell dictionary: {e}"))
+    }
+
+    /// The role data with the matcher of its names.
+    pub fn roles(&self) -> Arc<(roles::Shared, Matcher)> {
+        self.roles
+            .get_or_init(|| {
+                let data = self.inputs.roles.clone();
+                let matcher = Matcher::new(&data);
+                Arc::new((data, matcher))
+            })
+            .clone()
+    }
+
+    pub fn labels(&self) -> Arc<[LabelRequirement]> {
+        self.inputs.labels.clone()
+    }
+
+    /// How often each word occurs in the tree, counted on first use: from the
+    /// run's documents when they are the tree, else from the root's Markdown
+    /// files (see `spelling::frequency`).
+    pub fn word_counts(&self, documents: &[Document]) -> Arc<TreeFrequency> {
+        self.word_counts
+            .get_or_init(|| Arc::new(frequency::count(&self.inputs.files, documents)))
+            .clone()
+    }
+}

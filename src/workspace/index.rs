@@ -1,0 +1,213 @@
+//! The file index: which files exist (paths only, no page is read), the
+//! mounts that serve them, and the URL each file is served at.
+
+use super::{Mount, Target, Workspace};
+use crate::inputs::is_markdown;
+use crate::links::{join_normalize, url_key};
+use std::collections::HashMap;
+
+/// The file index: paths only.
+#[derive(Debug, Default)]
+pub(super) struct Index {
+    /// Lowercased root-relative path → the path as it is on disk.
+    pub(super) files: HashMap<String, String>,
+    /// Markdown pages under the mounts.
+    pub(super) pages: Vec<String>,
+    /// Every link target, for suggestions: `(url key, url as shown)`.
+    pub(super) targets: Vec<(String, String)>,
+    /// Last URL segment → indices into `targets`.
+    pub(super) by_last: HashMap<String, Vec<usize>>,
+}
+
+impl Workspace {
+    pub(super) fn index(&self) -> &Index {
+        self.index.get_or_init(|| self.build_index())
+    }
+
+    pub(super) fn build_index(&self) -> Index {
+        let mut paths: Vec<String> = match &self.given {
+            Some(p) => p.clone(),
+            None => self.walk(),
+        };
+        if self.given.is_none() {
+            for list in &self.config.static_lists {
+                let Some(rel) = join_normalize("", list) else {
+                    continue;
+                };
+                if let Ok(text) = std::fs::read_to_string(self.root.join(&rel)) {
+                    paths.extend(
+                        text.lines()
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                            .filter_map(|l| join_normalize("", l))
+                            .map(|l| l.trim_start_matches('/').to_owned()),
+                    );
+                }
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        let mut index = Index::default();
+        for path in paths {
+            if is_markdown(&path) && self.mount_of(&path, &self.config.mount).is_some() {
+                index.pages.push(path.clone());
+            }
+            if let Some(url) = self.url_of(&path) {
+                let key = url_key(&url);
+                let last = key.rsplit('/').next().unwrap_or_default().to_owned();
+                index
+                    .by_last
+                    .entry(last)
+                    .or_default()
+                    .push(index.targets.len());
+                index.targets.push((key, url));
+            }
+            index.files.insert(path.to_lowercase(), path);
+        }
+        index
+    }
+
+    /// Every file under the mounted and static folders, not following
+    /// symlinks that lead out of the root.
+    pub(super) fn walk(&self) -> Vec<String> {
+        let Ok(root) = std::fs::canonicalize(&self.root) else {
+            return Vec::new();
+        };
+        let mut dirs: Vec<String> = self
+            .config
+            .mount
+            .iter()
+            .chain(&self.config.static_dirs)
+            .filter_map(|m| join_normalize("", &m.dir))
+            .map(|d| d.trim_matches('/').to_owned())
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        let mut out = Vec::new();
+        for dir in dirs {
+            let path = root.join(&dir);
+            match std::fs::canonicalize(&path) {
+                Ok(real) if real.starts_with(&root) && real.is_dir() => {}
+                _ => continue,
+            }
+            let walker = ignore::WalkBuilder::new(&path)
+                .hidden(false)
+                .git_ignore(true)
+                .require_git(false)
+                .follow_links(false)
+                .build();
+            for entry in walker.flatten() {
+                let Some(ft) = entry.file_type() else {
+                    continue;
+                };
+                if ft.is_symlink() {
+                    match std::fs::canonicalize(entry.path()) {
+                        Ok(real) if real.starts_with(&root) && real.is_file() => {}
+                        _ => continue,
+                    }
+                } else if !ft.is_file() {
+                    continue;
+                }
+                let Ok(rel) = entry.path().strip_prefix(&root) else {
+                    continue;
+                };
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(rel.join("/"));
+            }
+        }
+        out
+    }
+
+    /// The mount whose folder holds `file`, longest folder first, and the
+    /// rest of the path (starting with `/`).
+    pub(super) fn mount_of<'m>(
+        &self,
+        file: &'m str,
+        mounts: &'m [Mount],
+    ) -> Option<(&'m Mount, &'m str)> {
+        mounts
+            .iter()
+            .filter_map(|m| {
+                let dir = m.dir.trim_matches('/');
+                let rest = if dir.is_empty() {
+                    Some(file)
+                } else {
+                    file.strip_prefix(dir).filter(|r| r.starts_with('/'))
+                };
+                rest.map(|r| (m, r, dir.len()))
+            })
+            .max_by_key(|(_, _, len)| *len)
+            .map(|(m, r, _)| (m, r))
+    }
+
+    /// The URL path a file is served at: a page's URL (`/handbook/a/`) or a
+    /// plain file's (`/images/x.png`).
+    pub fn url_of(&self, file: &str) -> Option<String> {
+        if let Some((mount, rest)) = self.mount_of(file, &self.config.mount) {
+            let base = mount.url.trim_end_matches('/');
+            if is_markdown(file) {
+                for form in &self.forms_longest_first {
+                    let suffix = form.trim_start_matches("{}");
+                    if let Some(r) = rest.strip_suffix(suffix) {
+                        let suffix_is_dir = suffix.starts_with('/');
+                        if suffix_is_dir || !r.is_empty() {
+                            return Some(format!("{base}{r}/"));
+                        }
+                    }
+                }
+            }
+            return Some(format!("{base}{rest}"));
+        }
+        let (mount, rest) = self.mount_of(file, &self.config.static_dirs)?;
+        Some(format!("{}{rest}", mount.url.trim_end_matches('/')))
+    }
+
+    pub(super) fn file(&self, path: &str) -> Option<&str> {
+        self.index()
+            .files
+            .get(&path.trim_start_matches('/').to_lowercase())
+            .map(String::as_str)
+    }
+
+    pub(super) fn as_target(file: &str) -> Target {
+        if is_markdown(file) {
+            Target::Page(file.to_owned())
+        } else {
+            Target::File(file.to_owned())
+        }
+    }
+
+    /// A file path, or a folder/stem served as a page through the page forms.
+    pub(super) fn lookup_file(&self, path: &str) -> Option<Target> {
+        let trimmed = path.trim_end_matches('/');
+        if !path.ends_with('/')
+            && let Some(f) = self.file(trimmed)
+        {
+            return Some(Self::as_target(f));
+        }
+        let mut stems: Vec<&str> = vec![trimmed];
+        for ext in [".html", ".md"] {
+            if let Some(s) = trimmed.strip_suffix(ext) {
+                stems.push(s);
+                // Hugo treats `x/index.md` and `x/_index.md` as the page `x`.
+                for index in ["/index", "/_index"] {
+                    if let Some(dir) = s.strip_suffix(index) {
+                        stems.push(dir);
+                    }
+                }
+            }
+        }
+        for stem in stems {
+            for form in &self.config.page_forms {
+                let candidate = form.replace("{}", stem);
+                if let Some(f) = self.file(&candidate) {
+                    return Some(Self::as_target(f));
+                }
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,117 @@
+//! Suggestions for a broken link: the existing page or file closest to it.
+
+use super::Workspace;
+use crate::links::url_key;
+
+impl Workspace {
+    /// The existing page or file closest to a missing URL: one with the same
+    /// last segment (a moved page), else the nearest by edit distance.
+    pub fn suggest(&self, url: &str) -> Option<String> {
+        let key = url_key(url);
+        if let Ok(map) = self.suggestions.lock()
+            && let Some(s) = map.get(&key)
+        {
+            return s.clone();
+        }
+        let found = self.compute_suggestion(&key);
+        if let Ok(mut map) = self.suggestions.lock() {
+            map.insert(key, found.clone());
+        }
+        found
+    }
+
+    pub(super) fn compute_suggestion(&self, key: &str) -> Option<String> {
+        let index = self.index();
+        let last = key.rsplit('/').next().unwrap_or_default();
+        if last.is_empty() {
+            return None;
+        }
+        let best_of = |ids: &mut dyn Iterator<Item = usize>| {
+            ids.map(|i| (strsim::levenshtein(key, &index.targets[i].0), i))
+                .min()
+                .map(|(_, i)| index.targets[i].1.clone())
+        };
+        if let Some(ids) = index.by_last.get(last) {
+            return best_of(&mut ids.iter().copied());
+        }
+        let limit = (last.chars().count() / 4).max(1);
+        let close: Vec<(usize, usize)> = index
+            .by_last
+            .iter()
+            .filter(|(seg, _)| {
+                seg.len().abs_diff(last.len()) <= limit && letters_apart(seg, last) <= limit
+            })
+            .map(|(seg, ids)| (strsim::osa_distance(seg, last), ids))
+            .filter(|(d, _)| *d <= limit)
+            .flat_map(|(d, ids)| ids.iter().map(move |&i| (d, i)))
+            .collect();
+        let min = close.iter().map(|(d, _)| *d).min()?;
+        best_of(&mut close.iter().filter(|(d, _)| *d == min).map(|(_, i)| *i))
+    }
+
+    /// The one page whose file name is `name` (with or without `.md`).
+    pub(super) fn unique_page_named(&self, name: &str) -> Option<String> {
+        let name = name.to_lowercase();
+        let with_ext = if name.ends_with(".md") {
+            name.clone()
+        } else {
+            format!("{name}.md")
+        };
+        let mut found = self.pages().iter().filter(|p| {
+            let file = p.rsplit('/').next().unwrap_or(p).to_lowercase();
+            file == with_ext
+        });
+        let first = found.next()?;
+        found.next().is_none().then(|| first.clone())
+    }
+}
+
+/// A lower bound of the edit distance of two strings, from their letters
+/// alone: each edit adds or removes at most one letter of each kind, so the
+/// distance is at least the larger count of letters one has and the other
+/// lacks. Cheap enough to skip most strings before the real distance.
+fn letters_apart(a: &str, b: &str) -> usize {
+    let mut counts = [0i32; 128];
+    let (mut other_a, mut other_b) = (0usize, 0usize);
+    for c in a.chars() {
+        match counts.get_mut(c as usize) {
+            Some(n) => *n += 1,
+            None => other_a += 1,
+        }
+    }
+    for c in b.chars() {
+        match counts.get_mut(c as usize) {
+            Some(n) => *n -= 1,
+            None => other_b += 1,
+        }
+    }
+    let only_a: usize = counts.iter().filter(|n| **n > 0).map(|n| *n as usize).sum();
+    let only_b: usize = counts
+        .iter()
+        .filter(|n| **n < 0)
+        .map(|n| (-*n) as usize)
+        .sum();
+    // Letters outside ASCII are not told apart: count them as possibly equal.
+    (only_a.saturating_sub(other_b)).max(only_b.saturating_sub(other_a))
+}
+
+#[cfg(test)]
+mod letters_apart_tests {
+    use super::letters_apart;
+
+    #[test]
+    fn is_a_lower_bound_of_the_edit_distance() {
+        for (a, b) in [
+            ("values", "valeus"),
+            ("leave", "leaves"),
+            ("paid-time-off", "paid-time-of"),
+            ("café", "cafe"),
+            ("abc", "xyz"),
+            ("", "abc"),
+        ] {
+            assert!(letters_apart(a, b) <= strsim::osa_distance(a, b), "{a} {b}");
+        }
+        assert_eq!(letters_apart("abc", "xyz"), 3);
+        assert_eq!(letters_apart("values", "valeus"), 0);
+    }
+}
