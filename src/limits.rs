@@ -187,6 +187,15 @@ impl Limits {
                     offset: at,
                 });
             }
+            links += count_links(rest);
+            if links > self.links {
+                return Err(Exceeded {
+                    key: "links",
+                    found: links,
+                    max: self.links,
+                    offset: at,
+                });
+            }
             marks += rest
                 .bytes()
                 .filter(|b| matches!(b, b'*' | b'_' | b'~' | b'[' | b']'))
@@ -196,15 +205,6 @@ impl Limits {
                     key: "inline-marks",
                     found: marks,
                     max: self.inline_marks,
-                    offset: at,
-                });
-            }
-            links += count_links(rest);
-            if links > self.links {
-                return Err(Exceeded {
-                    key: "links",
-                    found: links,
-                    max: self.links,
                     offset: at,
                 });
             }
