@@ -125,15 +125,7 @@ impl Limits {
     /// The `file-size` check, before a file is read.
     pub fn check_size(&self, len: u64) -> Result<(), Exceeded> {
         let len = usize::try_from(len).unwrap_or(usize::MAX);
-        if len > self.file_size {
-            return Err(Exceeded {
-                key: "file-size",
-                found: len,
-                max: self.file_size,
-                offset: 0,
-            });
-        }
-        Ok(())
+        within("file-size", len, self.file_size, 0)
     }
 
     /// Every limit on a page's text, in one pass, before it is parsed.
@@ -150,14 +142,7 @@ impl Limits {
         for line in text.split_inclusive('\n') {
             let at = offset;
             offset += line.len();
-            if line.len() > self.line_length {
-                return Err(Exceeded {
-                    key: "line-length",
-                    found: line.len(),
-                    max: self.line_length,
-                    offset: at,
-                });
-            }
+            within("line-length", line.len(), self.line_length, at)?;
             if at < frontmatter_end {
                 continue;
             }
@@ -179,35 +164,14 @@ impl Limits {
             if fence.is_some() {
                 continue;
             }
-            if prefix.depth > self.nesting_depth {
-                return Err(Exceeded {
-                    key: "nesting-depth",
-                    found: prefix.depth,
-                    max: self.nesting_depth,
-                    offset: at,
-                });
-            }
+            within("nesting-depth", prefix.depth, self.nesting_depth, at)?;
             links += count_links(rest);
-            if links > self.links {
-                return Err(Exceeded {
-                    key: "links",
-                    found: links,
-                    max: self.links,
-                    offset: at,
-                });
-            }
+            within("links", links, self.links, at)?;
             marks += rest
                 .bytes()
                 .filter(|b| matches!(b, b'*' | b'_' | b'~' | b'[' | b']'))
                 .count();
-            if marks > self.inline_marks {
-                return Err(Exceeded {
-                    key: "inline-marks",
-                    found: marks,
-                    max: self.inline_marks,
-                    offset: at,
-                });
-            }
+            within("inline-marks", marks, self.inline_marks, at)?;
             let cells = match table {
                 Some(ref mut t) => {
                     t.1 += t.0;
@@ -221,14 +185,7 @@ impl Limits {
                     None => 0,
                 },
             };
-            if cells > self.table_cells {
-                return Err(Exceeded {
-                    key: "table-cells",
-                    found: cells,
-                    max: self.table_cells,
-                    offset: at,
-                });
-            }
+            within("table-cells", cells, self.table_cells, at)?;
         }
         Ok(())
     }
@@ -251,25 +208,24 @@ impl Limits {
             }
             offset += line.len();
         }
-        if end - start > self.frontmatter_size {
-            return Err(Exceeded {
-                key: "frontmatter-size",
-                found: end - start,
-                max: self.frontmatter_size,
-                offset: 0,
-            });
-        }
+        within("frontmatter-size", end - start, self.frontmatter_size, 0)?;
         let aliases = count_yaml_aliases(&text[start..end]);
-        if aliases > self.yaml_aliases {
-            return Err(Exceeded {
-                key: "yaml-aliases",
-                found: aliases,
-                max: self.yaml_aliases,
-                offset: start,
-            });
-        }
+        within("yaml-aliases", aliases, self.yaml_aliases, start)?;
         Ok(end)
     }
+}
+
+/// `Err` when `found` is over `max`.
+fn within(key: &'static str, found: usize, max: usize, offset: usize) -> Result<(), Exceeded> {
+    if found > max {
+        return Err(Exceeded {
+            key,
+            found,
+            max,
+            offset,
+        });
+    }
+    Ok(())
 }
 
 /// The container prefix of a line: block-quote markers, list markers and

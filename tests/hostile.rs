@@ -76,6 +76,16 @@ fn hblint(cwd: &Path, args: &[&OsStr], env: &[(&str, &str)]) -> Output {
     out
 }
 
+/// `hblint check --root ROOT [--fix] --format json PATH`.
+fn check_json(t: &Tree, path: &OsStr, fix: bool) -> Output {
+    let mut args = vec![os("check"), os("--root"), t.root.as_os_str()];
+    if fix {
+        args.push(os("--fix"));
+    }
+    args.extend([os("--format"), os("json"), path]);
+    hblint(&t.root, &args, &[])
+}
+
 fn os(s: &str) -> &OsStr {
     OsStr::new(s)
 }
@@ -143,18 +153,7 @@ fn each_page_alone_ends_with_its_file_error() {
     let t = tree();
     for page in pages::all() {
         let path = t.pages.join(page.name);
-        let out = hblint(
-            &t.root,
-            &[
-                os("check"),
-                os("--root"),
-                t.root.as_os_str(),
-                os("--format"),
-                os("json"),
-                path.as_os_str(),
-            ],
-            &[],
-        );
+        let out = check_json(&t, path.as_os_str(), false);
         let report = json(&out);
         let errors = file_errors(&report);
         match page.error {
@@ -171,18 +170,7 @@ fn each_page_alone_ends_with_its_file_error() {
 #[test]
 fn the_folder_through_check_names_every_page_and_reads_nothing_outside() {
     let t = tree();
-    let out = hblint(
-        &t.root,
-        &[
-            os("check"),
-            os("--root"),
-            t.root.as_os_str(),
-            os("--format"),
-            os("json"),
-            t.pages.as_os_str(),
-        ],
-        &[],
-    );
+    let out = check_json(&t, t.pages.as_os_str(), false);
     assert_eq!(out.status.code(), Some(2));
     let report = json(&out);
     assert_each_page_reported(&report, "content/hostile/", false);
@@ -209,18 +197,7 @@ fn symlinks_leaving_the_root_or_looping_are_file_errors_when_named() {
         ("leak.md", "outside the root"),
         ("loop-a.md", "cannot read"),
     ] {
-        let out = hblint(
-            &t.root,
-            &[
-                os("check"),
-                os("--root"),
-                t.root.as_os_str(),
-                os("--format"),
-                os("json"),
-                t.pages.join(name).as_os_str(),
-            ],
-            &[],
-        );
+        let out = check_json(&t, t.pages.join(name).as_os_str(), false);
         assert_eq!(out.status.code(), Some(2), "{name}");
         let errors = file_errors(&json(&out));
         assert_eq!(errors.len(), 1, "{name}: {errors:?}");
@@ -263,19 +240,7 @@ fn fix_changes_only_the_fixable_page_and_nothing_outside() {
     let t = tree();
     let outside_before = snapshot(&t.outside);
     let before = snapshot(&t.pages);
-    let out = hblint(
-        &t.root,
-        &[
-            os("check"),
-            os("--root"),
-            t.root.as_os_str(),
-            os("--fix"),
-            os("--format"),
-            os("json"),
-            t.pages.as_os_str(),
-        ],
-        &[],
-    );
+    let out = check_json(&t, t.pages.as_os_str(), true);
     assert_eq!(out.status.code(), Some(2));
     assert_each_page_reported(&json(&out), "content/hostile/", true);
     assert_only_the_shell_page_fixed(&before, &snapshot(&t.pages));
