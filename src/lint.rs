@@ -260,9 +260,11 @@ pub fn lint_with_progress(
 
     let mut findings = Vec::new();
     let mut suppressed = 0;
+    let mut ignored_by = std::collections::HashSet::new();
     for s in per_document {
         findings.extend(s.kept);
         suppressed += s.hidden;
+        ignored_by.extend(s.ignored_by);
     }
     for (path, found) in run_level {
         if by_path.contains_key(path.as_str()) {
@@ -271,6 +273,28 @@ pub fn lint_with_progress(
         let s = suppress::suppress(&path, None, found, &settings.ignore, &run_rules);
         findings.extend(s.kept);
         suppressed += s.hidden;
+        ignored_by.extend(s.ignored_by);
+    }
+    if let Some(severity) = unused_severity
+        && !settings.ignore.is_empty()
+    {
+        let linted: std::collections::HashSet<&str> = by_path.keys().copied().collect();
+        for u in settings
+            .ignore
+            .unused(&ignored_by, &run_rules, workspace.pages(), &linted)
+        {
+            findings.push(Finding {
+                rule: RuleName::UnusedSuppression.as_str(),
+                severity,
+                path: u.origin.path,
+                range: 0..0,
+                start: u.origin.start,
+                end: u.origin.end,
+                message: u.message,
+                help: Some(u.help),
+                fix: None,
+            });
+        }
     }
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
