@@ -381,14 +381,20 @@ fn apply_fixes(
                     }
                     continue;
                 }
-                if args.staged {
-                    restage.push(plan.path.clone());
-                }
                 p
             }
         };
-        crate::fix::write_atomically(&disk, &plan.new_bytes)
-            .map_err(|e| miette::miette!("{}: cannot write the fixes: {e}", plan.path))?;
+        if let Err(why) =
+            crate::fix::write_fixed(&disk, &settings.root, &plan.old_bytes(), &plan.new_bytes)
+        {
+            eprintln!("{}: not fixed: {why}", plan.path);
+            continue;
+        }
+        // Only a staged page is staged again; other in-memory content (such as
+        // `--changed-since`) was written to the working tree alone.
+        if args.staged && matches!(file.content, crate::inputs::Content::Bytes(_)) {
+            restage.push(plan.path.clone());
+        }
         fixes += plan.edits.len();
         fixed_files += 1;
         if !args.quiet {

@@ -15,6 +15,7 @@ pub use show::{describe, refuse_nested};
 use crate::error::SourceError;
 use crate::finding::Severity;
 use crate::inputs::FileSelection;
+use crate::limits::Limits;
 use crate::roles::{self, RolesData};
 use crate::rules::missing_label::{self, LabelRequirement};
 use crate::rules::name::UnknownRule;
@@ -62,6 +63,8 @@ pub struct Settings {
     pub terms: Arc<crate::terms::TermList>,
     /// `[terms] broad`.
     pub terms_broad: bool,
+    /// `[limits]`: the largest and deepest page linted.
+    pub limits: Limits,
 }
 
 /// The configuration file in use and its text: `config` if given, else
@@ -294,6 +297,7 @@ impl Settings {
             labels: labels(&options.labels)?,
             terms: Arc::new(terms),
             terms_broad: options.terms.broad,
+            limits: options.limits,
         })
     }
 
@@ -304,12 +308,12 @@ impl Settings {
 
     /// The workspace of the root; the tree is walked on first use.
     pub fn workspace(&self) -> Workspace {
-        Workspace::new(&self.root, self.links.clone())
+        Workspace::new(&self.root, self.links.clone()).within(self.limits)
     }
 
     /// A workspace whose files are exactly `paths` (root-relative).
     pub fn workspace_with_paths(&self, paths: Vec<String>) -> Workspace {
-        Workspace::with_paths(&self.root, self.links.clone(), paths)
+        Workspace::with_paths(&self.root, self.links.clone(), paths).within(self.limits)
     }
 
     /// The data the rules of one run share.
@@ -395,6 +399,18 @@ mod tests {
 
     fn parse(text: &str) -> Result<Settings, Box<ConfigError>> {
         Settings::from_toml(Path::new("/r"), Path::new(".hblint.toml"), text)
+    }
+
+    #[test]
+    fn limits_are_read_and_checked() {
+        let s = parse("[limits]\nnesting-depth = 200\nfile-size = 10000000\n").expect("valid");
+        assert_eq!(s.limits.nesting_depth, 200);
+        assert_eq!(s.limits.file_size, 10_000_000);
+        assert_eq!(s.limits.links, Limits::default().links);
+        let e = parse("[limits]\nnesting = 3\n").expect_err("unknown key");
+        assert!(e.message.contains("nesting"), "{}", e.message);
+        let e = parse("[limits]\nlinks = -1\n").expect_err("negative");
+        assert!(e.span.is_some());
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub struct Options {
     /// `[terms]`: the list of terms to avoid (the `misused-term` rule).
     #[serde(default)]
     pub terms: TermsOptions,
+    /// `[limits]`: the largest and deepest page linted.
+    #[serde(default)]
+    pub limits: crate::limits::Limits,
 }
 
 /// `[files]`: which files a plain `hblint check` lints.
