@@ -77,7 +77,7 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
             outcome = lint_files(&files);
         }
     }
-    write_report(args, &outcome, started)?;
+    write_report(args, settings_notes(&settings), &outcome, started)?;
     Ok(exit_code(&outcome))
 }
 
@@ -256,7 +256,7 @@ fn inbound(
         })
         .collect();
     let outcome = lint::lint(settings, &rules, workspace, &files, &run);
-    write_report(args, &outcome, started)?;
+    write_report(args, settings_notes(&settings), &outcome, started)?;
     Ok(exit_code(&outcome))
 }
 
@@ -286,13 +286,29 @@ pub fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     }
 }
 
-fn write_report(args: &CheckArgs, outcome: &Outcome, started: Instant) -> miette::Result<()> {
+/// What the settings read besides the pages, for the summary.
+fn settings_notes(settings: &Settings) -> Vec<String> {
+    settings
+        .links
+        .excludes
+        .iter()
+        .map(|e| e.summary())
+        .collect()
+}
+
+fn write_report(
+    args: &CheckArgs,
+    notes: Vec<String>,
+    outcome: &Outcome,
+    started: Instant,
+) -> miette::Result<()> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let ctx = ReportContext {
         outcome,
         elapsed: started.elapsed(),
         color: use_color(args.common.color, to_terminal),
         out_of_scope: 0,
+        notes,
     };
     let report: Box<dyn Report> = match args.format {
         Format::Human if args.quiet => Box::new(crate::report::human::HumanQuiet),

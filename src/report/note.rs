@@ -406,6 +406,7 @@ mod tests {
             elapsed: Default::default(),
             color: false,
             out_of_scope,
+            notes: Vec::new(),
         })
     }
 

@@ -88,6 +88,8 @@ pub enum Target {
     Generated,
     /// Nothing in the tree.
     Missing,
+    /// A page the site does not publish (`draft: true`, `build: render: never`).
+    Unpublished(String),
     /// The path climbs out of the root.
     Escapes,
 }

@@ -146,8 +146,9 @@ impl Workspace {
                 link,
             });
         };
+        let mut unpublished = None;
         if !link.full_url
-            && let Some(found) = self.hook_lookup(from, &link.path)
+            && let Some(found) = self.hook_lookup(from, &link.path, &mut unpublished)
         {
             let url = match &found {
                 Target::Page(p) | Target::File(p) => {
@@ -166,22 +167,32 @@ impl Workspace {
         }
         let target = match self.served(&url)? {
             Some(t) => t,
-            None => self.fallback(&url),
+            None => match (self.fallback(&url), unpublished) {
+                (Target::Missing, Some(page)) => Target::Unpublished(page),
+                (t, _) => t,
+            },
         };
         Some(Resolution { target, link, url })
     }
 
     /// What the render hook finds for `path` written in `from`:
-    /// `GetPage`, then the page's resources (a bundle's own files).
-    fn hook_lookup(&self, from: &str, path: &str) -> Option<Target> {
+    /// `GetPage`, then the page's resources (a bundle's own files). A page
+    /// the site does not publish is not found; it is kept in `unpublished`.
+    fn hook_lookup(
+        &self,
+        from: &str,
+        path: &str,
+        unpublished: &mut Option<String>,
+    ) -> Option<Target> {
         let content = self.content_path(from)?;
         let path = path.strip_prefix("./").unwrap_or(path);
         let index = self.index();
         for key in hugo::get_page_keys(&content, path) {
-            if let Some(file) = index.bases.get(&key)
-                && !self.meta().unpublished.contains(file)
-            {
-                return Some(Self::as_target(file));
+            if let Some(file) = index.bases.get(&key) {
+                if !self.meta().unpublished.contains(file) {
+                    return Some(Self::as_target(file));
+                }
+                unpublished.get_or_insert_with(|| file.clone());
             }
         }
         // `Resources.Get`: only bundles (`index.md`, `_index.md`) have
