@@ -127,9 +127,10 @@ impl Workspace {
             join_normalize("", &link.path)
         } else {
             let by_file = join_normalize(dir, &link.path);
-            let by_url = self
-                .page_url(from)
-                .and_then(|base| join_normalize(&base, &link.path));
+            let base = self.page_url(from);
+            let by_url = base
+                .as_deref()
+                .and_then(|base| join_normalize(base, &link.path));
             if by_file.is_none() && by_url.is_none() {
                 return Some(Resolution {
                     target: Target::Escapes,
@@ -137,7 +138,11 @@ impl Workspace {
                     link,
                 });
             }
-            by_url
+            // A browser stops `..` at the site's root.
+            let trailing = if link.path.ends_with('/') { "/" } else { "" };
+            by_url.or_else(|| {
+                base.map(|b| format!("{}{trailing}", hugo::clean_join(&b, &link.path)))
+            })
         };
         let Some(url) = by_url else {
             return Some(Resolution {
