@@ -405,6 +405,9 @@ fn a_bad_exclusion_pattern_is_an_error_at_its_line() {
         .expect("hblint runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0));
-    assert!(stderr.contains("invalid exclude pattern `^/bad/((`"), "{stderr}");
+    assert!(
+        stderr.contains("invalid exclude pattern `^/bad/((`"),
+        "{stderr}"
+    );
     assert!(stderr.contains(".hugolint.yaml:3"), "{stderr}");
 }

@@ -114,9 +114,17 @@ mod tests {
         assert_eq!(e.len(), 2);
         assert!(e.skips("/pdfs/a.pdf", "/pdfs/a.pdf", None));
         assert!(e.skips("../engineering/#x", "/handbook/engineering/", Some("x")));
-        assert!(e.skips("/handbook/engineering#x", "/handbook/engineering", Some("x")));
+        assert!(e.skips(
+            "/handbook/engineering#x",
+            "/handbook/engineering",
+            Some("x")
+        ));
         assert!(!e.skips("/handbook/engineering/", "/handbook/engineering/", None));
-        assert!(!e.skips("/handbook/engineering/x/#y", "/handbook/engineering/x/", Some("y")));
+        assert!(!e.skips(
+            "/handbook/engineering/x/#y",
+            "/handbook/engineering/x/",
+            Some("y")
+        ));
         assert_eq!(e.summary(), "2 link exclusions read from .hugolint.yaml");
     }
 

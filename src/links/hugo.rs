@@ -88,11 +88,7 @@ pub fn dir(content_path: &str) -> &str {
 /// the bundle, else the file's folder.
 fn container_dir(content_path: &str) -> &str {
     let d = dir(content_path);
-    if kind(content_path).1 {
-        dir(d)
-    } else {
-        d
-    }
+    if kind(content_path).1 { dir(d) } else { d }
 }
 
 /// The page-tree keys `Page.GetPage(path)` tries, in order, for a link

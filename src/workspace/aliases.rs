@@ -59,7 +59,11 @@ impl Workspace {
                     meta.aliases.insert(url_key(&url), page.clone());
                 }
                 if let Some(url) = fm.url {
-                    let url = if url.starts_with('/') { url } else { format!("/{url}") };
+                    let url = if url.starts_with('/') {
+                        url
+                    } else {
+                        format!("/{url}")
+                    };
                     meta.moved.insert(page.clone(), url);
                 } else if let Some(slug) = fm.slug {
                     meta.moved.insert(page.clone(), format!("{parent}/{slug}/"));

@@ -59,7 +59,10 @@ impl Workspace {
             if let Some(content) = self.content_path(&path)
                 && hugo::is_content(&content)
             {
-                index.bases.entry(hugo::base(&content)).or_insert(path.clone());
+                index
+                    .bases
+                    .entry(hugo::base(&content))
+                    .or_insert(path.clone());
             }
             if let Some(url) = self.url_of(&path) {
                 let key = url_key(&url);

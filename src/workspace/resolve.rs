@@ -140,9 +140,8 @@ impl Workspace {
             }
             // A browser stops `..` at the site's root.
             let trailing = if link.path.ends_with('/') { "/" } else { "" };
-            by_url.or_else(|| {
-                base.map(|b| format!("{}{trailing}", hugo::clean_join(&b, &link.path)))
-            })
+            by_url
+                .or_else(|| base.map(|b| format!("{}{trailing}", hugo::clean_join(&b, &link.path))))
         };
         let Some(url) = by_url else {
             return Some(Resolution {
@@ -270,11 +269,17 @@ impl Workspace {
         if last.contains('.') || page_path != page_path.to_lowercase() {
             return None;
         }
-        match self.index().bases.get(&hugo::base(&format!("{page_path}/_index.md"))) {
+        match self
+            .index()
+            .bases
+            .get(&hugo::base(&format!("{page_path}/_index.md")))
+        {
             Some(file)
                 if !meta.moved.contains_key(file)
                     && !meta.unpublished.contains(file)
-                    && self.url_of(file).is_some_and(|u| trimmed(&u.to_lowercase()) == want) =>
+                    && self
+                        .url_of(file)
+                        .is_some_and(|u| trimmed(&u.to_lowercase()) == want) =>
             {
                 Some(Self::as_target(file))
             }
