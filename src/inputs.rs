@@ -123,13 +123,19 @@ pub fn collect(settings: &FileSelection, paths: &[PathBuf]) -> Result<Vec<Source
     let excludes = &settings.exclude;
     let mut files = Vec::new();
     for path in paths {
-        if !path.exists() {
+        // A symbolic link that leads nowhere (or in a loop) is still a file
+        // given by name: the read reports why it cannot be linted.
+        let dangling_link = !path.exists()
+            && path
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+        if !path.exists() && !dangling_link {
             return Err(PathError {
                 path: path.display().to_string(),
                 reason: "no such file or folder".into(),
             });
         }
-        if path.is_file() {
+        if path.is_file() || dangling_link {
             let rel = relative_to_root(&settings.root, path);
             if !excludes.is_match(&rel) {
                 files.push(SourceFile {

@@ -192,12 +192,18 @@ fn apply_fixes(
                     );
                     continue;
                 }
-                restage.push(plan.path.clone());
                 p
             }
         };
-        crate::fix::write_atomically(&disk, &plan.new_bytes)
-            .map_err(|e| miette::miette!("{}: cannot write the fixes: {e}", plan.path))?;
+        if let Err(why) =
+            crate::fix::write_fixed(&disk, &settings.root, &plan.old_bytes(), &plan.new_bytes)
+        {
+            eprintln!("{}: not fixed: {why}", plan.path);
+            continue;
+        }
+        if matches!(file.content, crate::inputs::Content::Bytes(_)) {
+            restage.push(plan.path.clone());
+        }
         fixes += plan.edits.len();
         fixed_files += 1;
         if !args.quiet {

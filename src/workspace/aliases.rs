@@ -37,8 +37,8 @@ impl Workspace {
             let found: Vec<(String, Frontmatter)> = pages
                 .par_iter()
                 .filter_map(|page| {
-                    let bytes = std::fs::read(self.root.join(page)).ok()?;
-                    Some((page.clone(), frontmatter(&bytes)?))
+                    let bytes = self.limits.read(&self.root.join(page)).ok()?;
+                    Some((page.clone(), frontmatter(&bytes, &self.limits)?))
                 })
                 .collect();
             let mut meta = PageMeta::default();
@@ -130,8 +130,9 @@ struct Frontmatter {
 
 /// A page's YAML frontmatter, without parsing the Markdown; `None` when it
 /// has none of the keys that matter here.
-fn frontmatter(bytes: &[u8]) -> Option<Frontmatter> {
+fn frontmatter(bytes: &[u8], limits: &crate::limits::Limits) -> Option<Frontmatter> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
+    limits.check_text(text).ok()?;
     let body = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))?;
