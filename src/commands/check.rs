@@ -262,7 +262,7 @@ fn inbound(
         })
         .collect();
     let outcome = lint::lint(settings, &rules, workspace, &files, &run);
-    write_report(args, settings_notes(&settings), &outcome, started)?;
+    write_report(args, settings_notes(settings), &outcome, started)?;
     Ok(exit_code(&outcome))
 }
 

@@ -4,13 +4,19 @@
 //! mounts and page forms. Then pages the generator makes without a file,
 //! skipped prefixes and exclusions, and aliases and redirects last.
 
-use super::{Generator, Resolution, Target, Workspace};
+use super::{Generator, Mount, Resolution, Target, Workspace};
 use crate::links::{self, Dest, Internal, hugo, join_normalize, url_key};
 
 impl Workspace {
-    /// Look a root-relative URL path up. `None`: no mount serves it (cannot be
-    /// checked); `Some(None)`: a mount serves it but nothing is there.
-    pub(super) fn lookup_url(&self, url: &str) -> Option<Option<Target>> {
+    /// Ask each mount that serves `url` (pages first, then static files)
+    /// for a target: `find(mount, holds_pages, rest of the URL)`. `None`: no
+    /// mount serves it (cannot be checked); `Some(None)`: nothing is there.
+    fn through_mounts(
+        &self,
+        url: &str,
+        exact_case: bool,
+        find: impl Fn(&Mount, bool, &str) -> Option<Target>,
+    ) -> Option<Option<Target>> {
         let mut served = false;
         for (mounts, pages) in [
             (&self.config.mount, true),
@@ -18,33 +24,46 @@ impl Workspace {
         ] {
             for m in mounts {
                 let prefix = m.url.trim_end_matches('/');
+                let same = |a: &str, b: &str| {
+                    if exact_case {
+                        a == b
+                    } else {
+                        a.eq_ignore_ascii_case(b)
+                    }
+                };
                 let rest = if prefix.is_empty() {
                     Some(url)
-                } else if url.eq_ignore_ascii_case(prefix) {
+                } else if same(url, prefix) {
                     Some("/")
                 } else {
                     url.get(..prefix.len() + 1)
-                        .filter(|p| p.eq_ignore_ascii_case(&format!("{prefix}/")))
+                        .filter(|p| same(p, &format!("{prefix}/")))
                         .map(|_| &url[prefix.len()..])
                 };
                 let Some(rest) = rest else { continue };
                 served = true;
-                let dir = m.dir.trim_matches('/');
-                let candidate = format!("{dir}{rest}");
-                let found = if pages {
-                    self.lookup_file(&candidate)
-                        .or_else(|| self.generated(dir, rest))
-                } else if rest.ends_with('/') {
-                    None
-                } else {
-                    self.file(&candidate).map(Self::as_target)
-                };
-                if found.is_some() {
-                    return Some(found);
+                if let Some(found) = find(m, pages, rest) {
+                    return Some(Some(found));
                 }
             }
         }
         served.then_some(None)
+    }
+
+    /// Look a root-relative URL path up through the page forms, in any case.
+    pub(super) fn lookup_url(&self, url: &str) -> Option<Option<Target>> {
+        self.through_mounts(url, false, |m, pages, rest| {
+            let dir = m.dir.trim_matches('/');
+            let candidate = format!("{dir}{rest}");
+            if pages {
+                self.lookup_file(&candidate)
+                    .or_else(|| self.generated(dir, rest))
+            } else if rest.ends_with('/') {
+                None
+            } else {
+                self.file(&candidate).map(Self::as_target)
+            }
+        })
     }
 
     /// Pages the generator makes without a file: the home page of a mount
@@ -219,38 +238,22 @@ impl Workspace {
     /// URL (`/x/`, `/x`, `/x/index.html`), a static or content file, a page
     /// the generator makes. `None`: no mount serves it; `Some(None)`: nothing there.
     fn served(&self, url: &str) -> Option<Option<Target>> {
-        let mut served = false;
-        for (mounts, pages) in [
-            (&self.config.mount, true),
-            (&self.config.static_dirs, false),
-        ] {
-            for m in mounts {
-                let prefix = m.url.trim_end_matches('/');
-                let Some(rest) = (if prefix.is_empty() {
-                    Some(url)
-                } else if url == prefix {
-                    Some("/")
-                } else {
-                    url.strip_prefix(prefix).filter(|r| r.starts_with('/'))
-                }) else {
-                    continue;
-                };
-                served = true;
-                let dir = m.dir.trim_matches('/');
-                let file = format!("{dir}{rest}");
-                if !rest.ends_with('/')
-                    && let Some(f) = self.file(&file)
-                    && f == file
-                    && !(pages && hugo::is_content(f))
-                {
-                    return Some(Some(Target::File(f.to_owned())));
-                }
-                if pages && let Some(t) = self.page_served_at(url, dir, rest) {
-                    return Some(Some(t));
-                }
+        self.through_mounts(url, true, |m, pages, rest| {
+            let dir = m.dir.trim_matches('/');
+            let file = format!("{dir}{rest}");
+            if !rest.ends_with('/')
+                && let Some(f) = self.file(&file)
+                && f == file
+                && !(pages && hugo::is_content(f))
+            {
+                return Some(Target::File(f.to_owned()));
             }
-        }
-        served.then_some(None)
+            if pages {
+                self.page_served_at(url, dir, rest)
+            } else {
+                None
+            }
+        })
     }
 
     /// The page published at `url` (`rest` below the mount of folder `dir`).
