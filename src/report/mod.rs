@@ -22,7 +22,7 @@ pub struct ReportContext<'a> {
     /// Findings left out by scope (MR job), for summaries.
     pub out_of_scope: usize,
     /// What the run read besides the pages, said in the human summary
-    /// (`24 link exclusions read from .hugolint.yaml`).
+    /// (`22 link exclusions read from .hugolint.yaml`).
     pub notes: Vec<String>,
 }
 
