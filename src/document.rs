@@ -81,6 +81,9 @@ pub enum SuppressionKind {
     NextLine,
     Disable,
     Enable,
+    /// `hblint-` followed by a word hblint does not know (`disable-nextline`):
+    /// kept so that it can be reported; it suppresses nothing.
+    Unknown(String),
 }
 
 #[derive(Debug, Clone)]
@@ -225,8 +228,7 @@ static HTML_ID: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static SUPPRESSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<!--\s*hblint-(disable-next-line|disable|enable)\b([^>]*?)-->")
-        .expect("static regex")
+    Regex::new(r"<!--\s*hblint-([A-Za-z][A-Za-z-]*)([^>]*?)-->").expect("static regex")
 });
 
 impl Document {
@@ -597,7 +599,8 @@ impl Walker<'_> {
             let kind = match &c[1] {
                 "disable-next-line" => SuppressionKind::NextLine,
                 "disable" => SuppressionKind::Disable,
-                _ => SuppressionKind::Enable,
+                "enable" => SuppressionKind::Enable,
+                other => SuppressionKind::Unknown(other.to_owned()),
             };
             let rules = c[2]
                 .split([',', ' ', '\t', '\n'])

@@ -1,7 +1,9 @@
 //! `--fix` and `--diff`: apply the safe fixes of a run's findings.
 //!
 //! Only fixes marked [`Applicability::Safe`] are applied, never inside code,
-//! and never two that overlap (the later one is left for a re-run). The new
+//! never one that would change a heading's generated anchor (links to it
+//! elsewhere would break), and never two that overlap (the later one is left
+//! for a re-run). The new
 //! text keeps the file's byte-order mark and line endings (only the fixed
 //! ranges change). A file is written beside itself and renamed over the
 //! original, with the original's permissions, and only if it still holds the
@@ -56,6 +58,9 @@ pub fn edits(doc: &Document, findings: &[&Finding]) -> Vec<Edit> {
             if doc.in_code(r.start) || (r.end > r.start && doc.in_code(r.end - 1)) {
                 return None;
             }
+            if changes_anchor(doc, &r, &fix.replacement).is_some() {
+                return None;
+            }
             Some(Edit {
                 range: r,
                 replacement: fix.replacement.clone(),
@@ -78,6 +83,69 @@ pub fn edits(doc: &Document, findings: &[&Finding]) -> Vec<Edit> {
         }
     }
     kept
+}
+
+/// The anchor of the heading that replacing `range` by `replacement` would
+/// rename: a heading without an explicit `{#id}` whose words (as any slug
+/// style keeps them: letters and digits, lowercased) change. `None` when the
+/// range is in no such heading or the words stay the same (a case change).
+pub fn changes_anchor(doc: &Document, range: &Range<usize>, replacement: &str) -> Option<String> {
+    let heading = doc.headings.iter().find(|h| {
+        h.custom_id.is_none() && h.range.start <= range.start && range.end <= h.range.end
+    })?;
+    let words = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let before = doc.text.get(heading.range.clone())?;
+    let start = range.start - heading.range.start;
+    let end = range.end - heading.range.start;
+    let after = format!(
+        "{}{replacement}{}",
+        before.get(..start)?,
+        before.get(end..)?
+    );
+    (words(before) != words(&after))
+        .then(|| crate::links::slug::slug(crate::links::slug::SlugStyle::Github, &heading.text))
+}
+
+/// The safe fixes among `findings` that [`edits`] holds back because they
+/// would rename a heading's anchor: (path, line, original, replacement, anchor).
+pub fn held_back(
+    documents: &[Document],
+    findings: &[Finding],
+) -> Vec<(String, usize, String, String, String)> {
+    let mut held = Vec::new();
+    for f in findings {
+        let Some(fix) = f
+            .fix
+            .as_ref()
+            .filter(|x| x.applicability == Applicability::Safe)
+        else {
+            continue;
+        };
+        let Ok(i) = documents.binary_search_by(|d| d.path.as_str().cmp(&f.path)) else {
+            continue;
+        };
+        let doc = &documents[i];
+        if let Some(anchor) = changes_anchor(doc, &fix.range, &fix.replacement) {
+            let original = doc
+                .text
+                .get(fix.range.clone())
+                .unwrap_or_default()
+                .to_owned();
+            held.push((
+                f.path.clone(),
+                f.start.line,
+                original,
+                fix.replacement.clone(),
+                anchor,
+            ));
+        }
+    }
+    held
 }
 
 /// Apply sorted, non-overlapping edits to `text`.
@@ -315,6 +383,42 @@ mod tests {
             apply(&doc.text, &e),
             "the cat `teh` and addition\r\nmore\r\n"
         );
+    }
+
+    #[test]
+    fn fixes_that_rename_a_heading_anchor_are_held_back() {
+        let doc = Document::parse(
+            "p.md",
+            "## Our progress teh\n\n## Kept teh {#kept}\n\nSee [it](#our-progress-teh), teh.\n"
+                .into(),
+            false,
+        )
+        .expect("parses");
+        let at = |nth: usize| doc.text.match_indices("teh").nth(nth).expect("teh").0;
+        let fs: Vec<Finding> = [0, 1, 3]
+            .iter()
+            .map(|&n| {
+                let mut f = finding(&doc, "teh", "the", Applicability::Safe);
+                let r = at(n)..at(n) + 3;
+                f.start = doc.locate(r.start);
+                f.range = r.clone();
+                if let Some(x) = f.fix.as_mut() {
+                    x.range = r;
+                }
+                f
+            })
+            .collect();
+        let refs: Vec<&Finding> = fs.iter().collect();
+        let e = edits(&doc, &refs);
+        let lines: Vec<usize> = e.iter().map(|e| e.line).collect();
+        assert_eq!(
+            lines,
+            vec![3, 5],
+            "the heading with an explicit id and the prose"
+        );
+        let held = held_back(std::slice::from_ref(&doc), &fs);
+        assert_eq!(held.len(), 1);
+        assert_eq!(held[0].4, "our-progress-teh");
     }
 
     #[test]

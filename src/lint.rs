@@ -85,6 +85,13 @@ impl Outcome {
             .count()
     }
 
+    /// Keep the findings `keep` accepts; return how many were dropped.
+    pub fn retain_findings(&mut self, keep: impl FnMut(&Finding) -> bool) -> usize {
+        let before = self.findings.len();
+        self.findings.retain(keep);
+        before - self.findings.len()
+    }
+
     pub fn document(&self, path: &str) -> Option<&Document> {
         self.documents
             .binary_search_by(|d| d.path.as_str().cmp(path))
@@ -205,11 +212,15 @@ pub fn lint_with_progress(
         enabled: &enabled,
         all: enabled.len() == RuleName::COUNT,
     };
-    let unused_severity = rules
-        .rules
-        .iter()
-        .find(|(n, _, _)| *n == RuleName::UnusedSuppression)
-        .map(|(_, _, s)| *s);
+    let severity_of = |name: RuleName| {
+        rules
+            .rules
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, _, s)| *s)
+    };
+    let unused_severity = severity_of(RuleName::UnusedSuppression);
+    let invalid_severity = severity_of(RuleName::InvalidSuppression);
     let per_document: Vec<suppress::Suppressed> = documents
         .par_iter()
         .map(|doc| {
@@ -226,6 +237,18 @@ pub fn lint_with_progress(
             }
             let mut s =
                 suppress::suppress(&doc.path, Some(doc), found, &settings.ignore, &run_rules);
+            let invalid = std::mem::take(&mut s.invalid);
+            if let Some(severity) = invalid_severity {
+                // Not silenced by comments (they are what is wrong); the
+                // config's `[[ignore]]` still applies, and counts as used.
+                let name = RuleName::InvalidSuppression.as_str();
+                for d in invalid {
+                    match settings.ignore.ignoring(&doc.path, name) {
+                        Some(table) => s.ignored_by.push((table, name)),
+                        None => s.kept.push(place(Some(doc), &doc.path, name, severity, d)),
+                    }
+                }
+            }
             if let Some(severity) = unused_severity {
                 // The engine's own findings obey the page's and the config's
                 // suppressions of `unused-suppression` too.
@@ -252,6 +275,7 @@ pub fn lint_with_progress(
                     },
                 );
                 s.kept.extend(again.kept);
+                s.ignored_by.extend(again.ignored_by);
             }
             tick();
             s

@@ -17,6 +17,7 @@ type Found = (u64, String, String, String, String);
 fn check(tree: &str, extra: &[&str]) -> (i32, Vec<Found>) {
     let root = fixture(tree);
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .arg("check")
         .arg("--root")
         .arg(&root)
@@ -111,6 +112,7 @@ fn the_handbook_list_is_read_from_the_tree() {
 fn fix_applies_only_the_single_plain_replacements() {
     let root = fixture("handbook");
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .arg("check")
         .arg("--root")
         .arg(&root)
@@ -162,6 +164,7 @@ fn a_missing_configured_list_is_an_error_naming_it() {
     std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
     std::fs::write(dir.path().join("content/a.md"), "Text.\n").expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .arg("check")
         .arg("--root")
         .arg(dir.path())

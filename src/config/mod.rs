@@ -8,6 +8,9 @@
 //! the rules and the workspace; nothing below this module imports it.
 
 pub mod options;
+mod show;
+
+pub use show::{describe, refuse_nested};
 
 use crate::error::SourceError;
 use crate::finding::Severity;
@@ -172,7 +175,7 @@ impl Settings {
                 Fault::At(
                     format!("{e} in [rules]"),
                     Some(value.span()),
-                    Some(UnknownRule::help()),
+                    Some(e.suggestion()),
                 )
             })?;
             let severity = match value.get_ref().as_str() {
@@ -201,7 +204,7 @@ impl Settings {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| {
                     Fault::At(
-                        format!("[[ignore]]: {e} ({})", UnknownRule::help()),
+                        format!("[[ignore]]: {e}: {}", e.suggestion()),
                         Some(table.span()),
                         None,
                     )
@@ -232,6 +235,12 @@ impl Settings {
             root: root.to_path_buf(),
             include: options.files.include,
             exclude,
+            exclude_globs: options
+                .files
+                .exclude
+                .iter()
+                .map(|p| p.get_ref().clone())
+                .collect(),
         };
 
         let spelling = &options.spelling;

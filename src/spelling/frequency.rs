@@ -195,8 +195,9 @@ pub fn count(settings: &FileSelection, documents: &[Document]) -> TreeFrequency 
 /// `hblint check`), reading raw bytes. Unreadable files are skipped: this is
 /// a statistic, not a check.
 pub fn scan_root(settings: &FileSelection) -> TreeFrequency {
-    let paths = crate::inputs::default_paths(settings);
-    let files = crate::inputs::collect(settings, &paths).unwrap_or_default();
+    let paths =
+        crate::inputs::default_paths(settings).unwrap_or_else(|| vec![settings.root.clone()]);
+    let files = crate::inputs::collect(settings, &paths, false).unwrap_or_default();
     TreeFrequency::count_parallel(&files, |file| match &file.content {
         crate::inputs::Content::Disk(path) => std::fs::read(path).ok().map(Cow::Owned),
         crate::inputs::Content::Bytes(bytes) => Some(Cow::Borrowed(bytes.as_slice())),

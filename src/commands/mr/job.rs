@@ -237,6 +237,7 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
         labels: labels(inputs, mr.as_ref(), stderr),
         deleted,
         changed,
+        ..RunFacts::default()
     };
 
     let workspace = settings.workspace();
