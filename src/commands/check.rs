@@ -191,7 +191,13 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
             (outcome, out_of_scope) = lint_files(&files);
         }
     }
-    write_report(args, &outcome, out_of_scope, started)?;
+    write_report(
+        args,
+        settings_notes(&settings),
+        &outcome,
+        out_of_scope,
+        started,
+    )?;
     Ok(if args.exit_zero && outcome.errors.is_empty() {
         EXIT_CLEAN
     } else {
@@ -453,7 +459,7 @@ fn inbound(
         })
         .collect();
     let outcome = lint::lint(settings, &rules, workspace, &files, &run);
-    write_report(args, &outcome, 0, started)?;
+    write_report(args, settings_notes(settings), &outcome, 0, started)?;
     Ok(exit_code(&outcome))
 }
 
@@ -483,6 +489,16 @@ pub fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     }
 }
 
+/// What the settings read besides the pages, for the summary.
+fn settings_notes(settings: &Settings) -> Vec<String> {
+    settings
+        .links
+        .excludes
+        .iter()
+        .map(|e| e.summary())
+        .collect()
+}
+
 /// The report format: `--format`, else concise in CI logs, else human.
 fn format_of(args: &CheckArgs) -> Format {
     args.format.unwrap_or_else(|| {
@@ -507,6 +523,7 @@ fn fixable_by_rule(outcome: &Outcome) -> BTreeMap<&'static str, usize> {
 
 fn write_report(
     args: &CheckArgs,
+    notes: Vec<String>,
     outcome: &Outcome,
     out_of_scope: usize,
     started: Instant,
@@ -517,6 +534,7 @@ fn write_report(
         elapsed: started.elapsed(),
         color: use_color(args.common.color, to_terminal),
         out_of_scope,
+        notes,
     };
     let format = format_of(args);
     let mut buffer = Vec::new();

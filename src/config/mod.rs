@@ -288,7 +288,7 @@ impl Settings {
             config_path: path.map(Path::to_path_buf),
             severities,
             files,
-            links: links(options.links),
+            links: links(root, options.links)?,
             ignore,
             roles: Arc::new(roles),
             roles_name,
@@ -347,8 +347,33 @@ fn mount(m: MountOptions) -> Mount {
     }
 }
 
-fn links(o: LinksOptions) -> Links {
-    Links {
+/// The `[links]` settings, with the exclusions of the first link checker
+/// configuration of `exclude-files` that the tree has.
+fn links(root: &Path, o: LinksOptions) -> Result<Links, Fault> {
+    let mut excludes = None;
+    for file in &o.exclude_files {
+        let Some(rel) = crate::links::join_normalize("", file) else {
+            continue;
+        };
+        let full = root.join(rel.trim_start_matches('/'));
+        if !full.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&full).map_err(|e| {
+            Fault::File(SourceError::new(
+                &full.display().to_string(),
+                "",
+                format!("cannot read {}: {e}", full.display()),
+                None,
+                Some("remove it from `[links] exclude-files` or make it readable".into()),
+            ))
+        })?;
+        excludes = Some(Arc::new(
+            crate::links::exclude::LinkExcludes::parse(file, &text).map_err(Fault::File)?,
+        ));
+        break;
+    }
+    Ok(Links {
         mount: o.mount.into_iter().map(mount).collect(),
         static_dirs: o.static_dirs.into_iter().map(mount).collect(),
         static_lists: o.static_lists,
@@ -357,7 +382,9 @@ fn links(o: LinksOptions) -> Links {
         skip: o.skip,
         redirects: o.redirects,
         anchor_style: o.anchor_style,
-    }
+        generator: o.generator,
+        excludes,
+    })
 }
 
 /// The configured label requirements, else the embedded ones.

@@ -69,6 +69,7 @@ mod tests {
             elapsed: std::time::Duration::ZERO,
             color: false,
             out_of_scope: 0,
+            notes: Vec::new(),
         };
         let mut out = Vec::new();
         Concise { quiet: true }

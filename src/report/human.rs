@@ -278,6 +278,9 @@ pub fn summary(ctx: &ReportContext<'_>) -> String {
     if ctx.out_of_scope > 0 {
         line.push_str(&format!("; {} outside the changed lines", ctx.out_of_scope));
     }
+    for note in &ctx.notes {
+        line.push_str(&format!("; {note}"));
+    }
     if !o.errors.is_empty() {
         line.push_str(&format!(
             "; {} could not be read",

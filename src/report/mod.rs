@@ -25,6 +25,9 @@ pub struct ReportContext<'a> {
     pub color: bool,
     /// Findings left out by scope (MR job), for summaries.
     pub out_of_scope: usize,
+    /// What the run read besides the pages, said in the human summary
+    /// (`22 link exclusions read from .hugolint.yaml`).
+    pub notes: Vec<String>,
 }
 
 pub trait Report {

@@ -454,6 +454,7 @@ mod tests {
             elapsed: Default::default(),
             color: false,
             out_of_scope,
+            notes: Vec::new(),
         })
     }
 
@@ -533,6 +534,7 @@ mod tests {
             elapsed: Default::default(),
             color: false,
             out_of_scope: 0,
+            notes: Vec::new(),
         };
         let note = Note {
             blob_base: Some("https://gitlab.example.com/g/p/-/blob/abc".into()),

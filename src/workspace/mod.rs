@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use crate::links::anchors::AnchorSet;
+pub use crate::links::exclude::LinkExcludes;
 use aliases::Redirects;
 use index::Index;
 
@@ -56,6 +57,21 @@ pub struct Links {
     pub skip: Vec<String>,
     pub redirects: Vec<String>,
     pub anchor_style: SlugStyle,
+    pub generator: Generator,
+    /// Links never checked, from the tree's own link checker configuration.
+    pub excludes: Option<Arc<LinkExcludes>>,
+}
+
+/// How a written link becomes a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Generator {
+    /// Hugo: the render-link hook looks the destination up with `GetPage`,
+    /// then as a page resource; only what it cannot find is left to the browser.
+    #[default]
+    Hugo,
+    /// File and URL paths only (Middleman).
+    Paths,
 }
 
 /// What a link points at.
@@ -73,6 +89,8 @@ pub enum Target {
     Generated,
     /// Nothing in the tree.
     Missing,
+    /// A page the site does not publish (`draft: true`, `build: render: never`).
+    Unpublished(String),
     /// The path climbs out of the root.
     Escapes,
 }
@@ -110,7 +128,7 @@ pub struct Workspace {
     /// Given paths instead of a walk (tests, API runs).
     given: Option<Vec<String>>,
     index: OnceLock<Index>,
-    aliases: OnceLock<HashMap<String, String>>,
+    meta: OnceLock<aliases::PageMeta>,
     redirects: OnceLock<Redirects>,
     anchors: Mutex<HashMap<String, AnchorCell>>,
     suggestions: Mutex<HashMap<String, Option<String>>>,
@@ -128,7 +146,7 @@ impl Workspace {
             limits: Limits::default(),
             given: None,
             index: OnceLock::new(),
-            aliases: OnceLock::new(),
+            meta: OnceLock::new(),
             redirects: OnceLock::new(),
             anchors: Mutex::new(HashMap::new()),
             suggestions: Mutex::new(HashMap::new()),
@@ -311,10 +329,9 @@ mod tests {
             target(b, "bundle/"),
             page("content/handbook/a/bundle/index.md")
         );
-        assert_eq!(
-            target(b, "unique-name.md"),
-            page("content/handbook/c/unique-name.md")
-        );
+        // The render hook's `GetPage` does no lookup by bare file name
+        // (that is `ref`'s), so a name from another folder is broken.
+        assert_eq!(target(b, "unique-name.md"), Some(Target::Missing));
         let bundle = "content/handbook/a/bundle/index.md";
         assert_eq!(
             target(bundle, "img.png"),

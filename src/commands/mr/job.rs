@@ -274,6 +274,7 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
         elapsed: started.elapsed(),
         color: inputs.color,
         out_of_scope,
+        notes: Vec::new(),
     };
 
     // Reports first: they are written whatever happens to the comment.
