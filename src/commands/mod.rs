@@ -1,11 +1,13 @@
 //! One file per subcommand; each returns the process's exit code.
 
+pub mod bot;
 pub mod check;
 pub mod completions;
 pub mod hook;
 pub mod mr;
 pub mod roles;
 pub mod rules;
+pub mod serve;
 pub mod vocab;
 
 use std::path::{Path, PathBuf};

@@ -8,6 +8,7 @@
 
 use super::changes::{self, Changes, Commit};
 use super::comment;
+pub use super::comment::Said;
 use crate::cli::Scope;
 use crate::commands::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::config::Settings;
@@ -254,11 +255,7 @@ pub struct Kept {
 }
 
 /// Lint the merge request, write the reports and post or edit the note.
-pub fn review(
-    inputs: &Inputs,
-    client: &Client,
-    stderr: &mut dyn Write,
-) -> miette::Result<Review> {
+pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miette::Result<Review> {
     let started = Instant::now();
     let settings = Settings::load(&inputs.root, inputs.config.as_deref())
         .map_err(|e| miette::Report::new(*e))?;
