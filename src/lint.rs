@@ -8,11 +8,13 @@ use crate::config::Settings;
 use crate::document::{Document, InputError};
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::inputs::{Content, SourceFile};
+use crate::limits::{Limits, ReadError};
 use crate::rules::{Context, PathDiagnostic, Rule, RuleName, RunData, RunFacts};
 use crate::suppress;
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::path::Path;
 
 /// The rules that will run, each with its effective severity, and the data
 /// they share.
@@ -83,6 +85,13 @@ impl Outcome {
             .count()
     }
 
+    /// Keep the findings `keep` accepts; return how many were dropped.
+    pub fn retain_findings(&mut self, keep: impl FnMut(&Finding) -> bool) -> usize {
+        let before = self.findings.len();
+        self.findings.retain(keep);
+        before - self.findings.len()
+    }
+
     pub fn document(&self, path: &str) -> Option<&Document> {
         self.documents
             .binary_search_by(|d| d.path.as_str().cmp(path))
@@ -91,18 +100,47 @@ impl Outcome {
     }
 }
 
-/// Read and parse one file.
-pub fn load(file: &SourceFile) -> Result<Document, InputError> {
+/// Read and parse one file, within `limits`: a file past the size limit is
+/// not read at all, and a path inside `root` that a symbolic link leads out
+/// of the root is not read.
+pub fn load(file: &SourceFile, root: &Path, limits: &Limits) -> Result<Document, InputError> {
     match &file.content {
-        Content::Bytes(bytes) => Document::from_bytes(&file.path, bytes),
-        Content::Disk(path) => match std::fs::read(path) {
-            Ok(bytes) => Document::from_bytes(&file.path, &bytes),
-            Err(e) => Err(InputError::Unreadable {
+        Content::Bytes(bytes) => Document::from_bytes_within(&file.path, bytes, limits),
+        Content::Disk(path) if leaves_root(root, path) => Err(InputError::Unreadable {
+            path: file.path.clone(),
+            reason: "a symbolic link leads outside the root".into(),
+        }),
+        Content::Disk(path) => match limits.read(path) {
+            Ok(bytes) => Document::from_bytes_within(&file.path, &bytes, limits),
+            Err(ReadError::Exceeded(exceeded)) => Err(InputError::Limit {
+                path: file.path.clone(),
+                line: 1,
+                column: 1,
+                exceeded,
+            }),
+            Err(ReadError::Io(e)) => Err(InputError::Unreadable {
                 path: file.path.clone(),
                 reason: e.to_string(),
             }),
         },
     }
+}
+
+/// Whether `path`, written inside `root`, really lies outside it (through a
+/// symbolic link). A path that cannot be resolved is left to the read to report.
+fn leaves_root(root: &Path, path: &Path) -> bool {
+    let written = crate::inputs::normalize(&absolute(path));
+    if !written.starts_with(crate::inputs::normalize(&absolute(root))) {
+        return false;
+    }
+    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
+        (Ok(root), Ok(real)) => !real.starts_with(root),
+        _ => false,
+    }
+}
+
+fn absolute(path: &Path) -> std::path::PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Lint `files` with `rules`.
@@ -128,7 +166,7 @@ pub fn lint_with_progress(
     let loaded: Vec<Result<Document, InputError>> = files
         .par_iter()
         .map(|f| {
-            let r = load(f);
+            let r = load(f, &settings.root, &settings.limits);
             if r.is_err() {
                 tick();
             }
@@ -174,11 +212,15 @@ pub fn lint_with_progress(
         enabled: &enabled,
         all: enabled.len() == RuleName::COUNT,
     };
-    let unused_severity = rules
-        .rules
-        .iter()
-        .find(|(n, _, _)| *n == RuleName::UnusedSuppression)
-        .map(|(_, _, s)| *s);
+    let severity_of = |name: RuleName| {
+        rules
+            .rules
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, _, s)| *s)
+    };
+    let unused_severity = severity_of(RuleName::UnusedSuppression);
+    let invalid_severity = severity_of(RuleName::InvalidSuppression);
     let per_document: Vec<suppress::Suppressed> = documents
         .par_iter()
         .map(|doc| {
@@ -195,6 +237,18 @@ pub fn lint_with_progress(
             }
             let mut s =
                 suppress::suppress(&doc.path, Some(doc), found, &settings.ignore, &run_rules);
+            let invalid = std::mem::take(&mut s.invalid);
+            if let Some(severity) = invalid_severity {
+                // Not silenced by comments (they are what is wrong); the
+                // config's `[[ignore]]` still applies, and counts as used.
+                let name = RuleName::InvalidSuppression.as_str();
+                for d in invalid {
+                    match settings.ignore.ignoring(&doc.path, name) {
+                        Some(table) => s.ignored_by.push((table, name)),
+                        None => s.kept.push(place(Some(doc), &doc.path, name, severity, d)),
+                    }
+                }
+            }
             if let Some(severity) = unused_severity {
                 // The engine's own findings obey the page's and the config's
                 // suppressions of `unused-suppression` too.
@@ -221,6 +275,7 @@ pub fn lint_with_progress(
                     },
                 );
                 s.kept.extend(again.kept);
+                s.ignored_by.extend(again.ignored_by);
             }
             tick();
             s
@@ -229,9 +284,11 @@ pub fn lint_with_progress(
 
     let mut findings = Vec::new();
     let mut suppressed = 0;
+    let mut ignored_by = std::collections::HashSet::new();
     for s in per_document {
         findings.extend(s.kept);
         suppressed += s.hidden;
+        ignored_by.extend(s.ignored_by);
     }
     for (path, found) in run_level {
         if by_path.contains_key(path.as_str()) {
@@ -240,6 +297,28 @@ pub fn lint_with_progress(
         let s = suppress::suppress(&path, None, found, &settings.ignore, &run_rules);
         findings.extend(s.kept);
         suppressed += s.hidden;
+        ignored_by.extend(s.ignored_by);
+    }
+    if let Some(severity) = unused_severity
+        && !settings.ignore.is_empty()
+    {
+        let linted: std::collections::HashSet<&str> = by_path.keys().copied().collect();
+        for u in settings
+            .ignore
+            .unused(&ignored_by, &run_rules, workspace.pages(), &linted)
+        {
+            findings.push(Finding {
+                rule: RuleName::UnusedSuppression.as_str(),
+                severity,
+                path: u.origin.path,
+                range: 0..0,
+                start: u.origin.start,
+                end: u.origin.end,
+                message: u.message,
+                help: Some(u.help),
+                fix: None,
+            });
+        }
     }
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -7,9 +7,10 @@
 //! - frontmatter `hblint: {disable: [RULE, …]}`: the whole page;
 //! - `[[ignore]]` tables in `.hblint.toml`: rules off for paths matching globs.
 //!
-//! A comment with no rule name applies to every rule. Every suppression that
-//! hid nothing in a run, or that names a rule hblint does not know, becomes an
-//! `unused-suppression` finding (see [`crate::rules::unused_suppression`]).
+//! A comment with no rule name applies to every rule. A suppression with an
+//! unknown directive (`hblint-disable-nextline`) or an unknown rule name
+//! suppresses nothing and becomes an `invalid-suppression` finding; one that
+//! hid nothing in a run becomes an `unused-suppression` finding.
 
 use crate::document::{Document, SuppressionKind};
 use crate::finding::{Diagnostic, Finding};
@@ -20,13 +21,47 @@ use std::ops::Range;
 /// The compiled `[[ignore]]` tables.
 #[derive(Debug, Clone, Default)]
 pub struct PathIgnores {
-    entries: Vec<(GlobSet, Vec<RuleName>)>,
+    entries: Vec<IgnoreTable>,
+}
+
+#[derive(Debug, Clone)]
+struct IgnoreTable {
+    globs: GlobSet,
+    rules: Vec<RuleName>,
+    origin: Option<IgnoreOrigin>,
+}
+
+/// Where an `[[ignore]]` table is written: the configuration file (as shown
+/// in reports) and the table's first and last position in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoreOrigin {
+    pub path: String,
+    pub start: crate::finding::Position,
+    pub end: crate::finding::Position,
+}
+
+/// An `[[ignore]]` table that ignores nothing: where it is, what is wrong, what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnusedIgnore {
+    pub origin: IgnoreOrigin,
+    pub message: String,
+    pub help: String,
 }
 
 impl PathIgnores {
     /// Compile one table (`rules` empty: every rule) and add it; the error
     /// says what is wrong.
     pub fn add(&mut self, paths: &[String], rules: Vec<RuleName>) -> Result<(), String> {
+        self.add_at(paths, rules, None)
+    }
+
+    /// [`PathIgnores::add`] for a table written at `origin`.
+    pub fn add_at(
+        &mut self,
+        paths: &[String],
+        rules: Vec<RuleName>,
+        origin: Option<IgnoreOrigin>,
+    ) -> Result<(), String> {
         if paths.is_empty() {
             return Err("[[ignore]] needs at least one glob in `paths`".into());
         }
@@ -37,15 +72,93 @@ impl PathIgnores {
             builder.add(glob);
         }
         let set = builder.build().map_err(|e| format!("[[ignore]]: {e}"))?;
-        self.entries.push((set, rules));
+        self.entries.push(IgnoreTable {
+            globs: set,
+            rules,
+            origin,
+        });
         Ok(())
     }
 
     /// Whether `rule` is ignored on `path` (root-relative, `/`-separated).
     pub fn ignores(&self, path: &str, rule: &str) -> bool {
-        self.entries.iter().any(|(set, rules)| {
-            (rules.is_empty() || rules.iter().any(|r| r.as_str() == rule)) && set.is_match(path)
+        self.ignoring(path, rule).is_some()
+    }
+
+    /// The first table that ignores `rule` on `path`.
+    pub fn ignoring(&self, path: &str, rule: &str) -> Option<usize> {
+        self.entries.iter().position(|t| {
+            (t.rules.is_empty() || t.rules.iter().any(|r| r.as_str() == rule))
+                && t.globs.is_match(path)
         })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Record where the tables are written, in the order they were added.
+    pub fn place(&mut self, origins: Vec<IgnoreOrigin>) {
+        for (table, origin) in self.entries.iter_mut().zip(origins) {
+            table.origin = Some(origin);
+        }
+    }
+
+    /// The tables that ignore nothing in this run. `used` holds the
+    /// `(table, rule)` pairs that hid a finding ([`Suppressed::ignored_by`]),
+    /// `pages` the Markdown pages of the tree and `linted` the pages this run
+    /// linted. A table whose globs match no page of the tree ignores nothing
+    /// in any run. Otherwise a table is judged only when the run linted every
+    /// page it matches (a pre-commit run of three pages cannot tell), and each
+    /// of its rules only when that rule ran.
+    pub fn unused(
+        &self,
+        used: &std::collections::HashSet<(usize, &str)>,
+        run: &RunRules<'_>,
+        pages: &[String],
+        linted: &std::collections::HashSet<&str>,
+    ) -> Vec<UnusedIgnore> {
+        let mut out = Vec::new();
+        for (i, table) in self.entries.iter().enumerate() {
+            let Some(origin) = &table.origin else {
+                continue;
+            };
+            let mut matched = pages.iter().filter(|p| table.globs.is_match(p.as_str()));
+            let Some(first) = matched.next() else {
+                out.push(UnusedIgnore {
+                    origin: origin.clone(),
+                    message: "`[[ignore]]` matches no page of the tree".into(),
+                    help: "correct the globs in `paths`, or remove the table".into(),
+                });
+                continue;
+            };
+            if !std::iter::once(first)
+                .chain(matched)
+                .all(|p| linted.contains(p.as_str()))
+            {
+                continue;
+            }
+            if table.rules.is_empty() {
+                if run.all && !used.iter().any(|(t, _)| *t == i) {
+                    out.push(UnusedIgnore {
+                        origin: origin.clone(),
+                        message: "`[[ignore]]` suppresses no finding".into(),
+                        help: "remove the table".into(),
+                    });
+                }
+                continue;
+            }
+            for rule in &table.rules {
+                if run.ran(rule.as_str()) && !used.contains(&(i, rule.as_str())) {
+                    out.push(UnusedIgnore {
+                        origin: origin.clone(),
+                        message: format!("`[[ignore]]` suppresses no `{rule}` finding"),
+                        help: format!("remove `{rule}` from the table's `rules`"),
+                    });
+                }
+            }
+        }
+        out
     }
 }
 
@@ -60,9 +173,13 @@ pub struct Suppressed {
     pub kept: Vec<Finding>,
     /// How many were hidden.
     pub hidden: usize,
-    /// Suppressions that hid nothing, or that name an unknown rule, as
-    /// `unused-suppression` diagnostics on the page.
+    /// Suppressions that hid nothing, as `unused-suppression` diagnostics.
     pub unused: Vec<Diagnostic>,
+    /// Suppressions that cannot be read (unknown directive or rule name), as
+    /// `invalid-suppression` diagnostics; they suppressed nothing.
+    pub invalid: Vec<Diagnostic>,
+    /// `(table, rule)` of each `[[ignore]]` table that hid a finding.
+    pub ignored_by: Vec<(usize, &'static str)>,
 }
 
 /// Which rules ran: a suppression of a rule that did not run cannot be judged unused.
@@ -74,7 +191,7 @@ pub struct RunRules<'a> {
 }
 
 impl RunRules<'_> {
-    fn ran(&self, rule: &str) -> bool {
+    pub fn ran(&self, rule: &str) -> bool {
         self.enabled.contains(&rule)
     }
 }
@@ -85,23 +202,36 @@ struct Source {
     rules: Vec<String>,
     used: Vec<bool>,
     any_used: bool,
-    what: &'static str,
+    what: String,
+    /// Why it cannot be read (then it suppresses nothing), with a help.
+    invalid: Option<(String, String)>,
 }
 
 impl Source {
-    fn new(range: Range<usize>, rules: Vec<String>, what: &'static str) -> Source {
+    fn new(range: Range<usize>, rules: Vec<String>, what: String) -> Source {
         let used = vec![false; rules.len()];
+        let known = crate::rules::names();
+        let invalid = rules
+            .iter()
+            .find(|r| !known.contains(&r.as_str()))
+            .map(|rule| {
+                (
+                    format!("`{what}` names an unknown rule `{rule}`: it suppresses nothing"),
+                    crate::rules::unknown_rule_help(rule),
+                )
+            });
         Source {
             range,
             rules,
             used,
             any_used: false,
             what,
+            invalid,
         }
     }
 
     fn applies(&self, rule: &str) -> bool {
-        matches(&self.rules, rule)
+        self.invalid.is_none() && matches(&self.rules, rule)
     }
 
     fn mark(&mut self, rule: &str) {
@@ -125,15 +255,24 @@ pub fn suppress(
     run: &RunRules<'_>,
 ) -> Suppressed {
     let before = findings.len();
+    let mut ignored_by = Vec::new();
     let findings: Vec<Finding> = findings
         .into_iter()
-        .filter(|f| !ignores.ignores(path, f.rule))
+        .filter(|f| match ignores.ignoring(path, f.rule) {
+            Some(table) => {
+                ignored_by.push((table, f.rule));
+                false
+            }
+            None => true,
+        })
         .collect();
     let Some(doc) = doc else {
         return Suppressed {
             hidden: before - findings.len(),
             kept: findings,
             unused: Vec::new(),
+            invalid: Vec::new(),
+            ignored_by,
         };
     };
 
@@ -149,7 +288,7 @@ pub fn suppress(
             Source::new(
                 frontmatter_key_range(doc, f.range.clone()),
                 rules,
-                "hblint.disable",
+                "hblint.disable".into(),
             )
         })
         .filter(|s| !s.rules.is_empty());
@@ -157,15 +296,17 @@ pub fn suppress(
         .suppressions
         .iter()
         .map(|s| {
-            let what = match s.kind {
-                SuppressionKind::NextLine => "hblint-disable-next-line",
-                SuppressionKind::Disable => "hblint-disable",
-                SuppressionKind::Enable => "hblint-enable",
+            let what = match &s.kind {
+                SuppressionKind::NextLine => "hblint-disable-next-line".to_owned(),
+                SuppressionKind::Disable => "hblint-disable".to_owned(),
+                SuppressionKind::Enable => "hblint-enable".to_owned(),
+                SuppressionKind::Unknown(word) => format!("hblint-{word}"),
             };
-            (
-                s.kind.clone(),
-                Source::new(s.range.clone(), s.rules.clone(), what),
-            )
+            let mut source = Source::new(s.range.clone(), s.rules.clone(), what);
+            if let SuppressionKind::Unknown(word) = &s.kind {
+                source.invalid = Some(unknown_directive(word));
+            }
+            (s.kind.clone(), source)
         })
         .collect();
     // The line each next-line comment covers.
@@ -200,6 +341,7 @@ pub fn suppress(
                 }
                 SuppressionKind::Disable => open = Some(i),
                 SuppressionKind::Enable => open = None,
+                SuppressionKind::Unknown(_) => {}
             }
         }
         match by.or(open) {
@@ -209,20 +351,22 @@ pub fn suppress(
     }
 
     let mut unused = Vec::new();
+    let mut invalid = Vec::new();
+    for s in file_level.iter().chain(comments.iter().map(|(_, s)| s)) {
+        if let Some((message, help)) = &s.invalid {
+            invalid.push(Diagnostic::new(s.range.clone(), message.clone()).with_help(help.clone()));
+        }
+    }
     let sources = file_level
         .iter()
         .chain(comments.iter().filter_map(|(kind, s)| {
             // An enable comment suppresses nothing by design.
             (*kind != SuppressionKind::Enable).then_some(s)
-        }));
+        }))
+        .filter(|s| s.invalid.is_none());
     for s in sources {
         for (i, rule) in s.rules.iter().enumerate() {
-            if let Err(unknown) = rule.parse::<RuleName>() {
-                unused.push(
-                    Diagnostic::new(s.range.clone(), format!("`{}` names an {unknown}", s.what))
-                        .with_help(crate::rules::name::UnknownRule::help()),
-                );
-            } else if !s.used[i] && run.ran(rule) {
+            if !s.used[i] && run.ran(rule) {
                 unused.push(
                     Diagnostic::new(
                         s.range.clone(),
@@ -244,11 +388,31 @@ pub fn suppress(
     }
     // Comments in code blocks are examples, not suppressions.
     unused.retain(|d| !doc.in_code(d.range.start));
+    invalid.retain(|d| !doc.in_code(d.range.start));
     Suppressed {
         hidden: before - kept.len(),
         kept,
         unused,
+        invalid,
+        ignored_by,
     }
+}
+
+/// The message and help for `hblint-WORD`, an unknown directive.
+fn unknown_directive(word: &str) -> (String, String) {
+    const KNOWN: [&str; 3] = ["disable-next-line", "disable", "enable"];
+    let closest = KNOWN
+        .iter()
+        .min_by_key(|k| strsim::damerau_levenshtein(word, k))
+        .copied()
+        .unwrap_or("disable-next-line");
+    (
+        format!("unknown suppression `hblint-{word}`: it suppresses nothing"),
+        format!(
+            "did you mean `hblint-{closest}`? The directives are `hblint-disable-next-line`, \
+             `hblint-disable` and `hblint-enable`"
+        ),
+    )
 }
 
 /// The `hblint:` key in the frontmatter, or the frontmatter's first line.
@@ -295,6 +459,14 @@ mod tests {
     }
 
     fn apply(text: &str, words: &[(&'static str, &str)]) -> (Vec<String>, Vec<String>) {
+        let (kept, unused, _) = apply_all(text, words);
+        (kept, unused)
+    }
+
+    fn apply_all(
+        text: &str,
+        words: &[(&'static str, &str)],
+    ) -> (Vec<String>, Vec<String>, Vec<String>) {
         let doc = Document::parse("p.md", text.to_owned(), false).expect("parses");
         let found = words.iter().map(|(r, w)| finding(&doc, r, w)).collect();
         let s = suppress(
@@ -310,7 +482,32 @@ mod tests {
             .map(|f| doc.text[f.range.clone()].to_owned())
             .collect();
         let unused = s.unused.iter().map(|d| d.message.clone()).collect();
-        (kept, unused)
+        let invalid = s
+            .invalid
+            .iter()
+            .map(|d| format!("{} | {}", d.message, d.help.as_deref().unwrap_or_default()))
+            .collect();
+        (kept, unused, invalid)
+    }
+
+    #[test]
+    fn misspelt_directives_and_rule_names_suppress_nothing() {
+        let text = "<!-- hblint-disable-nextline typo -->\nalpha\nbeta\n\n\
+                    <!-- hblint-disable-next-line tpyo, typo -->\ngamma\n";
+        let (kept, unused, invalid) = apply_all(
+            text,
+            &[("typo", "alpha"), ("typo", "beta"), ("typo", "gamma")],
+        );
+        assert_eq!(kept, vec!["alpha", "beta", "gamma"]);
+        assert!(unused.is_empty(), "{unused:?}");
+        assert_eq!(invalid.len(), 2, "{invalid:?}");
+        assert!(
+            invalid[0].contains("`hblint-disable-nextline`"),
+            "{invalid:?}"
+        );
+        assert!(invalid[0].contains("did you mean `hblint-disable-next-line`?"));
+        assert!(invalid[1].contains("unknown rule `tpyo`"), "{invalid:?}");
+        assert!(invalid[1].contains("did you mean `typo`?"), "{invalid:?}");
     }
 
     #[test]
@@ -361,16 +558,19 @@ mod tests {
     #[test]
     fn unused_and_unknown_suppressions_are_reported() {
         let text = "---\nhblint:\n  disable: [mojibake]\n---\n\n<!-- hblint-disable-next-line typo -->\nclean line\n\n<!-- hblint-disable-next-line no-such-rule -->\nx\n\n<!-- hblint-disable -->\n";
-        let (_, unused) = apply(text, &[]);
+        let (_, unused, invalid) = apply_all(text, &[]);
         assert_eq!(
             unused,
             vec![
                 "`hblint.disable` suppresses no `mojibake` finding",
                 "`hblint-disable-next-line` suppresses no `typo` finding",
-                "`hblint-disable-next-line` names an unknown rule `no-such-rule`",
                 "`hblint-disable` suppresses no finding",
             ]
         );
+        assert_eq!(invalid.len(), 1);
+        assert!(invalid[0].starts_with(
+            "`hblint-disable-next-line` names an unknown rule `no-such-rule`: it suppresses nothing"
+        ));
     }
 
     #[test]

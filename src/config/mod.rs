@@ -8,10 +8,14 @@
 //! the rules and the workspace; nothing below this module imports it.
 
 pub mod options;
+mod show;
+
+pub use show::{describe, refuse_nested};
 
 use crate::error::SourceError;
 use crate::finding::Severity;
 use crate::inputs::FileSelection;
+use crate::limits::Limits;
 use crate::roles::{self, RolesData};
 use crate::rules::missing_label::{self, LabelRequirement};
 use crate::rules::name::UnknownRule;
@@ -55,6 +59,12 @@ pub struct Settings {
     pub corrections: BTreeMap<String, String>,
     /// `[labels]`, else the embedded `rules/labels.toml`.
     pub labels: Arc<[LabelRequirement]>,
+    /// `[terms]`: the list of terms to avoid (empty when the tree has none).
+    pub terms: Arc<crate::terms::TermList>,
+    /// `[terms] broad`.
+    pub terms_broad: bool,
+    /// `[limits]`: the largest and deepest page linted.
+    pub limits: Limits,
 }
 
 /// The configuration file in use and its text: `config` if given, else
@@ -138,8 +148,23 @@ impl Settings {
     /// Validate and resolve a configuration file's text.
     pub fn from_toml(root: &Path, path: &Path, text: &str) -> Result<Settings, Box<ConfigError>> {
         let options = parse_options(path, text)?;
-        Settings::resolve(root, Some(path), options)
-            .map_err(|fault| fault.in_file(&path.display().to_string(), text))
+        let spans: Vec<Range<usize>> = options.ignore.iter().map(|t| t.span()).collect();
+        let mut settings = Settings::resolve(root, Some(path), options)
+            .map_err(|fault| fault.in_file(&path.display().to_string(), text))?;
+        // Where each `[[ignore]]` table is, for `unused-suppression`.
+        let shown =
+            crate::workspace::inside_root(root, path).unwrap_or_else(|| path.display().to_string());
+        settings.ignore.place(
+            spans
+                .into_iter()
+                .map(|span| crate::suppress::IgnoreOrigin {
+                    path: shown.clone(),
+                    start: position_in(text, span.start),
+                    end: position_in(text, span.end),
+                })
+                .collect(),
+        );
+        Ok(settings)
     }
 
     /// Turn the options into resolved settings; an error names its span in the file.
@@ -150,7 +175,7 @@ impl Settings {
                 Fault::At(
                     format!("{e} in [rules]"),
                     Some(value.span()),
-                    Some(UnknownRule::help()),
+                    Some(e.suggestion()),
                 )
             })?;
             let severity = match value.get_ref().as_str() {
@@ -179,7 +204,7 @@ impl Settings {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| {
                     Fault::At(
-                        format!("[[ignore]]: {e} ({})", UnknownRule::help()),
+                        format!("[[ignore]]: {e}: {}", e.suggestion()),
                         Some(table.span()),
                         None,
                     )
@@ -210,6 +235,12 @@ impl Settings {
             root: root.to_path_buf(),
             include: options.files.include,
             exclude,
+            exclude_globs: options
+                .files
+                .exclude
+                .iter()
+                .map(|p| p.get_ref().clone())
+                .collect(),
         };
 
         let spelling = &options.spelling;
@@ -240,6 +271,18 @@ impl Settings {
         };
         let roles = roles.map_err(Fault::File)?;
 
+        let terms_file = options.terms.file.as_ref();
+        let terms = crate::terms::TermList::load(root, terms_file.map(|f| f.get_ref().as_path()))
+            .map_err(|e| match terms_file {
+            // A configured file that cannot be read: point at its key.
+            Some(f) if e.source_code.inner().is_empty() => Fault::At(
+                e.message,
+                Some(f.span()),
+                Some("fix or remove `file` in [terms]".into()),
+            ),
+            _ => Fault::File(e),
+        })?;
+
         Ok(Settings {
             root: root.to_path_buf(),
             config_path: path.map(Path::to_path_buf),
@@ -252,6 +295,9 @@ impl Settings {
             vocabulary: Arc::new(vocabulary),
             corrections: options.spelling.corrections,
             labels: labels(&options.labels)?,
+            terms: Arc::new(terms),
+            terms_broad: options.terms.broad,
+            limits: options.limits,
         })
     }
 
@@ -262,12 +308,12 @@ impl Settings {
 
     /// The workspace of the root; the tree is walked on first use.
     pub fn workspace(&self) -> Workspace {
-        Workspace::new(&self.root, self.links.clone())
+        Workspace::new(&self.root, self.links.clone()).within(self.limits)
     }
 
     /// A workspace whose files are exactly `paths` (root-relative).
     pub fn workspace_with_paths(&self, paths: Vec<String>) -> Workspace {
-        Workspace::with_paths(&self.root, self.links.clone(), paths)
+        Workspace::with_paths(&self.root, self.links.clone(), paths).within(self.limits)
     }
 
     /// The data the rules of one run share.
@@ -278,7 +324,19 @@ impl Settings {
             corrections: self.corrections.clone(),
             roles: self.roles.clone(),
             labels: self.labels.clone(),
+            terms: self.terms.clone(),
+            terms_broad: self.terms_broad,
         })
+    }
+}
+
+/// The 1-based line and character column of a byte offset of `text`.
+fn position_in(text: &str, offset: usize) -> crate::finding::Position {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    crate::finding::Position {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
     }
 }
 
@@ -341,6 +399,18 @@ mod tests {
 
     fn parse(text: &str) -> Result<Settings, Box<ConfigError>> {
         Settings::from_toml(Path::new("/r"), Path::new(".hblint.toml"), text)
+    }
+
+    #[test]
+    fn limits_are_read_and_checked() {
+        let s = parse("[limits]\nnesting-depth = 200\nfile-size = 10000000\n").expect("valid");
+        assert_eq!(s.limits.nesting_depth, 200);
+        assert_eq!(s.limits.file_size, 10_000_000);
+        assert_eq!(s.limits.links, Limits::default().links);
+        let e = parse("[limits]\nnesting = 3\n").expect_err("unknown key");
+        assert!(e.message.contains("nesting"), "{}", e.message);
+        let e = parse("[limits]\nlinks = -1\n").expect_err("negative");
+        assert!(e.span.is_some());
     }
 
     #[test]

@@ -175,16 +175,23 @@ impl Report for Human {
             writeln!(out)?;
         }
         writeln!(out, "{}", summary(ctx))?;
-        if ctx
+        let mut words: Vec<&str> = ctx
             .outcome
             .findings
             .iter()
-            .any(|f| f.rule == "typo" || f.rule == "spelling")
-        {
+            .filter(|f| f.rule == "typo" || f.rule == "spelling")
+            .filter_map(|f| ctx.outcome.document(&f.path)?.text.get(f.range.clone()))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        if !words.is_empty() {
+            const SHOWN: usize = 5;
+            let more = if words.len() > SHOWN { " …" } else { "" };
             writeln!(
                 out,
-                "A word is right? Accept it with `hblint vocab add WORD` (the repository vocabulary) \
-                 or in `[spelling] extra-words` of .hblint.toml."
+                "A word is right? Accept it with `hblint vocab add {}{more}` (the repository \
+                 vocabulary) or in `[spelling] extra-words` of .hblint.toml.",
+                words[..words.len().min(SHOWN)].join(" ")
             )?;
         }
         Ok(())
@@ -206,6 +213,8 @@ fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<(
         writeln!(out, "error: {error}")?;
     }
     let mut current: Option<&str> = None;
+    // The same advice for the same rule is said once, at its first finding.
+    let mut said: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     for f in &outcome.findings {
         if current != Some(f.path.as_str()) {
             if current.is_some() {
@@ -214,7 +223,12 @@ fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<(
             writeln!(out, "── {} ──", f.path)?;
             current = Some(&f.path);
         }
-        let d = diagnostic(f, ctx);
+        let mut d = diagnostic(f, ctx);
+        if let Some(help) = f.help.as_deref()
+            && !said.insert((f.rule, help))
+        {
+            d.help = None;
+        }
         let mut rendered = String::new();
         handler
             .render_report(&mut rendered, &d)
@@ -241,12 +255,21 @@ pub fn summary(ctx: &ReportContext<'_>) -> String {
             .map(|(r, n)| format!("{r}: {n}"))
             .collect::<Vec<_>>()
             .join(", ");
+        // Run-level findings (pages a deletion breaks) may lie outside the
+        // files linted: then "N of M" would not hold.
+        let place = if files_with.len() <= o.files() {
+            format!("{} of {}", files_with.len(), plural(o.files(), "file"))
+        } else {
+            format!(
+                "{} ({} linted)",
+                plural(files_with.len(), "file"),
+                o.files()
+            )
+        };
         format!(
-            "Found {} and {} in {} of {} ({rules})",
+            "Found {} and {} in {place} ({rules})",
             plural(o.count(Severity::Error), "error"),
             plural(o.count(Severity::Warning), "warning"),
-            files_with.len(),
-            plural(o.files(), "file"),
         )
     };
     if o.suppressed > 0 {

@@ -3,10 +3,14 @@
 //! One file per output format, each behind [`Report`].
 
 pub mod codequality;
+pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod note;
+pub mod sarif;
+pub mod statistics;
 
 use crate::lint::Outcome;
 use std::io::{self, Write};

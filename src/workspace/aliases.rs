@@ -21,9 +21,11 @@ impl Workspace {
             let found: Vec<(String, String)> = pages
                 .par_iter()
                 .flat_map_iter(|page| {
-                    let aliases = std::fs::read(self.root.join(page))
+                    let aliases = self
+                        .limits
+                        .read(&self.root.join(page))
                         .ok()
-                        .map(|b| frontmatter_aliases(&b))
+                        .map(|b| frontmatter_aliases(&b, &self.limits))
                         .unwrap_or_default();
                     let base = self.url_of(page).unwrap_or_default();
                     aliases
@@ -90,10 +92,13 @@ impl Workspace {
 }
 
 /// `aliases:` from a page's YAML frontmatter, without parsing the Markdown.
-fn frontmatter_aliases(bytes: &[u8]) -> Vec<String> {
+fn frontmatter_aliases(bytes: &[u8], limits: &crate::limits::Limits) -> Vec<String> {
     let Ok(text) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) else {
         return Vec::new();
     };
+    if limits.check_text(text).is_err() {
+        return Vec::new();
+    }
     let Some(body) = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))

@@ -25,6 +25,7 @@ mod resolve;
 mod suggest;
 
 use crate::document::Document;
+use crate::limits::Limits;
 use crate::links::slug::SlugStyle;
 use crate::links::{Internal, join_normalize};
 use std::collections::HashMap;
@@ -104,6 +105,8 @@ pub struct Workspace {
     pub config: Links,
     /// The page forms, longest first: the order `url_of` tries them in.
     forms_longest_first: Vec<String>,
+    /// The run's limits, for the pages read besides the linted ones.
+    limits: Limits,
     /// Given paths instead of a walk (tests, API runs).
     given: Option<Vec<String>>,
     index: OnceLock<Index>,
@@ -122,6 +125,7 @@ impl Workspace {
             root: root.to_path_buf(),
             forms_longest_first,
             config: links,
+            limits: Limits::default(),
             given: None,
             index: OnceLock::new(),
             aliases: OnceLock::new(),
@@ -140,13 +144,19 @@ impl Workspace {
         w
     }
 
+    /// The same workspace, reading pages within `limits`.
+    pub fn within(mut self, limits: Limits) -> Workspace {
+        self.limits = limits;
+        self
+    }
+
     /// Read and parse a page of the tree that the run does not lint. Only
     /// paths from the index are read, so never a file outside the root;
     /// `None` for a path the index does not know, or a page that cannot be read.
     pub fn read_page(&self, page: &str) -> Option<Document> {
         let real = self.file(page)?;
-        let bytes = std::fs::read(self.root.join(real)).ok()?;
-        Document::from_bytes(real, &bytes).ok()
+        let bytes = self.limits.read(&self.root.join(real)).ok()?;
+        Document::from_bytes_within(real, &bytes, &self.limits).ok()
     }
 
     /// The anchors of `page`, parsed at most once per run: from the run's

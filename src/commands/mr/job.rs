@@ -271,6 +271,7 @@ pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miett
         labels: labels(inputs, mr.as_ref(), stderr),
         deleted,
         changed,
+        ..RunFacts::default()
     };
 
     let workspace = settings.workspace();
