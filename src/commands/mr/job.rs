@@ -423,6 +423,7 @@ pub fn relabel(
             labels: Some(labels),
             deleted,
             changed,
+            ..RunFacts::default()
         };
         let fresh = lint::lint(&settings, &only, &settings.workspace(), &[], &facts);
         let findings = &mut kept.outcome.findings;
