@@ -49,14 +49,6 @@ fn sweep(fake: &FakeGitlab, extra: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn bot_notes(fake: &FakeGitlab, iid: u64) -> Vec<String> {
-    fake.notes_of(iid)
-        .iter()
-        .filter(|n| n["author"]["id"].as_u64() == Some(BOT_ID))
-        .filter_map(|n| n["body"].as_str().map(str::to_owned))
-        .collect()
-}
-
 #[test]
 fn a_sweep_over_thirty_mrs_survives_a_429_and_a_500() {
     let fake = GitlabWith30::start();
@@ -88,7 +80,7 @@ fn a_sweep_over_thirty_mrs_survives_a_429_and_a_500() {
         "{stdout}"
     );
     for iid in (8..=37).filter(|i| ![20, 12, 34].contains(i)) {
-        let notes = bot_notes(fake, iid);
+        let notes = fake.bot_notes(iid);
         assert_eq!(notes.len(), 1, "!{iid}: {notes:?}");
         assert!(
             notes[0].contains(&format!("<!-- hblint:reviewed={} -->", sha(iid))),
@@ -98,10 +90,10 @@ fn a_sweep_over_thirty_mrs_survives_a_429_and_a_500() {
         assert!(notes[0].contains("serivices"), "{}", notes[0]);
     }
     // The draft was not listed; the MR with a current note was left alone.
-    assert!(bot_notes(fake, 34).is_empty());
-    assert_eq!(bot_notes(fake, 12).len(), 1);
-    assert!(bot_notes(fake, 12)[0].contains("earlier review"));
-    assert!(bot_notes(fake, 20).is_empty());
+    assert!(fake.bot_notes(34).is_empty());
+    assert_eq!(fake.bot_notes(12).len(), 1);
+    assert!(fake.bot_notes(12)[0].contains("earlier review"));
+    assert!(fake.bot_notes(20).is_empty());
 
     // The next sweep reviews only the MR that failed.
     let (code, stdout, _) = sweep(fake, &[]);
@@ -130,9 +122,9 @@ fn the_sweep_filters_by_labels_and_update_time_and_can_take_drafts() {
     assert!(stdout.contains("seen 13,"), "{stdout}");
     let (_, stdout, _) = sweep(fake, &[&filter[..], &["--drafts"]].concat());
     assert!(stdout.contains("seen 14,"), "{stdout}");
-    assert_eq!(bot_notes(fake, 34).len(), 1);
-    assert!(bot_notes(fake, 10).is_empty());
-    assert!(bot_notes(fake, 9).is_empty());
+    assert_eq!(fake.bot_notes(34).len(), 1);
+    assert!(fake.bot_notes(10).is_empty());
+    assert!(fake.bot_notes(9).is_empty());
 }
 
 /// The fake with !7 and thirty more MRs: !8 to !37, of which !34 is a draft

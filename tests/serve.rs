@@ -186,14 +186,6 @@ fn mr_event(
     })
 }
 
-fn bot_notes(fake: &FakeGitlab, iid: u64) -> Vec<String> {
-    fake.notes_of(iid)
-        .iter()
-        .filter(|n| n["author"]["id"].as_u64() == Some(BOT_ID))
-        .filter_map(|n| n["body"].as_str().map(str::to_owned))
-        .collect()
-}
-
 fn one_mr(fake: &FakeGitlab) {
     let mut st = fake.state();
     st.head_sha = sha(7);
@@ -243,7 +235,7 @@ fn secrets_sizes_kinds_projects_and_duplicates() {
     assert_eq!(service.metric("hblint_notes_posted_total"), 1);
     let health = reqwest::blocking::get(format!("{}/healthz", service.url)).expect("healthz");
     assert_eq!(health.status().as_u16(), 200);
-    let notes = bot_notes(&fake, MR_IID);
+    let notes = fake.bot_notes(MR_IID);
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(notes[0].contains("serivices"), "{}", notes[0]);
     // The service called the configured GitLab only: the payload's addresses
@@ -264,7 +256,7 @@ fn a_label_added_by_event_clears_the_missing_label_finding_without_linting_again
     let open = mr_event(1, MR_IID, "open", &sha(7), &["documentation"], None);
     assert_eq!(service.event("a1", &open), 202);
     service.settle(1);
-    let notes = bot_notes(&fake, MR_IID);
+    let notes = fake.bot_notes(MR_IID);
     assert_eq!(notes.len(), 1);
     assert!(notes[0].contains("missing-label"), "{}", notes[0]);
     let diffs_before = fake.log().iter().filter(|l| l.contains("/diffs")).count();
@@ -283,7 +275,7 @@ fn a_label_added_by_event_clears_the_missing_label_finding_without_linting_again
     service.settle(2);
     assert_eq!(service.metric("hblint_label_rechecks_total"), 1);
     assert_eq!(service.metric("hblint_notes_edited_total"), 1);
-    let notes = bot_notes(&fake, MR_IID);
+    let notes = fake.bot_notes(MR_IID);
     assert_eq!(notes.len(), 1, "one note, edited in place");
     assert!(!notes[0].contains("missing-label"), "{}", notes[0]);
     assert!(
@@ -352,7 +344,7 @@ fn a_burst_of_100_events_for_10_mrs_is_reviewed_once_per_head_commit() {
     assert_eq!(posted, 10);
     assert_eq!(edited, 0);
     for iid in 7..=16 {
-        assert_eq!(bot_notes(&fake, iid).len(), 1, "!{iid}");
+        assert_eq!(fake.bot_notes(iid).len(), 1, "!{iid}");
         let diffs = fake
             .log()
             .iter()

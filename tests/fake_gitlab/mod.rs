@@ -357,6 +357,15 @@ impl FakeGitlab {
             .unwrap_or_default()
     }
 
+    /// The bodies of the bot's notes on merge request `iid`.
+    pub fn bot_notes(&self, iid: u64) -> Vec<String> {
+        self.notes_of(iid)
+            .iter()
+            .filter(|n| n["author"]["id"].as_u64() == Some(BOT_ID))
+            .filter_map(|n| n["body"].as_str().map(str::to_owned))
+            .collect()
+    }
+
     /// A note written by `author` on merge request `iid`.
     pub fn add_note_to(&self, iid: u64, author: u64, body: &str) {
         let mut st = self.state();
