@@ -28,6 +28,10 @@ pub enum Command {
     },
     /// The merge-request job: lint what an MR changes, report, and keep one comment current
     Mr(MrArgs),
+    /// Sweep a project's open merge requests and bring each one's note up to date (a scheduled pipeline)
+    Bot(BotArgs),
+    /// Receive GitLab merge request webhooks and keep each MR's note current
+    Serve(ServeArgs),
     /// Print a rule's documentation
     Explain {
         /// The rule's name, as `hblint rules` lists it
@@ -312,4 +316,68 @@ pub struct MrArgs {
     /// Seconds to wait for each GitLab answer
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
+}
+
+/// What the bot and the service share: where GitLab is and how to review.
+#[derive(Debug, Clone, Args)]
+pub struct BotCommon {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The GitLab API root (default: $CI_API_V4_URL), such as https://gitlab.com/api/v4
+    #[arg(long, value_name = "URL")]
+    pub gitlab_url: Option<String>,
+    /// Which findings to report: on added lines, in changed files, or all
+    #[arg(long, value_enum, default_value_t = Scope::Added)]
+    pub scope: Scope,
+    /// Also open one diff discussion per finding on a changed line (never twice)
+    #[arg(long)]
+    pub inline: bool,
+    /// Seconds to wait for each GitLab answer
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BotArgs {
+    #[command(flatten)]
+    pub bot: BotCommon,
+    /// The project whose open MRs to sweep: id or path (default: $CI_PROJECT_ID); repeat for more
+    #[arg(long, value_name = "ID|PATH")]
+    pub project: Vec<String>,
+    /// Only MRs updated at or after this time (ISO 8601, such as 2026-11-01T00:00:00Z)
+    #[arg(long, value_name = "TIME")]
+    pub updated_after: Option<String>,
+    /// Only MRs that carry every one of these labels
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub label: Vec<String>,
+    /// Draft MRs too
+    #[arg(long)]
+    pub drafts: bool,
+    /// Review even when the note already reflects the MR's head commit
+    #[arg(long)]
+    pub force: bool,
+    /// MRs reviewed at the same time (1 to 16)
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub concurrency: u8,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub bot: BotCommon,
+    /// Address to listen on, such as 0.0.0.0:8080 (events are POSTed to /)
+    #[arg(long, value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+    /// The projects whose events are accepted: id or path; repeat for more
+    #[arg(long = "project", value_name = "ID|PATH", required = true)]
+    pub projects: Vec<String>,
+    /// The largest event body accepted, in bytes (larger ones get 413)
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    pub max_body: usize,
+    /// Merge requests waiting for review at most (beyond it events get 503)
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub queue: usize,
+    /// Reviews run at the same time (1 to 16)
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub workers: u8,
 }

@@ -20,6 +20,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Mr(args) => commands::mr::run(args),
+        Command::Bot(args) => commands::bot::run(args),
+        Command::Serve(args) => commands::serve::run(args),
         Command::Rules { format } => written(commands::rules::list(
             *format,
             &mut std::io::stdout().lock(),

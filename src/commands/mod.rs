@@ -1,5 +1,6 @@
 //! One file per subcommand; each returns the process's exit code.
 
+pub mod bot;
 pub mod check;
 pub mod completions;
 pub mod hook;
@@ -7,6 +8,7 @@ pub mod init;
 pub mod mr;
 pub mod roles;
 pub mod rules;
+pub mod serve;
 pub mod vocab;
 
 use std::path::{Path, PathBuf};

@@ -16,7 +16,7 @@ use crate::inputs::{Content, SourceFile, is_markdown};
 use std::path::Path;
 
 /// The MR's changes and the pages to lint.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Changes {
     pub files: Vec<FileChange>,
     pub sources: Vec<SourceFile>,

@@ -169,6 +169,7 @@ pub fn inputs(args: &MrArgs, env: &dyn Fn(&str) -> Option<String>) -> miette::Re
             .map(|u| u.trim().to_owned())
             .filter(|u| !u.is_empty()),
         color: super::check::use_color(args.common.color, std::io::stdout().is_terminal()),
+        quiet: false,
     })
 }
 
