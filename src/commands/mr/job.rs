@@ -437,6 +437,7 @@ pub fn relabel(
         elapsed: std::time::Duration::ZERO,
         color: false,
         out_of_scope: kept.out_of_scope,
+        notes: Vec::new(),
     };
     Ok(comment::comment(
         &comment::Job {
