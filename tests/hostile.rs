@@ -294,32 +294,6 @@ fn the_folder_through_check_staged_and_staged_fix() {
     assert_only_the_shell_page_fixed(&before, &snapshot(&t.pages));
 }
 
-/// Make `root` a git checkout whose head commit adds every file to an empty
-/// base commit, and tell the fake GitLab the two commits.
-fn commit_checkout(root: &Path, fake: &fake_gitlab::FakeGitlab) {
-    let git = |args: &[&str]| -> String {
-        let out = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .current_dir(root)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("git runs");
-        assert!(out.status.success(), "git {args:?}");
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    };
-    git(&["init", "-q"]);
-    git(&["commit", "-q", "--allow-empty", "-m", "base"]);
-    let base = git(&["rev-parse", "HEAD"]);
-    git(&["add", "-A"]);
-    git(&["commit", "-q", "-m", "head"]);
-    let head = git(&["rev-parse", "HEAD"]);
-    let mut st = fake.state();
-    st.base_sha = base;
-    st.head_sha = head;
-}
-
 #[test]
 fn the_folder_through_mr_dry_run() {
     use fake_gitlab::*;
@@ -342,7 +316,7 @@ fn the_folder_through_mr_dry_run() {
     ));
     files.push(FakeFile::added("content/hostile/leak.md", "outside.md"));
     fake.state().files = files;
-    commit_checkout(&t.root, &fake);
+    fake_gitlab::commit_checkout(&t.root, &fake);
     let junit = t.root.join("junit.xml");
     let out = hblint(
         &t.root,

@@ -158,7 +158,7 @@ fn mr_dry_run_posting_and_a_refused_token() {
     fake.state().files = vec![FakeFile::added(PAGE, TEXT)];
     let dir = checkout();
     let root = dir.path();
-    commit_checkout(root, &fake);
+    fake_gitlab::commit_checkout(root, &fake);
     let root_arg = root.to_string_lossy().into_owned();
     let cq = root.join("cq.json");
     let junit = root.join("junit.xml");
@@ -196,32 +196,6 @@ fn mr_dry_run_posting_and_a_refused_token() {
     );
     assert_eq!(o.code, Some(2));
     o.assert_clean(SECRET);
-}
-
-/// Make `root` a git checkout whose head commit adds every file to an empty
-/// base commit, and tell the fake GitLab the two commits.
-fn commit_checkout(root: &Path, fake: &FakeGitlab) {
-    let git = |args: &[&str]| -> String {
-        let out = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .current_dir(root)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("git runs");
-        assert!(out.status.success(), "git {args:?}");
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    };
-    git(&["init", "-q"]);
-    git(&["commit", "-q", "--allow-empty", "-m", "base"]);
-    let base = git(&["rev-parse", "HEAD"]);
-    git(&["add", "-A"]);
-    git(&["commit", "-q", "-m", "head"]);
-    let head = git(&["rev-parse", "HEAD"]);
-    let mut st = fake.state();
-    st.base_sha = base;
-    st.head_sha = head;
 }
 
 /// A server that answers every request with `status` and a body quoting the

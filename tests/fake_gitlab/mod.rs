@@ -985,3 +985,29 @@ impl FakeGitlab {
         self.state().redirect_to = Some(origin.to_owned());
     }
 }
+
+/// Make `root` a git checkout whose head commit adds every file to an empty
+/// base commit, and tell the fake GitLab the two commits.
+pub fn commit_checkout(root: &std::path::Path, fake: &FakeGitlab) {
+    let git = |args: &[&str]| -> String {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    git(&["init", "-q"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "base"]);
+    let base = git(&["rev-parse", "HEAD"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "head"]);
+    let head = git(&["rev-parse", "HEAD"]);
+    let mut st = fake.state();
+    st.base_sha = base;
+    st.head_sha = head;
+}
