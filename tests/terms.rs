@@ -2,6 +2,8 @@
 //! with the handbook's list (a few entries of its `data/misused_terms.yml`,
 //! verbatim), a tree that points `[terms] file` elsewhere, and one with no list.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,24 +18,7 @@ type Found = (u64, String, String, String, String);
 
 fn check(tree: &str, extra: &[&str]) -> (i32, Vec<Found>) {
     let root = fixture(tree);
-    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
-        .env_remove("CI")
-        .arg("check")
-        .arg("--root")
-        .arg(&root)
-        .args(["--format", "json", "--select", "misused-term"])
-        .args(extra)
-        .current_dir(&root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("hblint runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "JSON report ({e}): {stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (code, json) = common::check_json(&root, &[&["--select", "misused-term"], extra].concat());
     let found = json["findings"]
         .as_array()
         .expect("findings")
@@ -64,7 +49,7 @@ fn check(tree: &str, extra: &[&str]) -> (i32, Vec<Found>) {
             )
         })
         .collect();
-    (out.status.code().unwrap_or(-1), found)
+    (code, found)
 }
 
 #[test]
