@@ -46,7 +46,8 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
         };
         crate::inputs::collect(&settings.files, &paths)?
     };
-    let workspace = settings.workspace();
+    let mut workspace = settings.workspace();
+    workspace.cache = lint::open_cache(&settings, args.cache_dir.as_deref(), args.no_cache);
     let run = RunFacts {
         labels: labels_for_check(args.labels.as_deref(), |k| std::env::var(k).ok()),
         changed: files.iter().map(|f| f.path.clone()).collect(),
@@ -125,7 +126,7 @@ fn progress_bar(args: &CheckArgs, files: usize) -> indicatif::ProgressBar {
 
 /// `--diff`: print the patch the safe fixes would make; exit 1 when it is not empty.
 fn print_diff(args: &CheckArgs, outcome: &Outcome) -> miette::Result<u8> {
-    let plans = crate::fix::plan(&outcome.documents, &outcome.findings);
+    let plans = crate::fix::plan(&outcome.documents_with_fixes(), &outcome.findings);
     let patch = crate::fix::unified_diff(&plans);
     match &args.output {
         Some(path) => std::fs::write(path, &patch)
@@ -173,7 +174,7 @@ fn apply_fixes(
     files: &[crate::inputs::SourceFile],
     outcome: &Outcome,
 ) -> miette::Result<bool> {
-    let plans = crate::fix::plan(&outcome.documents, &outcome.findings);
+    let plans = crate::fix::plan(&outcome.documents_with_fixes(), &outcome.findings);
     let mut restage = Vec::new();
     let (mut fixes, mut fixed_files) = (0, 0);
     for plan in &plans {

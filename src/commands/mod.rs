@@ -1,5 +1,6 @@
 //! One file per subcommand; each returns the process's exit code.
 
+pub mod cache;
 pub mod check;
 pub mod completions;
 pub mod hook;

@@ -134,7 +134,7 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
 
     let workspace = settings.workspace();
     let mut outcome = lint::lint(&settings, &rules, &workspace, &files, &facts);
-    let nothing_linted = !(files.is_empty() && refused.is_empty()) && outcome.documents.is_empty();
+    let nothing_linted = !(files.is_empty() && refused.is_empty()) && outcome.pages.is_empty();
     outcome.errors.extend(refused);
     outcome.errors.sort_by(|a, b| a.path().cmp(b.path()));
     let by_path: HashMap<&str, &FileChange> =
@@ -143,8 +143,9 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
     let Outcome {
         findings,
         errors,
-        documents,
+        pages,
         suppressed,
+        cached,
     } = outcome;
     let findings: Vec<Finding> = findings
         .into_iter()
@@ -154,8 +155,9 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
     let scoped = Outcome {
         findings,
         errors,
-        documents,
+        pages,
         suppressed,
+        cached,
     };
     let ctx = ReportContext {
         outcome: &scoped,

@@ -121,9 +121,9 @@ fn crop(line: &str, start: usize, end: usize) -> (String, usize, usize) {
     (text, offset + start - from, offset + end - from)
 }
 
-fn diagnostic(f: &Finding, ctx: &ReportContext<'_>) -> FindingDiagnostic {
+/// A finding for display; `doc` is the text of its page.
+fn diagnostic(f: &Finding, doc: Option<&crate::lint::PageText>) -> FindingDiagnostic {
     let name = format!("{}:{}:{}", f.path, f.start.line, f.start.column);
-    let doc = ctx.outcome.document(&f.path);
     let mut snippet = None;
     let mut span: SourceSpan = (0, 0).into();
     if let Some(doc) = doc
@@ -206,6 +206,7 @@ fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<(
         writeln!(out, "error: {error}")?;
     }
     let mut current: Option<&str> = None;
+    let mut text = None;
     for f in &outcome.findings {
         if current != Some(f.path.as_str()) {
             if current.is_some() {
@@ -213,8 +214,9 @@ fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<(
             }
             writeln!(out, "── {} ──", f.path)?;
             current = Some(&f.path);
+            text = outcome.text(&f.path);
         }
-        let d = diagnostic(f, ctx);
+        let d = diagnostic(f, text.as_ref());
         let mut rendered = String::new();
         handler
             .render_report(&mut rendered, &d)

@@ -64,7 +64,7 @@ impl Rule for BrokenAnchor {
                 continue;
             }
             let Some(page) = res.page() else { continue };
-            let Some(anchors) = ctx.workspace.anchors(page, ctx.documents) else {
+            let Some(anchors) = ctx.workspace.anchors(page) else {
                 continue;
             };
             if anchors.contains(fragment) || anchors.case_insensitive(fragment).is_some() {

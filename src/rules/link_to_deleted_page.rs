@@ -83,8 +83,8 @@ impl Rule for LinkToDeletedPage {
             return;
         }
         let linted = |p: &str| {
-            ctx.documents
-                .binary_search_by(|d| d.path.as_str().cmp(p))
+            ctx.linted
+                .binary_search_by(|l| l.as_str().cmp(p))
                 .is_ok()
         };
         let candidates: Vec<String> = ctx
@@ -171,7 +171,7 @@ mod tests {
             data: &data,
             workspace: &workspace,
             run: &run,
-            documents: &[],
+            linted: &[],
         };
         let mut out = Vec::new();
         super::LinkToDeletedPage.check_run(&ctx, &mut out);

@@ -58,7 +58,7 @@ impl Rule for UppercaseAnchor {
             }
             let anchors = res
                 .page()
-                .and_then(|p| ctx.workspace.anchors(p, ctx.documents));
+                .and_then(|p| ctx.workspace.anchors(p));
             let lower = fragment.to_lowercase();
             let applicability = match &anchors {
                 Some(a) if a.contains(fragment) => continue,
