@@ -104,8 +104,7 @@ impl Outcome {
     pub fn text(&self, path: &str) -> Option<PageText> {
         let bytes = crate::workspace::read(self.page(path)?).ok()?;
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        PageText::new(std::str::from_utf8(body).ok()?.to_owned())
-            .into()
+        PageText::new(std::str::from_utf8(body).ok()?.to_owned()).into()
     }
 
     /// The linted pages that have a finding with a fix, parsed again.
@@ -413,8 +412,7 @@ impl PageCheck<'_> {
                 answer,
             } => w.names_page(from, dest, page) == *answer,
             Dep::Anchors { page, answer } => {
-                deps::digest(&w.anchors(page).as_deref().map(|a| (&a.list, a.complete)))
-                    == *answer
+                deps::digest(&w.anchors(page).as_deref().map(|a| (&a.list, a.complete))) == *answer
             }
             Dep::Suggest { url, answer } => {
                 checked.targets == w.targets_digest() || deps::digest(&w.suggest(url)) == *answer

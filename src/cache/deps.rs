@@ -14,9 +14,18 @@ use std::cell::RefCell;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Dep {
     /// `Workspace::resolve(from, dest)`.
-    Resolve { from: String, dest: String, answer: u64 },
+    Resolve {
+        from: String,
+        dest: String,
+        answer: u64,
+    },
     /// `Workspace::names_page(from, dest, page)`.
-    NamesPage { from: String, dest: String, page: String, answer: bool },
+    NamesPage {
+        from: String,
+        dest: String,
+        page: String,
+        answer: bool,
+    },
     /// `Workspace::anchors(page)`.
     Anchors { page: String, answer: u64 },
     /// `Workspace::suggest(url)`: depends only on the tree's file list.
@@ -85,12 +94,18 @@ mod tests {
         record(|| Dep::TotalPages { answer: 2 });
         record(|| Dep::TotalPages { answer: 2 });
         paused(|| record(|| Dep::TotalPages { answer: 3 }));
-        record(|| Dep::WordPages { word: "a".into(), answer: 4 });
+        record(|| Dep::WordPages {
+            word: "a".into(),
+            answer: 4,
+        });
         let deps = finish();
         assert_eq!(
             deps,
             vec![
-                Dep::WordPages { word: "a".into(), answer: 4 },
+                Dep::WordPages {
+                    word: "a".into(),
+                    answer: 4
+                },
                 Dep::TotalPages { answer: 2 },
             ]
         );

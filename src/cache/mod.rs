@@ -16,7 +16,7 @@
 
 pub mod deps;
 
-use crate::finding::{Finding, Fix, Position, Severity};
+use crate::finding::{Applicability, Finding, Fix, Position, Severity};
 use crate::links::anchors::AnchorSet;
 use crate::rules::RuleName;
 use deps::Dep;
@@ -59,7 +59,11 @@ fn git_path(root: &Path, name: &str) -> Option<PathBuf> {
         return None;
     }
     let path = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
-    Some(if path.is_absolute() { path } else { root.join(path) })
+    Some(if path.is_absolute() {
+        path
+    } else {
+        root.join(path)
+    })
 }
 
 /// A page's anchors as stored.
@@ -96,7 +100,8 @@ pub struct StoredFinding {
     end: Position,
     message: String,
     help: Option<String>,
-    fix: Option<Fix>,
+    /// The replacement, its range and whether `--fix` applies it.
+    fix: Option<(String, std::ops::Range<usize>, bool)>,
 }
 
 impl StoredFinding {
@@ -109,7 +114,13 @@ impl StoredFinding {
             end: f.end,
             message: f.message.clone(),
             help: f.help.clone(),
-            fix: f.fix.clone(),
+            fix: f.fix.as_ref().map(|x| {
+                (
+                    x.replacement.clone(),
+                    x.range.clone(),
+                    x.applicability == Applicability::Safe,
+                )
+            }),
         }
     }
 
@@ -125,7 +136,15 @@ impl StoredFinding {
             end: self.end,
             message: self.message.clone(),
             help: self.help.clone(),
-            fix: self.fix.clone(),
+            fix: self.fix.as_ref().map(|(replacement, range, safe)| Fix {
+                replacement: replacement.clone(),
+                range: range.clone(),
+                applicability: if *safe {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                },
+            }),
         })
     }
 }
@@ -186,9 +205,8 @@ impl Cache {
 
     fn entry_path(&self, path: &str, hash: &str) -> Option<PathBuf> {
         let dir = self.dir.as_ref()?;
-        let key = xxhash_rust::xxh3::xxh3_128(
-            format!("{}\0{path}\0{hash}", self.fingerprint).as_bytes(),
-        );
+        let key =
+            xxhash_rust::xxh3::xxh3_128(format!("{}\0{path}\0{hash}", self.fingerprint).as_bytes());
         let key = format!("{key:032x}");
         Some(dir.join("pages").join(&key[..2]).join(&key[2..]))
     }
@@ -313,7 +331,13 @@ mod tests {
         // Anchors only never replace a checked entry.
         cache.store(&entry);
         cache.store_anchors("content/a.md", "h1", anchors);
-        assert!(cache.load("content/a.md", "h1").expect("kept").checked.is_some());
+        assert!(
+            cache
+                .load("content/a.md", "h1")
+                .expect("kept")
+                .checked
+                .is_some()
+        );
         assert!(clean(dir.path()).expect("clean"));
         assert!(!clean(dir.path()).expect("clean again"));
         assert!(Cache::disabled().load("content/a.md", "h1").is_none());

@@ -82,11 +82,7 @@ impl Rule for LinkToDeletedPage {
         if ctx.run.deleted.is_empty() {
             return;
         }
-        let linted = |p: &str| {
-            ctx.linted
-                .binary_search_by(|l| l.as_str().cmp(p))
-                .is_ok()
-        };
+        let linted = |p: &str| ctx.linted.binary_search_by(|l| l.as_str().cmp(p)).is_ok();
         let candidates: Vec<String> = ctx
             .workspace
             .inbound_candidates(&ctx.run.deleted)

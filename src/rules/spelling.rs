@@ -297,9 +297,7 @@ impl Rule for Spelling {
                 if !self.has_candidates(dict, word) {
                     continue;
                 }
-                let freq = freq
-                    .get_or_insert_with(|| ctx.data.word_counts())
-                    .clone();
+                let freq = freq.get_or_insert_with(|| ctx.data.word_counts()).clone();
                 let found = self.judge(dict, &freq, word);
                 if found.is_empty() {
                     continue;

@@ -28,12 +28,14 @@ pub enum RunPage {
 pub fn read(file: &SourceFile) -> Result<Cow<'_, [u8]>, InputError> {
     match &file.content {
         Content::Bytes(bytes) => Ok(Cow::Borrowed(bytes.as_slice())),
-        Content::Disk(path) => std::fs::read(path)
-            .map(Cow::Owned)
-            .map_err(|e| InputError::Unreadable {
-                path: file.path.clone(),
-                reason: e.to_string(),
-            }),
+        Content::Disk(path) => {
+            std::fs::read(path)
+                .map(Cow::Owned)
+                .map_err(|e| InputError::Unreadable {
+                    path: file.path.clone(),
+                    reason: e.to_string(),
+                })
+        }
     }
 }
 
