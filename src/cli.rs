@@ -96,9 +96,19 @@ pub enum RolesCommand {
     Check {
         /// The page (Markdown) that holds the comparison table
         page: PathBuf,
+        /// `human` (PAGE:LINE:COLUMN lines) or `json` (one object, for tools)
+        #[arg(long, value_enum, default_value_t = RolesFormat::Human)]
+        format: RolesFormat,
         #[command(flatten)]
         data: RolesDataArgs,
     },
+}
+
+/// The output of `hblint roles check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RolesFormat {
+    Human,
+    Json,
 }
 
 /// Where the role data comes from.
@@ -223,12 +233,18 @@ pub struct MrArgs {
     /// The GitLab API root (default: $CI_API_V4_URL), such as https://gitlab.com/api/v4
     #[arg(long, value_name = "URL")]
     pub gitlab_url: Option<String>,
-    /// The project: numeric id or path such as group/handbook (default: $CI_PROJECT_ID)
+    /// The MR's project: id or path such as group/handbook (default: $CI_MERGE_REQUEST_PROJECT_ID, else $CI_PROJECT_ID)
     #[arg(long, value_name = "ID|PATH")]
     pub project: Option<String>,
     /// The merge request's IID (default: $CI_MERGE_REQUEST_IID)
     #[arg(long, value_name = "IID")]
     pub mr: Option<u64>,
+    /// The MR's base commit (default: $CI_MERGE_REQUEST_DIFF_BASE_SHA)
+    #[arg(long, value_name = "SHA")]
+    pub base: Option<String>,
+    /// The MR's head commit (default: $CI_MERGE_REQUEST_SOURCE_BRANCH_SHA, else $CI_COMMIT_SHA)
+    #[arg(long, value_name = "SHA")]
+    pub head: Option<String>,
     /// Which findings to report: on added lines, in changed files, or all
     #[arg(long, value_enum, default_value_t = Scope::Added)]
     pub scope: Scope,
@@ -247,7 +263,7 @@ pub struct MrArgs {
     /// Also open one diff discussion per finding on a changed line (never twice)
     #[arg(long)]
     pub inline: bool,
-    /// Read the changed files through the API at the MR's head commit instead of the checkout (bot mode)
+    /// Without a checkout: the changes from the MR's /diffs and the pages through the API at its head (needs an access token)
     #[arg(long)]
     pub from_api: bool,
     /// Seconds to wait for each GitLab answer

@@ -352,6 +352,16 @@ impl Document {
             .is_some_and(|r| r.start <= offset && offset < r.end)
     }
 
+    /// The ranges of the headings whose anchor is their text (no custom
+    /// id): a fix there would change the anchor and break links to it.
+    pub fn text_anchored_headings(&self) -> Vec<Range<usize>> {
+        self.headings
+            .iter()
+            .filter(|h| h.custom_id.is_none())
+            .map(|h| h.range.clone())
+            .collect()
+    }
+
     /// The page's frontmatter `title`, if any.
     pub fn title(&self) -> Option<&str> {
         self.frontmatter.as_ref()?.value.get("title")?.as_str()

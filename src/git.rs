@@ -1,6 +1,6 @@
 //! The git repository around a run: the top level, the staged pages read from
 //! the index (as they will be committed, not as the working tree has them),
-//! and the hooks folder.
+//! the hooks folder, and the changes between two commits with their blobs.
 //!
 //! Every call runs the `git` program. `--staged` takes three short processes
 //! whatever the number of files: `rev-parse --show-toplevel`, `diff --cached
@@ -115,7 +115,8 @@ pub fn staged_paths(top: &Path, pathspecs: &[String]) -> Result<Vec<StagedEntry>
     Ok(entries)
 }
 
-/// The staged bytes of each entry, read by one `git cat-file --batch`.
+/// The bytes of each entry's blob (staged, or at a commit), read by one
+/// `git cat-file --batch`; a missing blob is left out.
 pub fn read_index(top: &Path, entries: &[StagedEntry]) -> Result<Vec<StagedFile>, GitError> {
     if entries.is_empty() {
         return Ok(Vec::new());
@@ -236,6 +237,139 @@ pub fn add(top: &Path, paths: &[String]) -> Result<(), GitError> {
     git(top, &args).map(|_| ())
 }
 
+/// One file changed between two commits, as `git diff --raw -M` and `-U0` see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitChange {
+    pub old_path: String,
+    pub new_path: String,
+    /// `A`, `M`, `D`, `R`, `C` or `T`.
+    pub status: char,
+    /// The file's mode at the newer commit (`100644`, `120000` for a symbolic link, `000000` if deleted).
+    pub new_mode: String,
+    /// The blob id at the newer commit.
+    pub new_blob: String,
+    /// The unified diff with no context lines, from the first `@@` on (empty for binary or pure renames).
+    pub hunks: String,
+}
+
+/// Whether `rev` names a commit present in the repository.
+pub fn has_commit(top: &Path, rev: &str) -> bool {
+    git(top, &["cat-file", "-e", &format!("{rev}^{{commit}}")]).is_ok()
+}
+
+/// Whether the repository is a shallow clone (`GIT_DEPTH`).
+pub fn is_shallow(top: &Path) -> bool {
+    git_line(top, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|s| s == "true")
+}
+
+/// `rev` as a full commit id.
+pub fn commit_id(top: &Path, rev: &str) -> Result<String, GitError> {
+    git_line(
+        top,
+        &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
+    )
+}
+
+/// Every file under `top` (a repository or a folder in one; paths relative to
+/// it) that differs between the commits `base` and `head`, renames detected,
+/// each with its added lines as zero-context hunks. Two processes:
+/// `diff --raw -z` for paths, modes and blob ids, and `diff -U0` for the
+/// hunks; git lists files in the same order in both.
+pub fn changes_between(top: &Path, base: &str, head: &str) -> Result<Vec<CommitChange>, GitError> {
+    let raw = git(
+        top,
+        &[
+            "diff",
+            "--raw",
+            "-z",
+            "--no-abbrev",
+            "-M",
+            "--no-ext-diff",
+            base,
+            head,
+            "--",
+        ],
+    )?;
+    let bad = |reason: String| GitError {
+        command: format!("diff --raw {base} {head}"),
+        reason,
+    };
+    // Records: `:old_mode new_mode old_id new_id status` NUL `path` NUL
+    // (`… R100` NUL `old` NUL `new` NUL for a rename or copy).
+    let mut fields = raw.split(|&b| b == 0).filter(|f| !f.is_empty());
+    let mut changes = Vec::new();
+    while let Some(meta) = fields.next() {
+        let meta = String::from_utf8_lossy(meta);
+        let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+        let (Some(mode), Some(blob), Some(status)) = (
+            parts.get(1),
+            parts.get(3),
+            parts.get(4).and_then(|s| s.chars().next()),
+        ) else {
+            return Err(bad(format!("unexpected record `{meta}`")));
+        };
+        let path = |f: Option<&[u8]>| {
+            f.map(|p| String::from_utf8_lossy(p).into_owned())
+                .ok_or_else(|| bad(format!("no path after `{meta}`")))
+        };
+        let old_path = path(fields.next())?;
+        let new_path = if matches!(status, 'R' | 'C') {
+            path(fields.next())?
+        } else {
+            old_path.clone()
+        };
+        changes.push(CommitChange {
+            old_path,
+            new_path,
+            status,
+            new_mode: (*mode).to_owned(),
+            new_blob: (*blob).to_owned(),
+            hunks: String::new(),
+        });
+    }
+    let patch = git(
+        top,
+        &[
+            "-c",
+            "core.quotePath=false",
+            "diff",
+            "-U0",
+            "-M",
+            "--relative",
+            "--no-color",
+            "--no-ext-diff",
+            base,
+            head,
+            "--",
+        ],
+    )?;
+    let patch = String::from_utf8_lossy(&patch);
+    // Each file's section starts with a `diff --git` line; inside -U0 hunks
+    // every line starts with `+`, `-`, `@` or `\`, so the split is exact.
+    let mut sections: Vec<&str> = Vec::new();
+    let mut rest = patch.as_ref();
+    while let Some(i) = rest.find("diff --git ") {
+        let after = &rest[i + 1..];
+        let end = after.find("\ndiff --git ").map_or(after.len(), |e| e + 1);
+        sections.push(&rest[i..i + 1 + end]);
+        rest = &after[end..];
+    }
+    if sections.len() != changes.len() {
+        return Err(bad(format!(
+            "{} files in the raw diff but {} in the patch",
+            changes.len(),
+            sections.len()
+        )));
+    }
+    for (change, section) in changes.iter_mut().zip(sections) {
+        change.hunks = match section.find("\n@@") {
+            Some(i) => section[i + 1..].to_owned(),
+            None => String::new(),
+        };
+    }
+    Ok(changes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +408,65 @@ mod tests {
         assert_eq!(files[1].bytes, b"second\n");
         assert_eq!(files[2].bytes, b"odd name\n");
         assert!(hooks_dir(d).expect("hooks").ends_with(".git/hooks"));
+    }
+    fn commit_all(dir: &Path, message: &str) -> String {
+        run(dir, &["add", "-A"]);
+        run(
+            dir,
+            &[
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@example.com",
+                "commit",
+                "-q",
+                "--allow-empty",
+                "-m",
+                message,
+            ],
+        );
+        git_line(dir, &["rev-parse", "HEAD"]).expect("HEAD")
+    }
+
+    #[test]
+    fn changes_between_two_commits_with_renames_deletions_and_hunks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        run(d, &["init", "-q"]);
+        std::fs::write(d.join("keep.md"), "a\nb\nc\n").expect("write");
+        std::fs::write(d.join("old name.md"), "same text\nover lines\nthree\n").expect("write");
+        std::fs::write(d.join("gone.md"), "bye\n").expect("write");
+        let base = commit_all(d, "base");
+        std::fs::write(d.join("keep.md"), "a\nB\nc\nd\n").expect("write");
+        std::fs::rename(d.join("old name.md"), d.join("new\tname.md")).expect("rename");
+        std::fs::remove_file(d.join("gone.md")).expect("rm");
+        std::fs::write(d.join("added.md"), "x\n").expect("write");
+        let head = commit_all(d, "head");
+        assert!(has_commit(d, &base) && has_commit(d, &head));
+        assert!(!has_commit(d, "0123456789012345678901234567890123456789"));
+        assert!(!is_shallow(d));
+        let changes = changes_between(d, &base, &head).expect("diff");
+        let by: std::collections::HashMap<&str, &CommitChange> =
+            changes.iter().map(|c| (c.new_path.as_str(), c)).collect();
+        assert_eq!(changes.len(), 4, "{changes:?}");
+        assert_eq!(by["keep.md"].status, 'M');
+        assert_eq!(
+            by["keep.md"].hunks,
+            "@@ -2 +2 @@ a\n-b\n+B\n@@ -3,0 +4 @@ c\n+d\n"
+        );
+        assert_eq!(by["new\tname.md"].status, 'R');
+        assert_eq!(by["new\tname.md"].old_path, "old name.md");
+        assert_eq!(by["new\tname.md"].hunks, "");
+        assert_eq!(by["gone.md"].status, 'D');
+        assert_eq!(by["added.md"].status, 'A');
+        let blobs = read_index(
+            d,
+            &[StagedEntry {
+                path: "added.md".into(),
+                blob: by["added.md"].new_blob.clone(),
+            }],
+        )
+        .expect("blobs");
+        assert_eq!(blobs[0].bytes, b"x\n");
     }
 }

@@ -21,4 +21,5 @@ pub mod roles;
 pub mod rules;
 pub mod spelling;
 pub mod suppress;
+pub mod terms;
 pub mod workspace;

@@ -165,10 +165,12 @@ pub fn open_cache(settings: &Settings, dir: Option<&std::path::Path>, no_cache: 
         vocabulary,
         corrections,
         labels,
+        terms,
+        terms_broad,
     } = settings;
     let digest = format!(
         "{root:?}|{config_path:?}|{severities:?}|{files:?}|{links:?}|{ignore:?}|{roles:?}|\
-         {roles_name:?}|{:x}|{corrections:?}|{labels:?}",
+         {roles_name:?}|{:x}|{corrections:?}|{labels:?}|{terms:?}|{terms_broad}",
         vocabulary.digest()
     );
     Cache::open(dir, crate::cache::fingerprint(&digest))
@@ -204,6 +206,8 @@ enum PageResult {
     Checked {
         kept: Vec<Finding>,
         hidden: usize,
+        /// The `[[ignore]]` tables that hid a finding, with the rule.
+        ignored_by: Vec<(usize, &'static str)>,
         cached: bool,
     },
 }
@@ -319,6 +323,7 @@ pub fn lint_with_progress(
     let mut errors = Vec::new();
     let mut suppressed = 0;
     let mut cached = 0;
+    let mut ignored_by = std::collections::HashSet::new();
     let mut pages = Vec::with_capacity(files.len());
     for (file, result) in files.iter().zip(results) {
         match result {
@@ -326,10 +331,12 @@ pub fn lint_with_progress(
             PageResult::Checked {
                 kept,
                 hidden,
+                ignored_by: ignored,
                 cached: from_cache,
             } => {
                 findings.extend(kept);
                 suppressed += hidden;
+                ignored_by.extend(ignored);
                 cached += usize::from(from_cache);
                 pages.push(file.clone());
             }
@@ -340,6 +347,11 @@ pub fn lint_with_progress(
         enabled: &enabled,
         all: enabled.len() == RuleName::COUNT,
     };
+    let unused_severity = rules
+        .rules
+        .iter()
+        .find(|(n, _, _)| *n == RuleName::UnusedSuppression)
+        .map(|(_, _, s)| *s);
     for (path, found) in run_level {
         if files.iter().any(|f| f.path == path) {
             continue;
@@ -358,6 +370,29 @@ pub fn lint_with_progress(
         let s = suppress::suppress(&path, None, found, &settings.ignore, &run_rules);
         findings.extend(s.kept);
         suppressed += s.hidden;
+        ignored_by.extend(s.ignored_by);
+    }
+    if let Some(severity) = unused_severity
+        && !settings.ignore.is_empty()
+    {
+        let linted: std::collections::HashSet<&str> =
+            pages.iter().map(|p| p.path.as_str()).collect();
+        for u in settings
+            .ignore
+            .unused(&ignored_by, &run_rules, workspace.pages(), &linted)
+        {
+            findings.push(Finding {
+                rule: RuleName::UnusedSuppression.as_str(),
+                severity,
+                path: u.origin.path,
+                range: 0..0,
+                start: u.origin.start,
+                end: u.origin.end,
+                message: u.message,
+                help: Some(u.help),
+                fix: None,
+            });
+        }
     }
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -394,9 +429,15 @@ impl PageCheck<'_> {
             .iter()
             .map(|f| f.to_finding(path))
             .collect::<Option<Vec<_>>>()?;
+        let ignored_by = checked
+            .ignored_by
+            .iter()
+            .map(|(table, rule)| Some((*table, rule.parse::<RuleName>().ok()?.as_str())))
+            .collect::<Option<Vec<_>>>()?;
         Some(PageResult::Checked {
             kept,
             hidden: checked.hidden,
+            ignored_by,
             cached: true,
         })
     }
@@ -448,6 +489,11 @@ impl PageCheck<'_> {
                 run: self.run_key,
                 findings: s.kept.iter().map(StoredFinding::of).collect(),
                 hidden: s.hidden,
+                ignored_by: s
+                    .ignored_by
+                    .iter()
+                    .map(|(table, rule)| (*table, (*rule).to_owned()))
+                    .collect(),
                 deps: found,
                 targets: workspace.targets_digest(),
             });
@@ -456,6 +502,7 @@ impl PageCheck<'_> {
         PageResult::Checked {
             kept: s.kept,
             hidden: s.hidden,
+            ignored_by: s.ignored_by,
             cached: false,
         }
     }

@@ -20,13 +20,47 @@ use std::ops::Range;
 /// The compiled `[[ignore]]` tables.
 #[derive(Debug, Clone, Default)]
 pub struct PathIgnores {
-    entries: Vec<(GlobSet, Vec<RuleName>)>,
+    entries: Vec<IgnoreTable>,
+}
+
+#[derive(Debug, Clone)]
+struct IgnoreTable {
+    globs: GlobSet,
+    rules: Vec<RuleName>,
+    origin: Option<IgnoreOrigin>,
+}
+
+/// Where an `[[ignore]]` table is written: the configuration file (as shown
+/// in reports) and the table's first and last position in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoreOrigin {
+    pub path: String,
+    pub start: crate::finding::Position,
+    pub end: crate::finding::Position,
+}
+
+/// An `[[ignore]]` table that ignores nothing: where it is, what is wrong, what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnusedIgnore {
+    pub origin: IgnoreOrigin,
+    pub message: String,
+    pub help: String,
 }
 
 impl PathIgnores {
     /// Compile one table (`rules` empty: every rule) and add it; the error
     /// says what is wrong.
     pub fn add(&mut self, paths: &[String], rules: Vec<RuleName>) -> Result<(), String> {
+        self.add_at(paths, rules, None)
+    }
+
+    /// [`PathIgnores::add`] for a table written at `origin`.
+    pub fn add_at(
+        &mut self,
+        paths: &[String],
+        rules: Vec<RuleName>,
+        origin: Option<IgnoreOrigin>,
+    ) -> Result<(), String> {
         if paths.is_empty() {
             return Err("[[ignore]] needs at least one glob in `paths`".into());
         }
@@ -37,15 +71,93 @@ impl PathIgnores {
             builder.add(glob);
         }
         let set = builder.build().map_err(|e| format!("[[ignore]]: {e}"))?;
-        self.entries.push((set, rules));
+        self.entries.push(IgnoreTable {
+            globs: set,
+            rules,
+            origin,
+        });
         Ok(())
     }
 
     /// Whether `rule` is ignored on `path` (root-relative, `/`-separated).
     pub fn ignores(&self, path: &str, rule: &str) -> bool {
-        self.entries.iter().any(|(set, rules)| {
-            (rules.is_empty() || rules.iter().any(|r| r.as_str() == rule)) && set.is_match(path)
+        self.ignoring(path, rule).is_some()
+    }
+
+    /// The first table that ignores `rule` on `path`.
+    fn ignoring(&self, path: &str, rule: &str) -> Option<usize> {
+        self.entries.iter().position(|t| {
+            (t.rules.is_empty() || t.rules.iter().any(|r| r.as_str() == rule))
+                && t.globs.is_match(path)
         })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Record where the tables are written, in the order they were added.
+    pub fn place(&mut self, origins: Vec<IgnoreOrigin>) {
+        for (table, origin) in self.entries.iter_mut().zip(origins) {
+            table.origin = Some(origin);
+        }
+    }
+
+    /// The tables that ignore nothing in this run. `used` holds the
+    /// `(table, rule)` pairs that hid a finding ([`Suppressed::ignored_by`]),
+    /// `pages` the Markdown pages of the tree and `linted` the pages this run
+    /// linted. A table whose globs match no page of the tree ignores nothing
+    /// in any run. Otherwise a table is judged only when the run linted every
+    /// page it matches (a pre-commit run of three pages cannot tell), and each
+    /// of its rules only when that rule ran.
+    pub fn unused(
+        &self,
+        used: &std::collections::HashSet<(usize, &str)>,
+        run: &RunRules<'_>,
+        pages: &[String],
+        linted: &std::collections::HashSet<&str>,
+    ) -> Vec<UnusedIgnore> {
+        let mut out = Vec::new();
+        for (i, table) in self.entries.iter().enumerate() {
+            let Some(origin) = &table.origin else {
+                continue;
+            };
+            let mut matched = pages.iter().filter(|p| table.globs.is_match(p.as_str()));
+            let Some(first) = matched.next() else {
+                out.push(UnusedIgnore {
+                    origin: origin.clone(),
+                    message: "`[[ignore]]` matches no page of the tree".into(),
+                    help: "correct the globs in `paths`, or remove the table".into(),
+                });
+                continue;
+            };
+            if !std::iter::once(first)
+                .chain(matched)
+                .all(|p| linted.contains(p.as_str()))
+            {
+                continue;
+            }
+            if table.rules.is_empty() {
+                if run.all && !used.iter().any(|(t, _)| *t == i) {
+                    out.push(UnusedIgnore {
+                        origin: origin.clone(),
+                        message: "`[[ignore]]` suppresses no finding".into(),
+                        help: "remove the table".into(),
+                    });
+                }
+                continue;
+            }
+            for rule in &table.rules {
+                if run.ran(rule.as_str()) && !used.contains(&(i, rule.as_str())) {
+                    out.push(UnusedIgnore {
+                        origin: origin.clone(),
+                        message: format!("`[[ignore]]` suppresses no `{rule}` finding"),
+                        help: format!("remove `{rule}` from the table's `rules`"),
+                    });
+                }
+            }
+        }
+        out
     }
 }
 
@@ -63,6 +175,8 @@ pub struct Suppressed {
     /// Suppressions that hid nothing, or that name an unknown rule, as
     /// `unused-suppression` diagnostics on the page.
     pub unused: Vec<Diagnostic>,
+    /// `(table, rule)` of each `[[ignore]]` table that hid a finding.
+    pub ignored_by: Vec<(usize, &'static str)>,
 }
 
 /// Which rules ran: a suppression of a rule that did not run cannot be judged unused.
@@ -74,7 +188,7 @@ pub struct RunRules<'a> {
 }
 
 impl RunRules<'_> {
-    fn ran(&self, rule: &str) -> bool {
+    pub fn ran(&self, rule: &str) -> bool {
         self.enabled.contains(&rule)
     }
 }
@@ -125,15 +239,23 @@ pub fn suppress(
     run: &RunRules<'_>,
 ) -> Suppressed {
     let before = findings.len();
+    let mut ignored_by = Vec::new();
     let findings: Vec<Finding> = findings
         .into_iter()
-        .filter(|f| !ignores.ignores(path, f.rule))
+        .filter(|f| match ignores.ignoring(path, f.rule) {
+            Some(table) => {
+                ignored_by.push((table, f.rule));
+                false
+            }
+            None => true,
+        })
         .collect();
     let Some(doc) = doc else {
         return Suppressed {
             hidden: before - findings.len(),
             kept: findings,
             unused: Vec::new(),
+            ignored_by,
         };
     };
 
@@ -248,6 +370,7 @@ pub fn suppress(
         hidden: before - kept.len(),
         kept,
         unused,
+        ignored_by,
     }
 }
 

@@ -1,7 +1,13 @@
 //! `hblint mr` against the fake GitLab: the note's life cycle, labels, scope,
-//! pagination, faults, tokens and hostile input.
+//! pagination, faults, tokens and hostile input; `real` holds what a real
+//! GitLab adds (job tokens, forks, merged results, diff limits, redirects,
+//! superseded pipelines, note size, suggestions, the CI templates run).
 
+#[path = "mr/ci_local.rs"]
+mod ci_local;
 mod fake_gitlab;
+#[path = "mr/real.rs"]
+mod real;
 
 use fake_gitlab::*;
 use serde_json::Value;
@@ -33,7 +39,7 @@ struct Run {
     stderr: String,
 }
 
-/// A checkout holding `files`.
+/// A folder holding `files` (not a git checkout).
 fn checkout(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for (path, text) in files {
@@ -44,35 +50,121 @@ fn checkout(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-fn hblint(fake: &FakeGitlab, root: &Path, token: Option<(&str, &str)>, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hblint"));
-    cmd.arg("mr").arg("--root").arg(root).args(args);
-    for var in [
-        "HBLINT_GITLAB_TOKEN",
-        "GITLAB_TOKEN",
-        "CI_JOB_TOKEN",
-        "CI_MERGE_REQUEST_LABELS",
-        "CI_API_V4_URL",
-        "CI_PROJECT_ID",
-        "CI_MERGE_REQUEST_IID",
-        "NO_COLOR",
-    ] {
-        cmd.env_remove(var);
+/// Run git in `dir` with a fixed identity; its trimmed standard output.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let p = root.join(path);
+    std::fs::create_dir_all(p.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(&p, text).expect("write");
+}
+
+/// Commit the work tree; the new commit's id.
+fn commit(root: &Path, message: &str) -> String {
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "--allow-empty", "-m", message]);
+    git(root, &["rev-parse", "HEAD"])
+}
+
+/// A git checkout of the fake's MR: a base commit with the files' old
+/// content, then the head commit with the new; the fake's MR points at both.
+fn repo(fake: &FakeGitlab) -> tempfile::TempDir {
+    repo_with(fake, &[])
+}
+
+/// [`repo`], with `extra` files already in the base commit.
+fn repo_with(fake: &FakeGitlab, extra: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    for (path, text) in extra {
+        write(root, path, text);
     }
+    let files = fake.state().files.clone();
+    for f in &files {
+        if let Some(base) = &f.base {
+            write(root, &f.old_path, base);
+        }
+    }
+    let base = commit(root, "base");
+    for f in &files {
+        if f.deleted || f.renamed {
+            let _ = std::fs::remove_file(root.join(&f.old_path));
+        }
+        if let Some(text) = &f.content {
+            write(root, &f.new_path, text);
+        }
+    }
+    let head = commit(root, "head");
+    let mut st = fake.state();
+    st.base_sha = base;
+    st.head_sha = head;
+    dir
+}
+
+/// The command for `hblint mr` in `root` against `fake`, with the CI
+/// variables of a merge request pipeline (and none from the caller's CI).
+fn mr_command(fake: &FakeGitlab, root: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hblint"));
+    cmd.arg("mr").arg("--root").arg(root);
+    for (var, _) in std::env::vars() {
+        if var.starts_with("CI_") || var.ends_with("GITLAB_TOKEN") || var == "NO_COLOR" {
+            cmd.env_remove(var);
+        }
+    }
+    let (base, head) = {
+        let st = fake.state();
+        (st.base_sha.clone(), st.head_sha.clone())
+    };
     cmd.env("CI_API_V4_URL", fake.api_url())
         .env("CI_PROJECT_ID", PROJECT_ID)
         .env("CI_MERGE_REQUEST_IID", MR_IID.to_string())
+        .env("CI_MERGE_REQUEST_DIFF_BASE_SHA", base)
+        .env("CI_COMMIT_SHA", head)
         .env("HBLINT_RETRY_BASE_MS", "20")
         .env("HBLINT_HTTP_TIMEOUT", "5");
-    if let Some((var, value)) = token {
-        cmd.env(var, value);
-    }
+    cmd
+}
+
+fn output(mut cmd: Command) -> Run {
     let out = cmd.output().expect("hblint runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+fn hblint(fake: &FakeGitlab, root: &Path, token: Option<(&str, &str)>, args: &[&str]) -> Run {
+    let mut cmd = mr_command(fake, root);
+    cmd.args(args);
+    if let Some((var, value)) = token {
+        cmd.env(var, value);
+    }
+    output(cmd)
 }
 
 fn bot() -> Option<(&'static str, &'static str)> {
@@ -96,7 +188,7 @@ fn seed_mr(fake: &FakeGitlab) -> tempfile::TempDir {
         FakeFile::added(SA_INDEX, &index),
         FakeFile::added(SA_CAREER, &career),
     ];
-    checkout(&[(SA_INDEX, &index), (SA_CAREER, &career)])
+    repo(fake)
 }
 
 #[test]
@@ -115,9 +207,10 @@ fn first_run_posts_one_note_second_edits_it_and_fixing_clears_it() {
     assert!(body.contains("addtion"), "{body}");
     assert!(body.contains("`missing-label`"), "{body}");
     assert!(body.contains("SA-HANDBOOK"), "{body}");
+    let head = fake.state().head_sha.clone();
     assert!(
         body.contains(&format!(
-            "https://gitlab.example.com/{PROJECT_PATH}/-/blob/{HEAD_SHA}/content/handbook/solutions-architects/_index.md#L25"
+            "https://gitlab.example.com/{PROJECT_PATH}/-/blob/{head}/content/handbook/solutions-architects/_index.md#L25"
         )),
         "{body}"
     );
@@ -147,8 +240,6 @@ fn first_run_posts_one_note_second_edits_it_and_fixing_clears_it() {
         fixed(&seed("solutions-architects-handbook.md")),
         fixed(&seed("sa-career-development.md")),
     );
-    std::fs::write(root.join(SA_INDEX), &index).expect("write");
-    std::fs::write(root.join(SA_CAREER), &career).expect("write");
     {
         let mut st = fake.state();
         st.files = vec![
@@ -157,7 +248,8 @@ fn first_run_posts_one_note_second_edits_it_and_fixing_clears_it() {
         ];
         st.labels.push("SA-HANDBOOK".into());
     }
-    let third = hblint(&fake, root, bot(), &["--select", RULES]);
+    let fixed_checkout = repo(&fake);
+    let third = hblint(&fake, fixed_checkout.path(), bot(), &["--select", RULES]);
     assert_eq!(third.code, 0, "{}\n{}", third.stdout, third.stderr);
     let notes = bot_notes(&fake);
     assert_eq!(notes.len(), 1);
@@ -174,7 +266,7 @@ fn a_clean_mr_without_an_earlier_note_gets_no_note() {
     let fake = FakeGitlab::start();
     let text = "# Title\n\nAll good here.\n";
     fake.state().files = vec![FakeFile::added("content/handbook/a.md", text)];
-    let dir = checkout(&[("content/handbook/a.md", text)]);
+    let dir = repo(&fake);
     let run = hblint(&fake, dir.path(), bot(), &["--select", RULES]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(fake.notes().is_empty());
@@ -212,7 +304,7 @@ fn missing_label_found_then_cleared_when_the_label_is_added() {
     let fake = FakeGitlab::start();
     let text = "# SA\n\nA clean page.\n";
     fake.state().files = vec![FakeFile::added(SA_INDEX, text)];
-    let dir = checkout(&[(SA_INDEX, text)]);
+    let dir = repo(&fake);
     let cq = dir.path().join("cq.json");
     let cq_arg = cq.to_string_lossy().into_owned();
     let run = hblint(
@@ -256,7 +348,7 @@ fn scope_added_reports_only_changed_lines_and_counts_the_rest() {
     let fake = FakeGitlab::start();
     let text = "# Page\n\nteh old typo\n\nA new line with recieve.\n";
     fake.state().files = vec![FakeFile::modified("content/handbook/p.md", text, &[5])];
-    let dir = checkout(&[("content/handbook/p.md", text)]);
+    let dir = repo(&fake);
     let added = hblint(&fake, dir.path(), bot(), &["--select", "typo", "--dry-run"]);
     assert_eq!(added.code, 1, "{}", added.stderr);
     assert!(added.stdout.contains("recieve"), "{}", added.stdout);
@@ -302,15 +394,14 @@ fn two_hundred_fifty_changed_files_are_paged_and_all_linted() {
         disk.push((path, text));
     }
     fake.state().files = files;
-    let refs: Vec<(&str, &str)> = disk.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-    let dir = checkout(&refs);
+    let dir = repo(&fake);
     let junit = dir.path().join("junit.xml");
     let junit_arg = junit.to_string_lossy().into_owned();
     let run = hblint(
         &fake,
         dir.path(),
         bot(),
-        &["--select", "typo", "--junit", &junit_arg],
+        &["--select", "typo", "--junit", &junit_arg, "--from-api"],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     let xml = std::fs::read_to_string(&junit).expect("junit");
@@ -345,13 +436,13 @@ fn rate_limits_server_errors_and_slow_replies_are_retried() {
         FaultKind::RateLimit { retry_after: 1 },
         1,
     );
-    fake.fault(Some("GET"), "/diffs", FaultKind::ServerError, 2);
     fake.fault(
         Some("GET"),
         "/notes",
         FaultKind::Slow(Duration::from_millis(1500)),
         1,
     );
+    fake.fault(Some("GET"), "/notes", FaultKind::ServerError, 2);
     fake.fault(Some("GET"), "/user", FaultKind::ServerError, 1);
     fake.fault(
         Some("POST"),
@@ -370,8 +461,10 @@ fn rate_limits_server_errors_and_slow_replies_are_retried() {
     assert_eq!(bot_notes(&fake).len(), 1);
     let log = fake.log();
     assert_eq!(
-        log.iter().filter(|l| l.contains("/diffs?")).count(),
-        3,
+        log.iter()
+            .filter(|l| l.starts_with("GET") && l.contains("/notes?"))
+            .count(),
+        4,
         "{log:?}"
     );
     assert_eq!(
@@ -404,39 +497,34 @@ fn a_post_that_times_out_is_reported_not_repeated() {
 }
 
 fn hblint_with_env(fake: &FakeGitlab, root: &Path, env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hblint"));
-    cmd.arg("mr")
-        .arg("--root")
-        .arg(root)
-        .args(["--select", RULES]);
-    for var in ["GITLAB_TOKEN", "CI_JOB_TOKEN", "CI_MERGE_REQUEST_LABELS"] {
-        cmd.env_remove(var);
-    }
-    cmd.env("CI_API_V4_URL", fake.api_url())
+    let mut cmd = mr_command(fake, root);
+    cmd.args(["--select", RULES])
         .env("CI_PROJECT_ID", PROJECT_PATH)
-        .env("CI_MERGE_REQUEST_IID", MR_IID.to_string())
-        .env("HBLINT_GITLAB_TOKEN", BOT_TOKEN)
-        .env("HBLINT_RETRY_BASE_MS", "20");
+        .env("HBLINT_GITLAB_TOKEN", BOT_TOKEN);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    output(cmd)
 }
 
 #[test]
 fn persistent_server_errors_end_in_exit_2_after_bounded_retries() {
     let fake = FakeGitlab::start();
     let dir = seed_mr(&fake);
-    fake.fault(Some("GET"), "/diffs", FaultKind::ServerError, 100);
+    fake.fault(
+        Some("GET"),
+        "/merge_requests/7",
+        FaultKind::ServerError,
+        100,
+    );
     let run = hblint(&fake, dir.path(), bot(), &["--select", RULES]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("500"), "{}", run.stderr);
-    let tries = fake.log().iter().filter(|l| l.contains("/diffs")).count();
+    let tries = fake
+        .log()
+        .iter()
+        .filter(|l| l.contains("/merge_requests/7"))
+        .count();
     assert_eq!(tries, 5, "five attempts, then give up");
 }
 
@@ -557,7 +645,7 @@ fn servers_without_diffs_fall_back_to_changes() {
         &fake,
         dir.path(),
         bot(),
-        &["--select", RULES, "--no-comment"],
+        &["--select", RULES, "--no-comment", "--from-api"],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stdout.contains("serivices"), "{}", run.stdout);
@@ -623,7 +711,7 @@ fn hostile_file_names_and_link_texts_stay_inert() {
     let path = "content/handbook/@all <img src=x>|/merge.md";
     let text = "# Hi @all\n\n/approve teh [<b>@group</b> | x](/merge) and recieve\n";
     fake.state().files = vec![FakeFile::added(path, text)];
-    let dir = checkout(&[(path, text)]);
+    let dir = repo(&fake);
     let run = hblint(&fake, dir.path(), bot(), &["--select", "typo"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let body = bot_notes(&fake)[0]["body"]
@@ -779,10 +867,19 @@ fn repo_file(rel: &str) -> std::path::PathBuf {
 
 #[test]
 fn ci_files_pass_gitlabs_schema() {
+    // The component's jobs: the document after its `spec` header.
+    let component = std::fs::read_to_string(repo_file("templates/hblint/template.yml"))
+        .expect("read the component");
+    let jobs = tempfile::tempdir().expect("temp dir");
+    let component_jobs = jobs.path().join("component-jobs.yml");
+    let (_, body) = component.split_once("\n---\n").expect("a spec header");
+    std::fs::write(&component_jobs, body).expect("write");
+    let component_jobs = component_jobs.to_string_lossy().into_owned();
     let files = [
         ".gitlab-ci.yml",
         "templates/hblint.gitlab-ci.yml",
         "tests/fixtures/mr/handbook.gitlab-ci.yml",
+        component_jobs.as_str(),
     ];
     let run = |paths: &[&str]| {
         Command::new("check-jsonschema")
@@ -811,17 +908,52 @@ fn ci_files_pass_gitlabs_schema() {
     }
 }
 
+/// `job` with the keys of the hidden job it `extends` filled in (one level, as the files use it).
+fn resolved(yaml: &Value, job: &str) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    if let Some(parent) = yaml[job]["extends"].as_str()
+        && let Some(p) = yaml[parent].as_object()
+    {
+        out.extend(p.clone());
+    }
+    if let Some(own) = yaml[job].as_object() {
+        out.extend(own.clone());
+    }
+    out
+}
+
 #[test]
 fn the_template_defines_a_ready_mr_job() {
-    for file in ["templates/hblint.gitlab-ci.yml", ".gitlab-ci.yml"] {
-        let text = std::fs::read_to_string(repo_file(file)).expect("read");
+    let template = std::fs::read_to_string(repo_file("templates/hblint/template.yml"))
+        .expect("read the component");
+    // A component: a `spec: inputs` header, `---`, then the jobs.
+    let (header, body) = template.split_once("\n---\n").expect("a spec header");
+    let spec: Value = serde_norway::from_str(header).expect("valid YAML");
+    for input in ["stage", "scope", "args", "version", "sha256"] {
+        assert!(spec["spec"]["inputs"][input].is_object(), "input {input}");
+    }
+    let component = body
+        .replace("$[[ inputs.scope ]]", "$HBLINT_SCOPE")
+        .replace("$[[ inputs.args ]]", "$HBLINT_ARGS");
+    for (file, text) in [
+        (
+            "templates/hblint.gitlab-ci.yml",
+            std::fs::read_to_string(repo_file("templates/hblint.gitlab-ci.yml")).expect("read"),
+        ),
+        ("templates/hblint/template.yml", component),
+        (
+            ".gitlab-ci.yml",
+            std::fs::read_to_string(repo_file(".gitlab-ci.yml")).expect("read"),
+        ),
+    ] {
         let yaml: Value = serde_norway::from_str(&text).expect("valid YAML");
-        let job = &yaml["hblint"];
+        let job = Value::Object(resolved(&yaml, "hblint"));
         assert_eq!(
             job["rules"][0]["if"], "$CI_PIPELINE_SOURCE == \"merge_request_event\"",
             "{file}"
         );
         assert_eq!(job["variables"]["GIT_DEPTH"], 0, "{file}");
+        assert_eq!(job["interruptible"], true, "{file}");
         assert_eq!(job["artifacts"]["when"], "always", "{file}");
         assert_eq!(
             job["artifacts"]["reports"]["codequality"],
@@ -834,7 +966,41 @@ fn the_template_defines_a_ready_mr_job() {
                 && script.contains("--codequality gl-code-quality-report.json"),
             "{file}: {script}"
         );
+        let setup = job["before_script"].to_string();
+        assert!(setup.contains("ca-certificates"), "{file}: {setup}");
+        assert!(setup.contains("sha256sum -c"), "{file}: {setup}");
+        // The default branch's report, the widget's base.
+        let baseline = Value::Object(resolved(&yaml, "hblint-baseline"));
+        assert!(
+            baseline["rules"][0]["if"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("$CI_DEFAULT_BRANCH"),
+            "{file}"
+        );
+        assert_eq!(
+            baseline["artifacts"]["reports"]["codequality"],
+            "gl-code-quality-report.json"
+        );
+        if file.starts_with("templates/") {
+            assert_eq!(job["needs"], Value::Array(vec![]), "{file}");
+        }
     }
+    // The binary is built on the Debian release the jobs run on (glibc).
+    let own: Value = serde_norway::from_str(
+        &std::fs::read_to_string(repo_file(".gitlab-ci.yml")).expect("read"),
+    )
+    .expect("valid YAML");
+    assert_eq!(own["build-release"]["image"], "rust:1.95-bookworm");
+    let plain: Value = serde_norway::from_str(
+        &std::fs::read_to_string(repo_file("templates/hblint.gitlab-ci.yml")).expect("read"),
+    )
+    .expect("valid YAML");
+    assert_eq!(plain[".hblint-setup"]["image"], "debian:bookworm-slim");
+    assert_eq!(
+        spec["spec"]["inputs"]["image"]["default"],
+        "debian:bookworm-slim"
+    );
     let include = std::fs::read_to_string(repo_file("tests/fixtures/mr/handbook.gitlab-ci.yml"))
         .expect("read");
     assert_eq!(include.lines().count(), 3, "the include is three lines");
@@ -899,13 +1065,13 @@ fn a_symlink_out_of_the_checkout_is_not_read() {
     let secret = outside.path().join("secret.md");
     std::fs::write(&secret, "TOP-SECRET teh recieve\n").expect("write");
     let good = "# Fine\n\nteh\n";
-    let dir = checkout(&[("content/handbook/ok.md", good)]);
+    fake.state().files = vec![FakeFile::added("content/handbook/ok.md", good)];
+    let dir = repo(&fake);
+    // The MR adds a symbolic link to a file outside the repository.
     std::os::unix::fs::symlink(&secret, dir.path().join("content/handbook/leak.md"))
         .expect("symlink");
-    fake.state().files = vec![
-        FakeFile::added("content/handbook/ok.md", good),
-        FakeFile::added("content/handbook/leak.md", "x"),
-    ];
+    let head = commit(dir.path(), "link");
+    fake.state().head_sha = head;
     let run = hblint(&fake, dir.path(), bot(), &["--select", "typo", "--dry-run"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
@@ -914,7 +1080,7 @@ fn a_symlink_out_of_the_checkout_is_not_read() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("symbolic link out of the repository"),
+        run.stdout.contains("leak.md") && run.stdout.contains("symbolic link"),
         "{}",
         run.stdout
     );
@@ -936,13 +1102,12 @@ fn pages_are_followed_even_when_a_proxy_strips_the_headers() {
         st.files = files;
         st.strip_pagination_headers = true;
     }
-    let refs: Vec<(&str, &str)> = disk.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-    let dir = checkout(&refs);
+    let dir = repo(&fake);
     let run = hblint(
         &fake,
         dir.path(),
         bot(),
-        &["--select", "typo", "--no-comment"],
+        &["--select", "typo", "--no-comment", "--from-api"],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(

@@ -562,3 +562,48 @@ fn fix_writes_canonical_names_and_is_idempotent() {
     assert!(again.status.code().is_some_and(|c| c < 2));
     assert_eq!(std::fs::read_to_string(&page).expect("read"), fixed);
 }
+
+#[test]
+fn roles_check_writes_json_for_tools() {
+    let text = fixture_text("changed-tier.md");
+    let (line, column) = position(
+        &text,
+        "Designated owner for Advanced",
+        "Designated owner for Advanced",
+    );
+    let out = hblint(
+        &["roles", "check", "changed-tier.md", "--format", "json"],
+        &fixtures(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(&out)));
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["page"], "changed-tier.md");
+    assert_eq!(v["data"], "rules/roles.toml (embedded)");
+    assert_eq!(v["count"], 1);
+    let d = &v["differences"][0];
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+    assert_eq!(
+        d["message"],
+        "the Engagement Model of CSM differs from the role data"
+    );
+    assert_eq!(
+        d["help"].as_str().map(|h| h
+            .starts_with("the data's value is `Designated owner for Essentials tier accounts`")),
+        Some(true)
+    );
+    assert!(d["end_column"].as_u64() > d["column"].as_u64());
+
+    let clean = hblint(
+        &["roles", "check", "canonical.md", "--format", "json"],
+        &fixtures(),
+    );
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    let v: serde_json::Value = serde_json::from_slice(&clean.stdout).expect("JSON");
+    assert_eq!(v["count"], 0);
+    assert_eq!(v["differences"], serde_json::json!([]));
+}

@@ -53,6 +53,13 @@ const RUNS: &[Run] = &[
         args: &[],
     },
     Run {
+        name: "terms",
+        root: "tests/fixtures/terms/handbook",
+        config: None,
+        paths: &[],
+        args: &[],
+    },
+    Run {
         name: "roles",
         root: "tests/fixtures/roles",
         config: None,

@@ -158,6 +158,8 @@ pub struct Checked {
     pub findings: Vec<StoredFinding>,
     /// Findings hidden by suppressions.
     pub hidden: usize,
+    /// `(table, rule)` of each `[[ignore]]` table that hid a finding.
+    pub ignored_by: Vec<(usize, String)>,
     pub deps: Vec<Dep>,
     /// The tree's link-target digest when it was checked: suggestions for
     /// broken links hold while it is the same.
@@ -311,6 +313,7 @@ mod tests {
             run: 1,
             findings: Vec::new(),
             hidden: 2,
+            ignored_by: Vec::new(),
             deps: vec![Dep::TotalPages { answer: 3 }],
             targets: 0,
         });

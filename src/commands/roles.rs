@@ -1,12 +1,12 @@
 //! `hblint roles show|extract|check`: the canonical role data.
 
 use super::{EXIT_CLEAN, EXIT_FINDINGS, find_root};
-use crate::cli::{RolesCommand, RolesDataArgs};
+use crate::cli::{RolesCommand, RolesDataArgs, RolesFormat};
 use crate::config::Settings;
 use crate::document::Document;
 use crate::roles::{RolesData, compare, extract, write};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub fn run(command: &RolesCommand) -> miette::Result<u8> {
     match command {
@@ -22,7 +22,7 @@ pub fn run(command: &RolesCommand) -> miette::Result<u8> {
             force,
             data,
         } => extract_page(page, output.as_deref(), *force, data),
-        RolesCommand::Check { page, data } => check_page(page, data),
+        RolesCommand::Check { page, format, data } => check_page(page, data, *format),
     }
 }
 
@@ -100,42 +100,78 @@ fn extract_page(
     Ok(EXIT_CLEAN)
 }
 
-fn check_page(page: &Path, args: &RolesDataArgs) -> miette::Result<u8> {
+fn check_page(page: &Path, args: &RolesDataArgs, format: RolesFormat) -> miette::Result<u8> {
     let (data, name) = load(args, Some(page))?;
     let doc = read_document(page)?;
     let facts = extract::read_page(&doc, &data).map_err(|e| miette::miette!("{e}"))?;
     let differences = compare::compare(&facts, &data, &data);
     let mut out = std::io::stdout().lock();
-    let shown: PathBuf = page.to_path_buf();
-    let write = |out: &mut dyn Write| -> std::io::Result<()> {
-        for d in &differences {
-            let p = doc.locate(d.range.start);
-            writeln!(
-                out,
-                "{}:{}:{}: {}",
-                shown.display(),
-                p.line,
-                p.column,
-                d.message
-            )?;
-            writeln!(out, "  help: {}", d.help)?;
-        }
-        match differences.len() {
-            0 => writeln!(out, "no difference between {} and {name}", shown.display()),
-            1 => writeln!(out, "1 difference between {} and {name}", shown.display()),
-            n => writeln!(
-                out,
-                "{n} differences between {} and {name}",
-                shown.display()
-            ),
-        }
+    let shown = page.display().to_string();
+    let written = match format {
+        RolesFormat::Human => write_human(&doc, &differences, &shown, &name, &mut out),
+        RolesFormat::Json => write_json(&doc, &differences, &shown, &name, &mut out),
     };
-    write(&mut out).map_err(|e| miette::miette!("cannot write: {e}"))?;
+    written.map_err(|e| miette::miette!("cannot write: {e}"))?;
     Ok(if differences.is_empty() {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// One `PAGE:LINE:COLUMN: message` line and a `help:` line per difference, then a count.
+fn write_human(
+    doc: &Document,
+    differences: &[compare::Difference],
+    page: &str,
+    name: &str,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    for d in differences {
+        let p = doc.locate(d.range.start);
+        writeln!(out, "{page}:{}:{}: {}", p.line, p.column, d.message)?;
+        writeln!(out, "  help: {}", d.help)?;
+    }
+    match differences.len() {
+        0 => writeln!(out, "no difference between {page} and {name}"),
+        1 => writeln!(out, "1 difference between {page} and {name}"),
+        n => writeln!(out, "{n} differences between {page} and {name}"),
+    }
+}
+
+/// `{"version": 1, "page", "data", "differences": [{line, column, end_line,
+/// end_column, message, help}], "count"}`: positions 1-based, columns in characters.
+fn write_json(
+    doc: &Document,
+    differences: &[compare::Difference],
+    page: &str,
+    name: &str,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let items: Vec<serde_json::Value> = differences
+        .iter()
+        .map(|d| {
+            let start = doc.locate(d.range.start);
+            let end = doc.locate(d.range.end);
+            serde_json::json!({
+                "line": start.line,
+                "column": start.column,
+                "end_line": end.line,
+                "end_column": end.column,
+                "message": d.message,
+                "help": d.help,
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "version": 1,
+        "page": page,
+        "data": name,
+        "differences": items,
+        "count": differences.len(),
+    });
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    writeln!(out)
 }
 
 /// Print the data: a summary table, the comparison table, the spectrum and the handoff.

@@ -55,6 +55,10 @@ pub struct Settings {
     pub corrections: BTreeMap<String, String>,
     /// `[labels]`, else the embedded `rules/labels.toml`.
     pub labels: Arc<[LabelRequirement]>,
+    /// `[terms]`: the list of terms to avoid (empty when the tree has none).
+    pub terms: Arc<crate::terms::TermList>,
+    /// `[terms] broad`.
+    pub terms_broad: bool,
 }
 
 /// The configuration file in use and its text: `config` if given, else
@@ -138,8 +142,23 @@ impl Settings {
     /// Validate and resolve a configuration file's text.
     pub fn from_toml(root: &Path, path: &Path, text: &str) -> Result<Settings, Box<ConfigError>> {
         let options = parse_options(path, text)?;
-        Settings::resolve(root, Some(path), options)
-            .map_err(|fault| fault.in_file(&path.display().to_string(), text))
+        let spans: Vec<Range<usize>> = options.ignore.iter().map(|t| t.span()).collect();
+        let mut settings = Settings::resolve(root, Some(path), options)
+            .map_err(|fault| fault.in_file(&path.display().to_string(), text))?;
+        // Where each `[[ignore]]` table is, for `unused-suppression`.
+        let shown =
+            crate::workspace::inside_root(root, path).unwrap_or_else(|| path.display().to_string());
+        settings.ignore.place(
+            spans
+                .into_iter()
+                .map(|span| crate::suppress::IgnoreOrigin {
+                    path: shown.clone(),
+                    start: position_in(text, span.start),
+                    end: position_in(text, span.end),
+                })
+                .collect(),
+        );
+        Ok(settings)
     }
 
     /// Turn the options into resolved settings; an error names its span in the file.
@@ -240,6 +259,18 @@ impl Settings {
         };
         let roles = roles.map_err(Fault::File)?;
 
+        let terms_file = options.terms.file.as_ref();
+        let terms = crate::terms::TermList::load(root, terms_file.map(|f| f.get_ref().as_path()))
+            .map_err(|e| match terms_file {
+            // A configured file that cannot be read: point at its key.
+            Some(f) if e.source_code.inner().is_empty() => Fault::At(
+                e.message,
+                Some(f.span()),
+                Some("fix or remove `file` in [terms]".into()),
+            ),
+            _ => Fault::File(e),
+        })?;
+
         Ok(Settings {
             root: root.to_path_buf(),
             config_path: path.map(Path::to_path_buf),
@@ -252,6 +283,8 @@ impl Settings {
             vocabulary: Arc::new(vocabulary),
             corrections: options.spelling.corrections,
             labels: labels(&options.labels)?,
+            terms: Arc::new(terms),
+            terms_broad: options.terms.broad,
         })
     }
 
@@ -278,7 +311,19 @@ impl Settings {
             corrections: self.corrections.clone(),
             roles: self.roles.clone(),
             labels: self.labels.clone(),
+            terms: self.terms.clone(),
+            terms_broad: self.terms_broad,
         })
+    }
+}
+
+/// The 1-based line and character column of a byte offset of `text`.
+fn position_in(text: &str, offset: usize) -> crate::finding::Position {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    crate::finding::Position {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
     }
 }
 

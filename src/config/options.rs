@@ -35,6 +35,9 @@ pub struct Options {
     /// `[roles]`: the role data.
     #[serde(default)]
     pub roles: RolesOptions,
+    /// `[terms]`: the list of terms to avoid (the `misused-term` rule).
+    #[serde(default)]
+    pub terms: TermsOptions,
 }
 
 /// `[files]`: which files a plain `hblint check` lints.
@@ -156,6 +159,16 @@ pub struct RolesOptions {
     pub data: Option<Spanned<PathBuf>>,
 }
 
+/// `[terms]` in `.hblint.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct TermsOptions {
+    /// The list of terms to avoid, relative to the root (default: `data/misused_terms.yml`, when the tree has it).
+    pub file: Option<Spanned<PathBuf>>,
+    /// Also report single words the tree uses on 1% of its pages or more (`Resources`, `Community`).
+    pub broad: bool,
+}
+
 #[cfg(test)]
 mod tests {
     /// The table each options struct describes, as the README names it.
@@ -169,6 +182,7 @@ mod tests {
         ("RequirementOptions", "`[[labels.require]]`"),
         ("IgnoreOptions", "`[[ignore]]`"),
         ("RolesOptions", "`[roles]`"),
+        ("TermsOptions", "`[terms]`"),
     ];
 
     /// One README row per key, from this file's doc comments:

@@ -1,16 +1,18 @@
-//! The GitLab client: the `gitlab` crate's blocking client, driven by hblint's
-//! own request loop.
+//! The GitLab client: the `gitlab` crate's endpoint types, sent through
+//! hblint's own [`gitlab::api::Client`] (a blocking `reqwest` client).
 //!
-//! The crate builds the connection (and checks it with `GET /user`, or
-//! `GET /job` for a job token) and sends each request with the token header.
-//! hblint sends its small [`Endpoint`]s through [`gitlab::api::Client::rest`]
-//! itself rather than through `Query`, because it needs what `Query` hides:
-//! the response headers (`x-next-page` for pagination, `Retry-After` on 429)
-//! and the status, to retry on 429 and 5xx with a bounded backoff and to
-//! explain 401/403/404 by naming the variable or permission at fault.
-//! Every request runs under a timeout. The token never appears in any message.
+//! hblint drives the request loop itself rather than `Query`, because it needs
+//! what `Query` hides: the response headers (`x-next-page` for pagination,
+//! `Retry-After` on 429) and the status, to retry on 429 and 5xx with a
+//! bounded backoff and to explain 401/403/404 by naming the variable or
+//! permission at fault. Every request runs under a timeout.
+//!
+//! Redirects are never followed: `PRIVATE-TOKEN` and `JOB-TOKEN` are custom
+//! headers, which HTTP clients keep when they follow a redirect to another
+//! host. A 3xx is reported with the address to use instead. The token never
+//! appears in any message.
 
-use gitlab::api::{Client as _, Endpoint};
+use gitlab::api::{Client as _, Endpoint, RestClient};
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
@@ -237,7 +239,7 @@ pub struct Hints {
 
 /// A connected client.
 pub struct Client {
-    inner: Arc<gitlab::Gitlab>,
+    inner: Arc<Http>,
     token: Token,
     options: Options,
     hints: Hints,
@@ -264,84 +266,45 @@ pub fn split_api_url(api_url: &str) -> Result<(String, bool), String> {
 }
 
 impl Client {
-    /// Connect to the API at `api_url` (as `CI_API_V4_URL` gives it) with `token`.
-    /// Building the client checks the token (`GET /user`, or `GET /job` for a job token);
-    /// 429 and 5xx there are retried like any request.
+    /// A client for the API at `api_url` (as `CI_API_V4_URL` gives it) with
+    /// `token`. Nothing is sent yet: the first request shows whether the token works.
     pub fn connect(
         api_url: &str,
         token: Token,
         options: Options,
         hints: Hints,
     ) -> Result<Client, ApiError> {
-        let (host, insecure) = split_api_url(api_url).map_err(|reason| ApiError {
+        let connect_error = |reason: String| {
+            ApiError {
             what: "connect to GitLab".into(),
             kind: ApiErrorKind::Transport(reason),
-            help: Some("set CI_API_V4_URL (or --gitlab-url) to the API root, such as https://gitlab.com/api/v4".into()),
-        })?;
-        let what = if token.is_job_token() {
-            "check the job token (GET /job)"
-        } else {
-            "check the token (GET /user)"
-        };
-        let mut attempt = 1;
-        loop {
-            let (tx, rx) = mpsc::channel();
-            let (host, secret, job) = (host.clone(), token.value.clone(), token.is_job_token());
-            std::thread::spawn(move || {
-                // GitlabBuilder is not Clone: build a fresh one for each attempt.
-                let mut builder = gitlab::GitlabBuilder::new(host, secret);
-                if insecure {
-                    builder.insecure();
-                }
-                if job {
-                    builder.job_token();
-                }
-                builder.user_agent(concat!("hblint/", env!("CARGO_PKG_VERSION")));
-                let _ = tx.send(builder.build());
-            });
-            let outcome = match rx.recv_timeout(options.timeout) {
-                Ok(Ok(client)) => {
-                    return Ok(Client {
-                        inner: Arc::new(client),
-                        token,
-                        options,
-                        hints,
-                    });
-                }
-                Ok(Err(e)) => build_error(&e),
-                Err(_) => Failure::Timeout,
-            };
-            let retryable = match &outcome {
-                Failure::Status(s, _) => *s == 429 || *s >= 500,
-                Failure::Timeout | Failure::Transport(_) => true,
-            };
-            if !retryable || attempt >= options.attempts {
-                let kind = match outcome {
-                    Failure::Status(status, message) => ApiErrorKind::Status {
-                        status,
-                        message: token.redact(&message),
-                    },
-                    Failure::Timeout => ApiErrorKind::Timeout {
-                        secs: options.timeout.as_secs_f64(),
-                    },
-                    Failure::Transport(m) => ApiErrorKind::Transport(token.redact(&m)),
-                };
-                let mut err = ApiError {
-                    what: what.into(),
-                    kind,
-                    help: None,
-                };
-                err.help = explain(&err, &token, &hints, http::Method::GET, "");
-                if err.help.is_none() {
-                    err.help = Some(format!(
-                        "check CI_API_V4_URL / --gitlab-url (now `{api_url}`) and that GitLab is reachable"
-                    ));
-                }
-                return Err(err);
-            }
-            std::thread::sleep(options.backoff(attempt));
-            attempt += 1;
+            help: Some(
+                "set CI_API_V4_URL (or --gitlab-url) to the API root, such as https://gitlab.com/api/v4"
+                    .into(),
+            ),
         }
+        };
+        let (host, insecure) = split_api_url(api_url).map_err(connect_error)?;
+        let scheme = if insecure { "http" } else { "https" };
+        let base = url::Url::parse(&format!("{scheme}://{host}/api/v4/"))
+            .map_err(|e| connect_error(e.to_string()))?;
+        let http = reqwest::blocking::Client::builder()
+            .user_agent(concat!("hblint/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            // A backstop: each request is abandoned after `options.timeout` already.
+            .timeout(options.timeout.saturating_add(Duration::from_secs(5)))
+            .build()
+            .map_err(|e| connect_error(e.to_string()))?;
+        Ok(Client {
+            inner: Arc::new(Http {
+                http,
+                base,
+                token: token.clone(),
+            }),
+            token,
+            options,
+            hints,
+        })
     }
 
     pub fn token(&self) -> &Token {
@@ -397,6 +360,17 @@ impl Client {
             });
             let (wait, failure) = match rx.recv_timeout(self.options.timeout) {
                 Ok(Ok(response)) if (200..300).contains(&response.status) => return Ok(response),
+                Ok(Ok(response)) if (300..400).contains(&response.status) => {
+                    let message =
+                        redirect_message(response.status, response.header("location"), &url);
+                    (
+                        None,
+                        ApiErrorKind::Status {
+                            status: response.status,
+                            message,
+                        },
+                    )
+                }
                 Ok(Ok(response)) => {
                     let status = response.status;
                     let message = error_message(&response.body);
@@ -500,30 +474,95 @@ impl Client {
 /// Items per page asked for (GitLab's maximum).
 const PER_PAGE: u64 = 100;
 
-enum Failure {
-    Status(u16, String),
-    Timeout,
-    Transport(String),
+/// The HTTP side: the `gitlab` crate's [`gitlab::api::Client`], with the token
+/// header and no redirects.
+struct Http {
+    http: reqwest::blocking::Client,
+    /// `https://host/path/api/v4/`
+    base: url::Url,
+    token: Token,
 }
 
-fn build_error(e: &gitlab::GitlabError) -> Failure {
-    use gitlab::api::ApiError as A;
-    match e {
-        gitlab::GitlabError::Api { source } => match source {
-            A::GitlabWithStatus { status, msg } => Failure::Status(status.as_u16(), msg.clone()),
-            A::GitlabObjectWithStatus { status, obj }
-            | A::GitlabUnrecognizedWithStatus { status, obj } => {
-                Failure::Status(status.as_u16(), obj.to_string())
-            }
-            A::GitlabService { status, data } => Failure::Status(
-                status.as_u16(),
-                String::from_utf8_lossy(data).trim().to_owned(),
-            ),
-            A::GitlabRateLimited { .. } => Failure::Status(429, "rate limited".into()),
-            other => Failure::Transport(other.to_string()),
-        },
-        other => Failure::Transport(other.to_string()),
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct HttpError(String);
+
+impl RestClient for Http {
+    type Error = HttpError;
+
+    fn rest_endpoint(&self, endpoint: &str) -> Result<url::Url, gitlab::api::ApiError<HttpError>> {
+        Ok(self.base.join(endpoint)?)
     }
+}
+
+impl gitlab::api::Client for Http {
+    fn rest(
+        &self,
+        request: http::request::Builder,
+        body: Vec<u8>,
+    ) -> Result<http::Response<bytes::Bytes>, gitlab::api::ApiError<HttpError>> {
+        let header = if self.token.is_job_token() {
+            "JOB-TOKEN"
+        } else {
+            "PRIVATE-TOKEN"
+        };
+        let request = request
+            .header(header, self.token.value.as_str())
+            .body(body)
+            .map_err(|e| gitlab::api::ApiError::client(HttpError(e.to_string())))?;
+        let request = reqwest::blocking::Request::try_from(request)
+            .map_err(|e| gitlab::api::ApiError::client(HttpError(e.to_string())))?;
+        let response = self
+            .http
+            .execute(request)
+            .map_err(|e| gitlab::api::ApiError::client(HttpError(without_url(e))))?;
+        let mut out = http::Response::builder()
+            .status(response.status())
+            .version(response.version());
+        for (name, value) in response.headers() {
+            out = out.header(name, value);
+        }
+        let bytes = response
+            .bytes()
+            .map_err(|e| gitlab::api::ApiError::client(HttpError(without_url(e))))?;
+        out.body(bytes)
+            .map_err(|e| gitlab::api::ApiError::client(HttpError(e.to_string())))
+    }
+}
+
+/// A transport error's text, with its causes, without the URL.
+fn without_url(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    text
+}
+
+/// A 3xx: where GitLab points, with the token never sent there.
+fn redirect_message(status: u16, location: Option<&str>, from: &url::Url) -> String {
+    match location.and_then(|l| from.join(l).ok()) {
+        Some(to) => {
+            let same = to.origin() == from.origin();
+            format!(
+                "GitLab answered {status} with a redirect to {}{}; hblint follows no redirect, \
+                 so no token went there",
+                strip_query(&to),
+                if same { "" } else { " (another origin)" }
+            )
+        }
+        None => format!("GitLab answered {status} (a redirect without a location)"),
+    }
+}
+
+fn strip_query(u: &url::Url) -> String {
+    let mut u = u.clone();
+    u.set_query(None);
+    u.set_fragment(None);
+    u.to_string()
 }
 
 /// GitLab's error text from a JSON body (`message` or `error`), else the body's first line.
@@ -564,6 +603,11 @@ fn explain(
     let var = token.source.variable();
     let writes = method != http::Method::GET;
     match err.status()? {
+        300..=399 => Some(
+            "set CI_API_V4_URL (or --gitlab-url) to the address GitLab points to, \
+             after checking that it is your GitLab"
+                .to_string(),
+        ),
         401 => Some(format!(
             "GitLab does not accept the token in {var}: it is wrong, expired or revoked. \
              Create a project access token with the `api` scope (Settings → Access tokens) \

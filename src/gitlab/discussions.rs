@@ -1,12 +1,13 @@
-//! Diff discussions for `--inline`: one per finding on a changed line, each
-//! tagged with a hidden key so that a re-run never opens the same one twice.
+//! Diff discussions through the `gitlab` crate's endpoints: list, open one on
+//! an added line, and the hidden key that lets a re-run skip its own.
 
-use super::client::{ApiError, Client, project_id};
+use super::client::{ApiError, Client};
+use super::merge_request::built;
 use super::notes::Note;
-use gitlab::api::{Endpoint, FormParams};
-use http::Method;
+use gitlab::api::projects::merge_requests::discussions::{
+    CreateMergeRequestDiscussion, MergeRequestDiscussions, Position as ApiPosition, TextPosition,
+};
 use serde::Deserialize;
-use std::borrow::Cow;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Discussion {
@@ -15,26 +16,7 @@ pub struct Discussion {
     pub notes: Vec<Note>,
 }
 
-pub struct ListDiscussions<'a> {
-    pub project: &'a str,
-    pub iid: u64,
-}
-
-impl Endpoint for ListDiscussions<'_> {
-    fn method(&self) -> Method {
-        Method::GET
-    }
-    fn endpoint(&self) -> Cow<'static, str> {
-        format!(
-            "projects/{}/merge_requests/{}/discussions",
-            project_id(self.project),
-            self.iid
-        )
-        .into()
-    }
-}
-
-/// Where a diff discussion is anchored.
+/// Where a diff discussion is anchored: an added line on the new side.
 #[derive(Debug, Clone)]
 pub struct Position {
     pub base_sha: String,
@@ -42,42 +24,7 @@ pub struct Position {
     pub head_sha: String,
     pub old_path: String,
     pub new_path: String,
-    /// An added line, on the new side.
     pub new_line: usize,
-}
-
-pub struct CreateDiscussion<'a> {
-    pub project: &'a str,
-    pub iid: u64,
-    pub body: &'a str,
-    pub position: &'a Position,
-}
-
-impl Endpoint for CreateDiscussion<'_> {
-    fn method(&self) -> Method {
-        Method::POST
-    }
-    fn endpoint(&self) -> Cow<'static, str> {
-        format!(
-            "projects/{}/merge_requests/{}/discussions",
-            project_id(self.project),
-            self.iid
-        )
-        .into()
-    }
-    fn body(&self) -> Result<Option<(&'static str, Vec<u8>)>, gitlab::api::BodyError> {
-        let p = self.position;
-        let mut f = FormParams::default();
-        f.push("body", self.body)
-            .push("position[position_type]", "text")
-            .push("position[base_sha]", p.base_sha.as_str())
-            .push("position[start_sha]", p.start_sha.as_str())
-            .push("position[head_sha]", p.head_sha.as_str())
-            .push("position[old_path]", p.old_path.as_str())
-            .push("position[new_path]", p.new_path.as_str())
-            .push("position[new_line]", p.new_line as u64);
-        f.into_body()
-    }
 }
 
 /// The hidden key hblint puts in each inline discussion it opens.
@@ -110,11 +57,15 @@ pub fn existing_keys(discussions: &[Discussion], user_id: u64) -> Vec<String> {
 }
 
 pub fn list(client: &Client, project: &str, iid: u64) -> Result<Vec<Discussion>, ApiError> {
-    client.paged(
-        &ListDiscussions { project, iid },
-        &format!("list the discussions of merge request !{iid}"),
-        50,
-    )
+    let what = format!("list the discussions of merge request !{iid}");
+    let endpoint = built(
+        MergeRequestDiscussions::builder()
+            .project(project)
+            .merge_request(iid)
+            .build(),
+        &what,
+    )?;
+    client.paged(&endpoint, &what, 50)
 }
 
 pub fn create(
@@ -122,20 +73,39 @@ pub fn create(
     project: &str,
     iid: u64,
     body: &str,
-    position: &Position,
+    p: &Position,
 ) -> Result<(), ApiError> {
-    client.send(
-        &CreateDiscussion {
-            project,
-            iid,
-            body,
-            position,
-        },
-        &format!(
-            "open a discussion on {}:{} in merge request !{iid}",
-            position.new_path, position.new_line
-        ),
+    let what = format!(
+        "open a discussion on {}:{} in merge request !{iid}",
+        p.new_path, p.new_line
+    );
+    let text = built(
+        TextPosition::builder()
+            .old_path(p.old_path.as_str())
+            .new_path(p.new_path.as_str())
+            .new_line(p.new_line as u64)
+            .build(),
+        &what,
     )?;
+    let position = built(
+        ApiPosition::builder()
+            .base_sha(p.base_sha.as_str())
+            .start_sha(p.start_sha.as_str())
+            .head_sha(p.head_sha.as_str())
+            .text_position(text)
+            .build(),
+        &what,
+    )?;
+    let endpoint = built(
+        CreateMergeRequestDiscussion::builder()
+            .project(project)
+            .merge_request(iid)
+            .body(body)
+            .position(position)
+            .build(),
+        &what,
+    )?;
+    client.send(&endpoint, &what)?;
     Ok(())
 }
 

@@ -1,9 +1,18 @@
 //! The merge request and its changed files: `GET …/merge_requests/:iid`,
-//! `…/diffs` (paginated) and, on servers without it, the older `…/changes`.
+//! `…/diffs` (paginated) and, on servers without it, the older `…/changes`,
+//! with the signs of GitLab's diff limits; a file's bytes at a commit; the
+//! token's own user.
+//!
+//! GitLab applies its merge request diff limits to these answers and says so
+//! only in the data ("Merge request API", docs.gitlab.com/api/merge_requests/):
+//! `changes_count` becomes a string such as `"1000+"`, `overflow` is true on
+//! `/changes`, and an item that is `collapsed` or `too_large` has an empty `diff`.
 
-use super::client::{ApiError, Client, project_id};
+use super::client::{ApiError, ApiErrorKind, Client};
 use super::diff::DiffItem;
 use gitlab::api::Endpoint;
+use gitlab::api::projects::merge_requests::{MergeRequest as GetMr, MergeRequestDiffs};
+use gitlab::api::projects::repository::files::FileRaw;
 use http::Method;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -14,17 +23,6 @@ pub struct User {
     pub id: u64,
     #[serde(default)]
     pub username: String,
-}
-
-pub struct CurrentUser;
-
-impl Endpoint for CurrentUser {
-    fn method(&self) -> Method {
-        Method::GET
-    }
-    fn endpoint(&self) -> Cow<'static, str> {
-        "user".into()
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq, Default)]
@@ -48,6 +46,9 @@ pub struct MergeRequest {
     pub labels: Vec<String>,
     #[serde(default)]
     pub web_url: String,
+    /// A string: `"12"`, or `"1000+"` past the diff limits.
+    #[serde(default)]
+    pub changes_count: Option<String>,
     /// `null` right after creation.
     #[serde(default)]
     pub diff_refs: Option<DiffRefs>,
@@ -62,48 +63,73 @@ impl MergeRequest {
             .or(self.sha.as_deref())
     }
 
+    /// The base commit of the MR's diff, when GitLab has computed it.
+    pub fn base_sha(&self) -> Option<&str> {
+        self.diff_refs.as_ref().and_then(|d| d.base_sha.as_deref())
+    }
+
     /// The project's web address, from the MR's (`…/group/p/-/merge_requests/12` → `…/group/p`).
     pub fn project_web_url(&self) -> Option<&str> {
         self.web_url
             .find("/-/merge_requests/")
             .map(|i| &self.web_url[..i])
     }
-}
 
-fn mr_path(project: &str, iid: u64) -> String {
-    format!("projects/{}/merge_requests/{iid}", project_id(project))
-}
-
-pub struct GetMergeRequest<'a> {
-    pub project: &'a str,
-    pub iid: u64,
-}
-
-impl Endpoint for GetMergeRequest<'_> {
-    fn method(&self) -> Method {
-        Method::GET
-    }
-    fn endpoint(&self) -> Cow<'static, str> {
-        mr_path(self.project, self.iid).into()
+    /// `changes_count` ends in `+`: GitLab listed only part of the changes.
+    pub fn changes_capped(&self) -> bool {
+        self.changes_count
+            .as_deref()
+            .is_some_and(|c| c.trim().ends_with('+'))
     }
 }
 
-/// `GET …/merge_requests/:iid/diffs` (GitLab 15.7+), paginated.
-pub struct Diffs<'a> {
-    pub project: &'a str,
-    pub iid: u64,
+/// A builder's error (a required field left out) as an [`ApiError`].
+pub(super) fn built<T, E: std::fmt::Display>(r: Result<T, E>, what: &str) -> Result<T, ApiError> {
+    r.map_err(|e| ApiError {
+        what: what.to_owned(),
+        kind: ApiErrorKind::Decode(e.to_string()),
+        help: None,
+    })
 }
 
-impl Endpoint for Diffs<'_> {
-    fn method(&self) -> Method {
-        Method::GET
-    }
-    fn endpoint(&self) -> Cow<'static, str> {
-        format!("{}/diffs", mr_path(self.project, self.iid)).into()
-    }
+/// `GET …/merge_requests/:iid`.
+pub fn get(client: &Client, project: &str, iid: u64) -> Result<MergeRequest, ApiError> {
+    let what = format!("read merge request !{iid} of project `{project}`");
+    let endpoint = built(
+        GetMr::builder().project(project).merge_request(iid).build(),
+        &what,
+    )?;
+    client.json(&endpoint, &what)
 }
 
-/// `GET …/merge_requests/:iid/changes` (deprecated, one answer).
+/// `GET /user`.
+pub fn current_user(client: &Client) -> Result<User, ApiError> {
+    let what = "read the token's user (GET /user)";
+    let endpoint = built(gitlab::api::users::CurrentUser::builder().build(), what)?;
+    client.json(&endpoint, what)
+}
+
+/// `GET …/repository/files/:path/raw?ref=sha`: a file's bytes at a commit.
+pub fn raw_file(
+    client: &Client,
+    project: &str,
+    path: &str,
+    sha: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let what = format!("read {path} at {sha}");
+    let endpoint = built(
+        FileRaw::builder()
+            .project(project)
+            .file_path(path)
+            .ref_(sha)
+            .build(),
+        &what,
+    )?;
+    Ok(client.send(&endpoint, &what)?.body)
+}
+
+/// `GET …/merge_requests/:iid/changes` (deprecated, one answer); the `gitlab`
+/// crate has no endpoint type for it.
 pub struct Changes<'a> {
     pub project: &'a str,
     pub iid: u64,
@@ -114,7 +140,12 @@ impl Endpoint for Changes<'_> {
         Method::GET
     }
     fn endpoint(&self) -> Cow<'static, str> {
-        format!("{}/changes", mr_path(self.project, self.iid)).into()
+        format!(
+            "projects/{}/merge_requests/{}/changes",
+            super::client::project_id(self.project),
+            self.iid
+        )
+        .into()
     }
 }
 
@@ -126,58 +157,57 @@ struct ChangesAnswer {
     overflow: bool,
 }
 
-/// `GET …/repository/files/:path/raw?ref=sha`: a file's bytes at a commit (bot mode).
-pub struct RawFile<'a> {
-    pub project: &'a str,
-    pub path: &'a str,
-    pub sha: &'a str,
-}
-
-impl Endpoint for RawFile<'_> {
-    fn method(&self) -> Method {
-        Method::GET
-    }
-    fn endpoint(&self) -> Cow<'static, str> {
-        format!(
-            "projects/{}/repository/files/{}/raw",
-            project_id(self.project),
-            project_id(self.path)
-        )
-        .into()
-    }
-    fn parameters(&self) -> gitlab::api::QueryParams<'_> {
-        let mut p = gitlab::api::QueryParams::default();
-        p.push("ref", self.sha);
-        p
-    }
-}
-
 /// The most pages of 100 changed files read (GitLab caps diffs far below this).
 const MAX_DIFF_PAGES: u64 = 100;
 
+/// The changed files as the API lists them, and whether GitLab cut the list short.
+#[derive(Debug, Clone)]
+pub struct ChangedFiles {
+    pub items: Vec<DiffItem>,
+    /// `overflow` on `/changes`, or `changes_count` ending in `+`.
+    pub list_capped: bool,
+}
+
+impl ChangedFiles {
+    /// Items whose diff GitLab left out (collapsed or too large).
+    pub fn without_diff(&self) -> impl Iterator<Item = &DiffItem> {
+        self.items
+            .iter()
+            .filter(|i| !i.deleted_file && i.diff.is_empty() && (i.collapsed || i.too_large))
+    }
+}
+
 /// Every changed file: `/diffs` with pagination; `/changes` when the server lacks `/diffs`.
-/// Also says whether GitLab truncated the list (`overflow`).
 pub fn changed_files(
     client: &Client,
+    mr: &MergeRequest,
     project: &str,
-    iid: u64,
-) -> Result<(Vec<DiffItem>, bool), ApiError> {
-    match client.paged(
-        &Diffs { project, iid },
-        &format!("list the changed files of merge request !{iid}"),
-        MAX_DIFF_PAGES,
-    ) {
-        Ok(items) => Ok((items, false)),
+) -> Result<ChangedFiles, ApiError> {
+    let iid = mr.iid;
+    let what = format!("list the changed files of merge request !{iid}");
+    let diffs = built(
+        MergeRequestDiffs::builder()
+            .project(project)
+            .merge_request(iid)
+            .build(),
+        &what,
+    )?;
+    let (items, overflow) = match client.paged(&diffs, &what, MAX_DIFF_PAGES) {
+        Ok(items) => (items, false),
         Err(e) if matches!(e.status(), Some(404) | Some(405)) => {
             // Older GitLab: no /diffs. A 404 for the MR itself fails here too.
             let answer: ChangesAnswer = client.json(
                 &Changes { project, iid },
                 &format!("list the changes of merge request !{iid}"),
             )?;
-            Ok((answer.changes, answer.overflow))
+            (answer.changes, answer.overflow)
         }
-        Err(e) => Err(e),
-    }
+        Err(e) => return Err(e),
+    };
+    Ok(ChangedFiles {
+        items,
+        list_capped: overflow || mr.changes_capped(),
+    })
 }
 
 #[cfg(test)]
@@ -192,33 +222,29 @@ mod tests {
             "changes_count": "1", "diff_refs": {"base_sha": "1162f719", "head_sha": "e82eb4a0", "start_sha": "1162f719"}}"#;
         let mr: MergeRequest = serde_json::from_str(json).expect("parses");
         assert_eq!(mr.head_sha(), Some("e82eb4a0"));
+        assert_eq!(mr.base_sha(), Some("1162f719"));
+        assert!(!mr.changes_capped());
         assert_eq!(
             mr.project_web_url(),
             Some("https://gitlab.example.com/group/handbook")
         );
-        let fresh: MergeRequest =
-            serde_json::from_str(r#"{"iid": 1, "diff_refs": null, "sha": "abc"}"#).expect("parses");
+        let fresh: MergeRequest = serde_json::from_str(
+            r#"{"iid": 1, "diff_refs": null, "sha": "abc", "changes_count": "1000+"}"#,
+        )
+        .expect("parses");
         assert_eq!(fresh.head_sha(), Some("abc"));
+        assert!(fresh.changes_capped());
     }
 
     #[test]
-    fn endpoints_encode_the_project_path() {
-        let e = Diffs {
+    fn the_changes_endpoint_encodes_the_project_path() {
+        let e = Changes {
             project: "group/handbook",
             iid: 7,
         };
         assert_eq!(
             e.endpoint(),
-            "projects/group%2Fhandbook/merge_requests/7/diffs"
-        );
-        let raw = RawFile {
-            project: "1",
-            path: "content/a b.md",
-            sha: "s",
-        };
-        assert_eq!(
-            raw.endpoint(),
-            "projects/1/repository/files/content%2Fa%20b%2Emd/raw"
+            "projects/group%2Fhandbook/merge_requests/7/changes"
         );
     }
 }

@@ -1,9 +1,9 @@
-//! GitLab: the API client wrapper (merge request, diffs, notes, discussions)
-//! and the merge-request job that ties them to the linter.
+//! GitLab as a library: the API client, typed endpoints (merge request,
+//! notes, discussions, files) and the diff parser. It knows nothing of the
+//! linter or the command line; `hblint mr` builds its job on it.
 
 pub mod client;
 pub mod diff;
 pub mod discussions;
-pub mod job;
 pub mod merge_request;
 pub mod notes;

@@ -1,10 +1,13 @@
-//! MR notes: list, create, edit; and finding hblint's own note again.
+//! MR notes through the `gitlab` crate's endpoints: list, create, edit; and
+//! finding hblint's own note again.
 
-use super::client::{ApiError, Client, project_id};
-use gitlab::api::{Endpoint, FormParams};
-use http::Method;
+use super::client::{ApiError, Client};
+use super::merge_request::built;
+use gitlab::api::common::SortOrder;
+use gitlab::api::projects::merge_requests::notes::{
+    CreateMergeRequestNote, EditMergeRequestNote, MergeRequestNotes, NoteOrderBy,
+};
 use serde::Deserialize;
-use std::borrow::Cow;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Author {
@@ -23,80 +26,56 @@ pub struct Note {
     pub system: bool,
 }
 
-pub struct ListNotes<'a> {
-    pub project: &'a str,
-    pub iid: u64,
+/// Every note of the MR, oldest first.
+pub fn list(client: &Client, project: &str, iid: u64) -> Result<Vec<Note>, ApiError> {
+    let what = format!("list the notes of merge request !{iid}");
+    let endpoint = built(
+        MergeRequestNotes::builder()
+            .project(project)
+            .merge_request(iid)
+            .order_by(NoteOrderBy::CreatedAt)
+            .sort(SortOrder::Ascending)
+            .build(),
+        &what,
+    )?;
+    client.paged(&endpoint, &what, 50)
 }
 
-impl Endpoint for ListNotes<'_> {
-    fn method(&self) -> Method {
-        Method::GET
-    }
-    fn endpoint(&self) -> Cow<'static, str> {
-        format!(
-            "projects/{}/merge_requests/{}/notes",
-            project_id(self.project),
-            self.iid
-        )
-        .into()
-    }
-    fn parameters(&self) -> gitlab::api::QueryParams<'_> {
-        let mut p = gitlab::api::QueryParams::default();
-        p.push("sort", "asc").push("order_by", "created_at");
-        p
-    }
+/// Post a new note; its id.
+pub fn create(client: &Client, project: &str, iid: u64, body: &str) -> Result<u64, ApiError> {
+    let what = format!("comment on merge request !{iid}");
+    let endpoint = built(
+        CreateMergeRequestNote::builder()
+            .project(project)
+            .merge_request(iid)
+            .body(body)
+            .build(),
+        &what,
+    )?;
+    let note: Note = client.json(&endpoint, &what)?;
+    Ok(note.id)
 }
 
-pub struct CreateNote<'a> {
-    pub project: &'a str,
-    pub iid: u64,
-    pub body: &'a str,
-}
-
-impl Endpoint for CreateNote<'_> {
-    fn method(&self) -> Method {
-        Method::POST
-    }
-    fn endpoint(&self) -> Cow<'static, str> {
-        format!(
-            "projects/{}/merge_requests/{}/notes",
-            project_id(self.project),
-            self.iid
-        )
-        .into()
-    }
-    fn body(&self) -> Result<Option<(&'static str, Vec<u8>)>, gitlab::api::BodyError> {
-        let mut p = FormParams::default();
-        p.push("body", self.body);
-        p.into_body()
-    }
-}
-
-pub struct EditNote<'a> {
-    pub project: &'a str,
-    pub iid: u64,
-    pub note: u64,
-    pub body: &'a str,
-}
-
-impl Endpoint for EditNote<'_> {
-    fn method(&self) -> Method {
-        Method::PUT
-    }
-    fn endpoint(&self) -> Cow<'static, str> {
-        format!(
-            "projects/{}/merge_requests/{}/notes/{}",
-            project_id(self.project),
-            self.iid,
-            self.note
-        )
-        .into()
-    }
-    fn body(&self) -> Result<Option<(&'static str, Vec<u8>)>, gitlab::api::BodyError> {
-        let mut p = FormParams::default();
-        p.push("body", self.body);
-        p.into_body()
-    }
+/// Replace a note's body.
+pub fn edit(
+    client: &Client,
+    project: &str,
+    iid: u64,
+    note: u64,
+    body: &str,
+) -> Result<(), ApiError> {
+    let what = format!("edit note {note} on merge request !{iid}");
+    let endpoint = built(
+        EditMergeRequestNote::builder()
+            .project(project)
+            .merge_request(iid)
+            .note(note)
+            .body(body)
+            .build(),
+        &what,
+    )?;
+    client.send(&endpoint, &what)?;
+    Ok(())
 }
 
 /// hblint's own summary note: written by `user_id` and carrying `marker`.
@@ -107,55 +86,6 @@ pub fn find_own(notes: &[Note], user_id: u64, marker: &str) -> Option<u64> {
         .filter(|n| !n.system && n.author.id == user_id && n.body.contains(marker))
         .map(|n| n.id)
         .min()
-}
-
-/// What [`upsert`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Posted {
-    Created(u64),
-    Edited(u64),
-    /// Nothing to say: no earlier note and nothing found.
-    Skipped,
-}
-
-/// Edit hblint's note in place, or create it; with `create_if_missing` false
-/// and no earlier note, post nothing.
-pub fn upsert(
-    client: &Client,
-    project: &str,
-    iid: u64,
-    user_id: u64,
-    marker: &str,
-    body: &str,
-    create_if_missing: bool,
-) -> Result<Posted, ApiError> {
-    let notes: Vec<Note> = client.paged(
-        &ListNotes { project, iid },
-        &format!("list the notes of merge request !{iid}"),
-        50,
-    )?;
-    match find_own(&notes, user_id, marker) {
-        Some(id) => {
-            client.send(
-                &EditNote {
-                    project,
-                    iid,
-                    note: id,
-                    body,
-                },
-                &format!("edit note {id} on merge request !{iid}"),
-            )?;
-            Ok(Posted::Edited(id))
-        }
-        None if !create_if_missing => Ok(Posted::Skipped),
-        None => {
-            let note: Note = client.json(
-                &CreateNote { project, iid, body },
-                &format!("comment on merge request !{iid}"),
-            )?;
-            Ok(Posted::Created(note.id))
-        }
-    }
 }
 
 #[cfg(test)]

@@ -18,9 +18,15 @@ pub const MARKER: &str = "<!-- hblint:mr-note -->";
 /// Rows shown before the rest is collapsed.
 pub const VISIBLE_ROWS: usize = 50;
 
-/// Rows in the note at most (GitLab refuses notes over 1,000,000 characters);
-/// the Code Quality and JUnit reports keep every finding.
+/// Rows in the note at most; the Code Quality and JUnit reports keep every finding.
 pub const MAX_ROWS: usize = 500;
+
+/// The longest note GitLab accepts, in characters ("Notes API": `body`, at
+/// most 1,000,000 characters). Rows are dropped until the note fits.
+pub const MAX_NOTE_CHARS: usize = 1_000_000;
+
+/// Files listed as not linted, at most.
+const MAX_ERROR_LINES: usize = 100;
 
 /// The longest quoted text kept in a cell, in characters.
 const MAX_CELL_CHARS: usize = 300;
@@ -34,21 +40,30 @@ pub struct Note {
     pub previously_reported: bool,
     /// "the changed lines", "the changed files", "the changed files and the pages they affect".
     pub scope_words: Option<String>,
+    /// Lines about what hblint could not see, shown under the findings; quoted
+    /// parts (`` `path` ``) become code spans, the rest is neutralised.
+    pub notices: Vec<String>,
 }
 
 /// Make text quoted from a merge request inert in a Markdown table cell or
 /// paragraph: one line (so nothing quoted can begin a line); no leading `/`
-/// (quick actions); no `@` mention (a zero-width space follows each `@`); no
-/// HTML (`<`, `>`, `&` as entities); the Markdown punctuation that could
+/// (quick actions); no GitLab reference or mention (a zero-width space
+/// follows each `@`, `#`, `!`, `&`, `%`, `~`, `$` that precedes a name or
+/// number, and each `:` of `://`, so `@user`, `#12`, `!45`, `&7`,
+/// `%"Milestone"`, `~label`, `$3` and issue URLs neither ping nor cross-link);
+/// no HTML (`<`, `>`, `&` as entities); the Markdown punctuation that could
 /// format, link or split a cell (`` \ ` * _ [ ] | ~ $ { } ``) backslash-escaped;
 /// control and bidirectional-override characters dropped; at most 300 characters.
 pub fn neutralise(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for (count, c) in text.chars().enumerate() {
+    let mut chars = text.chars().peekable();
+    let mut count = 0;
+    while let Some(c) = chars.next() {
         if count >= MAX_CELL_CHARS {
             out.push('…');
             break;
         }
+        count += 1;
         match c {
             '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push(' '),
             c if c.is_control() => {}
@@ -57,7 +72,7 @@ pub fn neutralise(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '@' => out.push_str("@\u{200B}"),
+            '@' | '#' | '!' | '%' => out.push(c),
             // Emphasis, code, links, strikethrough, math, inline diffs, cells.
             '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' | '{' | '}' => {
                 out.push('\\');
@@ -66,6 +81,13 @@ pub fn neutralise(text: &str) -> String {
             // A leading `/` could start a quick action if the text ever began a line.
             '/' if out.trim_start().is_empty() => out.push_str("\\/"),
             c => out.push(c),
+        }
+        let next = chars.peek().copied();
+        let reference = matches!(c, '@' | '#' | '!' | '&' | '%' | '~' | '$')
+            && next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '"' | '_' | '-' | '.'));
+        let url = c == ':' && next == Some('/');
+        if reference || url {
+            out.push('\u{200B}');
         }
     }
     out
@@ -171,8 +193,25 @@ fn table(findings: &[&Finding], blob_base: Option<&str>, out: &mut String) {
 }
 
 impl Note {
-    /// The whole note.
+    /// The whole note, at most [`MAX_NOTE_CHARS`] characters: rows are
+    /// dropped (the rest pointed to the job's reports) until it fits.
     pub fn body(&self, ctx: &ReportContext<'_>) -> String {
+        self.body_within(ctx, MAX_NOTE_CHARS)
+    }
+
+    /// The note in at most `max_chars` characters, with as many rows as fit.
+    pub fn body_within(&self, ctx: &ReportContext<'_>, max_chars: usize) -> String {
+        let mut rows = MAX_ROWS;
+        loop {
+            let body = self.render_rows(ctx, rows);
+            if rows == 0 || body.chars().count() <= max_chars {
+                return body;
+            }
+            rows /= 2;
+        }
+    }
+
+    fn render_rows(&self, ctx: &ReportContext<'_>, max_rows: usize) -> String {
         let o = ctx.outcome;
         let scope = self.scope_words.as_deref().unwrap_or("the linted files");
         let errors = o.count(Severity::Error);
@@ -238,7 +277,7 @@ impl Note {
             let findings: Vec<&Finding> = o.findings.iter().collect();
             if !findings.is_empty() {
                 s.push('\n');
-                let listed = &findings[..findings.len().min(MAX_ROWS)];
+                let listed = &findings[..findings.len().min(max_rows)];
                 let (shown, rest) = listed.split_at(listed.len().min(VISIBLE_ROWS));
                 table(shown, self.blob_base.as_deref(), &mut s);
                 if !rest.is_empty() {
@@ -266,10 +305,19 @@ impl Note {
                     "\n{} could not be linted:\n\n",
                     plural(o.errors.len(), "file")
                 ));
-                for e in &o.errors {
+                for e in o.errors.iter().take(MAX_ERROR_LINES) {
                     s.push_str(&format!("- {}\n", message_cell(&e.to_string())));
                 }
+                if o.errors.len() > MAX_ERROR_LINES {
+                    s.push_str(&format!(
+                        "- and {} more: see the job's reports\n",
+                        o.errors.len() - MAX_ERROR_LINES
+                    ));
+                }
             }
+        }
+        for notice in &self.notices {
+            s.push_str(&format!("\n⚠️ {}\n", message_cell(notice)));
         }
         let mut footer = vec![format!("hblint {}", env!("CARGO_PKG_VERSION"))];
         footer.push(plural(o.files(), "file") + " linted");
@@ -352,7 +400,7 @@ mod tests {
         }
         assert_eq!(neutralise("plain words"), "plain words");
         assert_eq!(neutralise("/merge"), "\\/merge");
-        assert_eq!(neutralise("a&b"), "a&amp;b");
+        assert_eq!(neutralise("a&b"), "a&amp;\u{200B}b");
         assert!(neutralise(&"x".repeat(1000)).chars().count() <= MAX_CELL_CHARS + 1);
     }
 
@@ -443,6 +491,65 @@ mod tests {
         );
         let before = b.split("<details>").next().unwrap_or("");
         assert_eq!(before.matches("| 🔴").count(), 50);
+    }
+
+    #[test]
+    fn gitlab_references_neither_link_nor_ping() {
+        for (text, sigil) in [
+            ("see #123", "#"),
+            ("merged in !45", "!"),
+            ("epic &12", "&amp;"),
+            ("milestone %\"Q3 plan\"", "%"),
+            ("label ~frontend", "\\~"),
+            ("snippet $7", "\\$"),
+            ("ping @alice", "@"),
+            ("group/project#9", "#"),
+        ] {
+            let n = neutralise(text);
+            let at = n.find(sigil).unwrap_or_else(|| panic!("{text:?} → {n:?}"));
+            assert_eq!(
+                n[at + sigil.len()..].chars().next(),
+                Some('\u{200B}'),
+                "{text:?} → {n:?}"
+            );
+        }
+        let url = neutralise("https://gitlab.com/g/p/-/issues/1");
+        assert!(url.starts_with("https:\u{200B}//"), "{url}");
+        // Sigils before spaces or at the end stay as they are.
+        assert_eq!(neutralise("100% sure, C# !"), "100% sure, C# !");
+    }
+
+    #[test]
+    fn a_note_over_gitlabs_limit_drops_rows_until_it_fits() {
+        let findings: Vec<Finding> = (1..=400)
+            .map(|i| finding(&format!("{}.md", "é".repeat(250)), i, "`teh`"))
+            .collect();
+        let outcome = Outcome {
+            findings,
+            ..Outcome::default()
+        };
+        let ctx = ReportContext {
+            outcome: &outcome,
+            elapsed: Default::default(),
+            color: false,
+            out_of_scope: 0,
+        };
+        let note = Note {
+            blob_base: Some("https://gitlab.example.com/g/p/-/blob/abc".into()),
+            ..Note::default()
+        };
+        let full = note.body_within(&ctx, usize::MAX);
+        let limit = full.chars().count() / 3;
+        let cut = note.body_within(&ctx, limit);
+        assert!(cut.chars().count() <= limit);
+        let rows = cut.matches("| 🔴").count();
+        assert!(rows > 0 && rows < 400, "{rows}");
+        assert!(cut.contains(&format!("{} more not listed here", 400 - rows)));
+        assert_eq!(
+            note.body(&ctx),
+            full,
+            "under 1,000,000 characters nothing is cut"
+        );
     }
 
     #[test]

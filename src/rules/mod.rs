@@ -15,6 +15,7 @@ pub mod full_url_link;
 pub mod invalid_frontmatter;
 pub mod link_to_deleted_page;
 pub mod missing_label;
+pub mod misused_term;
 pub mod mojibake;
 pub mod name;
 pub mod role_name;
@@ -150,6 +151,7 @@ const fn row(
 pub static TABLE: [Entry; RuleName::COUNT] = [
     row(RuleName::Typo, &typo::META, typo::Typo::build),
     row(RuleName::Spelling, &spelling::META, spelling::Spelling::build),
+    row(RuleName::MisusedTerm, &misused_term::META, misused_term::MisusedTerm::build),
     row(RuleName::Mojibake, &mojibake::META, unit::<mojibake::Mojibake>),
     row(RuleName::InvalidFrontmatter, &invalid_frontmatter::META, unit::<invalid_frontmatter::InvalidFrontmatter>),
     row(RuleName::BrokenLink, &broken_link::META, unit::<broken_link::BrokenLink>),

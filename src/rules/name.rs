@@ -10,6 +10,7 @@ use std::str::FromStr;
 pub enum RuleName {
     Typo,
     Spelling,
+    MisusedTerm,
     Mojibake,
     InvalidFrontmatter,
     BrokenLink,
@@ -25,7 +26,7 @@ pub enum RuleName {
 }
 
 impl RuleName {
-    pub const COUNT: usize = 14;
+    pub const COUNT: usize = 15;
 
     /// Every name, in table order.
     pub fn all() -> impl Iterator<Item = RuleName> {

@@ -25,6 +25,9 @@ pub struct SharedInputs {
     pub roles: roles::Shared,
     /// The label requirements in use.
     pub labels: Arc<[LabelRequirement]>,
+    /// The list of terms to avoid, and whether broad words are reported.
+    pub terms: Arc<crate::terms::TermList>,
+    pub terms_broad: bool,
 }
 
 /// The run's shared data. Each part is built on first use, once.
@@ -80,6 +83,11 @@ impl RunData {
                 Arc::new((data, matcher))
             })
             .clone()
+    }
+
+    /// The list of terms to avoid, and `[terms] broad`.
+    pub fn terms(&self) -> (Arc<crate::terms::TermList>, bool) {
+        (self.inputs.terms.clone(), self.inputs.terms_broad)
     }
 
     pub fn labels(&self) -> Arc<[LabelRequirement]> {

@@ -3,11 +3,12 @@
 use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
-use crate::spelling::candidates::candidates;
+use crate::spelling::candidates::{Candidate, Lexicon, candidates, candidates_with_lexicon};
 use crate::spelling::frequency::TreeFrequency;
 use crate::spelling::hunspell::Hunspell;
 use crate::spelling::precision::{
-    has_non_ascii_letter, is_acronym, is_capitalised, is_foreign_line, line_at, place,
+    defined_abbreviations, has_non_ascii_letter, is_acronym, is_capitalised, is_foreign_line,
+    is_foreign_line_on_foreign_page, is_foreign_page, line_at, place,
 };
 use crate::spelling::tokenize::words;
 use crate::spelling::{
@@ -37,8 +38,13 @@ To stay precise it leaves alone what is usually not a typo:
 - capitalised words in the middle of a sentence (names: `Nicholas Klick`);
 - words shorter than four letters (seven when capitalised), parts of
   hyphenated words (`socio-economic`, `pre-emptively`), words split by
-  emphasis (`**S**ensitive`), words with accents or apostrophes, lines in
-  another language (`heures de travail normales`, lorem ipsum);
+  emphasis, code or link markup (`**S**ensitive`, `` `G`ratitude ``,
+  `s[ubmit](…)`), words with accents or apostrophes, lines in another
+  language (`heures de travail normales`, lorem ipsum; on a page with three
+  or more such lines, any line with a foreign word or an accent);
+- lowercase abbreviations the page defines in brackets
+  (`gitlab-shared-runners-manager-X (gsrm)`) and written-out e-mail
+  addresses (`jleary [at] redmonk [dot] com`);
 - British spellings (`favourable`, `organiser`) and words built from a known
   word with a common prefix or suffix (`preapproved`, `explorable`);
 - words used on three or more pages of the tree (jargon such as `runbook`):
@@ -84,6 +90,8 @@ pub struct Spelling {
     handbook: Arc<HandbookTypos>,
     /// Word -> suggestions (empty: not a misspelling), shared by the pages of a run.
     judged: RwLock<HashMap<String, Vec<String>>>,
+    /// The tree's words and names, built once per run on first use.
+    lexicon: std::sync::OnceLock<Lexicon>,
 }
 
 /// How to accept a word: the end of every spelling and typo help.
@@ -101,6 +109,7 @@ impl Spelling {
             vocabulary: data.vocabulary(),
             handbook: data.handbook_typos(),
             judged: RwLock::default(),
+            lexicon: std::sync::OnceLock::new(),
         }))
     }
 
@@ -143,7 +152,8 @@ impl Spelling {
         if let Some(found) = self.judged.read().ok().and_then(|j| j.get(&key).cloned()) {
             return found;
         }
-        let found = suggestions(dict, freq, &key);
+        let lexicon = self.lexicon.get_or_init(|| Lexicon::new(dict, freq));
+        let found = suggestions(dict, freq, lexicon, &key);
         if let Ok(mut judged) = self.judged.write() {
             judged.insert(key, found.clone());
         }
@@ -230,22 +240,29 @@ fn derived_form(dict: &Hunspell, lower: &str, depth: u8) -> bool {
     false
 }
 
-/// Up to three suggestions for a lowercase word, or none.
-fn suggestions(dict: &Hunspell, freq: &TreeFrequency, word: &str) -> Vec<String> {
+/// Up to three suggestions for a lowercase word, or none: the dictionary's
+/// and the tree's words and names.
+fn suggestions(
+    dict: &Hunspell,
+    freq: &TreeFrequency,
+    lexicon: &Lexicon,
+    word: &str,
+) -> Vec<String> {
     if freq.pages(word) >= JARGON_PAGES || freq.occurrences(word) >= JARGON_OCCURRENCES {
         return Vec::new();
     }
-    close_words(dict, Some(freq), word)
+    close_enough(word, candidates_with_lexicon(dict, freq, lexicon, word, 3))
 }
 
 /// The suggestions before the tree's counts are known.
 fn suggestions_without_tree(dict: &Hunspell, word: &str) -> Vec<String> {
-    close_words(dict, None, word)
+    close_enough(word, candidates(dict, None, word, 3))
 }
 
-fn close_words(dict: &Hunspell, freq: Option<&TreeFrequency>, word: &str) -> Vec<String> {
+/// A word of five letters or fewer takes only one-edit suggestions.
+fn close_enough(word: &str, found: Vec<Candidate>) -> Vec<String> {
     let short = word.chars().count() <= 5;
-    candidates(dict, freq, word, 3)
+    found
         .into_iter()
         .filter(|c| !short || c.distance == 1)
         .map(|c| c.word)
@@ -261,6 +278,8 @@ impl Rule for Spelling {
         let dict = &*self.dict;
         let mut freq: Option<Arc<TreeFrequency>> = None;
         let mut link_names = None;
+        let mut foreign_page = None;
+        let mut abbreviations = None;
         for (offset, text) in doc.prose() {
             for token in words(text) {
                 let word = token.stem();
@@ -289,6 +308,11 @@ impl Rule for Spelling {
                         .get_or_insert_with(|| link_names_of(doc))
                         .contains(&word.to_lowercase())
                     || is_foreign_line(line_at(&doc.text, start))
+                    || (*foreign_page.get_or_insert_with(|| is_foreign_page(&doc.text))
+                        && is_foreign_line_on_foreign_page(line_at(&doc.text, start)))
+                    || abbreviations
+                        .get_or_insert_with(|| defined_abbreviations(&doc.text))
+                        .contains(&word.to_lowercase())
                 {
                     continue;
                 }
@@ -351,6 +375,7 @@ mod tests {
             vocabulary: data.vocabulary(),
             handbook: Arc::new(HandbookTypos::default()),
             judged: RwLock::default(),
+            lexicon: std::sync::OnceLock::new(),
         };
         let doc = Document::parse("a.md", "Professional serivices partners.\n".into(), false)
             .expect("parses");
@@ -481,6 +506,36 @@ mod tests {
         for w in ["serivices", "knoweledge", "addtion"] {
             assert!(!derived_form(&dict, w, 2), "{w}");
         }
+    }
+
+    #[test]
+    fn glued_markup_foreign_pages_and_defined_abbreviations_are_not_judged() {
+        let text = "- `G`ratitude and `R`epudiation; please s[ubmit it](https://x.example/).\n\n\
+                    - **gitlab-shared-runners-manager-X** (gsrm): connected to GitLab.com.\n\
+                    - Sentry for gsrm machines.\n\n\
+                    Reach her at jleary [at] redmonk [dot] com.\n";
+        assert!(
+            check_text(&META, text).is_empty(),
+            "{:?}",
+            check_text(&META, text)
+        );
+        let french = "Les heures de travail normales sont pour les réunions.\n\n\
+                      Nous avons des bureaux pour les équipes.\n\n\
+                      Les congés sont dans le calendrier de chaque équipe.\n\n\
+                      - Adaptation du mobilier;\n";
+        assert!(
+            check_text(&META, french).is_empty(),
+            "{:?}",
+            check_text(&META, french)
+        );
+        // One foreign-looking word on an English page does not hide a typo.
+        let english = "Adaptation du mobilier and a partnres list.\n";
+        assert_eq!(
+            check_text(&META, english).len(),
+            2,
+            "{:?}",
+            check_text(&META, english)
+        );
     }
 
     #[test]

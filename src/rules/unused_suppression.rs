@@ -1,5 +1,5 @@
 //! `unused-suppression`: a suppression that suppresses nothing, or that names
-//! a rule hblint does not know.
+//! a rule hblint does not know; an `[[ignore]]` table that ignores nothing.
 //!
 //! The engine computes these findings (it alone sees what each suppression
 //! hid, see [`crate::suppress`]); the rule holds the name, severity and doc.
@@ -21,7 +21,12 @@ suppression that names a rule hblint does not know:
 - `<!-- hblint-disable-next-line RULE -->` with no `RULE` finding on the next line;
 - `<!-- hblint-disable RULE -->` with no `RULE` finding before the matching
   `<!-- hblint-enable RULE -->` (or the end of the page);
-- `hblint: {disable: [RULE]}` in the frontmatter with no `RULE` finding on the page.
+- `hblint: {disable: [RULE]}` in the frontmatter with no `RULE` finding on the page;
+- an `[[ignore]]` table of `.hblint.toml` whose `paths` match no page of the
+  tree, or that hid no finding of one of its `rules` (of any rule, for a
+  table without `rules`). The finding sits on the table in `.hblint.toml`.
+  A table is judged only in a run that linted every page it matches: a
+  pre-commit run of three pages cannot tell whether it is still needed.
 
 A suppression of a rule that did not run (turned off in `.hblint.toml`, or
 left out by `--select` / `--ignore`) is not judged.
@@ -42,8 +47,8 @@ This line has no typo any more.
 ```
 
 ## How to fix
-Remove the comment, or the rule's name from it. Check the name against
-`hblint rules`. To keep a suppression on purpose, turn this rule off for the
+Remove the comment or the table, or the rule's name from it. Check the name
+against `hblint rules`. To keep a suppression on purpose, turn this rule off for the
 page (`hblint: {disable: [unused-suppression]}`) or in `.hblint.toml`.
 "#,
 };

@@ -7,9 +7,11 @@
 //! knows (0.3 µs a check), and only when none is found ask Hunspell's
 //! suggester without n-grams (about 0.5 ms: its replacement table, keyboard
 //! neighbours, split words), keeping its answers that are at most two edits
-//! away. Full two-edit search is left out on purpose: it costs 250,000
-//! dictionary checks a word and mostly finds noise. Candidates are ranked by edit distance, then by how
-//! often the tree uses them, then alphabetically, so the output is stable.
+//! away. A full two-edit search of the dictionary is left out on purpose: it
+//! costs 250,000 dictionary checks a word and mostly finds noise. The tree's
+//! own words and names ([`Lexicon`]) are few enough to search two edits deep.
+//! Candidates are ranked by edit distance, then by how often the tree uses
+//! them, then alphabetically, so the output is stable.
 
 use super::frequency::TreeFrequency;
 use super::hunspell::Hunspell;
@@ -104,15 +106,142 @@ pub fn candidates(
             c.pages = freq.pages(&c.word);
         }
     }
+    rank(&mut found, limit);
+    found
+}
+
+/// A word of the tree must be used on this many pages to be suggested.
+pub const LEXICON_PAGES: u32 = 5;
+/// A word written with a capital in this share (per cent) of its uses is a
+/// name (`Sisense`, `Gainsight`): sentence starts alone stay far below it.
+pub const NAME_CAPITALISED_PERCENT: u32 = 90;
+
+/// What the tree adds to the dictionary's suggestions: the English words it
+/// uses, and the brand and product names it learns (a word used on
+/// [`LEXICON_PAGES`] pages or more, nearly always capitalised, that the
+/// dictionary does not know). Unlike the one-edit search, it is searched two
+/// edits deep: a few thousand words, filtered by length and letters first.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    words: Vec<LexiconWord>,
+}
+
+#[derive(Debug)]
+struct LexiconWord {
+    /// As suggested: lowercase, or capitalised for a name.
+    shown: String,
+    key: String,
+    pages: u32,
+    letters: [u8; 26],
+}
+
+fn letters(word: &str) -> [u8; 26] {
+    let mut counts = [0u8; 26];
+    for b in word.bytes() {
+        if b.is_ascii_lowercase() {
+            let slot = &mut counts[usize::from(b - b'a')];
+            *slot = slot.saturating_add(1);
+        }
+    }
+    counts
+}
+
+impl Lexicon {
+    pub fn new(dict: &Hunspell, freq: &TreeFrequency) -> Lexicon {
+        let mut words: Vec<LexiconWord> = freq
+            .entries()
+            .filter(|(key, pages, _, _)| {
+                *pages >= LEXICON_PAGES
+                    && key.len() >= 4
+                    && key.bytes().all(|b| b.is_ascii_lowercase())
+            })
+            .filter_map(|(key, pages, occurrences, capitalised)| {
+                let shown = if dict.is_word(key) {
+                    key.to_owned()
+                } else if capitalised * 100 >= occurrences * NAME_CAPITALISED_PERCENT {
+                    let mut chars = key.chars();
+                    chars
+                        .next()
+                        .map(|c| c.to_uppercase().chain(chars).collect())?
+                } else {
+                    return None;
+                };
+                Some(LexiconWord {
+                    shown,
+                    key: key.to_owned(),
+                    pages,
+                    letters: letters(key),
+                })
+            })
+            .collect();
+        words.sort_by(|a, b| a.key.cmp(&b.key));
+        Lexicon { words }
+    }
+
+    /// Words at most `max` edits from `word` (lowercase).
+    pub fn near(&self, word: &str, max: usize) -> Vec<Candidate> {
+        let own = letters(word);
+        self.words
+            .iter()
+            .filter(|w| w.key.len().abs_diff(word.len()) <= max && w.key != word)
+            .filter(|w| {
+                let differing: usize = own
+                    .iter()
+                    .zip(&w.letters)
+                    .map(|(a, b)| usize::from(a.abs_diff(*b)))
+                    .sum();
+                differing <= 2 * max
+            })
+            .filter_map(|w| {
+                let d = distance(word, &w.key);
+                (d <= max).then(|| Candidate {
+                    word: w.shown.clone(),
+                    distance: d,
+                    pages: w.pages,
+                })
+            })
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// [`candidates`], with the tree's words and names as further candidates:
+/// one edit away, or two for a word of eight letters or more.
+pub fn candidates_with_lexicon(
+    dict: &Hunspell,
+    freq: &TreeFrequency,
+    lexicon: &Lexicon,
+    word: &str,
+    limit: usize,
+) -> Vec<Candidate> {
+    let lower = word.to_lowercase();
+    let mut found = candidates(dict, Some(freq), &lower, usize::MAX);
+    let reach = if lower.chars().count() >= 8 { 2 } else { 1 };
+    found.extend(lexicon.near(&lower, reach));
+    rank(&mut found, limit);
+    found
+}
+
+/// Best first: fewer edits, then more pages of the tree, then alphabetical;
+/// one entry per word (any case).
+fn rank(found: &mut Vec<Candidate>, limit: usize) {
     found.sort_by(|a, b| {
         a.distance
             .cmp(&b.distance)
             .then(b.pages.cmp(&a.pages))
+            .then(a.word.to_lowercase().cmp(&b.word.to_lowercase()))
             .then(a.word.cmp(&b.word))
     });
-    found.dedup_by(|a, b| a.word == b.word);
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|c| seen.insert(c.word.to_lowercase()));
     found.truncate(limit);
-    found
 }
 
 #[cfg(test)]
@@ -162,6 +291,26 @@ mod tests {
         let c = candidates(&dict, Some(&freq), "thier", 3);
         assert_eq!(c.first().map(|c| c.word.as_str()), Some("their"), "{c:?}");
         assert_eq!(c[0].pages, 2);
+    }
+
+    #[test]
+    fn the_tree_adds_its_names_and_two_edit_words() {
+        let dict = Hunspell::en_us().expect("dictionary");
+        let pages: Vec<String> = (0..6)
+            .map(|i| format!("Sisense dashboards. See Sisense {i}. The observability of it."))
+            .collect();
+        let freq = TreeFrequency::from_pages(pages.iter().map(String::as_str));
+        let lexicon = Lexicon::new(&dict, &freq);
+        assert!(lexicon.len() >= 2, "{lexicon:?}");
+        // A name the tree learned: one edit away, used on every page.
+        let c = candidates_with_lexicon(&dict, &freq, &lexicon, "sisence", 3);
+        assert_eq!(c.first().map(|c| c.word.as_str()), Some("Sisense"), "{c:?}");
+        // Two edits in a long word: the tree's word is found.
+        let c = candidates_with_lexicon(&dict, &freq, &lexicon, "obeservabilty", 3);
+        assert!(words(&c).contains(&"observability"), "{c:?}");
+        // A word used on few pages is not a name to suggest.
+        let few = TreeFrequency::from_pages(["Sisense here.", "Sisense there."]);
+        assert!(Lexicon::new(&dict, &few).near("sisence", 1).is_empty());
     }
 
     #[test]

@@ -18,11 +18,15 @@ use std::path::PathBuf;
 /// A run with at least this many documents is taken as the tree itself.
 pub const TREE_SIZE: usize = 200;
 
+/// Pages, occurrences, the last page that counted the word, capitalised occurrences.
+type Counts = (u32, u32, u32, u32);
+
 /// Lowercase word -> (pages that use it, occurrences in all pages).
 #[derive(Debug, Default, Clone)]
 pub struct TreeFrequency {
-    /// Per word: pages, occurrences, and the last page that counted it.
-    counts: HashMap<Box<[u8]>, (u32, u32, u32), foldhash::fast::RandomState>,
+    /// Per word: pages, occurrences, the last page that counted it, and
+    /// occurrences written with a capital (`Sisense`: a name).
+    counts: HashMap<Box<[u8]>, Counts, foldhash::fast::RandomState>,
     total: u32,
 }
 
@@ -55,9 +59,12 @@ impl TreeFrequency {
                 None => self
                     .counts
                     .entry(buf.clone().into_boxed_slice())
-                    .or_insert((0, 0, 0)),
+                    .or_insert((0, 0, 0, 0)),
             };
             entry.1 += 1;
+            if word[0].is_ascii_uppercase() {
+                entry.3 += 1;
+            }
             if entry.2 != page {
                 entry.0 += 1;
                 entry.2 = page;
@@ -68,9 +75,10 @@ impl TreeFrequency {
     /// Add another table's counts (of other pages).
     fn merge(&mut self, other: TreeFrequency) {
         self.total += other.total;
-        for (word, (pages, occurrences, _)) in other.counts {
-            let entry = self.counts.entry(word).or_insert((0, 0, 0));
+        for (word, (pages, occurrences, _, capitalised)) in other.counts {
+            let entry = self.counts.entry(word).or_insert((0, 0, 0, 0));
             entry.0 += pages;
+            entry.3 += capitalised;
             entry.1 += occurrences;
         }
     }
@@ -111,7 +119,7 @@ impl TreeFrequency {
         all
     }
 
-    fn get(&self, word: &str) -> Option<&(u32, u32, u32)> {
+    fn get(&self, word: &str) -> Option<&Counts> {
         self.counts.get(word.to_lowercase().as_bytes())
     }
 
@@ -125,6 +133,11 @@ impl TreeFrequency {
         answer
     }
 
+    /// How many times `word` occurs written with a capital.
+    pub fn capitalised(&self, word: &str) -> u32 {
+        self.get(word).map_or(0, |c| c.3)
+    }
+
     /// How many times `word` (any case) occurs in all pages.
     pub fn occurrences(&self, word: &str) -> u32 {
         let answer = self.get(word).map_or(0, |c| c.1);
@@ -133,6 +146,13 @@ impl TreeFrequency {
             answer,
         });
         answer
+    }
+
+    /// Every word with its pages, occurrences and capitalised occurrences.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, u32, u32, u32)> {
+        self.counts
+            .iter()
+            .filter_map(|(word, c)| std::str::from_utf8(word).ok().map(|w| (w, c.0, c.1, c.3)))
     }
 
     /// How many pages were counted.
@@ -147,7 +167,22 @@ impl TreeFrequency {
 fn raw_words(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     bytes
         .split(|b| !(b.is_ascii_alphabetic() || *b >= 0x80))
+        .flat_map(split_curly_apostrophes)
         .filter(|w| !w.is_empty())
+}
+
+/// The right single quote `’` (E2 80 99) ends a word as `'` does:
+/// `recc’s` counts `recc`.
+fn split_curly_apostrophes(word: &[u8]) -> Vec<&[u8]> {
+    const QUOTE: &[u8] = "’".as_bytes();
+    let mut parts = Vec::new();
+    let mut rest = word;
+    while let Some(at) = rest.windows(QUOTE.len()).position(|w| w == QUOTE) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + QUOTE.len()..];
+    }
+    parts.push(rest);
+    parts
 }
 
 /// The frequency table for a run: its pages when they are the tree, else
@@ -254,12 +289,12 @@ fn git_cache_path(root: &std::path::Path) -> Option<(String, PathBuf)> {
 
 impl TreeFrequency {
     /// The cache file: a header line `hblint-word-frequency 1 TREE PAGES`,
-    /// then `word<TAB>pages<TAB>occurrences` lines.
+    /// then `word<TAB>pages<TAB>occurrences<TAB>capitalised` lines.
     fn to_cache(&self, tree: &str) -> String {
         let mut out = format!("{CACHE_HEADER} {tree} {}\n", self.total);
-        for (word, (pages, occurrences, _)) in &self.counts {
+        for (word, (pages, occurrences, _, capitalised)) in &self.counts {
             if let Ok(word) = std::str::from_utf8(word) {
-                out.push_str(&format!("{word}\t{pages}\t{occurrences}\n"));
+                out.push_str(&format!("{word}\t{pages}\t{occurrences}\t{capitalised}\n"));
             }
         }
         out
@@ -283,14 +318,15 @@ impl TreeFrequency {
             let word = fields.next()?;
             let pages: u32 = fields.next()?.parse().ok()?;
             let occurrences: u32 = fields.next()?.parse().ok()?;
+            let capitalised: u32 = fields.next()?.parse().ok()?;
             freq.counts
-                .insert(word.as_bytes().into(), (pages, occurrences, 0));
+                .insert(word.as_bytes().into(), (pages, occurrences, 0, capitalised));
         }
         Some(freq)
     }
 }
 
-const CACHE_HEADER: &str = "hblint-word-frequency 1";
+const CACHE_HEADER: &str = "hblint-word-frequency 2";
 
 #[cfg(test)]
 mod tests {
@@ -305,6 +341,8 @@ mod tests {
         assert_eq!(f.pages("Services"), 2);
         assert_eq!(f.pages("café"), 1);
         assert_eq!(f.pages("missing"), 0);
+        let g = TreeFrequency::from_pages(["recc’s and recc’s"]);
+        assert_eq!(g.occurrences("recc"), 2);
         assert_eq!(f.total_pages(), 3);
     }
 

@@ -101,16 +101,16 @@ pub fn place(text: &str, start: usize, end: usize) -> Place<'_> {
     }
 }
 
-/// `**S` or `(E)` right before the word: emphasis markers or a bracket with
-/// a letter before them.
+/// `**S`, `(E)`, `` `G` `` or `s[` right before the word: emphasis, code or
+/// link markup with a letter before it (`` `G`ratitude ``, `s[ubmit](…)`).
 fn glued_before(before: &str) -> bool {
-    let stripped = before.trim_end_matches(['*', '_', ')']);
+    let stripped = before.trim_end_matches(['*', '_', ')', '`', '[', ']']);
     stripped.len() < before.len() && stripped.ends_with(char::is_alphanumeric)
 }
 
-/// `**E` right after the word.
+/// `**E`, `` `x` `` or `](…)x` right after the word.
 fn glued_after(after: &str) -> bool {
-    let stripped = after.trim_start_matches(['*', '_']);
+    let stripped = after.trim_start_matches(['*', '_', '`', '[', ']']);
     stripped.len() < after.len() && stripped.starts_with(char::is_alphanumeric)
 }
 
@@ -149,6 +149,9 @@ static FOREIGN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         "vous",
         "ils",
         "elles",
+        "elle",
+        "un",
+        "chaque",
         "cette",
         "ces",
         "sera",
@@ -193,6 +196,7 @@ static FOREIGN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         "da",
         "do",
         "il",
+        "è",
         "tuo",
         "suo",
         "sono",
@@ -244,6 +248,30 @@ const SHARED_WITH_ENGLISH: [&str; 6] = ["die", "do", "pas", "es", "ou", "zu"];
 /// Whether a line reads as another language: at least three common words of
 /// other languages, or two together with a word with non-ASCII letters.
 pub fn is_foreign_line(line: &str) -> bool {
+    let (stopwords, accented) = foreign_signals(line);
+    stopwords >= 3 || (stopwords >= 2 && accented >= 1) || accented >= 3
+}
+
+/// Whether a line of a page written mostly in another language reads as
+/// that language: one common foreign word or one accented word is enough
+/// there (`- Adaptation du mobilier;`, `(h) Chaque pièce jointe est-elle pertinente?`).
+pub fn is_foreign_line_on_foreign_page(line: &str) -> bool {
+    let (stopwords, accented) = foreign_signals(line);
+    stopwords + accented >= 1
+}
+
+/// Lines of a page that read as another language from which the whole page
+/// counts as written in it.
+pub const FOREIGN_PAGE_LINES: usize = 3;
+
+/// Whether at least [`FOREIGN_PAGE_LINES`] lines of `text` read as another language.
+pub fn is_foreign_page(text: &str) -> bool {
+    text.lines().filter(|l| is_foreign_line(l)).count() >= FOREIGN_PAGE_LINES
+}
+
+/// How many common words of other languages, and how many words with
+/// non-ASCII letters, a line has.
+fn foreign_signals(line: &str) -> (usize, usize) {
     let mut stopwords = 0;
     let mut accented = 0;
     for word in line
@@ -258,7 +286,7 @@ pub fn is_foreign_line(line: &str) -> bool {
             accented += 1;
         }
     }
-    stopwords >= 3 || (stopwords >= 2 && accented >= 1) || accented >= 3
+    (stopwords, accented)
 }
 
 /// The line of `text` around `offset`.
@@ -376,6 +404,40 @@ mod tests {
     }
 }
 
+/// Lowercase abbreviations a page defines in place: a word in brackets
+/// made of the initials of the words (or hyphenated parts) right before it,
+/// `gitlab-shared-runners-manager-X (gsrm)`, `Total Addressable Market (tam)`.
+pub fn defined_abbreviations(text: &str) -> HashSet<String> {
+    static IN_BRACKETS: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\(([A-Za-z]{2,8})\)").unwrap_or_else(|_| {
+            regex::Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable!("valid pattern"))
+        })
+    });
+    let mut out = HashSet::new();
+    for c in IN_BRACKETS.captures_iter(text) {
+        let (Some(whole), Some(word)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let word = word.as_str().to_lowercase();
+        let before = &text[..whole.start()];
+        let initials: String = before
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .rev()
+            .take(word.len() + 1)
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if initials.contains(&word) {
+            out.insert(word);
+        }
+    }
+    out
+}
+
 /// Words that name what a link points at: a word of the link's text that
 /// also occurs in its destination (`[Powtoon](https://www.powtoon.com/)`,
 /// `[upcase](https://shopify.github.io/liquid/filters/upcase/)`).
@@ -389,7 +451,9 @@ pub fn link_names(doc: &crate::document::Document) -> HashSet<String> {
             .filter(|w| w.len() >= 3)
         {
             let lower = word.to_lowercase();
-            if dest.contains(&lower) {
+            // `[nkeys](…/nkey_auth)`: the plural of a name in the destination.
+            let singular = lower.strip_suffix('s').unwrap_or(&lower);
+            if dest.contains(&lower) || (singular.len() >= 3 && dest.contains(singular)) {
                 names.insert(lower);
             }
         }

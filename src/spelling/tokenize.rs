@@ -13,6 +13,7 @@ static SKIP: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:https?|ftp|mailto|file)://?[^\s<>()\[\]]+",
         r"|\bwww\.[^\s<>()\[\]]+",
         r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+        r"|\b[\w.+-]+\s*[\[(]at[\])]\s*[\w-]+",
         r"|@[\w.-]+",
         r"|\B#[\w-]+",
         r"|(?:^|\s)\.\w[\w.-]*",
@@ -65,9 +66,15 @@ pub fn is_identifier(word: &str) -> bool {
     false
 }
 
+/// The ranges of `text` that are not words: URLs, e-mail addresses, paths,
+/// file names, `@mentions`, `#channels`, variables and entities.
+pub fn non_words(text: &str) -> Vec<std::ops::Range<usize>> {
+    SKIP.find_iter(text).map(|m| m.range()).collect()
+}
+
 /// The words of `text` that are prose, not identifiers or addresses.
 pub fn words(text: &str) -> Vec<Token<'_>> {
-    let skips: Vec<_> = SKIP.find_iter(text).map(|m| m.range()).collect();
+    let skips = non_words(text);
     let mut out = Vec::new();
     let mut next_skip = 0;
     for m in WORD.find_iter(text) {
@@ -116,6 +123,14 @@ mod tests {
         assert_eq!(
             list(text),
             vec!["see", "mail", "at", "or", "and", "then", "words"]
+        );
+    }
+
+    #[test]
+    fn skips_written_out_email_addresses() {
+        assert_eq!(
+            list("mail jleary [at] redmonk [dot] com or bob (at) example today"),
+            vec!["mail", "dot", "com", "or", "today"]
         );
     }
 

@@ -4,6 +4,23 @@
 //! and the `x-next-page`/`x-total` headers, `/changes`, notes list/create/edit,
 //! discussions, raw files), checking the token header, and injecting faults
 //! (429 with `Retry-After`, 500, slow replies, 401).
+//!
+//! It refuses what GitLab refuses, each rule from GitLab's documentation:
+//! - the job token reaches only the endpoints of the job token access table
+//!   ("GitLab CI/CD job token", docs.gitlab.com/ci/jobs/ci_job_token/; merge
+//!   requests only where GitLab added them, issue gitlab-org/gitlab#545150),
+//!   and only its own project; on a private project everything else is `404`;
+//! - a fork's pipeline has `CI_PROJECT_ID` = the fork, which holds no MR
+//!   ("Predefined CI/CD variables", docs.gitlab.com/ci/variables/predefined_variables/);
+//! - the diff limits ("Merge request API", docs.gitlab.com/api/merge_requests/):
+//!   `changes_count` becomes `"N+"` and the list stops; `collapsed` and
+//!   `too_large` items carry an empty `diff`;
+//! - a note over 1,000,000 characters is refused with `400` ("Notes API",
+//!   docs.gitlab.com/api/notes/);
+//! - a diff discussion needs the MR's current `head_sha` and a line of the diff
+//!   ("Discussions API", docs.gitlab.com/api/discussions/);
+//! - redirects: [`FakeGitlab::redirect_to`] answers `308` towards a second
+//!   listener on 127.0.0.2 ([`Recorder`]) that keeps every token it receives.
 
 #![allow(dead_code)]
 
@@ -14,6 +31,13 @@ use std::time::Duration;
 use tiny_http::{Header, Response, Server};
 
 pub const PROJECT_ID: &str = "1";
+/// A fork of the project: it holds no merge request.
+pub const FORK_ID: &str = "2";
+pub const FORK_PATH: &str = "alice/handbook";
+/// The most characters in a note's body (GitLab's validation).
+pub const MAX_NOTE_CHARS: usize = 1_000_000;
+/// The project that publishes the hblint binary.
+pub const HBLINT_PROJECT: &str = "gitlab-com/hblint";
 pub const PROJECT_PATH: &str = "group/handbook";
 pub const MR_IID: u64 = 7;
 pub const BOT_TOKEN: &str = "glpat-bot-secret-0123456789";
@@ -60,6 +84,12 @@ pub struct FakeFile {
     pub diff: String,
     /// The file's content at the head commit (for the raw-file endpoint).
     pub content: Option<String>,
+    /// The file's content at the base commit (`None` for a new file).
+    pub base: Option<String>,
+    /// GitLab collapsed the diff (over the collapse limits): `diff` is sent empty.
+    pub collapsed: bool,
+    /// Over the size limit: `diff` is sent empty.
+    pub too_large: bool,
 }
 
 impl FakeFile {
@@ -80,6 +110,9 @@ impl FakeFile {
             deleted: false,
             diff,
             content: Some(content.into()),
+            base: None,
+            collapsed: false,
+            too_large: false,
         }
     }
 
@@ -87,11 +120,14 @@ impl FakeFile {
     pub fn modified(path: &str, content: &str, changed: &[usize]) -> FakeFile {
         let lines: Vec<&str> = content.lines().collect();
         let mut diff = format!("@@ -1,{} +1,{} @@\n", lines.len(), lines.len());
+        let mut base = String::new();
         for (i, l) in lines.iter().enumerate() {
             if changed.contains(&(i + 1)) {
                 diff.push_str(&format!("-old line {}\n+{l}\n", i + 1));
+                base.push_str(&format!("old line {}\n", i + 1));
             } else {
                 diff.push_str(&format!(" {l}\n"));
+                base.push_str(&format!("{l}\n"));
             }
         }
         FakeFile {
@@ -102,6 +138,9 @@ impl FakeFile {
             deleted: false,
             diff,
             content: Some(content.into()),
+            base: Some(base),
+            collapsed: false,
+            too_large: false,
         }
     }
 
@@ -114,6 +153,9 @@ impl FakeFile {
             deleted: true,
             diff: "@@ -1 +0,0 @@\n-gone\n".into(),
             content: None,
+            base: Some("gone\n".into()),
+            collapsed: false,
+            too_large: false,
         }
     }
 
@@ -122,7 +164,8 @@ impl FakeFile {
             "old_path": self.old_path, "new_path": self.new_path,
             "a_mode": "100644", "b_mode": if self.deleted { "0" } else { "100644" },
             "new_file": self.new_file, "renamed_file": self.renamed, "deleted_file": self.deleted,
-            "generated_file": false, "collapsed": false, "too_large": false, "diff": self.diff,
+            "generated_file": false, "collapsed": self.collapsed, "too_large": self.too_large,
+            "diff": if self.collapsed || self.too_large { "" } else { self.diff.as_str() },
         })
     }
 }
@@ -144,6 +187,26 @@ pub struct State {
     pub strip_pagination_headers: bool,
     /// Every token header value seen (to check which header was used).
     pub auth_headers: Vec<String>,
+    /// The project is private: what a token may not reach answers 404.
+    pub private: bool,
+    /// The project whose pipeline the job token belongs to.
+    pub job_project: String,
+    /// The job token may read the MR and its notes (GitLab versions with
+    /// issue 545150 done); older versions refuse them too.
+    pub job_token_reads_mr: bool,
+    /// Every request a job token made outside the job token table.
+    pub job_token_refused: Vec<String>,
+    /// The MR's commits.
+    pub head_sha: String,
+    pub base_sha: String,
+    /// The diff limit on the number of files: beyond it, the list stops and
+    /// `changes_count` reads `"N+"`.
+    pub max_files: Option<usize>,
+    /// Answer every API request with a `308` to this origin.
+    pub redirect_to: Option<String>,
+    /// Files of the hblint project's latest `build-release` job, by name,
+    /// served at `…/projects/gitlab-com%2Fhblint/jobs/artifacts/:ref/raw/:name?job=build-release`.
+    pub artifacts: HashMap<String, Vec<u8>>,
     next_id: u64,
 }
 
@@ -184,6 +247,15 @@ impl FakeGitlab {
             has_diffs: true,
             strip_pagination_headers: false,
             auth_headers: Vec::new(),
+            private: true,
+            job_project: PROJECT_ID.to_string(),
+            job_token_reads_mr: false,
+            job_token_refused: Vec::new(),
+            head_sha: HEAD_SHA.to_string(),
+            base_sha: BASE_SHA.to_string(),
+            max_files: None,
+            redirect_to: None,
+            artifacts: HashMap::new(),
             next_id: 1000,
         }));
         let (srv, st) = (Arc::clone(&server), Arc::clone(&state));
@@ -260,25 +332,46 @@ fn new_note(st: &mut State, author: u64, body: &str) -> Value {
     })
 }
 
+/// The changed files as GitLab lists them, within the diff limits.
+fn listed(st: &State) -> Vec<Value> {
+    let limit = st.max_files.unwrap_or(usize::MAX);
+    st.files.iter().take(limit).map(FakeFile::json).collect()
+}
+
+fn changes_count(st: &State) -> String {
+    match st.max_files {
+        Some(limit) if st.files.len() > limit => format!("{limit}+"),
+        _ => st.files.len().to_string(),
+    }
+}
+
 fn mr_json(st: &State) -> Value {
     json!({
         "id": 155016530, "iid": MR_IID, "project_id": 1, "title": "Update SA pages",
         "state": "opened", "draft": false, "source_branch": "sa-update", "target_branch": "main",
-        "sha": HEAD_SHA, "labels": st.labels,
+        "sha": st.head_sha, "labels": st.labels,
         "web_url": format!("https://gitlab.example.com/{PROJECT_PATH}/-/merge_requests/{MR_IID}"),
-        "changes_count": st.files.len().to_string(),
+        "changes_count": changes_count(st),
         "author": {"id": HUMAN_ID, "username": "alice"},
-        "diff_refs": {"base_sha": BASE_SHA, "head_sha": HEAD_SHA, "start_sha": BASE_SHA},
+        "diff_refs": {"base_sha": st.base_sha, "head_sha": st.head_sha, "start_sha": st.base_sha},
     })
 }
 
-type Reply = (u16, Vec<(String, String)>, String);
+type Reply = (u16, Vec<(String, String)>, Vec<u8>);
+
+fn artifact(bytes: &[u8]) -> Reply {
+    (
+        200,
+        vec![("Content-Type".into(), "application/octet-stream".into())],
+        bytes.to_vec(),
+    )
+}
 
 fn json_reply(status: u16, v: Value) -> Reply {
     (
         status,
         vec![("Content-Type".into(), "application/json".into())],
-        v.to_string(),
+        v.to_string().into_bytes(),
     )
 }
 
@@ -345,7 +438,7 @@ fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
                 ("RateLimit-Remaining".into(), "0".into()),
                 ("Content-Type".into(), "text/plain".into()),
             ],
-            "Retry later\n".into(),
+            b"Retry later\n".to_vec(),
         ),
         Some(FaultKind::ServerError) => message(500, "500 Internal Server Error"),
         Some(FaultKind::Unauthorized) => message(401, "401 Unauthorized"),
@@ -367,13 +460,32 @@ fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
     {
         headers.retain(|(k, _)| !k.starts_with("x-"));
     }
-    let mut response = Response::from_string(text).with_status_code(status);
+    let mut response = Response::from_data(text).with_status_code(status);
     for (k, v) in headers {
         if let Ok(h) = Header::from_bytes(k.as_bytes(), v.as_bytes()) {
             response.add_header(h);
         }
     }
     let _ = request.respond(response);
+}
+
+/// Whether the job token may make this request: the job token access table
+/// ("GitLab CI/CD job token" page) lists `GET /job`, raw repository files of
+/// the job's project and, since issue 545150, `GET` of a merge request and its
+/// notes. Not diffs, changes, versions, discussions, `GET /user` nor any write.
+fn job_token_allowed(st: &State, method: &str, seg: &[&str]) -> bool {
+    match (method, seg) {
+        ("GET", ["job"]) => true,
+        // "Download job artifacts": allowed from projects whose job token
+        // allowlist holds the caller (here the hblint project's).
+        ("GET", ["projects", HBLINT_PROJECT, "jobs", "artifacts", _, "raw", _]) => true,
+        ("GET", ["projects", p, "repository", "files", _, "raw"]) => *p == st.job_project,
+        ("GET", ["projects", p, "merge_requests", _])
+        | ("GET", ["projects", p, "merge_requests", _, "notes"]) => {
+            st.job_token_reads_mr && *p == st.job_project
+        }
+        _ => false,
+    }
 }
 
 fn route(
@@ -385,6 +497,14 @@ fn route(
     token: Option<&(String, String)>,
 ) -> Reply {
     let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(origin) = st.redirect_to.clone() {
+        // A moved instance: every API path answers a permanent redirect.
+        return (
+            308,
+            vec![("Location".into(), format!("{origin}{path}"))],
+            Vec::new(),
+        );
+    }
     let Some((header, value)) = token else {
         return message(401, "401 Unauthorized");
     };
@@ -399,13 +519,42 @@ fn route(
     };
     let segments: Vec<String> = rest.split('/').map(percent_decode).collect();
     let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
+    if is_job && !job_token_allowed(&st, method, &seg) {
+        st.job_token_refused.push(format!("{method} {path}"));
+        return match seg.as_slice() {
+            ["user"] => message(401, "401 Unauthorized"),
+            _ if st.private => message(404, "404 Project Not Found"),
+            _ => message(403, "403 Forbidden"),
+        };
+    }
     match (method, seg.as_slice()) {
-        ("GET", ["user"]) if !is_job => json_reply(
+        ("GET", ["user"]) => json_reply(
             200,
             json!({"id": user_id, "username": user_name, "name": user_name, "state": "active"}),
         ),
-        ("GET", ["job"]) if is_job => json_reply(200, json!({"id": 42, "status": "running"})),
+        ("GET", ["job"]) => json_reply(200, json!({"id": 42, "status": "running"})),
+        (
+            "GET",
+            [
+                "projects",
+                HBLINT_PROJECT,
+                "jobs",
+                "artifacts",
+                _,
+                "raw",
+                name,
+            ],
+        ) => match st.artifacts.get(*name) {
+            Some(bytes) if params.get("job").map(String::as_str) == Some("build-release") => {
+                artifact(bytes)
+            }
+            _ => message(404, "404 Not found"),
+        },
         (_, ["projects", p, rest @ ..]) => {
+            if *p == FORK_ID || *p == FORK_PATH {
+                // The fork exists but holds no merge request !7.
+                return message(404, "404 Not found");
+            }
             if *p != PROJECT_ID && *p != PROJECT_PATH {
                 return message(404, "404 Project Not Found");
             }
@@ -413,6 +562,16 @@ fn route(
         }
         _ => message(404, "404 Not found"),
     }
+}
+
+/// GitLab's answer to a note body over the limit.
+fn too_long(text: &str) -> Option<Reply> {
+    (text.chars().count() > MAX_NOTE_CHARS).then(|| {
+        json_reply(
+            400,
+            json!({"message": {"note": ["is too long (maximum is 1000000 characters)"]}}),
+        )
+    })
 }
 
 fn project_route(
@@ -434,9 +593,11 @@ fn project_route(
             .find(|f| f.new_path == *file)
             .and_then(|f| f.content.clone())
         {
-            Some(c) if params.get("ref").map(String::as_str) == Some(HEAD_SHA) => {
-                (200, vec![("Content-Type".into(), "text/plain".into())], c)
-            }
+            Some(c) if params.get("ref") == Some(&st.head_sha) => (
+                200,
+                vec![("Content-Type".into(), "text/plain".into())],
+                c.into_bytes(),
+            ),
             _ => message(404, "404 File Not Found"),
         };
     }
@@ -459,14 +620,13 @@ fn project_route(
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(20)
                 .clamp(1, 100);
-            let total = st.files.len();
+            let all = listed(st);
+            let total = all.len();
             let pages = total.div_ceil(per_page).max(1);
-            let items: Vec<Value> = st
-                .files
-                .iter()
+            let items: Vec<Value> = all
+                .into_iter()
                 .skip((page - 1) * per_page)
                 .take(per_page)
-                .map(FakeFile::json)
                 .collect();
             let next = if page < pages {
                 (page + 1).to_string()
@@ -485,8 +645,8 @@ fn project_route(
         }
         ("GET", ["changes"]) => {
             let mut mr = mr_json(st);
-            mr["changes"] = Value::Array(st.files.iter().map(FakeFile::json).collect());
-            mr["overflow"] = json!(false);
+            mr["changes"] = Value::Array(listed(st));
+            mr["overflow"] = json!(st.max_files.is_some_and(|m| st.files.len() > m));
             json_reply(200, mr)
         }
         ("GET", ["notes"]) => paged(&st.notes, params),
@@ -497,6 +657,9 @@ fn project_route(
             let Some(text) = form.get("body") else {
                 return json_reply(400, json!({"message": {"note": ["can't be blank"]}}));
             };
+            if let Some(refused) = too_long(text) {
+                return refused;
+            }
             let note = new_note(st, user_id, text);
             st.notes.push(note.clone());
             json_reply(201, note)
@@ -513,6 +676,9 @@ fn project_route(
                 return message(403, "403 Forbidden");
             }
             if let Some(text) = form.get("body") {
+                if let Some(refused) = too_long(text) {
+                    return refused;
+                }
                 note["body"] = json!(text);
                 note["updated_at"] = json!("2026-11-25T11:00:00Z");
             }
@@ -533,7 +699,7 @@ fn project_route(
                             .any(|(s, e)| (*s as u64) <= l && l <= (*e as u64))
                     })
             });
-            if !on_diff || form.get("position[head_sha]").map(String::as_str) != Some(HEAD_SHA) {
+            if !on_diff || form.get("position[head_sha]") != Some(&st.head_sha) {
                 return json_reply(
                     400,
                     json!({"message": "400 Bad request - Note {:line_code=>[\"can't be blank\"]}"}),
@@ -545,7 +711,7 @@ fn project_route(
                 form.get("body").map(String::as_str).unwrap_or(""),
             );
             note["type"] = json!("DiffNote");
-            note["position"] = json!({"new_path": path, "new_line": line, "head_sha": HEAD_SHA});
+            note["position"] = json!({"new_path": path, "new_line": line, "head_sha": st.head_sha});
             st.next_id += 1;
             let d = json!({"id": format!("d{}", st.next_id), "individual_note": false, "notes": [note]});
             st.discussions.push(d.clone());
@@ -589,4 +755,61 @@ fn paged(items: &[Value], params: &HashMap<String, String>) -> Reply {
         ("x-total-pages".into(), pages.to_string()),
     ]);
     reply
+}
+
+/// A second listener on another loopback address (so another origin), the
+/// target of [`FakeGitlab::redirect_to`]: it answers every request with an
+/// empty JSON object and keeps every token header it receives.
+pub struct Recorder {
+    server: Arc<Server>,
+    seen: Arc<Mutex<Vec<String>>>,
+    pub origin: String,
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+impl Recorder {
+    /// `None` when 127.0.0.2 cannot be bound (a system without the whole 127/8 on loopback).
+    pub fn start() -> Option<Recorder> {
+        let server = Arc::new(Server::http("127.0.0.2:0").ok()?);
+        let port = server.server_addr().to_ip()?.port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (srv, log) = (Arc::clone(&server), Arc::clone(&seen));
+        std::thread::spawn(move || {
+            for request in srv.incoming_requests() {
+                let mut entry = format!("{} {}", request.method(), request.url());
+                for h in request.headers() {
+                    if h.field.equiv("PRIVATE-TOKEN")
+                        || h.field.equiv("JOB-TOKEN")
+                        || h.field.equiv("Authorization")
+                    {
+                        entry.push_str(&format!(" {}: {}", h.field, h.value));
+                    }
+                }
+                log.lock().unwrap_or_else(|e| e.into_inner()).push(entry);
+                let _ = request.respond(Response::from_string("{}").with_status_code(200));
+            }
+        });
+        Some(Recorder {
+            server,
+            seen,
+            origin: format!("http://127.0.0.2:{port}"),
+        })
+    }
+
+    /// Every request received, with any token header it carried.
+    pub fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl FakeGitlab {
+    /// From now on, answer every API request with a `308` to `origin`.
+    pub fn redirect_to(&self, origin: &str) {
+        self.state().redirect_to = Some(origin.to_owned());
+    }
 }

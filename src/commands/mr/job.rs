@@ -1,0 +1,391 @@
+//! The merge-request job's flow.
+//!
+//! ```text
+//! git (BASE..HEAD) or API ──► changed pages at HEAD ──► lint ──► scope ──► reports ──► note, discussions
+//! ```
+//! Reading the changes is fatal when it fails (exit 2); the comment is not:
+//! a failure to post is reported and the exit code still comes from the findings.
+
+use super::changes::{self, Changes, Commit};
+use super::comment;
+use crate::cli::Scope;
+use crate::commands::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
+use crate::config::Settings;
+use crate::finding::{Finding, Severity};
+use crate::gitlab::client::{Client, Hints, Options, Token};
+use crate::gitlab::diff::FileChange;
+use crate::gitlab::merge_request::{self, MergeRequest};
+use crate::lint::{self, Outcome, RuleSet};
+use crate::report::note::Note;
+use crate::report::{Report, ReportContext};
+use crate::rules::RunFacts;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Everything the job needs, resolved from flags and CI variables.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub api_url: String,
+    /// The project that holds the MR (in a fork pipeline, not the fork).
+    pub project: String,
+    pub mr: u64,
+    pub token: Token,
+    pub hints: Hints,
+    pub options: Options,
+    pub root: PathBuf,
+    pub config: Option<PathBuf>,
+    pub select: Vec<crate::rules::RuleName>,
+    pub ignore: Vec<crate::rules::RuleName>,
+    pub scope: Scope,
+    pub codequality: Option<PathBuf>,
+    pub junit: Option<PathBuf>,
+    pub dry_run: bool,
+    pub no_comment: bool,
+    pub inline: bool,
+    pub from_api: bool,
+    /// The MR's base commit (`--base`, `CI_MERGE_REQUEST_DIFF_BASE_SHA`).
+    pub base: Option<Commit>,
+    /// The MR's head commit (`--head`, `CI_MERGE_REQUEST_SOURCE_BRANCH_SHA`, `CI_COMMIT_SHA`).
+    pub head: Option<Commit>,
+    /// `CI_MERGE_REQUEST_LABELS`, as of the pipeline's creation.
+    pub labels_env: Option<String>,
+    /// The MR project's web address (`CI_MERGE_REQUEST_PROJECT_URL`).
+    pub project_url: Option<String>,
+    /// Colour in the human report.
+    pub color: bool,
+}
+
+fn scope_words(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Added => "the changed lines",
+        Scope::File => "the changed files",
+        Scope::All => "the changed files and the pages they affect",
+    }
+}
+
+/// Whether `f` is reported under `scope`. Findings on files outside the diff
+/// come from run-level rules (a page that links to a deleted one): the MR
+/// caused them, so every scope keeps them. The label rule is about the whole
+/// MR and is always kept.
+pub fn in_scope(f: &Finding, changes: &HashMap<&str, &FileChange>, scope: Scope) -> bool {
+    if f.rule == crate::rules::missing_label::META.name {
+        return true;
+    }
+    match (scope, changes.get(f.path.as_str())) {
+        (Scope::All, _) => true,
+        (_, None) => true,
+        (Scope::File, Some(_)) => true,
+        (Scope::Added, Some(change)) => change.touches_line(f.start.line),
+    }
+}
+
+/// One line of the job's log.
+pub fn say(err: &mut dyn Write, line: &str) {
+    let _ = writeln!(err, "hblint: {line}");
+}
+
+/// The MR, when the token may read it. A job token that may not (GitLab
+/// before the job token could read merge requests, a fork's token, a private
+/// project) is no error: the job goes on from git and CI variables.
+fn read_mr(
+    inputs: &Inputs,
+    client: &Client,
+    stderr: &mut dyn Write,
+) -> miette::Result<Option<MergeRequest>> {
+    match merge_request::get(client, &inputs.project, inputs.mr) {
+        Ok(mr) => Ok(Some(mr)),
+        Err(e) if inputs.token.is_job_token() && matches!(e.status(), Some(401 | 403 | 404)) => {
+            say(
+                stderr,
+                &format!(
+                    "the job token cannot read merge request !{} of project `{}` (GitLab answered \
+                     {}); linting from git and CI variables alone",
+                    inputs.mr,
+                    inputs.project,
+                    e.status().unwrap_or_default()
+                ),
+            );
+            Ok(None)
+        }
+        Err(e) => Err(e.report()),
+    }
+}
+
+/// The changes, from git or (`--from-api`) from GitLab, and the commit linted.
+fn read_changes(
+    inputs: &Inputs,
+    client: &Client,
+    mr: Option<&MergeRequest>,
+) -> miette::Result<(Changes, String)> {
+    let from_mr = |sha: Option<&str>| {
+        sha.map(|sha| Commit {
+            sha: sha.to_owned(),
+            source: "the merge request's diff_refs".into(),
+        })
+    };
+    if inputs.from_api {
+        if inputs.token.is_job_token() {
+            return Err(miette::miette!(
+                help = "run without --from-api in the job's checkout, or store a project access \
+                        token with the `read_api` scope in HBLINT_GITLAB_TOKEN",
+                "--from-api needs an access token: the job token may not read a merge request's diffs"
+            ));
+        }
+        let Some(mr) = mr else {
+            return Err(miette::miette!(
+                "--from-api: the merge request could not be read"
+            ));
+        };
+        let Some(head) = mr.head_sha() else {
+            return Err(miette::miette!(
+                "merge request !{} has no head commit yet; retry when GitLab has computed its diff",
+                mr.iid
+            ));
+        };
+        let changes =
+            changes::from_api(client, &inputs.project, mr, head).map_err(|e| e.report())?;
+        return Ok((changes, head.to_owned()));
+    }
+    let head = inputs
+        .head
+        .clone()
+        .or_else(|| from_mr(mr.and_then(MergeRequest::head_sha)))
+        .ok_or_else(|| {
+            miette::miette!(
+                help = "GitLab sets CI_COMMIT_SHA (and CI_MERGE_REQUEST_SOURCE_BRANCH_SHA in \
+                        merged-results pipelines); elsewhere pass --head SHA",
+                "cannot tell the merge request's head commit"
+            )
+        })?;
+    let base = inputs
+        .base
+        .clone()
+        .or_else(|| from_mr(mr.and_then(MergeRequest::base_sha)))
+        .ok_or_else(|| {
+            miette::miette!(
+                help = "GitLab sets CI_MERGE_REQUEST_DIFF_BASE_SHA in merge request pipelines; \
+                        elsewhere pass --base SHA",
+                "cannot tell the merge request's base commit"
+            )
+        })?;
+    let changes = changes::from_git(&inputs.root, &base, &head)?;
+    Ok((changes, head.sha))
+}
+
+/// The MR's labels: from the API when the MR was read, else from
+/// `CI_MERGE_REQUEST_LABELS`; the log says which.
+fn labels(
+    inputs: &Inputs,
+    mr: Option<&MergeRequest>,
+    stderr: &mut dyn Write,
+) -> Option<Vec<String>> {
+    if let Some(mr) = mr {
+        say(
+            stderr,
+            "labels: read from the merge request through the API",
+        );
+        return Some(mr.labels.clone());
+    }
+    match &inputs.labels_env {
+        Some(list) => {
+            say(
+                stderr,
+                "labels: from CI_MERGE_REQUEST_LABELS (as they were when the pipeline was created)",
+            );
+            Some(
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        }
+        None => {
+            say(
+                stderr,
+                "labels: unknown (the merge request could not be read and CI_MERGE_REQUEST_LABELS \
+                 is not set); the label rule is skipped",
+            );
+            None
+        }
+    }
+}
+
+pub fn run(inputs: &Inputs) -> miette::Result<u8> {
+    let started = Instant::now();
+    let stderr = &mut std::io::stderr();
+    let settings = Settings::load(&inputs.root, inputs.config.as_deref())
+        .map_err(|e| miette::Report::new(*e))?;
+    let rules = RuleSet::build(&settings, &inputs.select, &inputs.ignore)?;
+    let client = Client::connect(
+        &inputs.api_url,
+        inputs.token.clone(),
+        inputs.options.clone(),
+        inputs.hints.clone(),
+    )
+    .map_err(|e| e.report())?;
+
+    let mr = read_mr(inputs, &client, stderr)?;
+    let (changes, head) = read_changes(inputs, &client, mr.as_ref())?;
+    for gap in &changes.gaps {
+        say(stderr, &format!("warning: {gap}"));
+    }
+    let (changed, deleted) = changes.changed_and_deleted();
+    let facts = RunFacts {
+        labels: labels(inputs, mr.as_ref(), stderr),
+        deleted,
+        changed,
+    };
+
+    let mut workspace = settings.workspace();
+    // A CI cache of page results (the template restores it): `$HBLINT_CACHE_DIR`.
+    if let Some(dir) = std::env::var_os("HBLINT_CACHE_DIR").filter(|d| !d.is_empty()) {
+        workspace.cache = lint::open_cache(&settings, Some(std::path::Path::new(&dir)), false);
+    }
+    let mut outcome = lint::lint(&settings, &rules, &workspace, &changes.sources, &facts);
+    let nothing_linted =
+        !(changes.sources.is_empty() && changes.refused.is_empty()) && outcome.pages.is_empty();
+    outcome.errors.extend(changes.refused.iter().cloned());
+    outcome.errors.sort_by(|a, b| a.path().cmp(b.path()));
+    let by_path: HashMap<&str, &FileChange> = changes
+        .files
+        .iter()
+        .map(|c| (c.new_path.as_str(), c))
+        .collect();
+    let total = outcome.findings.len();
+    let Outcome {
+        findings,
+        errors,
+        pages,
+        suppressed,
+        cached,
+    } = outcome;
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| in_scope(f, &by_path, inputs.scope))
+        .collect();
+    let out_of_scope = total - findings.len();
+    let scoped = Outcome {
+        findings,
+        errors,
+        pages,
+        suppressed,
+        cached,
+    };
+    let ctx = ReportContext {
+        outcome: &scoped,
+        elapsed: started.elapsed(),
+        color: inputs.color,
+        out_of_scope,
+    };
+
+    // Reports first: they are written whatever happens to the comment.
+    let mut trouble = false;
+    for (path, report) in [
+        (
+            &inputs.codequality,
+            &crate::report::codequality::CodeQuality as &dyn Report,
+        ),
+        (&inputs.junit, &crate::report::junit::Junit as &dyn Report),
+    ] {
+        if let Some(path) = path {
+            let mut buffer = Vec::new();
+            let written = report
+                .render(&ctx, &mut buffer)
+                .and_then(|()| std::fs::write(path, &buffer));
+            if let Err(e) = written {
+                say(
+                    stderr,
+                    &format!("cannot write the report {}: {e}", path.display()),
+                );
+                trouble = true;
+            }
+        }
+    }
+
+    let web = inputs
+        .project_url
+        .as_deref()
+        .or_else(|| mr.as_ref().and_then(MergeRequest::project_web_url));
+    let note = Note {
+        blob_base: web.map(|web| format!("{}/-/blob/{head}", web.trim_end_matches('/'))),
+        previously_reported: false,
+        scope_words: Some(scope_words(inputs.scope).into()),
+        notices: changes.gaps.clone(),
+    };
+
+    // The human report goes to standard output, or to standard error when
+    // standard output carries the note (--dry-run).
+    let mut human = Vec::new();
+    let _ = crate::report::human::Human.render(&ctx, &mut human);
+    if inputs.dry_run {
+        let _ = stderr.write_all(&human);
+    } else {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(&human);
+        let _ = out.flush();
+    }
+
+    comment::comment(
+        &comment::Job {
+            inputs,
+            client: &client,
+            head: &head,
+            changes: &changes.files,
+        },
+        &note,
+        &ctx,
+        stderr,
+    );
+
+    let has_errors = scoped
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error);
+    Ok(if nothing_linted || (trouble && !has_errors) {
+        EXIT_TROUBLE
+    } else if has_errors {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Position as Pos;
+
+    #[test]
+    fn scope_filters_by_added_lines() {
+        // Line 2 changed.
+        let change = FileChange {
+            old_path: "a.md".into(),
+            new_path: "a.md".into(),
+            new_file: false,
+            renamed: false,
+            deleted: false,
+            added: vec![(2, 2)],
+            whole_file: false,
+        };
+        let map: HashMap<&str, &FileChange> = [("a.md", &change)].into_iter().collect();
+        let f = |path: &str, line, rule| Finding {
+            rule,
+            severity: Severity::Error,
+            path: path.into(),
+            range: 0..1,
+            start: Pos { line, column: 1 },
+            end: Pos { line, column: 1 },
+            message: String::new(),
+            help: None,
+            fix: None,
+        };
+        assert!(in_scope(&f("a.md", 2, "typo"), &map, Scope::Added));
+        assert!(!in_scope(&f("a.md", 1, "typo"), &map, Scope::Added));
+        assert!(in_scope(&f("a.md", 1, "typo"), &map, Scope::File));
+        assert!(in_scope(&f("a.md", 1, "missing-label"), &map, Scope::Added));
+        assert!(in_scope(&f("other.md", 9, "typo"), &map, Scope::Added));
+    }
+}
