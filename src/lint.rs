@@ -63,6 +63,22 @@ impl RuleSet {
     pub fn names(&self) -> Vec<&'static str> {
         self.rules.iter().map(|(n, _, _)| n.as_str()).collect()
     }
+
+    /// What suppressions need to know of the rules, `enabled` being [`RuleSet::names`].
+    fn run_rules<'a>(&self, enabled: &'a [&'static str]) -> suppress::RunRules<'a> {
+        suppress::RunRules {
+            enabled,
+            all: enabled.len() == RuleName::COUNT,
+        }
+    }
+
+    /// The severity of `unused-suppression`, when it runs.
+    fn unused_severity(&self) -> Option<Severity> {
+        self.rules
+            .iter()
+            .find(|(n, _, _)| *n == RuleName::UnusedSuppression)
+            .map(|(_, _, s)| *s)
+    }
 }
 
 /// Everything a run produced.
@@ -343,15 +359,8 @@ pub fn lint_with_progress(
         }
     }
     let enabled = rules.names();
-    let run_rules = suppress::RunRules {
-        enabled: &enabled,
-        all: enabled.len() == RuleName::COUNT,
-    };
-    let unused_severity = rules
-        .rules
-        .iter()
-        .find(|(n, _, _)| *n == RuleName::UnusedSuppression)
-        .map(|(_, _, s)| *s);
+    let run_rules = rules.run_rules(&enabled);
+    let unused_severity = rules.unused_severity();
     for (path, found) in run_level {
         if files.iter().any(|f| f.path == path) {
             continue;
@@ -527,15 +536,8 @@ impl PageCheck<'_> {
             );
         }
         let enabled = rules.names();
-        let run_rules = suppress::RunRules {
-            enabled: &enabled,
-            all: enabled.len() == RuleName::COUNT,
-        };
-        let unused_severity = rules
-            .rules
-            .iter()
-            .find(|(n, _, _)| *n == RuleName::UnusedSuppression)
-            .map(|(_, _, s)| *s);
+        let run_rules = rules.run_rules(&enabled);
+        let unused_severity = rules.unused_severity();
         let mut s = suppress::suppress(&doc.path, Some(doc), found, &settings.ignore, &run_rules);
         if let Some(severity) = unused_severity {
             // The engine's own findings obey the page's and the config's
