@@ -21,9 +21,17 @@ pub enum Command {
     /// Lint Markdown files or folders (default: the handbook content under --root)
     Check(CheckArgs),
     /// List every rule: name, default severity, one line
-    Rules,
+    Rules {
+        /// `text` (one line per rule) or `json` (name, severity, fixable, summary)
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// The merge-request job: lint what an MR changes, report, and keep one comment current
     Mr(MrArgs),
+    /// Sweep a project's open merge requests and bring each one's note up to date (a scheduled pipeline)
+    Bot(BotArgs),
+    /// Receive GitLab merge request webhooks and keep each MR's note current
+    Serve(ServeArgs),
     /// Print a rule's documentation
     Explain {
         /// The rule's name, as `hblint rules` lists it
@@ -37,6 +45,15 @@ pub enum Command {
     /// The cache of page results that `check` keeps between runs
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Write a commented .hblint.toml with every setting at its default
+    Init {
+        /// Repository root (default: git top level of the current dir, else the current dir)
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Overwrite an existing .hblint.toml
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions {
         /// The shell to complete for
@@ -73,6 +90,28 @@ pub enum VocabCommand {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Print the accepted words of the repository vocabulary file, one a line
+    List {
+        /// Repository root (default: git top level of the current dir, else the current dir)
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// Remove words from the repository vocabulary file
+    Remove {
+        /// The words to stop accepting
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// Repository root (default: git top level of the current dir, else the current dir)
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+}
+
+/// `hblint rules --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,8 +166,15 @@ pub struct RolesDataArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Findings with their source line and help, grouped by file (the default on a terminal)
     Human,
+    /// One line per finding: `path:line:col: severity [rule] message` (the default when $CI is set)
+    Concise,
     Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`)
+    Github,
+    /// SARIF 2.1.0, for code-scanning tools
+    Sarif,
     /// GitLab Code Quality JSON
     Codequality,
     /// JUnit XML, one test case per file
@@ -155,20 +201,28 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A rule name as typed after `--select` / `--ignore`: spaces around it are
+/// ignored (`--select "typo, spelling"`), a misspelt one says what was meant.
+fn rule_name(s: &str) -> Result<RuleName, String> {
+    s.trim()
+        .parse::<RuleName>()
+        .map_err(|e| format!("{e}; {}", e.suggestion()))
+}
+
 /// Options every linting command shares.
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
-    /// Repository root for resolving links (default: git top level of the current dir, else the current dir)
+    /// Repository root for resolving links (default: the git top level of the first path, else of the current dir; outside git, the nearest folder above with a .hblint.toml, else the current dir)
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
-    /// Configuration file (default: <root>/.hblint.toml if present, else the embedded defaults)
+    /// Configuration file (default: <root>/.hblint.toml if present, else the embedded defaults; a .hblint.toml below the root is an error)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Run only these rules
-    #[arg(long, value_delimiter = ',', value_name = "RULE,…")]
+    /// Run only these rules (comma-separated; spaces around names are ignored)
+    #[arg(long, value_delimiter = ',', value_name = "RULE,…", value_parser = rule_name)]
     pub select: Vec<RuleName>,
-    /// Run every rule but these
-    #[arg(long, value_delimiter = ',', value_name = "RULE,…")]
+    /// Run every rule but these (comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULE,…", value_parser = rule_name)]
     pub ignore: Vec<RuleName>,
     /// When to use colour in the human report
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -181,15 +235,21 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Report format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Report format (default: concise when $CI is set, else human)
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Lint the staged content of staged Markdown files (pre-commit)
+    /// Lint the staged content of staged Markdown files (pre-commit); reports the changed lines only (see --scope)
     #[arg(long)]
     pub staged: bool,
+    /// Lint the pages HEAD changes since its merge base with REF (such as origin/main), as the MR job would
+    #[arg(long, value_name = "REF", conflicts_with = "staged")]
+    pub changed_since: Option<String>,
+    /// With --staged or --changed-since: report findings on added lines (default), in changed files, or all
+    #[arg(long, value_enum)]
+    pub scope: Option<Scope>,
     /// Apply safe fixes in place (with --staged: only to files without unstaged changes, then re-stage them)
     #[arg(long)]
     pub fix: bool,
@@ -199,6 +259,15 @@ pub struct CheckArgs {
     /// Print the findings only: no summary, no progress, no fix report
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Print a count of findings per rule, and how many `--fix` would fix, instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit 0 even with findings or nothing to lint (a report only); unusable settings still exit 2
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print the resolved settings and where each came from, then exit
+    #[arg(long)]
+    pub show_settings: bool,
     /// MR labels, for the missing-label rule (default: $CI_MERGE_REQUEST_LABELS; without either it does not run)
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub labels: Option<Vec<String>>,
@@ -269,4 +338,68 @@ pub struct MrArgs {
     /// Seconds to wait for each GitLab answer
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
+}
+
+/// What the bot and the service share: where GitLab is and how to review.
+#[derive(Debug, Clone, Args)]
+pub struct BotCommon {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The GitLab API root (default: $CI_API_V4_URL), such as https://gitlab.com/api/v4
+    #[arg(long, value_name = "URL")]
+    pub gitlab_url: Option<String>,
+    /// Which findings to report: on added lines, in changed files, or all
+    #[arg(long, value_enum, default_value_t = Scope::Added)]
+    pub scope: Scope,
+    /// Also open one diff discussion per finding on a changed line (never twice)
+    #[arg(long)]
+    pub inline: bool,
+    /// Seconds to wait for each GitLab answer
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BotArgs {
+    #[command(flatten)]
+    pub bot: BotCommon,
+    /// The project whose open MRs to sweep: id or path (default: $CI_PROJECT_ID); repeat for more
+    #[arg(long, value_name = "ID|PATH")]
+    pub project: Vec<String>,
+    /// Only MRs updated at or after this time (ISO 8601, such as 2026-11-01T00:00:00Z)
+    #[arg(long, value_name = "TIME")]
+    pub updated_after: Option<String>,
+    /// Only MRs that carry every one of these labels
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub label: Vec<String>,
+    /// Draft MRs too
+    #[arg(long)]
+    pub drafts: bool,
+    /// Review even when the note already reflects the MR's head commit
+    #[arg(long)]
+    pub force: bool,
+    /// MRs reviewed at the same time (1 to 16)
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub concurrency: u8,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub bot: BotCommon,
+    /// Address to listen on, such as 0.0.0.0:8080 (events are POSTed to /)
+    #[arg(long, value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+    /// The projects whose events are accepted: id or path; repeat for more
+    #[arg(long = "project", value_name = "ID|PATH", required = true)]
+    pub projects: Vec<String>,
+    /// The largest event body accepted, in bytes (larger ones get 413)
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    pub max_body: usize,
+    /// Merge requests waiting for review at most (beyond it events get 503)
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub queue: usize,
+    /// Reviews run at the same time (1 to 16)
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub workers: u8,
 }

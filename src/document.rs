@@ -10,6 +10,7 @@
 //! content without a UTF-8 byte-order mark.
 
 use crate::finding::Position;
+use crate::limits::{Exceeded, Limits};
 use markdown::mdast::Node;
 use regex::Regex;
 use std::ops::Range;
@@ -80,6 +81,9 @@ pub enum SuppressionKind {
     NextLine,
     Disable,
     Enable,
+    /// `hblint-` followed by a word hblint does not know (`disable-nextline`):
+    /// kept so that it can be reported; it suppresses nothing.
+    Unknown(String),
 }
 
 #[derive(Debug, Clone)]
@@ -179,6 +183,13 @@ pub enum InputError {
         column: usize,
         reason: String,
     },
+    #[error("{path}:{line}:{column}: {exceeded}")]
+    Limit {
+        path: String,
+        line: usize,
+        column: usize,
+        exceeded: Exceeded,
+    },
 }
 
 impl InputError {
@@ -187,7 +198,8 @@ impl InputError {
             InputError::Unreadable { path, .. }
             | InputError::NotUtf8 { path, .. }
             | InputError::Binary { path, .. }
-            | InputError::Parse { path, .. } => path,
+            | InputError::Parse { path, .. }
+            | InputError::Limit { path, .. } => path,
         }
     }
 }
@@ -216,13 +228,31 @@ static HTML_ID: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static SUPPRESSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<!--\s*hblint-(disable-next-line|disable|enable)\b([^>]*?)-->")
-        .expect("static regex")
+    Regex::new(r"<!--\s*hblint-([A-Za-z][A-Za-z-]*)([^>]*?)-->").expect("static regex")
 });
 
 impl Document {
-    /// Turn a file's bytes into a document. `path` is the root-relative path.
+    /// Turn a file's bytes into a document within the default [`Limits`].
+    /// `path` is the root-relative path.
     pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<Document, InputError> {
+        Document::from_bytes_within(path, bytes, &Limits::default())
+    }
+
+    /// Turn a file's bytes into a document, refusing a page past `limits`
+    /// before it reaches the Markdown parser.
+    pub fn from_bytes_within(
+        path: &str,
+        bytes: &[u8],
+        limits: &Limits,
+    ) -> Result<Document, InputError> {
+        if let Err(exceeded) = limits.check_size(bytes.len() as u64) {
+            return Err(InputError::Limit {
+                path: path.to_owned(),
+                line: 1,
+                column: 1,
+                exceeded,
+            });
+        }
         if let Some(offset) = memchr_nul(bytes) {
             return Err(InputError::Binary {
                 path: path.to_owned(),
@@ -250,6 +280,15 @@ impl Document {
                 });
             }
         };
+        if let Err(exceeded) = limits.check_text(&text) {
+            let (line, column) = line_and_column(&text, exceeded.offset);
+            return Err(InputError::Limit {
+                path: path.to_owned(),
+                line,
+                column,
+                exceeded,
+            });
+        }
         Document::parse(path, text, bom)
     }
 
@@ -552,7 +591,8 @@ impl Walker<'_> {
             let kind = match &c[1] {
                 "disable-next-line" => SuppressionKind::NextLine,
                 "disable" => SuppressionKind::Disable,
-                _ => SuppressionKind::Enable,
+                "enable" => SuppressionKind::Enable,
+                other => SuppressionKind::Unknown(other.to_owned()),
             };
             let rules = c[2]
                 .split([',', ' ', '\t', '\n'])
@@ -673,6 +713,20 @@ fn mask(text: &str) -> (Option<String>, Vec<Range<usize>>) {
     let masked = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (Some(masked), spans)
+}
+
+/// The 1-based line and character column of a byte offset, without an index.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }
 
 /// The byte range of a 1-based line of `text` whose lines start at

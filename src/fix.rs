@@ -1,10 +1,14 @@
 //! `--fix` and `--diff`: apply the safe fixes of a run's findings.
 //!
 //! Only fixes marked [`Applicability::Safe`] are applied, never inside code,
-//! and never two that overlap (the later one is left for a re-run). The new
+//! never one that would change a heading's generated anchor (links to it
+//! elsewhere would break), and never two that overlap (the later one is left
+//! for a re-run). The new
 //! text keeps the file's byte-order mark and line endings (only the fixed
-//! ranges change); a file is written beside itself and renamed over the
-//! original, with the original's permissions.
+//! ranges change). A file is written beside itself and renamed over the
+//! original, with the original's permissions, and only if it still holds the
+//! bytes that were linted: each file ends either fixed or untouched, never
+//! half-written, and never with a change made since the read lost.
 
 use crate::document::Document;
 use crate::finding::{Applicability, Finding};
@@ -29,6 +33,8 @@ pub struct FilePlan {
     pub edits: Vec<Edit>,
     /// The file's new bytes (with the BOM if the file had one).
     pub new_bytes: Vec<u8>,
+    /// The file started with a byte-order mark.
+    pub bom: bool,
     /// The old and new text, for `--diff`.
     pub old_text: String,
     pub new_text: String,
@@ -50,6 +56,9 @@ pub fn edits(doc: &Document, findings: &[&Finding]) -> Vec<Edit> {
             }
             // Never inside code: neither end of the range may fall in it.
             if doc.in_code(r.start) || (r.end > r.start && doc.in_code(r.end - 1)) {
+                return None;
+            }
+            if changes_anchor(doc, &r, &fix.replacement).is_some() {
                 return None;
             }
             Some(Edit {
@@ -74,6 +83,69 @@ pub fn edits(doc: &Document, findings: &[&Finding]) -> Vec<Edit> {
         }
     }
     kept
+}
+
+/// The anchor of the heading that replacing `range` by `replacement` would
+/// rename: a heading without an explicit `{#id}` whose words (as any slug
+/// style keeps them: letters and digits, lowercased) change. `None` when the
+/// range is in no such heading or the words stay the same (a case change).
+pub fn changes_anchor(doc: &Document, range: &Range<usize>, replacement: &str) -> Option<String> {
+    let heading = doc.headings.iter().find(|h| {
+        h.custom_id.is_none() && h.range.start <= range.start && range.end <= h.range.end
+    })?;
+    let words = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let before = doc.text.get(heading.range.clone())?;
+    let start = range.start - heading.range.start;
+    let end = range.end - heading.range.start;
+    let after = format!(
+        "{}{replacement}{}",
+        before.get(..start)?,
+        before.get(end..)?
+    );
+    (words(before) != words(&after))
+        .then(|| crate::links::slug::slug(crate::links::slug::SlugStyle::Github, &heading.text))
+}
+
+/// The safe fixes among `findings` that [`edits`] holds back because they
+/// would rename a heading's anchor: (path, line, original, replacement, anchor).
+pub fn held_back(
+    documents: &[Document],
+    findings: &[Finding],
+) -> Vec<(String, usize, String, String, String)> {
+    let mut held = Vec::new();
+    for f in findings {
+        let Some(fix) = f
+            .fix
+            .as_ref()
+            .filter(|x| x.applicability == Applicability::Safe)
+        else {
+            continue;
+        };
+        let Ok(i) = documents.binary_search_by(|d| d.path.as_str().cmp(&f.path)) else {
+            continue;
+        };
+        let doc = &documents[i];
+        if let Some(anchor) = changes_anchor(doc, &fix.range, &fix.replacement) {
+            let original = doc
+                .text
+                .get(fix.range.clone())
+                .unwrap_or_default()
+                .to_owned();
+            held.push((
+                f.path.clone(),
+                f.start.line,
+                original,
+                fix.replacement.clone(),
+                anchor,
+            ));
+        }
+    }
+    held
 }
 
 /// Apply sorted, non-overlapping edits to `text`.
@@ -113,11 +185,78 @@ pub fn plan(documents: &[Document], findings: &[Finding]) -> Vec<FilePlan> {
             path: doc.path.clone(),
             edits,
             new_bytes,
+            bom: doc.bom,
             old_text: doc.text.clone(),
             new_text,
         });
     }
     plans
+}
+
+impl FilePlan {
+    /// The bytes the file held when it was linted.
+    pub fn old_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(self.old_text.len() + 3);
+        if self.bom {
+            bytes.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        bytes.extend_from_slice(self.old_text.as_bytes());
+        bytes
+    }
+}
+
+/// Why a file's fixes were not written. The file is untouched.
+#[derive(Debug, thiserror::Error)]
+pub enum Skipped {
+    #[error("it changed after it was read; run hblint again")]
+    Changed,
+    #[error("it is read-only")]
+    ReadOnly,
+    #[error("it is a symbolic link to {0}, outside the root")]
+    OutsideRoot(PathBuf),
+    #[error("it is not a regular file")]
+    NotAFile,
+    #[error("it has {0} hard links, and writing it would split them")]
+    HardLinks(u64),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Write a plan's new bytes to `path` (inside `root`) if the file still
+/// holds `expected`, the bytes that were linted. A symbolic link is followed
+/// when it leads to a file inside the root, so the link stays a link.
+pub fn write_fixed(path: &Path, root: &Path, expected: &[u8], new: &[u8]) -> Result<(), Skipped> {
+    use std::os::unix::fs::MetadataExt;
+    let target = if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        let target = std::fs::canonicalize(path)?;
+        let root = std::fs::canonicalize(root)?;
+        if !target.starts_with(&root) {
+            return Err(Skipped::OutsideRoot(target));
+        }
+        target
+    } else {
+        path.to_path_buf()
+    };
+    let meta = std::fs::metadata(&target)?;
+    if !meta.is_file() {
+        return Err(Skipped::NotAFile);
+    }
+    if meta.permissions().readonly() {
+        return Err(Skipped::ReadOnly);
+    }
+    if meta.nlink() > 1 {
+        return Err(Skipped::HardLinks(meta.nlink()));
+    }
+    let unchanged = || -> Result<(), Skipped> {
+        // Compared as late as possible: right before the rename.
+        if std::fs::read(&target)? == expected {
+            Ok(())
+        } else {
+            Err(Skipped::Changed)
+        }
+    };
+    unchanged()?;
+    replace_via_temp(&target, new, meta.permissions(), unchanged)
 }
 
 /// A unified patch of the plans, with `a/` and `b/` prefixes as `git apply` reads.
@@ -146,24 +285,28 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         path.to_path_buf()
     };
     let permissions = std::fs::metadata(&target)?.permissions();
-    replace_via_temp(&target, bytes, permissions)
+    replace_via_temp(&target, bytes, permissions, || Ok::<(), std::io::Error>(()))
 }
 
 /// Write a file atomically with the given Unix mode (a new file, or one whose
 /// permissions are to be replaced).
 pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    replace_via_temp(path, bytes, std::fs::Permissions::from_mode(mode))
+    replace_via_temp(path, bytes, std::fs::Permissions::from_mode(mode), || {
+        Ok::<(), std::io::Error>(())
+    })
 }
 
 /// Write a temporary file beside `target` (a fresh name, so that two runs
-/// never share one), give it `permissions`, and rename it over `target`; on
-/// failure the temporary file is removed and `target` is untouched.
-fn replace_via_temp(
+/// never share one), give it `permissions`, check `before_rename`, and rename
+/// it over `target`; on failure the temporary file is removed and `target` is
+/// untouched.
+fn replace_via_temp<E: From<std::io::Error>>(
     target: &Path,
     bytes: &[u8],
     permissions: std::fs::Permissions,
-) -> std::io::Result<()> {
+    before_rename: impl FnOnce() -> Result<(), E>,
+) -> Result<(), E> {
     use std::io::Write;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -173,6 +316,8 @@ fn replace_via_temp(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // A fresh name, created exclusively: never written through a file or
+    // link already there; removed when dropped unless persisted.
     let mut file = tempfile::Builder::new()
         .prefix(&format!(".{name}.hblint-"))
         .suffix(".tmp")
@@ -180,7 +325,8 @@ fn replace_via_temp(
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     file.as_file().set_permissions(permissions)?;
-    file.persist(target).map_err(|e| e.error)?;
+    before_rename()?;
+    file.persist(target).map_err(|e| E::from(e.error))?;
     Ok(())
 }
 
@@ -240,6 +386,42 @@ mod tests {
     }
 
     #[test]
+    fn fixes_that_rename_a_heading_anchor_are_held_back() {
+        let doc = Document::parse(
+            "p.md",
+            "## Our progress teh\n\n## Kept teh {#kept}\n\nSee [it](#our-progress-teh), teh.\n"
+                .into(),
+            false,
+        )
+        .expect("parses");
+        let at = |nth: usize| doc.text.match_indices("teh").nth(nth).expect("teh").0;
+        let fs: Vec<Finding> = [0, 1, 3]
+            .iter()
+            .map(|&n| {
+                let mut f = finding(&doc, "teh", "the", Applicability::Safe);
+                let r = at(n)..at(n) + 3;
+                f.start = doc.locate(r.start);
+                f.range = r.clone();
+                if let Some(x) = f.fix.as_mut() {
+                    x.range = r;
+                }
+                f
+            })
+            .collect();
+        let refs: Vec<&Finding> = fs.iter().collect();
+        let e = edits(&doc, &refs);
+        let lines: Vec<usize> = e.iter().map(|e| e.line).collect();
+        assert_eq!(
+            lines,
+            vec![3, 5],
+            "the heading with an explicit id and the prose"
+        );
+        let held = held_back(std::slice::from_ref(&doc), &fs);
+        assert_eq!(held.len(), 1);
+        assert_eq!(held[0].4, "our-progress-teh");
+    }
+
+    #[test]
     fn diff_has_headers_and_hunks() {
         let doc = Document::parse("p.md", "one\nteh two\nthree\n".into(), false).expect("parses");
         let fs = [finding(&doc, "teh", "the", Applicability::Safe)];
@@ -253,16 +435,27 @@ mod tests {
     }
 
     #[test]
-    fn atomic_write_keeps_permissions() {
+    fn a_fix_keeps_permissions_and_leaves_no_temporary_file() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("x.md");
         std::fs::write(&p, "old").expect("write");
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).expect("chmod");
-        write_atomically(&p, b"new").expect("written");
+        write_fixed(&p, dir.path(), b"old", b"new").expect("written");
         assert_eq!(std::fs::read(&p).expect("read"), b"new");
         let mode = std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    }
+
+    #[test]
+    fn a_file_changed_since_the_read_is_left_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("x.md");
+        std::fs::write(&p, "edited meanwhile").expect("write");
+        let e = write_fixed(&p, dir.path(), b"old", b"new").expect_err("skipped");
+        assert!(matches!(e, Skipped::Changed), "{e:?}");
+        assert_eq!(std::fs::read(&p).expect("read"), b"edited meanwhile");
         assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
     }
 }

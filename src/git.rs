@@ -1,11 +1,14 @@
-//! The git repository around a run: the top level, the staged pages read from
-//! the index (as they will be committed, not as the working tree has them),
-//! the hooks folder, and the changes between two commits with their blobs.
+//! The git repository around a run: the top level, the pages a change adds,
+//! modifies or deletes (read from the index or a commit, as they will be
+//! committed, not as the working tree has them), their changed lines, the
+//! hooks folder, and the changes between two commits with their blobs.
 //!
-//! Every call runs the `git` program. `--staged` takes three short processes
-//! whatever the number of files: `rev-parse --show-toplevel`, `diff --cached
-//! --raw` for the staged blobs' ids (so symbolic links and submodules are left
-//! out, and any path works), and one `cat-file --batch` for all their bytes.
+//! Every call runs the `git` program. `--staged` and `--changed-since` take
+//! three short processes whatever the number of files: `rev-parse
+//! --show-toplevel`, `diff --raw` for the old and new blobs' ids (so symbolic
+//! links and submodules are left out, and any path works), and one `cat-file
+//! --batch` for all their bytes. The changed lines come from comparing the two
+//! sides in process.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -61,64 +64,162 @@ pub fn hooks_dir(dir: &Path) -> Result<PathBuf, GitError> {
     Ok(if p.is_absolute() { p } else { dir.join(p) })
 }
 
-/// One staged file: its path relative to the top level and its blob's bytes.
-#[derive(Debug, Clone)]
-pub struct StagedFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-/// A file the index adds or changes: its path (relative to the top level,
-/// `/`-separated) and the id of its staged blob.
+/// Which change a run judges.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StagedEntry {
-    pub path: String,
-    pub blob: String,
+pub enum Change {
+    /// The index against `HEAD` (or the empty tree before the first commit):
+    /// what `git commit` would record.
+    Staged,
+    /// `HEAD` against its merge base with a ref (`origin/main`): what a merge
+    /// request from this branch would show.
+    Since(String),
 }
 
-/// The regular files that the index adds, copies or modifies compared with
-/// `HEAD` (or with the empty tree before the first commit), limited to
-/// `pathspecs` when given. Symbolic links and submodules are left out.
-pub fn staged_paths(top: &Path, pathspecs: &[String]) -> Result<Vec<StagedEntry>, GitError> {
-    let mut args = vec![
-        "diff",
-        "--cached",
-        "--raw",
-        "-z",
-        "--no-abbrev",
-        "--no-renames",
-        "--diff-filter=ACMR",
-        "--",
-    ];
-    args.extend(pathspecs.iter().map(String::as_str));
+impl Change {
+    /// The `git diff` arguments that select this change.
+    fn diff_args(&self) -> Vec<String> {
+        match self {
+            Change::Staged => vec!["diff".into(), "--cached".into()],
+            Change::Since(base) => vec!["diff".into(), format!("{base}...HEAD")],
+        }
+    }
+
+    /// What to call the change in messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Change::Staged => "staged".into(),
+            Change::Since(base) => format!("changed since {base}"),
+        }
+    }
+}
+
+/// A file the change adds, modifies or deletes: its path (relative to the
+/// top level, `/`-separated), the id of its old blob (all zeros when the
+/// change adds it) and of its new blob (all zeros when it deletes it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffEntry {
+    pub path: String,
+    pub old_blob: String,
+    pub blob: String,
+    pub deleted: bool,
+}
+
+fn is_null_id(id: &str) -> bool {
+    id.bytes().all(|b| b == b'0')
+}
+
+/// The regular files that `change` adds, modifies, deletes or renames,
+/// limited to `pathspecs` when given. A rename is the old path deleted (so
+/// its inbound links are judged) and the new one modified from the old
+/// content. Symbolic links and submodules are left out.
+pub fn diff_entries(
+    top: &Path,
+    change: &Change,
+    pathspecs: &[String],
+) -> Result<Vec<DiffEntry>, GitError> {
+    if let Change::Since(base) = change {
+        verify_commit(top, base)?;
+    }
+    let mut args = change.diff_args();
+    args.extend(
+        [
+            "--raw",
+            "-z",
+            "--no-abbrev",
+            "--find-renames",
+            "--diff-filter=ACMRD",
+            "--",
+        ]
+        .map(String::from),
+    );
+    args.extend(pathspecs.iter().cloned());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = git(top, &args)?;
-    // Records: `:old_mode new_mode old_id new_id status` NUL `path` NUL.
+    // Records: `:old_mode new_mode old_id new_id status` NUL `path` NUL, and
+    // for a rename (`R…`) `old_path` NUL `new_path` NUL.
     let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
     let mut entries = Vec::new();
-    while let (Some(meta), Some(path)) = (fields.next(), fields.next()) {
+    while let (Some(meta), Some(mut path)) = (fields.next(), fields.next()) {
         let meta = String::from_utf8_lossy(meta);
         let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
-        let (Some(mode), Some(blob)) = (parts.get(1), parts.get(3)) else {
+        let (Some(old_mode), Some(mode), Some(old_blob), Some(blob), Some(status)) = (
+            parts.first(),
+            parts.get(1),
+            parts.get(2),
+            parts.get(3),
+            parts.get(4),
+        ) else {
             return Err(GitError {
-                command: "diff --cached --raw".into(),
+                command: "diff --raw".into(),
                 reason: format!("unexpected record `{meta}`"),
             });
         };
-        if !mode.starts_with("100") {
+        if status.starts_with('R') {
+            // The old path is gone (its inbound links break); the new one is
+            // compared with the old content, so moved lines are not "added".
+            let Some(new_path) = fields.next() else {
+                return Err(GitError {
+                    command: "diff --raw".into(),
+                    reason: format!("rename without a new path: `{meta}`"),
+                });
+            };
+            if old_mode.starts_with("100") {
+                entries.push(DiffEntry {
+                    path: String::from_utf8_lossy(path).into_owned(),
+                    old_blob: (*old_blob).to_owned(),
+                    blob: "0".repeat(blob.len()),
+                    deleted: true,
+                });
+            }
+            path = new_path;
+        }
+        let deleted = status.starts_with('D');
+        let kept_mode = if deleted { old_mode } else { mode };
+        if !kept_mode.starts_with("100") {
             continue;
         }
-        entries.push(StagedEntry {
+        // A file that was a symbolic link before has no old text to compare.
+        let old_blob = if old_mode.starts_with("100") {
+            (*old_blob).to_owned()
+        } else {
+            "0".repeat(blob.len())
+        };
+        entries.push(DiffEntry {
             path: String::from_utf8_lossy(path).into_owned(),
+            old_blob,
             blob: (*blob).to_owned(),
+            deleted,
         });
     }
     Ok(entries)
 }
 
-/// The bytes of each entry's blob (staged, or at a commit), read by one
-/// `git cat-file --batch`; a missing blob is left out.
-pub fn read_index(top: &Path, entries: &[StagedEntry]) -> Result<Vec<StagedFile>, GitError> {
-    if entries.is_empty() {
+/// `REF` must name a commit; a name starting with `-` would be read as an option.
+fn verify_commit(top: &Path, base: &str) -> Result<(), GitError> {
+    let refused = |reason: String| GitError {
+        command: format!("rev-parse --verify {base}"),
+        reason,
+    };
+    if base.is_empty() || base.starts_with('-') {
+        return Err(refused("not a commit name".into()));
+    }
+    git(
+        top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{base}^{{commit}}"),
+        ],
+    )
+    .map(|_| ())
+    .map_err(|_| refused(format!("`{base}` names no commit (try `git fetch` first)")))
+}
+
+/// The bytes of each blob id, read by one `git cat-file --batch`, in the
+/// order given; `None` for an id git does not have.
+pub fn read_blobs(top: &Path, ids: &[&str]) -> Result<Vec<Option<Vec<u8>>>, GitError> {
+    if ids.is_empty() {
         return Ok(Vec::new());
     }
     let error = |reason: String| GitError {
@@ -134,7 +235,7 @@ pub fn read_index(top: &Path, entries: &[StagedEntry]) -> Result<Vec<StagedFile>
         .spawn()
         .map_err(|e| error(format!("cannot run git: {e}")))?;
     let mut stdin = child.stdin.take().ok_or_else(|| error("no stdin".into()))?;
-    let request: String = entries.iter().map(|e| format!("{}\n", e.blob)).collect();
+    let request: String = ids.iter().map(|id| format!("{id}\n")).collect();
     // Write from a thread: git answers while we write, and both pipes are finite.
     let writer = std::thread::spawn(move || {
         let r = stdin.write_all(request.as_bytes());
@@ -146,25 +247,25 @@ pub fn read_index(top: &Path, entries: &[StagedEntry]) -> Result<Vec<StagedFile>
         .take()
         .ok_or_else(|| error("no stdout".into()))?;
     let mut reader = BufReader::new(stdout);
-    let mut files = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let path = &entry.path;
+    let mut blobs = Vec::with_capacity(ids.len());
+    for id in ids {
         let mut header = String::new();
         let n = reader
             .read_line(&mut header)
             .map_err(|e| error(e.to_string()))?;
         if n == 0 {
-            return Err(error(format!("no answer for {path}")));
+            return Err(error(format!("no answer for {id}")));
         }
         let header = header.trim_end();
         if header.ends_with(" missing") || header.ends_with(" ambiguous") {
+            blobs.push(None);
             continue;
         }
         let mut parts = header.split(' ');
         let (_oid, kind, size) = (parts.next(), parts.next(), parts.next());
         let size: usize = size
             .and_then(|s| s.parse().ok())
-            .ok_or_else(|| error(format!("unexpected answer `{header}` for {path}")))?;
+            .ok_or_else(|| error(format!("unexpected answer `{header}` for {id}")))?;
         let mut bytes = vec![0; size];
         reader
             .read_exact(&mut bytes)
@@ -173,12 +274,7 @@ pub fn read_index(top: &Path, entries: &[StagedEntry]) -> Result<Vec<StagedFile>
         reader
             .read_exact(&mut newline)
             .map_err(|e| error(e.to_string()))?;
-        if kind == Some("blob") {
-            files.push(StagedFile {
-                path: path.clone(),
-                bytes,
-            });
-        }
+        blobs.push((kind == Some("blob")).then_some(bytes));
     }
     let written = writer
         .join()
@@ -192,16 +288,81 @@ pub fn read_index(top: &Path, entries: &[StagedEntry]) -> Result<Vec<StagedFile>
         }
         return Err(error(stderr.trim().to_owned()));
     }
-    Ok(files)
+    Ok(blobs)
 }
 
-/// The staged Markdown pages under `settings.root`, as inputs read from the
-/// index: the pages `hblint check --staged [PATHS]` lints. `paths` (relative to
-/// the current directory) limit the pages; `[files] exclude` applies.
-pub fn staged_files(
+/// The new-side lines (1-based, inclusive ranges, sorted) that `new` adds or
+/// changes compared with `old`.
+pub fn added_lines(old: &str, new: &str) -> Vec<(usize, usize)> {
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .diff_lines(old, new);
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for op in diff.ops() {
+        if let similar::DiffOp::Insert {
+            new_index, new_len, ..
+        }
+        | similar::DiffOp::Replace {
+            new_index, new_len, ..
+        } = *op
+        {
+            if new_len == 0 {
+                continue;
+            }
+            let (start, end) = (new_index + 1, new_index + new_len);
+            match ranges.last_mut() {
+                Some((_, last)) if *last + 1 >= start => *last = end.max(*last),
+                _ => ranges.push((start, end)),
+            }
+        }
+    }
+    ranges
+}
+
+/// A changed Markdown page as a run sees it.
+#[derive(Debug, Clone)]
+pub struct ChangedPage {
+    /// Root-relative, `/`-separated.
+    pub path: String,
+    /// The new side's bytes (the index, or `HEAD`).
+    pub bytes: Vec<u8>,
+    /// The old side's text (empty for a new page).
+    pub old_text: String,
+    /// Lines the change adds or modifies.
+    pub added: Vec<(usize, usize)>,
+}
+
+/// What a change does to the Markdown pages under the root.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeSet {
+    /// Pages added or modified, sorted by path.
+    pub pages: Vec<ChangedPage>,
+    /// Root-relative paths of Markdown pages the change deletes (or renames away).
+    pub deleted: Vec<String>,
+}
+
+impl ChangeSet {
+    /// The inputs to lint: the new side's bytes.
+    pub fn files(&self) -> Vec<crate::inputs::SourceFile> {
+        self.pages
+            .iter()
+            .map(|p| crate::inputs::SourceFile {
+                path: p.path.clone(),
+                content: crate::inputs::Content::Bytes(p.bytes.clone()),
+            })
+            .collect()
+    }
+}
+
+/// The Markdown pages under `settings.root` that `change` adds, modifies or
+/// deletes, read from git (the index or `HEAD`, never the working tree).
+/// `paths` (relative to the current directory) limit the pages; `[files]
+/// exclude` applies.
+pub fn changed_pages(
     settings: &crate::inputs::FileSelection,
+    change: &Change,
     paths: &[PathBuf],
-) -> Result<Vec<crate::inputs::SourceFile>, String> {
+) -> Result<ChangeSet, String> {
     let top = toplevel(&settings.root).map_err(|e| e.to_string())?;
     let pathspecs: Vec<String> = paths
         .iter()
@@ -209,22 +370,51 @@ pub fn staged_files(
         .map(|p| if p.is_empty() { ".".to_owned() } else { p })
         .collect();
     let excludes = &settings.exclude;
-    let names: Vec<StagedEntry> = staged_paths(&top, &pathspecs)
+    let rel = |p: &str| crate::inputs::relative_to_root(&settings.root, &top.join(p));
+    let entries: Vec<DiffEntry> = diff_entries(&top, change, &pathspecs)
         .map_err(|e| e.to_string())?
         .into_iter()
-        .filter(|e| crate::inputs::is_markdown(&e.path))
+        .filter(|e| crate::inputs::is_markdown(&e.path) && !excludes.is_match(rel(&e.path)))
         .collect();
-    let mut files: Vec<crate::inputs::SourceFile> = read_index(&top, &names)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .map(|f| crate::inputs::SourceFile {
-            path: crate::inputs::relative_to_root(&settings.root, &top.join(&f.path)),
-            content: crate::inputs::Content::Bytes(f.bytes),
-        })
-        .filter(|f| !excludes.is_match(&f.path))
-        .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    let (deleted, kept): (Vec<DiffEntry>, Vec<DiffEntry>) =
+        entries.into_iter().partition(|e| e.deleted);
+    let mut ids: Vec<&str> = Vec::with_capacity(kept.len() * 2);
+    for e in &kept {
+        ids.push(&e.blob);
+        ids.push(if is_null_id(&e.old_blob) {
+            &e.blob
+        } else {
+            &e.old_blob
+        });
+    }
+    let blobs = read_blobs(&top, &ids).map_err(|e| e.to_string())?;
+    let mut pages = Vec::with_capacity(kept.len());
+    for (i, e) in kept.iter().enumerate() {
+        let Some(bytes) = blobs.get(2 * i).cloned().flatten() else {
+            continue;
+        };
+        let old_text = if is_null_id(&e.old_blob) {
+            String::new()
+        } else {
+            blobs
+                .get(2 * i + 1)
+                .cloned()
+                .flatten()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default()
+        };
+        let added = added_lines(&old_text, &String::from_utf8_lossy(&bytes));
+        pages.push(ChangedPage {
+            path: rel(&e.path),
+            bytes,
+            old_text,
+            added,
+        });
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut deleted: Vec<String> = deleted.iter().map(|e| rel(&e.path)).collect();
+    deleted.sort();
+    Ok(ChangeSet { pages, deleted })
 }
 
 /// Stage the working-tree content of `paths` (after `--fix --staged`).
@@ -387,6 +577,17 @@ mod tests {
     }
 
     #[test]
+    fn added_lines_are_the_new_sides_inserts_and_replacements() {
+        assert_eq!(added_lines("", "a\nb\n"), vec![(1, 2)]);
+        assert_eq!(
+            added_lines("a\nb\nc\n", "a\nB\nc\nd\n"),
+            vec![(2, 2), (4, 4)]
+        );
+        assert!(added_lines("a\nb\n", "a\n").is_empty());
+        assert!(added_lines("same\n", "same\n").is_empty());
+    }
+
+    #[test]
     fn staged_content_comes_from_the_index() {
         let dir = tempfile::tempdir().expect("tempdir");
         let d = dir.path();
@@ -399,16 +600,18 @@ mod tests {
         std::os::unix::fs::symlink("a.md", d.join("link.md")).expect("symlink");
         std::fs::write(d.join("new\nline.md"), "odd name\n").expect("write");
         run(d, &["add", "link.md", "new\nline.md"]);
-        let entries = staged_paths(&top, &[]).expect("paths");
+        let entries = diff_entries(&top, &Change::Staged, &[]).expect("paths");
         let names: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(names, vec!["a.md", "b c.md", "new\nline.md"], "no symlink");
-        let files = read_index(&top, &entries).expect("index");
-        assert_eq!(files.len(), 3);
-        assert_eq!(files[0].bytes, b"staged\n");
-        assert_eq!(files[1].bytes, b"second\n");
-        assert_eq!(files[2].bytes, b"odd name\n");
+        let ids: Vec<&str> = entries.iter().map(|e| e.blob.as_str()).collect();
+        let blobs = read_blobs(&top, &ids).expect("index");
+        assert_eq!(blobs.len(), 3);
+        assert_eq!(blobs[0].as_deref(), Some(&b"staged\n"[..]));
+        assert_eq!(blobs[1].as_deref(), Some(&b"second\n"[..]));
+        assert_eq!(blobs[2].as_deref(), Some(&b"odd name\n"[..]));
         assert!(hooks_dir(d).expect("hooks").ends_with(".git/hooks"));
     }
+
     fn commit_all(dir: &Path, message: &str) -> String {
         run(dir, &["add", "-A"]);
         run(
@@ -459,14 +662,7 @@ mod tests {
         assert_eq!(by["new\tname.md"].hunks, "");
         assert_eq!(by["gone.md"].status, 'D');
         assert_eq!(by["added.md"].status, 'A');
-        let blobs = read_index(
-            d,
-            &[StagedEntry {
-                path: "added.md".into(),
-                blob: by["added.md"].new_blob.clone(),
-            }],
-        )
-        .expect("blobs");
-        assert_eq!(blobs[0].bytes, b"x\n");
+        let blobs = read_blobs(d, &[by["added.md"].new_blob.as_str()]).expect("blobs");
+        assert_eq!(blobs[0].as_deref(), Some(&b"x\n"[..]));
     }
 }

@@ -75,6 +75,24 @@ pub struct PathError {
     pub reason: String,
 }
 
+impl PathError {
+    /// A path that exists but that hblint does not lint (excluded, not Markdown).
+    pub fn is_nothing_to_lint(&self) -> bool {
+        self.reason.starts_with("excluded") || self.reason.starts_with("not a Markdown")
+    }
+
+    /// What to do about it.
+    pub fn help(&self) -> String {
+        if self.reason.starts_with("excluded") {
+            "remove the path from the command, or narrow [files] exclude in .hblint.toml".into()
+        } else if self.reason.starts_with("not a Markdown") {
+            "hblint lints .md, .md.erb and .markdown files".into()
+        } else {
+            "check the path".into()
+        }
+    }
+}
+
 /// Which files a run reads: the root, `[files] include`, the compiled
 /// `[files] exclude` globs.
 #[derive(Debug, Clone)]
@@ -84,6 +102,8 @@ pub struct FileSelection {
     pub include: Vec<String>,
     /// Root-relative paths never linted.
     pub exclude: GlobSet,
+    /// The `[files] exclude` globs as written, in the order of `exclude`'s.
+    pub exclude_globs: Vec<String>,
 }
 
 impl FileSelection {
@@ -93,44 +113,74 @@ impl FileSelection {
             root: root.to_path_buf(),
             include: Vec::new(),
             exclude: GlobSet::empty(),
+            exclude_globs: Vec::new(),
         }
     }
 }
 
 /// The default paths of `hblint check` with no arguments: `[files] include`,
-/// else the handbook content folder of either layout, else the root.
-pub fn default_paths(settings: &FileSelection) -> Vec<PathBuf> {
+/// else the handbook content folder of either layout; `None` when the root
+/// has neither (nothing to lint).
+pub fn default_paths(settings: &FileSelection) -> Option<Vec<PathBuf>> {
     if !settings.include.is_empty() {
-        return settings
-            .include
-            .iter()
-            .map(|p| settings.root.join(p))
-            .collect();
+        return Some(
+            settings
+                .include
+                .iter()
+                .map(|p| settings.root.join(p))
+                .collect(),
+        );
     }
-    for candidate in ["content", "sites/handbook/source"] {
-        let p = settings.root.join(candidate);
-        if p.is_dir() {
-            return vec![p];
-        }
-    }
-    vec![settings.root.clone()]
+    ["content", "sites/handbook/source"]
+        .iter()
+        .map(|c| settings.root.join(c))
+        .find(|p| p.is_dir())
+        .map(|p| vec![p])
 }
 
 /// Every Markdown file under `paths`, sorted and deduplicated. A path that
-/// does not exist is an error; a file given by name is linted whatever its
-/// extension is, unless excluded.
-pub fn collect(settings: &FileSelection, paths: &[PathBuf]) -> Result<Vec<SourceFile>, PathError> {
+/// does not exist is an error. With `explicit` (paths typed by the user), a
+/// file given by name that is not Markdown or that `[files] exclude` matches
+/// is an error too, so that a CI job never passes by linting nothing.
+pub fn collect(
+    settings: &FileSelection,
+    paths: &[PathBuf],
+    explicit: bool,
+) -> Result<Vec<SourceFile>, PathError> {
     let excludes = &settings.exclude;
     let mut files = Vec::new();
     for path in paths {
-        if !path.exists() {
+        // A symbolic link that leads nowhere (or in a loop) is still a file
+        // given by name: the read reports why it cannot be linted.
+        let dangling_link = !path.exists()
+            && path
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+        if !path.exists() && !dangling_link {
             return Err(PathError {
                 path: path.display().to_string(),
                 reason: "no such file or folder".into(),
             });
         }
-        if path.is_file() {
+        if path.is_file() || dangling_link {
             let rel = relative_to_root(&settings.root, path);
+            if explicit && excludes.is_match(&rel) {
+                let globs: Vec<&str> = excludes
+                    .matches(&rel)
+                    .into_iter()
+                    .filter_map(|i| settings.exclude_globs.get(i).map(String::as_str))
+                    .collect();
+                return Err(PathError {
+                    path: path.display().to_string(),
+                    reason: format!("excluded by [files] exclude `{}`", globs.join("`, `")),
+                });
+            }
+            if explicit && !is_markdown(&rel) {
+                return Err(PathError {
+                    path: path.display().to_string(),
+                    reason: "not a Markdown page (.md, .md.erb, .markdown)".into(),
+                });
+            }
             if !excludes.is_match(&rel) {
                 files.push(SourceFile {
                     path: rel,

@@ -14,6 +14,7 @@ pub mod fix;
 pub mod git;
 pub mod gitlab;
 pub mod inputs;
+pub mod limits;
 pub mod links;
 pub mod lint;
 pub mod report;

@@ -14,11 +14,13 @@ use crate::config::Settings;
 use crate::document::{Document, InputError};
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::inputs::SourceFile;
+use crate::limits::Limits;
 use crate::rules::{Context, PathDiagnostic, Rule, RuleName, RunData, RunFacts};
 use crate::suppress;
 use crate::workspace::{RunPage, Workspace};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The rules that will run, each with its effective severity, and the data
@@ -72,11 +74,11 @@ impl RuleSet {
         }
     }
 
-    /// The severity of `unused-suppression`, when it runs.
-    fn unused_severity(&self) -> Option<Severity> {
+    /// The severity of the rule `name`, when it runs.
+    fn severity(&self, name: RuleName) -> Option<Severity> {
         self.rules
             .iter()
-            .find(|(n, _, _)| *n == RuleName::UnusedSuppression)
+            .find(|(n, _, _)| *n == name)
             .map(|(_, _, s)| *s)
     }
 }
@@ -94,6 +96,9 @@ pub struct Outcome {
     pub suppressed: usize,
     /// Pages whose findings came from the cache.
     pub cached: usize,
+    /// Where the pages are read again, and within which limits.
+    pub root: PathBuf,
+    pub limits: Limits,
 }
 
 impl Outcome {
@@ -108,6 +113,13 @@ impl Outcome {
             .count()
     }
 
+    /// Keep the findings `keep` accepts; return how many were dropped.
+    pub fn retain_findings(&mut self, keep: impl FnMut(&Finding) -> bool) -> usize {
+        let before = self.findings.len();
+        self.findings.retain(keep);
+        before - self.findings.len()
+    }
+
     /// A linted page.
     pub fn page(&self, path: &str) -> Option<&SourceFile> {
         self.pages
@@ -118,7 +130,7 @@ impl Outcome {
 
     /// The text of a linted page, read again (the run keeps no text).
     pub fn text(&self, path: &str) -> Option<PageText> {
-        let bytes = crate::workspace::read(self.page(path)?).ok()?;
+        let bytes = crate::workspace::read(self.page(path)?, &self.root, &self.limits).ok()?;
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         PageText::new(std::str::from_utf8(body).ok()?.to_owned()).into()
     }
@@ -134,7 +146,7 @@ impl Outcome {
         paths.dedup();
         paths
             .into_iter()
-            .filter_map(|p| crate::workspace::load(self.page(p)?).ok())
+            .filter_map(|p| crate::workspace::load(self.page(p)?, &self.root, &self.limits).ok())
             .collect()
     }
 }
@@ -183,18 +195,19 @@ pub fn open_cache(settings: &Settings, dir: Option<&std::path::Path>, no_cache: 
         labels,
         terms,
         terms_broad,
+        limits,
     } = settings;
     let digest = format!(
         "{root:?}|{config_path:?}|{severities:?}|{files:?}|{links:?}|{ignore:?}|{roles:?}|\
-         {roles_name:?}|{:x}|{corrections:?}|{labels:?}|{terms:?}|{terms_broad}",
+         {roles_name:?}|{:x}|{corrections:?}|{labels:?}|{terms:?}|{terms_broad}|{limits:?}",
         vocabulary.digest()
     );
     Cache::open(dir, crate::cache::fingerprint(&digest))
 }
 
-/// Read and parse one file.
-pub fn load(file: &SourceFile) -> Result<Document, InputError> {
-    crate::workspace::load(file)
+/// Read and parse one file, within `limits` (see [`crate::workspace::load`]).
+pub fn load(file: &SourceFile, root: &Path, limits: &Limits) -> Result<Document, InputError> {
+    crate::workspace::load(file, root, limits)
 }
 
 /// Lint `files` with `rules`.
@@ -250,7 +263,7 @@ pub fn lint_with_progress(
             if !cache.is_enabled() {
                 return Probe::Read(None, None);
             }
-            match crate::workspace::read(f) {
+            match crate::workspace::read(f, &settings.root, &settings.limits) {
                 Err(e) => Probe::Error(e),
                 Ok(bytes) => {
                     let hash = crate::cache::content_hash(&bytes);
@@ -360,7 +373,7 @@ pub fn lint_with_progress(
     }
     let enabled = rules.names();
     let run_rules = rules.run_rules(&enabled);
-    let unused_severity = rules.unused_severity();
+    let unused_severity = rules.severity(RuleName::UnusedSuppression);
     for (path, found) in run_level {
         if files.iter().any(|f| f.path == path) {
             continue;
@@ -414,6 +427,8 @@ pub fn lint_with_progress(
         pages,
         suppressed,
         cached,
+        root: settings.root.clone(),
+        limits: settings.limits,
     }
 }
 
@@ -480,7 +495,7 @@ impl PageCheck<'_> {
         let workspace = self.ctx.workspace;
         let doc = match workspace.take_parked(&file.path) {
             Some(doc) => doc,
-            None => match load(file) {
+            None => match load(file, &self.settings.root, &self.settings.limits) {
                 Ok(doc) => doc,
                 Err(e) => return PageResult::Error(e),
             },
@@ -537,8 +552,21 @@ impl PageCheck<'_> {
         }
         let enabled = rules.names();
         let run_rules = rules.run_rules(&enabled);
-        let unused_severity = rules.unused_severity();
+        let unused_severity = rules.severity(RuleName::UnusedSuppression);
+        let invalid_severity = rules.severity(RuleName::InvalidSuppression);
         let mut s = suppress::suppress(&doc.path, Some(doc), found, &settings.ignore, &run_rules);
+        let invalid = std::mem::take(&mut s.invalid);
+        if let Some(severity) = invalid_severity {
+            // Not silenced by comments (they are what is wrong); the
+            // config's `[[ignore]]` still applies, and counts as used.
+            let name = RuleName::InvalidSuppression.as_str();
+            for d in invalid {
+                match settings.ignore.ignoring(&doc.path, name) {
+                    Some(table) => s.ignored_by.push((table, name)),
+                    None => s.kept.push(place(Some(doc), &doc.path, name, severity, d)),
+                }
+            }
+        }
         if let Some(severity) = unused_severity {
             // The engine's own findings obey the page's and the config's
             // suppressions of `unused-suppression` too.
@@ -565,6 +593,7 @@ impl PageCheck<'_> {
                 },
             );
             s.kept.extend(again.kept);
+            s.ignored_by.extend(again.ignored_by);
         }
         s
     }

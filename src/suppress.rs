@@ -7,9 +7,10 @@
 //! - frontmatter `hblint: {disable: [RULE, …]}`: the whole page;
 //! - `[[ignore]]` tables in `.hblint.toml`: rules off for paths matching globs.
 //!
-//! A comment with no rule name applies to every rule. Every suppression that
-//! hid nothing in a run, or that names a rule hblint does not know, becomes an
-//! `unused-suppression` finding (see [`crate::rules::unused_suppression`]).
+//! A comment with no rule name applies to every rule. A suppression with an
+//! unknown directive (`hblint-disable-nextline`) or an unknown rule name
+//! suppresses nothing and becomes an `invalid-suppression` finding; one that
+//! hid nothing in a run becomes an `unused-suppression` finding.
 
 use crate::document::{Document, SuppressionKind};
 use crate::finding::{Diagnostic, Finding};
@@ -85,7 +86,7 @@ impl PathIgnores {
     }
 
     /// The first table that ignores `rule` on `path`.
-    fn ignoring(&self, path: &str, rule: &str) -> Option<usize> {
+    pub fn ignoring(&self, path: &str, rule: &str) -> Option<usize> {
         self.entries.iter().position(|t| {
             (t.rules.is_empty() || t.rules.iter().any(|r| r.as_str() == rule))
                 && t.globs.is_match(path)
@@ -172,9 +173,11 @@ pub struct Suppressed {
     pub kept: Vec<Finding>,
     /// How many were hidden.
     pub hidden: usize,
-    /// Suppressions that hid nothing, or that name an unknown rule, as
-    /// `unused-suppression` diagnostics on the page.
+    /// Suppressions that hid nothing, as `unused-suppression` diagnostics.
     pub unused: Vec<Diagnostic>,
+    /// Suppressions that cannot be read (unknown directive or rule name), as
+    /// `invalid-suppression` diagnostics; they suppressed nothing.
+    pub invalid: Vec<Diagnostic>,
     /// `(table, rule)` of each `[[ignore]]` table that hid a finding.
     pub ignored_by: Vec<(usize, &'static str)>,
 }
@@ -199,23 +202,36 @@ struct Source {
     rules: Vec<String>,
     used: Vec<bool>,
     any_used: bool,
-    what: &'static str,
+    what: String,
+    /// Why it cannot be read (then it suppresses nothing), with a help.
+    invalid: Option<(String, String)>,
 }
 
 impl Source {
-    fn new(range: Range<usize>, rules: Vec<String>, what: &'static str) -> Source {
+    fn new(range: Range<usize>, rules: Vec<String>, what: String) -> Source {
         let used = vec![false; rules.len()];
+        let known = crate::rules::names();
+        let invalid = rules
+            .iter()
+            .find(|r| !known.contains(&r.as_str()))
+            .map(|rule| {
+                (
+                    format!("`{what}` names an unknown rule `{rule}`: it suppresses nothing"),
+                    crate::rules::unknown_rule_help(rule),
+                )
+            });
         Source {
             range,
             rules,
             used,
             any_used: false,
             what,
+            invalid,
         }
     }
 
     fn applies(&self, rule: &str) -> bool {
-        matches(&self.rules, rule)
+        self.invalid.is_none() && matches(&self.rules, rule)
     }
 
     fn mark(&mut self, rule: &str) {
@@ -255,6 +271,7 @@ pub fn suppress(
             hidden: before - findings.len(),
             kept: findings,
             unused: Vec::new(),
+            invalid: Vec::new(),
             ignored_by,
         };
     };
@@ -271,7 +288,7 @@ pub fn suppress(
             Source::new(
                 frontmatter_key_range(doc, f.range.clone()),
                 rules,
-                "hblint.disable",
+                "hblint.disable".into(),
             )
         })
         .filter(|s| !s.rules.is_empty());
@@ -279,15 +296,17 @@ pub fn suppress(
         .suppressions
         .iter()
         .map(|s| {
-            let what = match s.kind {
-                SuppressionKind::NextLine => "hblint-disable-next-line",
-                SuppressionKind::Disable => "hblint-disable",
-                SuppressionKind::Enable => "hblint-enable",
+            let what = match &s.kind {
+                SuppressionKind::NextLine => "hblint-disable-next-line".to_owned(),
+                SuppressionKind::Disable => "hblint-disable".to_owned(),
+                SuppressionKind::Enable => "hblint-enable".to_owned(),
+                SuppressionKind::Unknown(word) => format!("hblint-{word}"),
             };
-            (
-                s.kind.clone(),
-                Source::new(s.range.clone(), s.rules.clone(), what),
-            )
+            let mut source = Source::new(s.range.clone(), s.rules.clone(), what);
+            if let SuppressionKind::Unknown(word) = &s.kind {
+                source.invalid = Some(unknown_directive(word));
+            }
+            (s.kind.clone(), source)
         })
         .collect();
     // The line each next-line comment covers.
@@ -322,6 +341,7 @@ pub fn suppress(
                 }
                 SuppressionKind::Disable => open = Some(i),
                 SuppressionKind::Enable => open = None,
+                SuppressionKind::Unknown(_) => {}
             }
         }
         match by.or(open) {
@@ -331,20 +351,22 @@ pub fn suppress(
     }
 
     let mut unused = Vec::new();
+    let mut invalid = Vec::new();
+    for s in file_level.iter().chain(comments.iter().map(|(_, s)| s)) {
+        if let Some((message, help)) = &s.invalid {
+            invalid.push(Diagnostic::new(s.range.clone(), message.clone()).with_help(help.clone()));
+        }
+    }
     let sources = file_level
         .iter()
         .chain(comments.iter().filter_map(|(kind, s)| {
             // An enable comment suppresses nothing by design.
             (*kind != SuppressionKind::Enable).then_some(s)
-        }));
+        }))
+        .filter(|s| s.invalid.is_none());
     for s in sources {
         for (i, rule) in s.rules.iter().enumerate() {
-            if let Err(unknown) = rule.parse::<RuleName>() {
-                unused.push(
-                    Diagnostic::new(s.range.clone(), format!("`{}` names an {unknown}", s.what))
-                        .with_help(crate::rules::name::UnknownRule::help()),
-                );
-            } else if !s.used[i] && run.ran(rule) {
+            if !s.used[i] && run.ran(rule) {
                 unused.push(
                     Diagnostic::new(
                         s.range.clone(),
@@ -366,12 +388,31 @@ pub fn suppress(
     }
     // Comments in code blocks are examples, not suppressions.
     unused.retain(|d| !doc.in_code(d.range.start));
+    invalid.retain(|d| !doc.in_code(d.range.start));
     Suppressed {
         hidden: before - kept.len(),
         kept,
         unused,
+        invalid,
         ignored_by,
     }
+}
+
+/// The message and help for `hblint-WORD`, an unknown directive.
+fn unknown_directive(word: &str) -> (String, String) {
+    const KNOWN: [&str; 3] = ["disable-next-line", "disable", "enable"];
+    let closest = KNOWN
+        .iter()
+        .min_by_key(|k| strsim::damerau_levenshtein(word, k))
+        .copied()
+        .unwrap_or("disable-next-line");
+    (
+        format!("unknown suppression `hblint-{word}`: it suppresses nothing"),
+        format!(
+            "did you mean `hblint-{closest}`? The directives are `hblint-disable-next-line`, \
+             `hblint-disable` and `hblint-enable`"
+        ),
+    )
 }
 
 /// The `hblint:` key in the frontmatter, or the frontmatter's first line.
@@ -418,6 +459,14 @@ mod tests {
     }
 
     fn apply(text: &str, words: &[(&'static str, &str)]) -> (Vec<String>, Vec<String>) {
+        let (kept, unused, _) = apply_all(text, words);
+        (kept, unused)
+    }
+
+    fn apply_all(
+        text: &str,
+        words: &[(&'static str, &str)],
+    ) -> (Vec<String>, Vec<String>, Vec<String>) {
         let doc = Document::parse("p.md", text.to_owned(), false).expect("parses");
         let found = words.iter().map(|(r, w)| finding(&doc, r, w)).collect();
         let s = suppress(
@@ -433,7 +482,32 @@ mod tests {
             .map(|f| doc.text[f.range.clone()].to_owned())
             .collect();
         let unused = s.unused.iter().map(|d| d.message.clone()).collect();
-        (kept, unused)
+        let invalid = s
+            .invalid
+            .iter()
+            .map(|d| format!("{} | {}", d.message, d.help.as_deref().unwrap_or_default()))
+            .collect();
+        (kept, unused, invalid)
+    }
+
+    #[test]
+    fn misspelt_directives_and_rule_names_suppress_nothing() {
+        let text = "<!-- hblint-disable-nextline typo -->\nalpha\nbeta\n\n\
+                    <!-- hblint-disable-next-line tpyo, typo -->\ngamma\n";
+        let (kept, unused, invalid) = apply_all(
+            text,
+            &[("typo", "alpha"), ("typo", "beta"), ("typo", "gamma")],
+        );
+        assert_eq!(kept, vec!["alpha", "beta", "gamma"]);
+        assert!(unused.is_empty(), "{unused:?}");
+        assert_eq!(invalid.len(), 2, "{invalid:?}");
+        assert!(
+            invalid[0].contains("`hblint-disable-nextline`"),
+            "{invalid:?}"
+        );
+        assert!(invalid[0].contains("did you mean `hblint-disable-next-line`?"));
+        assert!(invalid[1].contains("unknown rule `tpyo`"), "{invalid:?}");
+        assert!(invalid[1].contains("did you mean `typo`?"), "{invalid:?}");
     }
 
     #[test]
@@ -484,16 +558,19 @@ mod tests {
     #[test]
     fn unused_and_unknown_suppressions_are_reported() {
         let text = "---\nhblint:\n  disable: [mojibake]\n---\n\n<!-- hblint-disable-next-line typo -->\nclean line\n\n<!-- hblint-disable-next-line no-such-rule -->\nx\n\n<!-- hblint-disable -->\n";
-        let (_, unused) = apply(text, &[]);
+        let (_, unused, invalid) = apply_all(text, &[]);
         assert_eq!(
             unused,
             vec![
                 "`hblint.disable` suppresses no `mojibake` finding",
                 "`hblint-disable-next-line` suppresses no `typo` finding",
-                "`hblint-disable-next-line` names an unknown rule `no-such-rule`",
                 "`hblint-disable` suppresses no finding",
             ]
         );
+        assert_eq!(invalid.len(), 1);
+        assert!(invalid[0].starts_with(
+            "`hblint-disable-next-line` names an unknown rule `no-such-rule`: it suppresses nothing"
+        ));
     }
 
     #[test]

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn hblint(args: &[&str], cwd: &Path) -> Output {
+    // `$CI` would make the concise report the default.
     Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .args(args)
         .current_dir(cwd)
         .env_remove("CI_MERGE_REQUEST_LABELS")
@@ -53,6 +55,7 @@ fn example_handbook_shows_the_seed_defects_at_their_places() {
     let out = hblint(
         &[
             "check",
+            "--root",
             "examples/handbook",
             "--select",
             "typo,mojibake",
@@ -88,6 +91,7 @@ fn json_report_follows_the_contract() {
     let out = hblint(
         &[
             "check",
+            "--root",
             "examples/handbook",
             "--select",
             "typo,mojibake",
@@ -134,7 +138,7 @@ fn json_report_follows_the_contract() {
 
 #[test]
 fn output_is_identical_from_run_to_run() {
-    let args = ["check", "examples/handbook", "--format", "json"];
+    let args = ["check", "--root", "examples/handbook", "--format", "json"];
     let a = hblint(&args, &repo());
     let b = hblint(&args, &repo());
     assert_eq!(a.stdout, b.stdout);
@@ -143,7 +147,13 @@ fn output_is_identical_from_run_to_run() {
 #[test]
 fn human_report_shows_line_span_help_and_summary() {
     let out = hblint(
-        &["check", "examples/handbook", "--select", "typo,mojibake"],
+        &[
+            "check",
+            "--root",
+            "examples/handbook",
+            "--select",
+            "typo,mojibake",
+        ],
         &repo(),
     );
     let text = stdout(&out);
@@ -359,6 +369,7 @@ fn report_goes_to_the_output_file() {
     let out = hblint(
         &[
             "check",
+            "--root",
             "examples/handbook",
             "--format",
             "json",

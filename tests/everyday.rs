@@ -368,11 +368,11 @@ fn every_suppression_form_and_unused_suppressions() {
     assert_eq!(
         got,
         vec![
-            ("typo", 9),                // reported
-            ("typo", 14),               // after the next-line comment's line
-            ("typo", 22),               // after the region
-            ("unused-suppression", 26), // nothing to suppress
-            ("unused-suppression", 29), // unknown rule
+            ("typo", 9),                 // reported
+            ("typo", 14),                // after the next-line comment's line
+            ("typo", 22),                // after the region
+            ("unused-suppression", 26),  // nothing to suppress
+            ("invalid-suppression", 29), // unknown rule: suppresses nothing
         ],
         "{f:?}"
     );
@@ -394,13 +394,13 @@ fn every_suppression_form_and_unused_suppressions() {
         "--ignore",
         "unused-suppression",
     ]);
-    assert_eq!(findings(&o).len(), 3);
+    assert_eq!(findings(&o).len(), 4);
     let o = repo.hblint(&[
         "check",
         "--format",
         "json",
         "--select",
-        "mojibake,unused-suppression",
+        "mojibake,unused-suppression,invalid-suppression",
     ]);
     let f = findings(&o);
     assert_eq!(f.len(), 1, "only the unknown rule name: {f:?}");
@@ -526,4 +526,438 @@ fn completions_and_man_page() {
     assert!(check.contains(".TH hblint-check 1"), "{check}");
     assert!(check.contains("\\-\\-staged"), "{check}");
     assert!(pages.join("hblint-install-hook.1").is_file());
+}
+
+// ---- Everyday traps: each one a real session of a new user ----
+
+/// A committed handbook page with old problems nobody is touching now.
+const OLD_PAGE: &str = "---\ntitle: Values\n---\n\n# Values\n\n\
+See [the old page](/handbook/nowhere/) and [another](/handbook/gone-too/).\n\n\
+Some old text with teh typo.\n";
+
+fn committed_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("content/handbook/values/_index.md", OLD_PAGE);
+    repo.write(
+        "content/handbook/other.md",
+        "---\ntitle: Other\n---\n\nRead [values](/handbook/values/) and [the page](/handbook/target/#our-goals).\n",
+    );
+    repo.write(
+        "content/handbook/target.md",
+        "---\ntitle: Target\n---\n\n## Our goals\n\nText.\n",
+    );
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-qm", "handbook"]);
+    repo
+}
+
+#[test]
+fn staged_judges_only_the_changed_lines() {
+    let repo = committed_repo();
+    let page = "content/handbook/values/_index.md";
+    // One clean sentence: the old broken links and typo are not the author's.
+    repo.write(page, format!("{OLD_PAGE}\nA clean new sentence.\n"));
+    repo.git(&["add", page]);
+    let o = repo.hblint(&["check", "--staged", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(findings(&o).is_empty(), "{:?}", findings(&o));
+    // `--scope added` is accepted on check, as on mr; `file` shows the old ones.
+    let o = repo.hblint(&["check", "--staged", "--scope", "added", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = repo.hblint(&["check", "--staged", "--scope", "file", "--format", "json"]);
+    let rules: Vec<String> = findings(&o).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        rules,
+        vec!["broken-link", "broken-link", "typo"],
+        "{}",
+        stdout(&o)
+    );
+    // An added typo and an added broken link: blocked with those findings only.
+    repo.write(
+        page,
+        format!(
+            "{OLD_PAGE}\nA new sentense with teh typo and [a link](/handbook/missing-page/).\n"
+        ),
+    );
+    repo.git(&["add", page]);
+    let o = repo.hblint(&["check", "--staged", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let got: Vec<(String, u64)> = findings(&o).into_iter().map(|f| (f.0, f.1)).collect();
+    assert!(got.iter().all(|(_, line)| *line == 11), "{got:?}");
+    assert!(got.iter().any(|(r, _)| r == "typo"), "{got:?}");
+    assert!(got.iter().any(|(r, _)| r == "broken-link"), "{got:?}");
+    // --scope without a change to judge is a usage error.
+    let o = repo.hblint(&["check", "--scope", "added"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("--scope needs --staged or --changed-since"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn changed_since_judges_what_the_branch_changed() {
+    let repo = committed_repo();
+    repo.git(&["checkout", "-qb", "topic"]);
+    let page = "content/handbook/values/_index.md";
+    repo.write(page, format!("{OLD_PAGE}\nThe branch adds teh typo.\n"));
+    repo.git(&["commit", "-qam", "branch"]);
+    let o = repo.hblint(&["check", "--changed-since", "main", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let got: Vec<(String, u64)> = findings(&o).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(got, vec![("typo".to_owned(), 11)]);
+    let o = repo.hblint(&["check", "--changed-since", "no-such-ref"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no-such-ref"), "{}", stderr(&o));
+}
+
+#[test]
+fn deleting_or_renaming_a_linked_page_is_reported() {
+    let repo = committed_repo();
+    repo.git(&["rm", "-q", "content/handbook/values/_index.md"]);
+    let o = repo.hblint(&["check", "--staged", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let got: Vec<String> = findings(&o).into_iter().map(|f| f.0).collect();
+    assert_eq!(got, vec!["link-to-deleted-page"], "{}", stdout(&o));
+    repo.git(&["reset", "-q", "--hard"]);
+    repo.git(&[
+        "mv",
+        "content/handbook/values/_index.md",
+        "content/handbook/principles.md",
+    ]);
+    let o = repo.hblint(&["check", "--staged", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let got: Vec<String> = findings(&o).into_iter().map(|f| f.0).collect();
+    assert_eq!(got, vec!["link-to-deleted-page"], "{}", stdout(&o));
+}
+
+#[test]
+fn renaming_a_heading_reports_the_links_it_breaks() {
+    let repo = committed_repo();
+    let page = "content/handbook/target.md";
+    repo.write(page, "---\ntitle: Target\n---\n\n## Our aims\n\nText.\n");
+    repo.git(&["add", page]);
+    let o = repo.hblint(&["check", "--staged", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "broken-anchor", "{v}");
+    assert_eq!(f["path"], "content/handbook/other.md");
+}
+
+#[test]
+fn fix_never_renames_a_linked_heading() {
+    let repo = Repo::new();
+    let page = "content/handbook/progress.md";
+    repo.write(
+        page,
+        "---\ntitle: P\n---\n\n## Our progress teh\n\nSee [progress](#our-progress-teh). Prose with teh typo.\n",
+    );
+    repo.write(
+        "content/handbook/elsewhere.md",
+        "---\ntitle: E\n---\n\nSee [it](/handbook/progress/#our-progress-teh).\n",
+    );
+    let o = repo.hblint(&["check", "--fix", "--format", "json"]);
+    let text = String::from_utf8_lossy(&repo.read(page)).into_owned();
+    assert!(
+        text.contains("## Our progress teh\n"),
+        "heading kept: {text}"
+    );
+    assert!(text.contains("Prose with the typo."), "prose fixed: {text}");
+    assert!(
+        stderr(&o).contains("would change the heading's anchor #our-progress-teh"),
+        "{}",
+        stderr(&o)
+    );
+    // What remains is reported honestly: the heading's typo, and no broken anchor.
+    let got: Vec<(String, u64)> = findings(&o).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(got, vec![("typo".to_owned(), 5)], "{}", stdout(&o));
+    assert_eq!(code(&o), 1);
+    let o = repo.hblint(&["check", "--select", "broken-anchor", "--format", "json"]);
+    assert!(findings(&o).is_empty(), "{}", stdout(&o));
+}
+
+#[test]
+fn a_misspelt_suppression_is_an_error_and_suppresses_nothing() {
+    let repo = Repo::new();
+    repo.write(
+        PAGE,
+        "# Page\n\n<!-- hblint-disable-nextline typo -->\nOne teh.\n\nTwo teh.\n\n<!-- hblint-disable-next-line tpyo -->\nThree teh.\n",
+    );
+    let o = repo.hblint(&["check", "--format", "json"]);
+    assert_eq!(code(&o), 1);
+    let got: Vec<(String, u64)> = findings(&o).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("invalid-suppression".to_owned(), 3),
+            ("typo".to_owned(), 4),
+            ("typo".to_owned(), 6),
+            ("invalid-suppression".to_owned(), 8),
+            ("typo".to_owned(), 9),
+        ]
+    );
+    let o = repo.hblint(&["check", "--format", "concise"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("content/handbook/page.md:3:1: error [invalid-suppression] unknown suppression `hblint-disable-nextline`"),
+        "{out}"
+    );
+    let o = repo.hblint(&["check", "--color", "never"]);
+    assert!(
+        stdout(&o).contains("did you mean `hblint-disable-next-line`?"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("did you mean `typo`?"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_nested_config_never_moves_the_root() {
+    let repo = Repo::new();
+    repo.write(".hblint.toml", "[files]\ninclude = [\"content\"]\n");
+    repo.write(
+        "content/handbook/legal/.hblint.toml",
+        "[rules]\ntypo = \"off\"\n",
+    );
+    repo.write(
+        "content/handbook/legal/terms.md",
+        "# Terms\n\nSee [values](/handbook/values/).\n",
+    );
+    repo.write("content/handbook/values.md", "# Values\n");
+    for args in [
+        vec!["check"],
+        vec!["check", "content/handbook/legal/terms.md"],
+    ] {
+        let o = repo.hblint(&args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stdout(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("content/handbook/legal/.hblint.toml is below the root"),
+            "{err}"
+        );
+        assert!(err.contains("[[ignore]]"), "{err}");
+    }
+    // The root and every setting's origin, as found.
+    std::fs::remove_file(repo.path().join("content/handbook/legal/.hblint.toml")).expect("rm");
+    let o = repo.hblint(&[
+        "check",
+        "content/handbook/legal/terms.md",
+        "--show-settings",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("# the git top level of the first path"),
+        "{out}"
+    );
+    assert!(
+        out.contains("include = [\"content\"]  # set in the configuration"),
+        "{out}"
+    );
+    assert!(out.contains("typo = \"error\"  # default"), "{out}");
+    let o = repo.hblint(&[
+        "check",
+        "content/handbook/legal/terms.md",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        code(&o),
+        0,
+        "links resolve from the real root: {}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn nothing_to_lint_is_never_green() {
+    let repo = Repo::new();
+    repo.write("notes/readme.md", "Notes.\n");
+    // No content/ folder and no [files] include.
+    let o = repo.hblint(&["check"]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(stderr(&o).contains("nothing to lint"), "{}", stderr(&o));
+    let o = repo.hblint(&["check", "--exit-zero"]);
+    assert_eq!(code(&o), 0);
+    assert!(stderr(&o).contains("nothing to lint"), "{}", stderr(&o));
+    // An empty selection.
+    let o = repo.hblint(&["check", "notes", "--select", "typo", "--ignore", "typo"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no rule left to run"), "{}", stderr(&o));
+    // An explicit path that is excluded, or not Markdown.
+    repo.write(".hblint.toml", "[files]\nexclude = [\"notes/**\"]\n");
+    repo.write("notes/data.yml", "a: 1\n");
+    let o = repo.hblint(&["check", "notes/readme.md"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("excluded by [files] exclude `notes/**`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = repo.hblint(&["check", "notes/readme.md", "--exit-zero"]);
+    assert_eq!(code(&o), 0, "a report only: {}", stderr(&o));
+    repo.write(".hblint.toml", "");
+    let o = repo.hblint(&["check", "notes/data.yml"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("not a Markdown page"), "{}", stderr(&o));
+    let o = repo.hblint(&["check", "notes/data.yml", "--exit-zero"]);
+    assert_eq!(code(&o), 0, "a report only: {}", stderr(&o));
+    assert!(stderr(&o).contains("not a Markdown page"), "{}", stderr(&o));
+    // The pre-commit hook with no Markdown staged passes.
+    repo.write("script.sh", "echo\n");
+    repo.git(&["add", "script.sh"]);
+    let o = repo.hblint(&["check", "--staged"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+#[test]
+fn rule_names_are_forgiving_and_errors_say_what_was_meant() {
+    let repo = Repo::new();
+    repo.write(PAGE, "One teh.\n");
+    let o = repo.hblint(&["check", "--select", "tpyo"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("did you mean `typo`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = repo.hblint(&["check", "--select", "typo, spelling", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    repo.write(
+        ".hblint.toml",
+        "# settings\n[files]\nexclude = [\"content/[x/**\"]\n",
+    );
+    let o = repo.hblint(&["check", "--color", "never"]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("invalid glob `content/[x/**`"), "{err}");
+    assert!(err.contains(".hblint.toml:3:"), "{err}");
+}
+
+/// A page with many findings, one a line.
+fn noisy_repo(lines: usize) -> Repo {
+    let repo = Repo::new();
+    let mut text = String::from("# Noisy\n\n");
+    for i in 0..lines {
+        text.push_str(&format!("Line {i} has teh typo.\n\n"));
+    }
+    repo.write(PAGE, text);
+    repo
+}
+
+#[test]
+fn output_fits_a_screen() {
+    let repo = noisy_repo(3);
+    let o = repo.hblint(&["check", "--format", "concise"]);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "content/handbook/page.md:3:12: error [typo] `teh` is a misspelling of `the`"
+    );
+    assert_eq!(
+        lines.len(),
+        5,
+        "3 findings, the summary, the fix count: {out}"
+    );
+    assert!(
+        lines[4].starts_with("3 findings fixable with `hblint check --fix`"),
+        "{out}"
+    );
+    // In CI logs, concise is the default.
+    let o = Repo::env(Command::new(BIN).args(["check"]).current_dir(repo.path()))
+        .env("CI", "true")
+        .output()
+        .expect("runs");
+    let findings_only = |s: &str| s.lines().take(3).map(String::from).collect::<Vec<_>>();
+    assert_eq!(findings_only(&stdout(&o)), findings_only(&out));
+    // The human report says the same help once.
+    let o = repo.hblint(&["check", "--color", "never"]);
+    assert_eq!(
+        stdout(&o).matches("replace with `the`").count(),
+        1,
+        "{}",
+        stdout(&o)
+    );
+    // Statistics: a count per rule and what --fix would fix.
+    let o = repo.hblint(&["check", "--statistics"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("     3  typo  error    [*] 3 fixable"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Found 3 findings in 1 file; 3 fixable"),
+        "{out}"
+    );
+    // GitHub annotations and SARIF.
+    let o = repo.hblint(&["check", "--format", "github"]);
+    assert!(
+        stdout(&o).starts_with("::error file=content/handbook/page.md,line=3,endLine=3,col=12,endColumn=15,title=hblint (typo)::"),
+        "{}",
+        stdout(&o)
+    );
+    let o = repo.hblint(&["check", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("sarif json");
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(v["runs"][0]["results"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["runs"][0]["tool"]["driver"]["rules"][0]["id"], "typo");
+    // `rules --format json`.
+    let o = repo.hblint(&["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("rules json");
+    assert!(v.as_array().is_some_and(|a| {
+        a.iter()
+            .any(|r| r["name"] == "typo" && r["fixable"] == true)
+    }));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let repo = noisy_repo(4000);
+    for args in [vec!["check", "--format", "concise"], vec!["rules"]] {
+        let mut child = Repo::env(Command::new(BIN).args(&args).current_dir(repo.path()))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        let out = child.stdout.take().expect("stdout");
+        let mut first = String::new();
+        BufReader::new(out).read_line(&mut first).expect("one line");
+        // The reader is gone (as `| head -1` goes).
+        let o = child.wait_with_output().expect("waits");
+        assert!(!first.is_empty());
+        assert_eq!(code(&o), if args[0] == "rules" { 0 } else { 1 }, "{args:?}");
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn vocab_list_and_remove_and_init() {
+    let repo = Repo::new();
+    let o = repo.hblint(&["init"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let config = String::from_utf8_lossy(&repo.read(".hblint.toml")).into_owned();
+    assert!(
+        config.contains("# exclude = [\"content/archive/**\"]"),
+        "{config}"
+    );
+    let o = repo.hblint(&["init"]);
+    assert_eq!(code(&o), 2, "never overwrites");
+    repo.hblint(&["vocab", "add", "Kubecon", "Zoomers"]);
+    let o = repo.hblint(&["vocab", "list"]);
+    assert_eq!(stdout(&o), "Kubecon\nZoomers\n");
+    let o = repo.hblint(&["vocab", "remove", "Zoomers"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = repo.hblint(&["vocab", "list"]);
+    assert_eq!(stdout(&o), "Kubecon\n");
+    let o = repo.hblint(&["vocab", "remove", "Nope"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("Nope"), "{}", stderr(&o));
 }

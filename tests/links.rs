@@ -13,6 +13,7 @@ fn fixture(name: &str) -> PathBuf {
 /// Run `hblint check --format json` with `args`; return the exit code and findings.
 fn check(root: &Path, args: &[&str]) -> (i32, Vec<Value>) {
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .arg("check")
         .arg("--root")
         .arg(root)
@@ -231,6 +232,7 @@ fn inbound_lists_every_page_linking_to_a_page() {
 fn inbound_outside_the_root_is_a_usage_error() {
     let root = fixture("hugo");
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .args(["check", "--root"])
         .arg(&root)
         .args(["--inbound", "/etc/passwd"])
@@ -281,4 +283,133 @@ fn symlinks_out_of_the_root_are_broken_links() {
         ]
     );
     assert_eq!(code, 1);
+}
+
+/// Every shape of Hugo's render-link hook and `GetPage` (see docs/links.md),
+/// with the tree's `.hugolint.yaml` exclusions.
+#[test]
+fn hugo_exact_semantics_of_the_render_hook() {
+    let root = fixture("hugo-exact");
+    let (code, findings) = check(&root, &["--select", "broken-link,broken-anchor"]);
+    assert_eq!(code, 1);
+    let got: Vec<(String, String, u64, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+                f["path"].as_str().unwrap_or_default().to_owned(),
+                f["line"].as_u64().unwrap_or_default(),
+                f["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let psdm = "content/handbook/psdm/_index.md";
+    let want: Vec<(&str, &str, u64, &str)> = vec![
+        (
+            "broken-anchor",
+            "content/handbook/leaf/index.md",
+            9,
+            "no anchor `#only-here` on `content/handbook/_index.md`",
+        ),
+        (
+            "broken-link",
+            "content/handbook/psdm/_index.md",
+            7,
+            "`psdm/discovery/_index.md` does not exist (no page or file at `/handbook/psdm/psdm/discovery/_index.md`)",
+        ),
+        (
+            "broken-link",
+            psdm,
+            14,
+            "`draft-page/` leads to `content/handbook/psdm/draft-page.md`, which the site does not publish",
+        ),
+        (
+            "broken-link",
+            psdm,
+            15,
+            "`hidden/` leads to `content/handbook/psdm/hidden/_index.md`, which the site does not publish",
+        ),
+        (
+            "broken-link",
+            psdm,
+            17,
+            "`unique-elsewhere.md` does not exist (no page or file at `/handbook/psdm/unique-elsewhere.md`)",
+        ),
+        (
+            "broken-link",
+            psdm,
+            20,
+            "`https://handbook.gitlab.com/handbook/Values/` does not exist (no page or file at `/handbook/Values/`)",
+        ),
+        (
+            "broken-link",
+            psdm,
+            24,
+            "`/handbook/generated-gone/` does not exist (no page or file at `/handbook/generated-gone/`)",
+        ),
+        (
+            "broken-link",
+            "content/handbook/regular.md",
+            8,
+            "`leaf/chart.png` does not exist (no page or file at `/handbook/regular/leaf/chart.png`)",
+        ),
+        (
+            "broken-link",
+            "content/handbook/regular.md",
+            10,
+            "`values-old/` does not exist (no page or file at `/handbook/regular/values-old/`)",
+        ),
+    ];
+    let mut got_sorted = got.clone();
+    got_sorted.sort();
+    let mut want: Vec<(String, String, u64, String)> = want
+        .into_iter()
+        .map(|(r, p, l, m)| (r.to_owned(), p.to_owned(), l, m.to_owned()))
+        .collect();
+    want.sort();
+    assert_eq!(got_sorted, want);
+}
+
+#[test]
+fn the_summary_says_the_link_exclusions_were_read() {
+    let root = fixture("hugo-exact");
+    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .args(["check", "--root"])
+        .arg(&root)
+        .args(["--select", LINK_RULES, "--color", "never"])
+        .arg("content/handbook/values.md")
+        .current_dir(&root)
+        .output()
+        .expect("hblint runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("; 2 link exclusions read from .hugolint.yaml"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_bad_exclusion_pattern_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
+    std::fs::write(dir.path().join("content/a.md"), "# A\n").expect("write");
+    std::fs::write(
+        dir.path().join(".hugolint.yaml"),
+        "exclude:\n - pattern: '^/ok/'\n - pattern: '^/bad/(('\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .args(["--color", "never"])
+        .current_dir(dir.path())
+        .output()
+        .expect("hblint runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr.contains("invalid exclude pattern `^/bad/((`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(".hugolint.yaml:3"), "{stderr}");
 }

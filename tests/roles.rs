@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 
 fn hblint(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
@@ -115,6 +116,8 @@ fn the_example_page_matches_the_data_and_extracts_to_it() {
     let out = hblint(
         &[
             "check",
+            "--root",
+            "examples/handbook",
             "examples/handbook/content/handbook/customer-success/roles-overview.md",
             "--select",
             "role-table,role-name,role-tier",
@@ -306,7 +309,16 @@ fn emphasis_links_quotes_and_dashes_do_not_count() {
 fn the_career_page_shows_role_name_findings() {
     let page = "examples/handbook/content/handbook/solutions-architects/career-development.md";
     let out = hblint(
-        &["check", page, "--select", "role-name", "--format", "json"],
+        &[
+            "check",
+            "--root",
+            "examples/handbook",
+            page,
+            "--select",
+            "role-name",
+            "--format",
+            "json",
+        ],
         &repo(),
     );
     assert_eq!(

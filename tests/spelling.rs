@@ -1,5 +1,7 @@
 //! CLI tests of the `typo` and `spelling` rules on `tests/fixtures/spelling/`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,23 +15,7 @@ type Found = (String, String, u64, u64, String, String);
 /// Run `hblint check` with JSON output; return the exit code and the findings.
 fn check(args: &[&str]) -> (i32, Vec<Found>) {
     let root = fixtures();
-    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
-        .arg("check")
-        .arg("--root")
-        .arg(&root)
-        .args(["--format", "json"])
-        .args(args)
-        .current_dir(&root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("hblint runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "JSON report ({e}): {stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (code, json) = common::check_json(&root, args);
     let text = |path: &str, line: u64, col: u64, end: u64| -> String {
         let page = std::fs::read_to_string(root.join(path)).expect("fixture");
         let line = page.lines().nth(line as usize - 1).expect("line");
@@ -57,7 +43,7 @@ fn check(args: &[&str]) -> (i32, Vec<Found>) {
             )
         })
         .collect();
-    (out.status.code().unwrap_or(-1), findings)
+    (code, findings)
 }
 
 fn words_of(findings: &[Found], rule: &str, path: &str) -> Vec<(String, String)> {
@@ -132,31 +118,40 @@ fn accepted_words_silence_both_rules() {
 #[test]
 fn help_tells_how_to_accept_a_word() {
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .arg("check")
         .arg("--root")
         .arg(fixtures())
         .current_dir(fixtures())
         .args([
             "--format",
-            "json",
+            "human",
+            "--color",
+            "never",
             "--select",
             "spelling",
             "content/handbook/spelling.md",
         ])
         .output()
         .expect("hblint runs");
+    // Said once, under the findings, with the words flagged.
     let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.matches("extra-words").count(), 1, "{stdout}");
     assert!(
         stdout.contains("extra-words"),
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("hblint vocab add quoata"), "{stdout}");
+    assert!(
+        stdout.contains("hblint vocab add Partnres quoata"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn rules_list_and_explain_spelling() {
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .args(["explain", "spelling"])
         .output()
         .expect("hblint runs");
@@ -181,6 +176,7 @@ fn tree_frequency_comes_from_the_root_on_small_runs() {
     std::fs::create_dir_all(page.parent().expect("parent")).expect("mkdir");
     std::fs::write(&page, "# Alone\n\nThe coachee agreed.\n").expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .arg("check")
         .arg("--root")
         .arg(dir.path())

@@ -2,6 +2,8 @@
 //! with the handbook's list (a few entries of its `data/misused_terms.yml`,
 //! verbatim), a tree that points `[terms] file` elsewhere, and one with no list.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,23 +18,7 @@ type Found = (u64, String, String, String, String);
 
 fn check(tree: &str, extra: &[&str]) -> (i32, Vec<Found>) {
     let root = fixture(tree);
-    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
-        .arg("check")
-        .arg("--root")
-        .arg(&root)
-        .args(["--format", "json", "--select", "misused-term"])
-        .args(extra)
-        .current_dir(&root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("hblint runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "JSON report ({e}): {stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (code, json) = common::check_json(&root, &[&["--select", "misused-term"], extra].concat());
     let found = json["findings"]
         .as_array()
         .expect("findings")
@@ -63,7 +49,7 @@ fn check(tree: &str, extra: &[&str]) -> (i32, Vec<Found>) {
             )
         })
         .collect();
-    (out.status.code().unwrap_or(-1), found)
+    (code, found)
 }
 
 #[test]
@@ -111,6 +97,7 @@ fn the_handbook_list_is_read_from_the_tree() {
 fn fix_applies_only_the_single_plain_replacements() {
     let root = fixture("handbook");
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .arg("check")
         .arg("--root")
         .arg(&root)
@@ -162,6 +149,7 @@ fn a_missing_configured_list_is_an_error_naming_it() {
     std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
     std::fs::write(dir.path().join("content/a.md"), "Text.\n").expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .arg("check")
         .arg("--root")
         .arg(dir.path())

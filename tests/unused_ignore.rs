@@ -42,6 +42,7 @@ fn tree() -> tempfile::TempDir {
 /// `(path, line, column, message)` of the unused-suppression findings.
 fn unused(root: &Path, paths: &[&str]) -> Vec<(String, u64, u64, String)> {
     let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .env_remove("CI")
         .arg("check")
         .arg("--root")
         .arg(root)
@@ -121,4 +122,27 @@ fn a_run_over_part_of_a_tables_pages_does_not_judge_it() {
             "`[[ignore]]` matches no page of the tree".into()
         )]
     );
+}
+
+#[test]
+fn tables_that_hide_the_engines_own_findings_are_used() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(
+        root.join(".hblint.toml"),
+        "[rules]\nspelling = \"off\"\n\n[[ignore]]\npaths = [\"content/drafts/**\"]\n\
+         rules = [\"invalid-suppression\", \"unused-suppression\"]\n",
+    )
+    .expect("write");
+    let page = root.join("content/drafts/a.md");
+    std::fs::create_dir_all(page.parent().expect("parent")).expect("mkdir");
+    std::fs::write(
+        &page,
+        "<!-- hblint-disable-nextline typo -->\nClean.\n\n\
+         <!-- hblint-disable-next-line typo -->\nClean too.\n",
+    )
+    .expect("write");
+    // The table hid an invalid and an unused suppression: it is not reported,
+    // and neither are they.
+    assert_eq!(unused(root, &[]), vec![]);
 }

@@ -1,66 +1,168 @@
-//! `hblint check`: lint files on disk and report.
+//! `hblint check`: lint files on disk, or the pages a git change touches
+//! (`--staged`, `--changed-since`) keeping the findings the change is
+//! responsible for; fix, and report.
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE, find_root};
-use crate::cli::{CheckArgs, ColorChoice, Format};
+use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE, locate_root};
+use crate::cli::{CheckArgs, ColorChoice, Format, Scope};
 use crate::config::Settings;
 use crate::finding::Severity;
+use crate::gitlab::diff::FileChange;
 use crate::lint::{self, Outcome, RuleSet};
 use crate::report::{Report, ReportContext};
 use crate::rules::RunFacts;
 use crate::workspace::Workspace;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
+/// A run that would judge nothing: exit 2 with a one-line reason, or with
+/// `--exit-zero` the reason on standard error and exit 0.
+fn nothing_to_judge(args: &CheckArgs, reason: String, help: &str) -> miette::Result<u8> {
+    if args.exit_zero {
+        eprintln!("hblint: {reason}");
+        return Ok(EXIT_CLEAN);
+    }
+    Err(miette::miette!(help = help.to_owned(), "{reason}"))
+}
+
+/// The change a `--staged` or `--changed-since` run judges.
+fn change_of(args: &CheckArgs) -> Option<crate::git::Change> {
+    if args.staged {
+        Some(crate::git::Change::Staged)
+    } else {
+        args.changed_since.clone().map(crate::git::Change::Since)
+    }
+}
+
 pub fn run(args: &CheckArgs) -> miette::Result<u8> {
     let started = Instant::now();
-    let root = if args.staged && args.common.root.is_none() {
+    let change = change_of(args);
+    if args.scope.is_some() && change.is_none() {
+        return Err(miette::miette!(
+            help = "a plain `hblint check` reports every finding of the pages it lints",
+            "--scope needs --staged or --changed-since: it picks findings by the lines a change touches"
+        ));
+    }
+    let (root, found) = if change.is_some() && args.common.root.is_none() {
         let cwd = std::env::current_dir()
             .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
-        crate::git::toplevel(&cwd).map_err(|e| {
+        let top = crate::git::toplevel(&cwd).map_err(|e| {
             miette::miette!(
-                help = "--staged reads the git index: run it inside a git repository",
+                help = "--staged and --changed-since read git: run them inside a git repository",
                 "{e}"
             )
-        })?
+        })?;
+        (top, "the git top level of the current directory".to_owned())
     } else {
-        find_root(
+        locate_root(
             args.common.root.as_deref(),
             args.paths.first().map(|p| p.as_path()),
         )?
     };
     let settings = Settings::load(&root, args.common.config.as_deref())
         .map_err(|e| miette::Report::new(*e))?;
+    let (select, ignore) = (&args.common.select, &args.common.ignore);
+    if args.show_settings {
+        let rules = RuleSet::build(&settings, select, ignore)?;
+        let text = crate::config::describe(&settings, &found, &rules.names(), select, ignore);
+        print!("{text}");
+        return Ok(EXIT_CLEAN);
+    }
     if !args.inbound.is_empty() {
         let workspace = settings.workspace();
         return inbound(args, &settings, &workspace, RunFacts::default(), started);
     }
-    let rules = RuleSet::build(&settings, &args.common.select, &args.common.ignore)?;
-    let files = if args.staged {
-        crate::git::staged_files(&settings.files, &args.paths)
-            .map_err(|e| miette::miette!("{e}"))?
-    } else {
-        let paths = if args.paths.is_empty() {
-            crate::inputs::default_paths(&settings.files)
-        } else {
-            args.paths.clone()
-        };
-        crate::inputs::collect(&settings.files, &paths)?
-    };
-    let mut workspace = settings.workspace();
-    workspace.cache = lint::open_cache(&settings, args.cache_dir.as_deref(), args.no_cache);
-    let run = RunFacts {
+    let rules = RuleSet::build(&settings, select, ignore)?;
+    if rules.names().is_empty() {
+        return nothing_to_judge(
+            args,
+            "no rule left to run: --select, --ignore and [rules] turn every rule off".into(),
+            "`hblint rules` lists the rules; `hblint check --show-settings` shows which are on",
+        );
+    }
+    let mut facts = RunFacts {
         labels: labels_for_check(args.labels.as_deref(), |k| std::env::var(k).ok()),
-        changed: files.iter().map(|f| f.path.clone()).collect(),
         ..RunFacts::default()
     };
+    let (files, changes) = match &change {
+        Some(change) => {
+            let set = crate::git::changed_pages(&settings.files, change, &args.paths)
+                .map_err(|e| miette::miette!("{e}"))?;
+            if set.pages.is_empty() && set.deleted.is_empty() {
+                // Nothing of the handbook changed: the commit or push is not ours to judge.
+                if !args.quiet {
+                    eprintln!("hblint: no Markdown page {}", change.describe());
+                }
+                return Ok(EXIT_CLEAN);
+            }
+            facts.deleted = set.deleted.clone();
+            facts.lost_anchors = lost_anchors(&set, settings.links.anchor_style);
+            (set.files(), Some(set))
+        }
+        None => {
+            let paths = if args.paths.is_empty() {
+                match crate::inputs::default_paths(&settings.files) {
+                    Some(paths) => paths,
+                    None => {
+                        return nothing_to_judge(
+                            args,
+                            format!(
+                                "nothing to lint: {} has no content/ or sites/handbook/source folder \
+                                 and [files] include is not set",
+                                settings.root.display()
+                            ),
+                            "pass the files or folders to lint, run inside the handbook repository, \
+                             or set [files] include in .hblint.toml",
+                        );
+                    }
+                }
+            } else {
+                args.paths.clone()
+            };
+            let explicit = !args.paths.is_empty();
+            let files = match crate::inputs::collect(&settings.files, &paths, explicit) {
+                Ok(files) => files,
+                // With --exit-zero, an excluded or non-Markdown path is said
+                // and skipped, like an empty run.
+                Err(e) if args.exit_zero && e.is_nothing_to_lint() => {
+                    eprintln!("hblint: {e}");
+                    crate::inputs::collect(&settings.files, &paths, false)
+                        .map_err(|e| miette::miette!(help = e.help(), "{e}"))?
+                        .into_iter()
+                        .filter(|f| crate::inputs::is_markdown(&f.path))
+                        .collect()
+                }
+                Err(e) => return Err(miette::miette!(help = e.help(), "{e}")),
+            };
+            if files.is_empty() {
+                let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                return nothing_to_judge(
+                    args,
+                    format!("nothing to lint: no Markdown page in {}", shown.join(", ")),
+                    "hblint lints .md, .md.erb and .markdown files not matched by [files] exclude",
+                );
+            }
+            (files, None)
+        }
+    };
+    crate::config::refuse_nested(&settings, files.iter().map(|f| f.path.as_str()))
+        .map_err(|e| miette::Report::new(*e))?;
+    facts.changed = files.iter().map(|f| f.path.clone()).collect();
+    facts.changed.extend(facts.deleted.iter().cloned());
+    let mut workspace = settings.workspace();
+    workspace.cache = lint::open_cache(&settings, args.cache_dir.as_deref(), args.no_cache);
+    let scope = args.scope.unwrap_or(Scope::Added);
     let lint_files = |files: &[crate::inputs::SourceFile]| {
         let progress = progress_bar(args, files.len());
         let tick = || progress.inc(1);
-        let outcome = lint::lint_with_progress(&settings, &rules, &workspace, files, &run, &tick);
+        let outcome = lint::lint_with_progress(&settings, &rules, &workspace, files, &facts, &tick);
         progress.finish_and_clear();
-        outcome
+        match &changes {
+            Some(set) => in_scope(outcome, set, scope),
+            None => (outcome, 0),
+        }
     };
-    let mut outcome = lint_files(&files);
+    let (mut outcome, mut out_of_scope) = lint_files(&files);
     if args.diff {
         return print_diff(args, &outcome);
     }
@@ -69,17 +171,91 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
         if changed {
             // Lint again what is now on disk (or in the index), so that the
             // report shows what is left, at its current place.
-            let files = if args.staged {
-                crate::git::staged_files(&settings.files, &args.paths)
-                    .map_err(|e| miette::miette!("{e}"))?
-            } else {
-                files
+            let files = match &change {
+                Some(crate::git::Change::Staged) => crate::git::changed_pages(
+                    &settings.files,
+                    &crate::git::Change::Staged,
+                    &args.paths,
+                )
+                .map_err(|e| miette::miette!("{e}"))?
+                .files(),
+                // The fixes went to the working tree, not to HEAD: read them there.
+                Some(crate::git::Change::Since(_)) => files
+                    .into_iter()
+                    .map(|f| crate::inputs::SourceFile {
+                        content: crate::inputs::Content::Disk(settings.root.join(&f.path)),
+                        path: f.path,
+                    })
+                    .collect(),
+                None => files,
             };
-            outcome = lint_files(&files);
+            (outcome, out_of_scope) = lint_files(&files);
         }
     }
-    write_report(args, &outcome, started)?;
-    Ok(exit_code(&outcome))
+    write_report(
+        args,
+        settings_notes(&settings),
+        &outcome,
+        out_of_scope,
+        started,
+    )?;
+    Ok(if args.exit_zero && outcome.errors.is_empty() {
+        EXIT_CLEAN
+    } else {
+        exit_code(&outcome)
+    })
+}
+
+/// Keep the findings `scope` reports for a change; count the others.
+fn in_scope(mut outcome: Outcome, set: &crate::git::ChangeSet, scope: Scope) -> (Outcome, usize) {
+    let changes: Vec<FileChange> = set
+        .pages
+        .iter()
+        .map(|p| FileChange {
+            old_path: p.path.clone(),
+            new_path: p.path.clone(),
+            new_file: p.old_text.is_empty(),
+            renamed: false,
+            deleted: false,
+            added: p.added.clone(),
+            whole_file: false,
+        })
+        .collect();
+    let by_path: HashMap<&str, &FileChange> =
+        changes.iter().map(|c| (c.new_path.as_str(), c)).collect();
+    let dropped = outcome.retain_findings(|f| super::mr::job::in_scope(f, &by_path, scope));
+    (outcome, dropped)
+}
+
+/// The heading anchors each modified page had before the change and has no
+/// more: links to them from other pages break.
+fn lost_anchors(
+    set: &crate::git::ChangeSet,
+    style: crate::links::slug::SlugStyle,
+) -> Vec<(String, Vec<String>)> {
+    use crate::workspace::AnchorSet;
+    let mut lost = Vec::new();
+    for page in &set.pages {
+        if page.old_text.is_empty() {
+            continue;
+        }
+        let (Ok(old), Ok(new)) = (
+            crate::document::Document::parse(&page.path, page.old_text.clone(), false),
+            crate::document::Document::from_bytes(&page.path, &page.bytes),
+        ) else {
+            continue;
+        };
+        let now = AnchorSet::of(&new, style);
+        let gone: Vec<String> = AnchorSet::of(&old, style)
+            .list
+            .into_iter()
+            .filter(|a| !now.contains(a))
+            .collect();
+        if !gone.is_empty() {
+            lost.push((page.path.clone(), gone));
+        }
+    }
+    lost
 }
 
 /// `--labels`, else `$CI_MERGE_REQUEST_LABELS` (comma-separated), else unknown.
@@ -174,7 +350,19 @@ fn apply_fixes(
     files: &[crate::inputs::SourceFile],
     outcome: &Outcome,
 ) -> miette::Result<bool> {
-    let plans = crate::fix::plan(&outcome.documents_with_fixes(), &outcome.findings);
+    let documents = outcome.documents_with_fixes();
+    let plans = crate::fix::plan(&documents, &outcome.findings);
+    if !args.quiet {
+        for (path, line, original, replacement, anchor) in
+            crate::fix::held_back(&documents, &outcome.findings)
+        {
+            eprintln!(
+                "not fixed {path}:{line}: `{original}` -> `{replacement}` would change the heading's \
+                 anchor #{anchor} and break links to it; fix the heading and its links together, \
+                 or keep the anchor with `{{#{anchor}}}` after the heading"
+            );
+        }
+    }
     let mut restage = Vec::new();
     let (mut fixes, mut fixed_files) = (0, 0);
     for plan in &plans {
@@ -186,19 +374,35 @@ fn apply_fixes(
             crate::inputs::Content::Bytes(staged) => {
                 let p = settings.root.join(&plan.path);
                 if std::fs::read(&p).ok().as_deref() != Some(staged.as_slice()) {
-                    eprintln!(
-                        "{}: not fixed: the working tree differs from the index; stage or stash \
-                         the unstaged changes, then run `hblint check --staged --fix` again",
-                        plan.path
-                    );
+                    if args.staged {
+                        eprintln!(
+                            "{}: not fixed: the working tree differs from the index; stage or \
+                             stash the unstaged changes, then run `hblint check --staged --fix` again",
+                            plan.path
+                        );
+                    } else {
+                        eprintln!(
+                            "{}: not fixed: the working tree differs from HEAD; commit or stash \
+                             the changes, then run the fix again",
+                            plan.path
+                        );
+                    }
                     continue;
                 }
-                restage.push(plan.path.clone());
                 p
             }
         };
-        crate::fix::write_atomically(&disk, &plan.new_bytes)
-            .map_err(|e| miette::miette!("{}: cannot write the fixes: {e}", plan.path))?;
+        if let Err(why) =
+            crate::fix::write_fixed(&disk, &settings.root, &plan.old_bytes(), &plan.new_bytes)
+        {
+            eprintln!("{}: not fixed: {why}", plan.path);
+            continue;
+        }
+        // Only a staged page is staged again; other in-memory content (such as
+        // `--changed-since`) was written to the working tree alone.
+        if args.staged && matches!(file.content, crate::inputs::Content::Bytes(_)) {
+            restage.push(plan.path.clone());
+        }
         fixes += plan.edits.len();
         fixed_files += 1;
         if !args.quiet {
@@ -257,7 +461,7 @@ fn inbound(
         })
         .collect();
     let outcome = lint::lint(settings, &rules, workspace, &files, &run);
-    write_report(args, &outcome, started)?;
+    write_report(args, settings_notes(settings), &outcome, 0, started)?;
     Ok(exit_code(&outcome))
 }
 
@@ -287,26 +491,88 @@ pub fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     }
 }
 
-fn write_report(args: &CheckArgs, outcome: &Outcome, started: Instant) -> miette::Result<()> {
+/// What the settings read besides the pages, for the summary.
+fn settings_notes(settings: &Settings) -> Vec<String> {
+    settings
+        .links
+        .excludes
+        .iter()
+        .map(|e| e.summary())
+        .collect()
+}
+
+/// The report format: `--format`, else concise in CI logs, else human.
+fn format_of(args: &CheckArgs) -> Format {
+    args.format.unwrap_or_else(|| {
+        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+            Format::Concise
+        } else {
+            Format::Human
+        }
+    })
+}
+
+/// Per rule, how many findings `--fix` would fix.
+fn fixable_by_rule(outcome: &Outcome) -> BTreeMap<&'static str, usize> {
+    let mut fixable = BTreeMap::new();
+    for plan in crate::fix::plan(&outcome.documents_with_fixes(), &outcome.findings) {
+        for e in &plan.edits {
+            *fixable.entry(e.rule).or_default() += 1;
+        }
+    }
+    fixable
+}
+
+fn write_report(
+    args: &CheckArgs,
+    notes: Vec<String>,
+    outcome: &Outcome,
+    out_of_scope: usize,
+    started: Instant,
+) -> miette::Result<()> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let ctx = ReportContext {
         outcome,
         elapsed: started.elapsed(),
         color: use_color(args.common.color, to_terminal),
-        out_of_scope: 0,
+        out_of_scope,
+        notes,
     };
-    let report: Box<dyn Report> = match args.format {
-        Format::Human if args.quiet => Box::new(crate::report::human::HumanQuiet),
-        Format::Human => Box::new(crate::report::human::Human),
-        Format::Json => Box::new(crate::report::json::Json),
-        Format::Codequality => Box::new(crate::report::codequality::CodeQuality),
-        Format::Junit => Box::new(crate::report::junit::Junit),
-        Format::Note => Box::new(crate::report::note::Note::default()),
-    };
+    let format = format_of(args);
     let mut buffer = Vec::new();
-    report
-        .render(&ctx, &mut buffer)
-        .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
+    let rendered = if args.statistics {
+        crate::report::statistics::render(&ctx, &fixable_by_rule(outcome), &mut buffer)
+    } else {
+        let report: Box<dyn Report> = match format {
+            Format::Human if args.quiet => Box::new(crate::report::human::HumanQuiet),
+            Format::Human => Box::new(crate::report::human::Human),
+            Format::Concise => Box::new(crate::report::concise::Concise { quiet: args.quiet }),
+            Format::Json => Box::new(crate::report::json::Json),
+            Format::Github => Box::new(crate::report::github::Github),
+            Format::Sarif => Box::new(crate::report::sarif::Sarif),
+            Format::Codequality => Box::new(crate::report::codequality::CodeQuality),
+            Format::Junit => Box::new(crate::report::junit::Junit),
+            Format::Note => Box::new(crate::report::note::Note::default()),
+        };
+        report.render(&ctx, &mut buffer).and_then(|()| {
+            let fixable: usize = fixable_by_rule(outcome).values().sum();
+            let says_summary = matches!(format, Format::Human | Format::Concise);
+            if says_summary && !args.quiet && !args.fix && fixable > 0 {
+                writeln!(
+                    buffer,
+                    "{} fixable with `hblint check{} --fix` (`--diff` shows the patch)",
+                    crate::report::plural(fixable, "finding"),
+                    match &args.changed_since {
+                        _ if args.staged => " --staged".to_owned(),
+                        Some(base) => format!(" --changed-since {base}"),
+                        None => String::new(),
+                    }
+                )?;
+            }
+            Ok(())
+        })
+    };
+    rendered.map_err(|e| miette::miette!("cannot render the report: {e}"))?;
     match &args.output {
         Some(path) => std::fs::write(path, &buffer)
             .map_err(|e| miette::miette!("cannot write the report to {}: {e}", path.display())),

@@ -1,12 +1,15 @@
 //! One file per subcommand; each returns the process's exit code.
 
+pub mod bot;
 pub mod cache;
 pub mod check;
 pub mod completions;
 pub mod hook;
+pub mod init;
 pub mod mr;
 pub mod roles;
 pub mod rules;
+pub mod serve;
 pub mod vocab;
 
 use std::path::{Path, PathBuf};
@@ -21,10 +24,16 @@ pub fn exit(code: u8) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The repository root: `--root`; else the nearest folder above `start` (the
-/// first path given, or the current directory) that holds a `.hblint.toml`;
-/// else the git top level of the current directory; else the current directory.
+/// The repository root: `--root`; else the git top level of the first path
+/// (or of the current directory); outside git, the nearest folder above that
+/// holds a `.hblint.toml`; else the current directory. A `.hblint.toml` below
+/// the root never moves it (see [`crate::config::refuse_nested`]).
 pub fn find_root(root: Option<&Path>, start: Option<&Path>) -> miette::Result<PathBuf> {
+    locate_root(root, start).map(|(root, _)| root)
+}
+
+/// [`find_root`], with how the root was found (for `--show-settings`).
+pub fn locate_root(root: Option<&Path>, start: Option<&Path>) -> miette::Result<(PathBuf, String)> {
     if let Some(root) = root {
         if !root.is_dir() {
             return Err(miette::miette!(
@@ -34,35 +43,39 @@ pub fn find_root(root: Option<&Path>, start: Option<&Path>) -> miette::Result<Pa
             ));
         }
         return std::fs::canonicalize(root)
+            .map(|r| (r, "--root".to_owned()))
             .map_err(|e| miette::miette!("--root {}: {e}", root.display()));
     }
     let cwd = std::env::current_dir()
         .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
-    if let Some(start) = start.and_then(|s| std::fs::canonicalize(s).ok()) {
-        let mut dir = if start.is_dir() {
-            Some(start.as_path())
-        } else {
-            start.parent()
-        };
-        while let Some(d) = dir {
-            if d.join(crate::config::CONFIG_FILE_NAME).is_file() {
-                return Ok(d.to_path_buf());
-            }
-            if d.join(".git").exists() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
-    let mut dir = cwd.as_path();
-    loop {
-        if dir.join(".git").exists() {
-            return Ok(dir.to_path_buf());
+    let (from, what) = match start.and_then(|s| std::fs::canonicalize(s).ok()) {
+        Some(s) if s.is_dir() => (s, "the first path"),
+        Some(s) => (
+            s.parent().map_or_else(|| cwd.clone(), Path::to_path_buf),
+            "the first path",
+        ),
+        None => (cwd.clone(), "the current directory"),
+    };
+    let mut nearest_config = None;
+    let mut dir = Some(from.as_path());
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return Ok((d.to_path_buf(), format!("the git top level of {what}")));
         }
-        match dir.parent() {
-            Some(parent) => dir = parent,
-            None => return Ok(cwd),
+        if nearest_config.is_none() && d.join(crate::config::CONFIG_FILE_NAME).is_file() {
+            nearest_config = Some(d.to_path_buf());
         }
+        dir = d.parent();
     }
+    Ok(match nearest_config {
+        Some(d) => (
+            d,
+            format!("the nearest folder above {what} with a .hblint.toml (no git repository)"),
+        ),
+        None => (
+            cwd,
+            "the current directory (no git repository, no .hblint.toml)".to_owned(),
+        ),
+    })
 }

@@ -3,8 +3,25 @@
 use super::{EXIT_CLEAN, EXIT_TROUBLE};
 use std::io::Write;
 
-pub fn list(out: &mut dyn Write) -> std::io::Result<u8> {
+pub fn list(format: crate::cli::RulesFormat, out: &mut dyn Write) -> std::io::Result<u8> {
     let rules = &crate::rules::TABLE;
+    if format == crate::cli::RulesFormat::Json {
+        let list: Vec<serde_json::Value> = rules
+            .iter()
+            .map(|e| {
+                let m = e.meta;
+                serde_json::json!({
+                    "name": m.name,
+                    "default_severity": m.default_severity.as_str(),
+                    "fixable": m.fixable(),
+                    "summary": m.summary,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &list)?;
+        writeln!(out)?;
+        return Ok(EXIT_CLEAN);
+    }
     let width = rules.iter().map(|e| e.meta.name.len()).max().unwrap_or(0);
     for entry in rules {
         let m = entry.meta;
@@ -35,8 +52,8 @@ pub fn explain(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         None => {
             writeln!(
                 err,
-                "error: unknown rule `{name}`\n  help: known rules: {}",
-                crate::rules::names().join(", ")
+                "error: unknown rule `{name}`\n  help: {}",
+                crate::rules::unknown_rule_help(name)
             )?;
             Ok(EXIT_TROUBLE)
         }

@@ -1,4 +1,5 @@
-//! `hblint vocab add WORD…`: accept words in the repository's vocabulary file.
+//! `hblint vocab add|remove WORD…` and `hblint vocab list`: the words the
+//! repository's vocabulary file accepts.
 //!
 //! The file is the first of `[spelling] vocabulary` in `.hblint.toml`; when
 //! none is configured, `.hblint/vocabulary.txt` is created and added to the
@@ -35,6 +36,109 @@ pub fn add(words: &[String], root: Option<&Path>) -> miette::Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
+/// The configuration's options as written (unresolved: a vocabulary file
+/// that is missing is not an error here).
+fn options_at(root: &Path) -> miette::Result<Options> {
+    Ok(
+        match read_config(root, None).map_err(|e| miette::Report::new(*e))? {
+            Some((path, text)) => {
+                parse_options(&path, &text).map_err(|e| miette::Report::new(*e))?
+            }
+            None => Options::default(),
+        },
+    )
+}
+
+/// `hblint vocab list`: every word the repository accepts, one a line: the
+/// vocabulary files' words, then `[spelling] extra-words`.
+pub fn list(root: Option<&Path>, out: &mut dyn std::io::Write) -> miette::Result<u8> {
+    let root = find_root(root, None)?;
+    let options = options_at(&root)?;
+    let mut words = BTreeSet::new();
+    for file in &options.spelling.vocabulary {
+        let path = root.join(file.get_ref());
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| miette::miette!("cannot read {}: {e}", path.display()))?;
+        words.extend(entries(&text));
+    }
+    words.extend(options.spelling.extra_words.iter().cloned());
+    let mut text = String::new();
+    for w in &words {
+        text.push_str(w);
+        text.push('\n');
+    }
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(miette::miette!("cannot write the list: {e}")),
+    }
+    Ok(EXIT_CLEAN)
+}
+
+/// The words of a vocabulary file: its lines without comments and blanks.
+fn entries(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+}
+
+/// `hblint vocab remove WORD…`: take words out of the vocabulary file that
+/// `vocab add` writes to. A word that is not there is an error.
+pub fn remove(words: &[String], root: Option<&Path>) -> miette::Result<u8> {
+    let root = find_root(root, None)?;
+    let options = options_at(&root)?;
+    let Some(file) = options.spelling.vocabulary.first().map(|f| f.get_ref()) else {
+        return Err(miette::miette!(
+            help = "`hblint vocab add WORD` creates one",
+            "no vocabulary file: [spelling] vocabulary is not set"
+        ));
+    };
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| miette::miette!("cannot read {}: {e}", path.display()))?;
+    let present: BTreeSet<String> = entries(&text).collect();
+    let missing: Vec<&String> = words.iter().filter(|w| !present.contains(*w)).collect();
+    if !missing.is_empty() {
+        let in_config: Vec<&&String> = missing
+            .iter()
+            .filter(|w| options.spelling.extra_words.contains(w))
+            .collect();
+        let help = if in_config.is_empty() {
+            "`hblint vocab list` prints the accepted words (the match is exact, case included)"
+                .to_owned()
+        } else {
+            format!(
+                "{} is in `[spelling] extra-words` of .hblint.toml: remove it there",
+                in_config
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        return Err(miette::miette!(
+            help = help,
+            "not in {}: {}",
+            file.display(),
+            missing
+                .iter()
+                .map(|w| w.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let kept: String = text
+        .lines()
+        .filter(|l| !words.iter().any(|w| w == l.trim()))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    crate::fix::write_atomically(&path, kept.as_bytes())
+        .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
+    println!("Removed from {}: {}", file.display(), words.join(", "));
+    Ok(EXIT_CLEAN)
+}
+
 #[derive(Debug)]
 pub struct Added {
     /// The vocabulary file, relative to the root.
@@ -53,10 +157,7 @@ pub fn add_words(root: &Path, words: &[String]) -> miette::Result<Added> {
             ));
         }
     }
-    let options = match read_config(root, None).map_err(|e| miette::Report::new(*e))? {
-        Some((path, text)) => parse_options(&path, &text).map_err(|e| miette::Report::new(*e))?,
-        None => Options::default(),
-    };
+    let options = options_at(root)?;
     let (file, config_changed) = match options.spelling.vocabulary.first() {
         Some(f) => (f.get_ref().clone(), None),
         None => {

@@ -8,10 +8,14 @@
 //! the rules and the workspace; nothing below this module imports it.
 
 pub mod options;
+mod show;
+
+pub use show::{describe, refuse_nested};
 
 use crate::error::SourceError;
 use crate::finding::Severity;
 use crate::inputs::FileSelection;
+use crate::limits::Limits;
 use crate::roles::{self, RolesData};
 use crate::rules::missing_label::{self, LabelRequirement};
 use crate::rules::name::UnknownRule;
@@ -59,6 +63,8 @@ pub struct Settings {
     pub terms: Arc<crate::terms::TermList>,
     /// `[terms] broad`.
     pub terms_broad: bool,
+    /// `[limits]`: the largest and deepest page linted.
+    pub limits: Limits,
 }
 
 /// The configuration file in use and its text: `config` if given, else
@@ -169,7 +175,7 @@ impl Settings {
                 Fault::At(
                     format!("{e} in [rules]"),
                     Some(value.span()),
-                    Some(UnknownRule::help()),
+                    Some(e.suggestion()),
                 )
             })?;
             let severity = match value.get_ref().as_str() {
@@ -198,7 +204,7 @@ impl Settings {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| {
                     Fault::At(
-                        format!("[[ignore]]: {e} ({})", UnknownRule::help()),
+                        format!("[[ignore]]: {e}: {}", e.suggestion()),
                         Some(table.span()),
                         None,
                     )
@@ -229,6 +235,12 @@ impl Settings {
             root: root.to_path_buf(),
             include: options.files.include,
             exclude,
+            exclude_globs: options
+                .files
+                .exclude
+                .iter()
+                .map(|p| p.get_ref().clone())
+                .collect(),
         };
 
         let spelling = &options.spelling;
@@ -276,7 +288,7 @@ impl Settings {
             config_path: path.map(Path::to_path_buf),
             severities,
             files,
-            links: links(options.links),
+            links: links(root, options.links)?,
             ignore,
             roles: Arc::new(roles),
             roles_name,
@@ -285,6 +297,7 @@ impl Settings {
             labels: labels(&options.labels)?,
             terms: Arc::new(terms),
             terms_broad: options.terms.broad,
+            limits: options.limits,
         })
     }
 
@@ -295,12 +308,12 @@ impl Settings {
 
     /// The workspace of the root; the tree is walked on first use.
     pub fn workspace(&self) -> Workspace {
-        Workspace::new(&self.root, self.links.clone())
+        Workspace::new(&self.root, self.links.clone()).within(self.limits)
     }
 
     /// A workspace whose files are exactly `paths` (root-relative).
     pub fn workspace_with_paths(&self, paths: Vec<String>) -> Workspace {
-        Workspace::with_paths(&self.root, self.links.clone(), paths)
+        Workspace::with_paths(&self.root, self.links.clone(), paths).within(self.limits)
     }
 
     /// The data the rules of one run share.
@@ -334,8 +347,33 @@ fn mount(m: MountOptions) -> Mount {
     }
 }
 
-fn links(o: LinksOptions) -> Links {
-    Links {
+/// The `[links]` settings, with the exclusions of the first link checker
+/// configuration of `exclude-files` that the tree has.
+fn links(root: &Path, o: LinksOptions) -> Result<Links, Fault> {
+    let mut excludes = None;
+    for file in &o.exclude_files {
+        let Some(rel) = crate::links::join_normalize("", file) else {
+            continue;
+        };
+        let full = root.join(rel.trim_start_matches('/'));
+        if !full.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&full).map_err(|e| {
+            Fault::File(SourceError::new(
+                &full.display().to_string(),
+                "",
+                format!("cannot read {}: {e}", full.display()),
+                None,
+                Some("remove it from `[links] exclude-files` or make it readable".into()),
+            ))
+        })?;
+        excludes = Some(Arc::new(
+            crate::links::exclude::LinkExcludes::parse(file, &text).map_err(Fault::File)?,
+        ));
+        break;
+    }
+    Ok(Links {
         mount: o.mount.into_iter().map(mount).collect(),
         static_dirs: o.static_dirs.into_iter().map(mount).collect(),
         static_lists: o.static_lists,
@@ -344,7 +382,9 @@ fn links(o: LinksOptions) -> Links {
         skip: o.skip,
         redirects: o.redirects,
         anchor_style: o.anchor_style,
-    }
+        generator: o.generator,
+        excludes,
+    })
 }
 
 /// The configured label requirements, else the embedded ones.
@@ -386,6 +426,18 @@ mod tests {
 
     fn parse(text: &str) -> Result<Settings, Box<ConfigError>> {
         Settings::from_toml(Path::new("/r"), Path::new(".hblint.toml"), text)
+    }
+
+    #[test]
+    fn limits_are_read_and_checked() {
+        let s = parse("[limits]\nnesting-depth = 200\nfile-size = 10000000\n").expect("valid");
+        assert_eq!(s.limits.nesting_depth, 200);
+        assert_eq!(s.limits.file_size, 10_000_000);
+        assert_eq!(s.limits.links, Limits::default().links);
+        let e = parse("[limits]\nnesting = 3\n").expect_err("unknown key");
+        assert!(e.message.contains("nesting"), "{}", e.message);
+        let e = parse("[limits]\nlinks = -1\n").expect_err("negative");
+        assert!(e.span.is_some());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! page is read.
 
 use crate::links::slug::SlugStyle;
+pub use crate::workspace::Generator;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -38,6 +39,9 @@ pub struct Options {
     /// `[terms]`: the list of terms to avoid (the `misused-term` rule).
     #[serde(default)]
     pub terms: TermsOptions,
+    /// `[limits]`: the largest and deepest page linted.
+    #[serde(default)]
+    pub limits: crate::limits::Limits,
 }
 
 /// `[files]`: which files a plain `hblint check` lints.
@@ -95,6 +99,10 @@ pub struct LinksOptions {
     pub redirects: Vec<String>,
     /// How the site generator turns headings into ids: `github` (Hugo) or `kramdown` (Middleman).
     pub anchor_style: SlugStyle,
+    /// How a written link becomes a URL: `hugo` (the render-link hook and `GetPage`) or `paths` (file and URL paths only, as Middleman).
+    pub generator: Generator,
+    /// Link checker configurations whose `exclude: - pattern:` regexes are links never checked (`.hugolint.yaml`).
+    pub exclude_files: Vec<String>,
 }
 
 impl Default for LinksOptions {
@@ -115,6 +123,8 @@ impl Default for LinksOptions {
             skip: Vec::new(),
             redirects: vec!["data/redirects.yml".into()],
             anchor_style: SlugStyle::Github,
+            generator: Generator::Hugo,
+            exclude_files: vec![".hugolint.yaml".into()],
         }
     }
 }

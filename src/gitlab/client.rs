@@ -359,7 +359,16 @@ impl Client {
                 let _ = tx.send(result.map_err(|e| e.to_string()));
             });
             let (wait, failure) = match rx.recv_timeout(self.options.timeout) {
-                Ok(Ok(response)) if (200..300).contains(&response.status) => return Ok(response),
+                Ok(Ok(response)) if (200..300).contains(&response.status) => {
+                    if let Some(pause) = quota_pause(
+                        &response,
+                        std::time::SystemTime::now(),
+                        self.options.max_wait,
+                    ) {
+                        std::thread::sleep(pause);
+                    }
+                    return Ok(response);
+                }
                 Ok(Ok(response)) if (300..400).contains(&response.status) => {
                     let message =
                         redirect_message(response.status, response.header("location"), &url);
@@ -469,6 +478,25 @@ impl Client {
             }
         }
     }
+}
+
+/// How long to wait after a successful answer that used up the quota:
+/// GitLab's rate limit headers ("Rate limits", docs.gitlab.com/security/rate_limits/)
+/// say `RateLimit-Remaining: 0` and give `RateLimit-Reset` as a Unix time.
+/// The next request would get a 429, so the client waits until the reset
+/// (at most `max_wait`). `None` while quota remains or without the headers.
+pub fn quota_pause(
+    response: &Response,
+    now: std::time::SystemTime,
+    max_wait: Duration,
+) -> Option<Duration> {
+    let remaining: u64 = response.header("ratelimit-remaining")?.parse().ok()?;
+    if remaining > 0 {
+        return None;
+    }
+    let reset: u64 = response.header("ratelimit-reset")?.parse().ok()?;
+    let now = now.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(reset.saturating_sub(now).max(1)).min(max_wait))
 }
 
 /// Items per page asked for (GitLab's maximum).
@@ -729,6 +757,39 @@ mod tests {
         assert_eq!(o.timeout, Duration::from_millis(2500));
         assert_eq!(o.base_backoff, Duration::from_millis(10));
         assert_eq!(o.attempts, Options::default().attempts);
+    }
+
+    #[test]
+    fn a_used_up_quota_waits_until_the_reset() {
+        let answer = |remaining: &str, reset: &str| {
+            let mut headers = http::HeaderMap::new();
+            for (k, v) in [
+                ("ratelimit-remaining", remaining),
+                ("ratelimit-reset", reset),
+            ] {
+                if let Ok(v) = http::HeaderValue::from_str(v) {
+                    headers.insert(k, v);
+                }
+            }
+            Response {
+                status: 200,
+                headers,
+                body: Vec::new(),
+            }
+        };
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_000);
+        let max = Duration::from_secs(60);
+        assert_eq!(
+            quota_pause(&answer("0", "1003"), now, max),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(quota_pause(&answer("0", "5000"), now, max), Some(max));
+        assert_eq!(
+            quota_pause(&answer("0", "900"), now, max),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(quota_pause(&answer("5", "1003"), now, max), None);
+        assert_eq!(quota_pause(&answer("0", "soon"), now, max), None);
     }
 
     #[test]

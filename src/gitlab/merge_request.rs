@@ -52,6 +52,10 @@ pub struct MergeRequest {
     /// `null` right after creation.
     #[serde(default)]
     pub diff_refs: Option<DiffRefs>,
+    /// A draft MR. (GitLab also sends the older `work_in_progress`; an
+    /// alias would make the two a duplicate field.)
+    #[serde(default)]
+    pub draft: bool,
 }
 
 impl MergeRequest {

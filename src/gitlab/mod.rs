@@ -1,9 +1,10 @@
 //! GitLab as a library: the API client, typed endpoints (merge request,
-//! notes, discussions, files) and the diff parser. It knows nothing of the
+//! open merge requests, notes, discussions, files) and the diff parser. It knows nothing of the
 //! linter or the command line; `hblint mr` builds its job on it.
 
 pub mod client;
 pub mod diff;
 pub mod discussions;
 pub mod merge_request;
+pub mod merge_requests;
 pub mod notes;

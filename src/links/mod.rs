@@ -7,6 +7,8 @@
 //! syntax) is [`Dest::Skip`]: it cannot be checked offline.
 
 pub mod anchors;
+pub mod exclude;
+pub mod hugo;
 pub mod slug;
 #[cfg(test)]
 pub mod testing;

@@ -105,6 +105,7 @@ mod tests {
             elapsed: Default::default(),
             color: false,
             out_of_scope: 0,
+            notes: Vec::new(),
         })
     }
 

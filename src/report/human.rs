@@ -175,16 +175,32 @@ impl Report for Human {
             writeln!(out)?;
         }
         writeln!(out, "{}", summary(ctx))?;
-        if ctx
-            .outcome
-            .findings
-            .iter()
-            .any(|f| f.rule == "typo" || f.rule == "spelling")
-        {
+        // The flagged words, each page read once (findings are sorted by path).
+        let mut words: Vec<String> = Vec::new();
+        let mut page: Option<(&str, Option<crate::lint::PageText>)> = None;
+        for f in ctx.outcome.findings.iter() {
+            if f.rule != "typo" && f.rule != "spelling" {
+                continue;
+            }
+            if page.as_ref().is_none_or(|(p, _)| *p != f.path) {
+                page = Some((&f.path, ctx.outcome.text(&f.path)));
+            }
+            if let Some((_, Some(text))) = &page
+                && let Some(word) = text.text.get(f.range.clone())
+            {
+                words.push(word.to_owned());
+            }
+        }
+        words.sort_unstable();
+        words.dedup();
+        if !words.is_empty() {
+            const SHOWN: usize = 5;
+            let more = if words.len() > SHOWN { " …" } else { "" };
             writeln!(
                 out,
-                "A word is right? Accept it with `hblint vocab add WORD` (the repository vocabulary) \
-                 or in `[spelling] extra-words` of .hblint.toml."
+                "A word is right? Accept it with `hblint vocab add {}{more}` (the repository \
+                 vocabulary) or in `[spelling] extra-words` of .hblint.toml.",
+                words[..words.len().min(SHOWN)].join(" ")
             )?;
         }
         Ok(())
@@ -207,6 +223,8 @@ fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<(
     }
     let mut current: Option<&str> = None;
     let mut text = None;
+    // The same advice for the same rule is said once, at its first finding.
+    let mut said: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     for f in &outcome.findings {
         if current != Some(f.path.as_str()) {
             if current.is_some() {
@@ -216,7 +234,12 @@ fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<(
             current = Some(&f.path);
             text = outcome.text(&f.path);
         }
-        let d = diagnostic(f, text.as_ref());
+        let mut d = diagnostic(f, text.as_ref());
+        if let Some(help) = f.help.as_deref()
+            && !said.insert((f.rule, help))
+        {
+            d.help = None;
+        }
         let mut rendered = String::new();
         handler
             .render_report(&mut rendered, &d)
@@ -243,12 +266,21 @@ pub fn summary(ctx: &ReportContext<'_>) -> String {
             .map(|(r, n)| format!("{r}: {n}"))
             .collect::<Vec<_>>()
             .join(", ");
+        // Run-level findings (pages a deletion breaks) may lie outside the
+        // files linted: then "N of M" would not hold.
+        let place = if files_with.len() <= o.files() {
+            format!("{} of {}", files_with.len(), plural(o.files(), "file"))
+        } else {
+            format!(
+                "{} ({} linted)",
+                plural(files_with.len(), "file"),
+                o.files()
+            )
+        };
         format!(
-            "Found {} and {} in {} of {} ({rules})",
+            "Found {} and {} in {place} ({rules})",
             plural(o.count(Severity::Error), "error"),
             plural(o.count(Severity::Warning), "warning"),
-            files_with.len(),
-            plural(o.files(), "file"),
         )
     };
     if o.suppressed > 0 {
@@ -256,6 +288,9 @@ pub fn summary(ctx: &ReportContext<'_>) -> String {
     }
     if ctx.out_of_scope > 0 {
         line.push_str(&format!("; {} outside the changed lines", ctx.out_of_scope));
+    }
+    for note in &ctx.notes {
+        line.push_str(&format!("; {note}"));
     }
     if !o.errors.is_empty() {
         line.push_str(&format!(

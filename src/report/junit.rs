@@ -101,6 +101,7 @@ mod tests {
             elapsed: Default::default(),
             color: false,
             out_of_scope: 0,
+            notes: Vec::new(),
         })
         .expect("serialises");
         assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");

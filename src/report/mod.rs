@@ -3,10 +3,14 @@
 //! One file per output format, each behind [`Report`].
 
 pub mod codequality;
+pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod note;
+pub mod sarif;
+pub mod statistics;
 
 use crate::lint::Outcome;
 use std::io::{self, Write};
@@ -21,6 +25,9 @@ pub struct ReportContext<'a> {
     pub color: bool,
     /// Findings left out by scope (MR job), for summaries.
     pub out_of_scope: usize,
+    /// What the run read besides the pages, said in the human summary
+    /// (`22 link exclusions read from .hugolint.yaml`).
+    pub notes: Vec<String>,
 }
 
 pub trait Report {

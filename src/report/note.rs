@@ -15,6 +15,19 @@ use std::io::{self, Write};
 /// The hidden marker that identifies hblint's summary note.
 pub const MARKER: &str = "<!-- hblint:mr-note -->";
 
+/// The second hidden line: the commit the note reviewed, so a sweep can skip
+/// a merge request whose note already reflects its head.
+const REVIEWED_PREFIX: &str = "<!-- hblint:reviewed=";
+
+/// The commit recorded in a note's hidden marker, if any (a hexadecimal sha).
+pub fn reviewed_sha(body: &str) -> Option<&str> {
+    let start = body.find(REVIEWED_PREFIX)? + REVIEWED_PREFIX.len();
+    let rest = &body[start..];
+    let sha = &rest[..rest.find(" -->")?];
+    (!sha.is_empty() && sha.len() <= 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some(sha)
+}
+
 /// Rows shown before the rest is collapsed.
 pub const VISIBLE_ROWS: usize = 50;
 
@@ -43,6 +56,8 @@ pub struct Note {
     /// Lines about what hblint could not see, shown under the findings; quoted
     /// parts (`` `path` ``) become code spans, the rest is neutralised.
     pub notices: Vec<String>,
+    /// The commit reviewed, recorded in the hidden marker.
+    pub reviewed: Option<String>,
 }
 
 /// Make text quoted from a merge request inert in a Markdown table cell or
@@ -220,6 +235,13 @@ impl Note {
         let mut s = String::new();
         s.push_str(MARKER);
         s.push('\n');
+        if let Some(sha) = self
+            .reviewed
+            .as_deref()
+            .filter(|sha| !sha.is_empty() && sha.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            s.push_str(&format!("{REVIEWED_PREFIX}{sha} -->\n"));
+        }
         if o.findings.is_empty() && o.errors.is_empty() {
             s.push_str("### ✅ hblint: all clear\n\n");
             if self.previously_reported {
@@ -454,6 +476,7 @@ mod tests {
             elapsed: Default::default(),
             color: false,
             out_of_scope,
+            notes: Vec::new(),
         })
     }
 
@@ -533,6 +556,7 @@ mod tests {
             elapsed: Default::default(),
             color: false,
             out_of_scope: 0,
+            notes: Vec::new(),
         };
         let note = Note {
             blob_base: Some("https://gitlab.example.com/g/p/-/blob/abc".into()),
@@ -579,5 +603,24 @@ mod tests {
             clean.contains("all clear") && !clean.contains("fixed"),
             "{clean}"
         );
+    }
+
+    #[test]
+    fn the_reviewed_commit_is_recorded_and_read_back() {
+        let note = Note {
+            reviewed: Some("e82eb4a0".into()),
+            ..Note::default()
+        };
+        let b = body(&note, vec![], 0);
+        assert!(b.starts_with(MARKER), "{b}");
+        assert_eq!(reviewed_sha(&b), Some("e82eb4a0"));
+        assert_eq!(reviewed_sha(&body(&Note::default(), vec![], 0)), None);
+        // Anything but a hexadecimal sha is neither written nor read.
+        let odd = Note {
+            reviewed: Some("x --> <b>".into()),
+            ..Note::default()
+        };
+        assert_eq!(reviewed_sha(&body(&odd, vec![], 0)), None);
+        assert_eq!(reviewed_sha("<!-- hblint:reviewed=zz -->"), None);
     }
 }

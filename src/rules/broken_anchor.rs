@@ -1,6 +1,6 @@
 //! `broken-anchor`: a `#fragment` that matches no anchor of the target page.
 
-use super::{Context, FixAvailability, Rule, RuleMeta};
+use super::{Context, FixAvailability, PathDiagnostic, Rule, RuleMeta};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::links::fragment_range;
@@ -54,6 +54,39 @@ impl Rule for BrokenAnchor {
     }
 
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        findings(doc, ctx, None, out);
+    }
+
+    /// Pages the run does not lint that link to an anchor the change takes
+    /// away (a renamed heading): only those links are judged.
+    fn check_run(&self, ctx: &Context<'_>, out: &mut Vec<PathDiagnostic>) {
+        if ctx.run.lost_anchors.is_empty() {
+            return;
+        }
+        let targets: Vec<String> = ctx
+            .run
+            .lost_anchors
+            .iter()
+            .map(|(p, _)| p.clone())
+            .collect();
+        let found = super::in_inbound_pages(ctx, &targets, |doc| {
+            let mut diagnostics = Vec::new();
+            findings(doc, ctx, Some(&ctx.run.lost_anchors), &mut diagnostics);
+            diagnostics
+        });
+        out.extend(found);
+    }
+}
+
+/// The broken fragments of `doc`'s links; with `only`, just those naming an
+/// anchor that the change took away from its page.
+fn findings(
+    doc: &Document,
+    ctx: &Context<'_>,
+    only: Option<&[(String, Vec<String>)]>,
+    out: &mut Vec<Diagnostic>,
+) {
+    {
         let with_fragment = crate::links::resolved_links(doc, ctx.workspace)
             .filter(|(link, _)| link.dest.contains('#'));
         for (link, res) in with_fragment {
@@ -64,6 +97,13 @@ impl Rule for BrokenAnchor {
                 continue;
             }
             let Some(page) = res.page() else { continue };
+            if let Some(lost) = only
+                && !lost
+                    .iter()
+                    .any(|(p, ids)| p == page && ids.iter().any(|id| id == fragment))
+            {
+                continue;
+            }
             let Some(anchors) = ctx.workspace.anchors(page) else {
                 continue;
             };

@@ -66,6 +66,18 @@ impl Rule for BrokenLink {
                     )
                     .with_help("link to a page of the handbook"),
                 ),
+                Target::Unpublished(page) => out.push(
+                    Diagnostic::new(
+                        range,
+                        format!(
+                            "`{}` leads to `{page}`, which the site does not publish",
+                            link.dest
+                        ),
+                    )
+                    .with_help(
+                        "the page has `draft: true` or `build: render: never`; link to a published page or publish it",
+                    ),
+                ),
                 Target::Missing => {
                     let mut d = Diagnostic::new(
                         range,

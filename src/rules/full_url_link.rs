@@ -52,7 +52,10 @@ impl Rule for FullUrlLink {
             if !res.link.full_url {
                 continue;
             }
-            if matches!(res.target, Target::Missing | Target::Escapes) {
+            if matches!(
+                res.target,
+                Target::Missing | Target::Escapes | Target::Unpublished(_)
+            ) {
                 continue;
             }
             let path = match link.dest.find("://") {

@@ -3,7 +3,6 @@
 use super::{Context, FixAvailability, PathDiagnostic, Rule, RuleMeta};
 use crate::document::Document;
 use crate::finding::{Diagnostic, Severity};
-use rayon::prelude::*;
 
 pub static META: RuleMeta = RuleMeta {
     name: "link-to-deleted-page",
@@ -82,27 +81,7 @@ impl Rule for LinkToDeletedPage {
         if ctx.run.deleted.is_empty() {
             return;
         }
-        let linted = |p: &str| ctx.linted.binary_search_by(|l| l.as_str().cmp(p)).is_ok();
-        let candidates: Vec<String> = ctx
-            .workspace
-            .inbound_candidates(&ctx.run.deleted)
-            .into_iter()
-            .filter(|p| !linted(p))
-            .collect();
-        let found: Vec<PathDiagnostic> = candidates
-            .par_iter()
-            .flat_map_iter(|path| {
-                ctx.workspace
-                    .read_page(path)
-                    .map(|doc| {
-                        findings(&doc, ctx)
-                            .into_iter()
-                            .map(|d| PathDiagnostic::in_document(&doc, d))
-                            .collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default()
-            })
-            .collect();
+        let found = super::in_inbound_pages(ctx, &ctx.run.deleted, |doc| findings(doc, ctx));
         out.extend(found);
     }
 }

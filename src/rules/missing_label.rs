@@ -154,6 +154,7 @@ mod tests {
             labels: labels.map(|l| l.into_iter().map(String::from).collect()),
             deleted: vec![],
             changed: changed.iter().map(|s| s.to_string()).collect(),
+            ..RunFacts::default()
         };
         let ctx = Context {
             data: &data,

@@ -13,6 +13,7 @@ pub mod broken_anchor;
 pub mod broken_link;
 pub mod full_url_link;
 pub mod invalid_frontmatter;
+pub mod invalid_suppression;
 pub mod link_to_deleted_page;
 pub mod missing_label;
 pub mod misused_term;
@@ -71,6 +72,9 @@ pub struct RunFacts {
     pub deleted: Vec<String>,
     /// Root-relative paths of every file the change touches (linted or not).
     pub changed: Vec<String>,
+    /// Pages the change keeps, with the heading anchors it takes away from
+    /// them (a renamed heading): links to these from other pages break.
+    pub lost_anchors: Vec<(String, Vec<String>)>,
 }
 
 /// What every rule may look at besides its document.
@@ -161,6 +165,7 @@ pub static TABLE: [Entry; RuleName::COUNT] = [
     row(RuleName::LinkToDeletedPage, &link_to_deleted_page::META, unit::<link_to_deleted_page::LinkToDeletedPage>),
     row(RuleName::MissingLabel, &missing_label::META, missing_label::MissingLabel::build),
     row(RuleName::UnusedSuppression, &unused_suppression::META, unit::<unused_suppression::UnusedSuppression>),
+    row(RuleName::InvalidSuppression, &invalid_suppression::META, unit::<invalid_suppression::InvalidSuppression>),
     row(RuleName::RoleTable, &role_table::META, role_table::RoleTable::build),
     row(RuleName::RoleName, &role_name::META, role_name::RoleName::build),
     row(RuleName::RoleTier, &role_tier::META, role_tier::RoleTier::build),
@@ -181,9 +186,62 @@ pub fn names() -> Vec<&'static str> {
     TABLE.iter().map(|e| e.meta.name).collect()
 }
 
+/// Diagnostics in the pages of the tree that may link to `targets` and that
+/// the run does not lint, each read through the workspace and given to `check`.
+pub fn in_inbound_pages(
+    ctx: &Context<'_>,
+    targets: &[String],
+    check: impl Fn(&Document) -> Vec<Diagnostic> + Sync,
+) -> Vec<PathDiagnostic> {
+    use rayon::prelude::*;
+    let linted = |p: &str| ctx.linted.binary_search_by(|l| l.as_str().cmp(p)).is_ok();
+    ctx.workspace
+        .inbound_candidates(targets)
+        .into_par_iter()
+        .filter(|p| !linted(p))
+        .flat_map_iter(|path| {
+            ctx.workspace
+                .read_page(&path)
+                .map(|doc| {
+                    check(&doc)
+                        .into_iter()
+                        .map(|d| PathDiagnostic::in_document(&doc, d))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The known rule name closest to `name` (`tpyo` → `typo`), if one is close.
+pub fn closest_name(name: &str) -> Option<&'static str> {
+    names()
+        .into_iter()
+        .map(|known| (strsim::damerau_levenshtein(name, known), known))
+        .filter(|(d, known)| *d <= 2.max(known.len() / 4))
+        .min()
+        .map(|(_, known)| known)
+}
+
+/// The help for an unknown rule name: the closest known one, else the list.
+pub fn unknown_rule_help(name: &str) -> String {
+    match closest_name(name) {
+        Some(known) => format!("did you mean `{known}`? (`hblint rules` lists every rule)"),
+        None => format!("known rules: {}", names().join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn close_rule_names_are_suggested() {
+        assert_eq!(closest_name("tpyo"), Some("typo"));
+        assert_eq!(closest_name("broken-links"), Some("broken-link"));
+        assert_eq!(closest_name("nothing-like-it"), None);
+        assert!(unknown_rule_help("tpyo").contains("`typo`"));
+    }
 
     #[test]
     fn names_are_unique_kebab_case_and_documented() {

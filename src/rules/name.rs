@@ -20,13 +20,14 @@ pub enum RuleName {
     LinkToDeletedPage,
     MissingLabel,
     UnusedSuppression,
+    InvalidSuppression,
     RoleTable,
     RoleName,
     RoleTier,
 }
 
 impl RuleName {
-    pub const COUNT: usize = 15;
+    pub const COUNT: usize = 16;
 
     /// Every name, in table order.
     pub fn all() -> impl Iterator<Item = RuleName> {
@@ -60,6 +61,11 @@ impl UnknownRule {
     /// `known rules: typo, spelling, …`
     pub fn help() -> String {
         format!("known rules: {}", super::names().join(", "))
+    }
+
+    /// What was probably meant (`tpyo` → "did you mean `typo`?"), else the list.
+    pub fn suggestion(&self) -> String {
+        super::unknown_rule_help(&self.0)
     }
 }
 

@@ -94,14 +94,6 @@ pub struct Spelling {
     lexicon: std::sync::OnceLock<Lexicon>,
 }
 
-/// How to accept a word: the end of every spelling and typo help.
-pub fn accept_hint(word: &str) -> String {
-    format!(
-        "if `{word}` is right, accept it: add it to `[spelling] extra-words` in .hblint.toml, \
-         or run `hblint vocab add {word}`"
-    )
-}
-
 impl Spelling {
     pub fn build(data: &RunData) -> miette::Result<Box<dyn Rule>> {
         Ok(Box::new(Spelling {
@@ -337,7 +329,7 @@ impl Rule for Spelling {
                         start..end,
                         format!("`{word}` is not in the dictionary; did you mean {list}?"),
                     )
-                    .with_help(format!("did you mean {list}? {}", accept_hint(word)))
+                    .with_help(format!("did you mean {list}?"))
                     .with_fix(found[0].clone(), Applicability::Unsafe),
                 );
             }
@@ -394,13 +386,8 @@ mod tests {
         assert!(out[0].message.contains("`services`"), "{}", out[0].message);
         let fix = out[0].fix.as_ref().expect("suggestion");
         assert_eq!(fix.applicability, Applicability::Unsafe);
-        assert!(
-            out[0]
-                .help
-                .as_deref()
-                .unwrap_or("")
-                .contains("hblint vocab add")
-        );
+        // How to accept a word is said once per report, not in every help.
+        assert_eq!(out[0].help.as_deref(), Some("did you mean `services`?"));
     }
 
     #[test]

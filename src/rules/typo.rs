@@ -175,7 +175,6 @@ impl Rule for Typo {
                 {
                     continue;
                 }
-                let hint = crate::rules::spelling::accept_hint(word);
                 let d = match corrections.as_slice() {
                     [] => continue,
                     [one] => {
@@ -190,7 +189,7 @@ impl Rule for Typo {
                             Applicability::Safe
                         };
                         Diagnostic::new(range, format!("`{word}` is a misspelling of `{one}`"))
-                            .with_help(format!("replace with `{one}`; {hint}"))
+                            .with_help(format!("replace with `{one}`"))
                             .with_fix(one.clone(), applicability)
                     }
                     [first, ..] => {
@@ -200,7 +199,7 @@ impl Rule for Typo {
                             .collect::<Vec<_>>()
                             .join(", ");
                         Diagnostic::new(range, format!("`{word}` is a misspelling"))
-                            .with_help(format!("did you mean one of {list}? {hint}"))
+                            .with_help(format!("did you mean one of {list}?"))
                             .with_fix(first.clone(), Applicability::Unsafe)
                     }
                 };

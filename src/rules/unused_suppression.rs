@@ -1,5 +1,5 @@
-//! `unused-suppression`: a suppression that suppresses nothing, or that names
-//! a rule hblint does not know; an `[[ignore]]` table that ignores nothing.
+//! `unused-suppression`: a suppression that suppresses nothing; an
+//! `[[ignore]]` table that ignores nothing.
 //!
 //! The engine computes these findings (it alone sees what each suppression
 //! hid, see [`crate::suppress`]); the rule holds the name, severity and doc.
@@ -15,8 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     doc: r#"# unused-suppression
 
 ## What it does
-Reports every suppression that hid no finding in the run, and every
-suppression that names a rule hblint does not know:
+Reports every suppression that hid no finding in the run:
 
 - `<!-- hblint-disable-next-line RULE -->` with no `RULE` finding on the next line;
 - `<!-- hblint-disable RULE -->` with no `RULE` finding before the matching
@@ -29,12 +28,12 @@ suppression that names a rule hblint does not know:
   pre-commit run of three pages cannot tell whether it is still needed.
 
 A suppression of a rule that did not run (turned off in `.hblint.toml`, or
-left out by `--select` / `--ignore`) is not judged.
+left out by `--select` / `--ignore`) is not judged. A suppression hblint cannot
+read (an unknown directive or rule name) is `invalid-suppression`'s.
 
 ## Why is this bad?
 Suppressions outlive the problem they silenced: the typo gets fixed, the
-comment stays, and later hides a real finding on that line. A misspelled rule
-name silences nothing at all while looking as if it did.
+comment stays, and later hides a real finding on that line.
 
 ## Example
 ```markdown
@@ -47,8 +46,8 @@ This line has no typo any more.
 ```
 
 ## How to fix
-Remove the comment or the table, or the rule's name from it. Check the name
-against `hblint rules`. To keep a suppression on purpose, turn this rule off for the
+Remove the comment or the table, or the rule's name from it. To keep a
+suppression on purpose, turn this rule off for the
 page (`hblint: {disable: [unused-suppression]}`) or in `.hblint.toml`.
 "#,
 };

@@ -191,7 +191,9 @@ fn split_curly_apostrophes(word: &[u8]) -> Vec<&[u8]> {
 pub fn count(settings: &FileSelection, pages: &[SourceFile]) -> TreeFrequency {
     let from_pages = || {
         TreeFrequency::count_parallel(pages, |file| {
-            let bytes = crate::workspace::read(file).ok()?;
+            let bytes =
+                crate::workspace::read(file, &settings.root, &crate::limits::Limits::default())
+                    .ok()?;
             // Pages that cannot be linted (binary, not UTF-8) are not counted.
             if bytes.contains(&0) || std::str::from_utf8(&bytes).is_err() {
                 return None;
@@ -221,8 +223,9 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// `hblint check`), reading raw bytes. Unreadable files are skipped: this is
 /// a statistic, not a check.
 pub fn scan_root(settings: &FileSelection) -> TreeFrequency {
-    let paths = crate::inputs::default_paths(settings);
-    let files = crate::inputs::collect(settings, &paths).unwrap_or_default();
+    let paths =
+        crate::inputs::default_paths(settings).unwrap_or_else(|| vec![settings.root.clone()]);
+    let files = crate::inputs::collect(settings, &paths, false).unwrap_or_default();
     TreeFrequency::count_parallel(&files, |file| match &file.content {
         crate::inputs::Content::Disk(path) => std::fs::read(path).ok().map(Cow::Owned),
         crate::inputs::Content::Bytes(bytes) => Some(Cow::Borrowed(bytes.as_slice())),

@@ -13,36 +13,66 @@ pub(super) struct Redirects {
     pub(super) patterns: Option<RegexSet>,
 }
 
+/// What pages' frontmatter says about where they are published.
+#[derive(Debug, Default)]
+pub(super) struct PageMeta {
+    /// `aliases:`: URL key → page.
+    pub(super) aliases: HashMap<String, String>,
+    /// Pages published somewhere else than their path says (`url:`, `slug:`): page → URL.
+    pub(super) moved: HashMap<String, String>,
+    /// Pages Hugo does not publish (`draft: true`, `build: render: never`).
+    pub(super) unpublished: HashSet<String>,
+}
+
 impl Workspace {
     /// `aliases:` of every page: URL key → page. Read on first need.
     pub(super) fn aliases(&self) -> &HashMap<String, String> {
-        self.aliases.get_or_init(|| {
+        &self.meta().aliases
+    }
+
+    /// The frontmatter of every page, read once, on first need.
+    pub(super) fn meta(&self) -> &PageMeta {
+        self.meta.get_or_init(|| {
             let pages = &self.index().pages;
-            let found: Vec<(String, String)> = pages
+            let found: Vec<(String, Frontmatter)> = pages
                 .par_iter()
-                .flat_map_iter(|page| {
-                    let aliases = std::fs::read(self.root.join(page))
-                        .ok()
-                        .map(|b| frontmatter_aliases(&b))
-                        .unwrap_or_default();
-                    let base = self.url_of(page).unwrap_or_default();
-                    aliases
-                        .into_iter()
-                        .filter_map(|a| {
-                            let parent = base.trim_end_matches('/').rsplit_once('/')?.0.to_owned();
-                            let url = if a.starts_with('/') || a.contains("://") {
-                                a.split_once("://").map_or(a.clone(), |(_, r)| {
-                                    r.find('/').map_or("/".into(), |i| r[i..].to_owned())
-                                })
-                            } else {
-                                format!("{parent}/{a}")
-                            };
-                            Some((url_key(&url), page.clone()))
-                        })
-                        .collect::<Vec<_>>()
+                .filter_map(|page| {
+                    let bytes = self.limits.read(&self.root.join(page)).ok()?;
+                    Some((page.clone(), frontmatter(&bytes, &self.limits)?))
                 })
                 .collect();
-            found.into_iter().collect()
+            let mut meta = PageMeta::default();
+            for (page, fm) in found {
+                let base = self.url_of(&page).unwrap_or_default();
+                let parent = base
+                    .trim_end_matches('/')
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(p, _)| p.to_owned());
+                for a in fm.aliases {
+                    let url = if a.starts_with('/') || a.contains("://") {
+                        a.split_once("://").map_or(a.clone(), |(_, r)| {
+                            r.find('/').map_or("/".into(), |i| r[i..].to_owned())
+                        })
+                    } else {
+                        format!("{parent}/{a}")
+                    };
+                    meta.aliases.insert(url_key(&url), page.clone());
+                }
+                if let Some(url) = fm.url {
+                    let url = if url.starts_with('/') {
+                        url
+                    } else {
+                        format!("/{url}")
+                    };
+                    meta.moved.insert(page.clone(), url);
+                } else if let Some(slug) = fm.slug {
+                    meta.moved.insert(page.clone(), format!("{parent}/{slug}/"));
+                }
+                if fm.unpublished {
+                    meta.unpublished.insert(page);
+                }
+            }
+            meta
         })
     }
 
@@ -89,27 +119,51 @@ impl Workspace {
     }
 }
 
-/// `aliases:` from a page's YAML frontmatter, without parsing the Markdown.
-fn frontmatter_aliases(bytes: &[u8]) -> Vec<String> {
-    let Ok(text) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) else {
-        return Vec::new();
-    };
-    let Some(body) = text
+/// The frontmatter keys that say where a page is published.
+#[derive(Debug, Default)]
+struct Frontmatter {
+    aliases: Vec<String>,
+    url: Option<String>,
+    slug: Option<String>,
+    unpublished: bool,
+}
+
+/// A page's YAML frontmatter, without parsing the Markdown; `None` when it
+/// has none of the keys that matter here.
+fn frontmatter(bytes: &[u8], limits: &crate::limits::Limits) -> Option<Frontmatter> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
+    limits.check_text(text).ok()?;
+    let body = text
         .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-    else {
-        return Vec::new();
-    };
+        .or_else(|| text.strip_prefix("---\r\n"))?;
     let end = body
         .find("\n---")
         .map_or(body.len(), |i| i + 1)
         .min(body.len());
     let yaml = &body[..end];
-    if !yaml.contains("aliases") {
-        return Vec::new();
+    if !["aliases", "url", "slug", "draft", "render"]
+        .iter()
+        .any(|k| yaml.contains(k))
+    {
+        return None;
     }
-    let Ok(value) = serde_norway::from_str::<serde_norway::Value>(yaml) else {
-        return Vec::new();
+    let value = serde_norway::from_str::<serde_norway::Value>(yaml).ok()?;
+    let string = |k: &str| {
+        value
+            .get(k)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
     };
-    crate::document::yaml_string_list(&value, "aliases")
+    let render = value.get("build").and_then(|b| b.get("render"));
+    let never = render.is_some_and(|r| {
+        r.as_str().is_some_and(|s| s.eq_ignore_ascii_case("never")) || r.as_bool() == Some(false)
+    });
+    Some(Frontmatter {
+        aliases: crate::document::yaml_string_list(&value, "aliases"),
+        url: string("url"),
+        slug: string("slug"),
+        unpublished: value.get("draft").and_then(|d| d.as_bool()) == Some(true) || never,
+    })
 }

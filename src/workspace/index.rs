@@ -3,7 +3,7 @@
 
 use super::{Mount, Target, Workspace};
 use crate::inputs::is_markdown;
-use crate::links::{join_normalize, url_key};
+use crate::links::{hugo, join_normalize, url_key};
 use std::collections::HashMap;
 
 /// The file index: paths only.
@@ -19,6 +19,10 @@ pub(super) struct Index {
     pub(super) by_last: HashMap<String, Vec<usize>>,
     /// A digest of `targets`: suggestions stay the same while it does.
     pub(super) targets_digest: u64,
+    /// Trigram of a last URL segment → the segments (keys of `by_last`) that hold it.
+    pub(super) by_trigram: HashMap<[u8; 3], Vec<String>>,
+    /// Hugo's page tree: a content file's key (`links::hugo::base`) → the file.
+    pub(super) bases: HashMap<String, String>,
 }
 
 impl Workspace {
@@ -54,6 +58,14 @@ impl Workspace {
             if is_markdown(&path) && self.mount_of(&path, &self.config.mount).is_some() {
                 index.pages.push(path.clone());
             }
+            if let Some(content) = self.content_path(&path)
+                && hugo::is_content(&content)
+            {
+                index
+                    .bases
+                    .entry(hugo::base(&content))
+                    .or_insert(path.clone());
+            }
             if let Some(url) = self.url_of(&path) {
                 let key = url_key(&url);
                 let last = key.rsplit('/').next().unwrap_or_default().to_owned();
@@ -65,6 +77,11 @@ impl Workspace {
                 index.targets.push((key, url));
             }
             index.files.insert(path.to_lowercase(), path);
+        }
+        for seg in index.by_last.keys() {
+            for t in trigrams(seg) {
+                index.by_trigram.entry(t).or_default().push(seg.clone());
+            }
         }
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         for (key, url) in &index.targets {
@@ -81,6 +98,13 @@ impl Workspace {
     /// suggestion cannot change while it stays the same.
     pub fn targets_digest(&self) -> u64 {
         self.index().targets_digest
+    }
+
+    /// A file's path in Hugo's content tree (`/handbook/a/_index.md`): its
+    /// path below the mount that holds it, under the mount's URL.
+    pub(super) fn content_path(&self, file: &str) -> Option<String> {
+        let (mount, rest) = self.mount_of(file, &self.config.mount)?;
+        Some(format!("{}{rest}", mount.url.trim_end_matches('/')))
     }
 
     /// Every file under the mounted and static folders, not following
@@ -226,4 +250,19 @@ impl Workspace {
         }
         None
     }
+}
+
+/// The trigrams of a string's bytes (`leave` → `lea`, `eav`, `ave`); a
+/// string shorter than three bytes is its own, padded with `\0`.
+pub(super) fn trigrams(s: &str) -> Vec<[u8; 3]> {
+    let b = s.as_bytes();
+    if b.len() < 3 {
+        let mut t = [0u8; 3];
+        t[..b.len()].copy_from_slice(b);
+        return vec![t];
+    }
+    let mut out: Vec<[u8; 3]> = b.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }

@@ -27,6 +27,7 @@ mod suggest;
 
 use crate::cache::Cache;
 use crate::document::Document;
+use crate::limits::Limits;
 use crate::links::slug::SlugStyle;
 use crate::links::{Internal, join_normalize};
 use std::collections::HashMap;
@@ -34,6 +35,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use crate::links::anchors::AnchorSet;
+pub use crate::links::exclude::LinkExcludes;
 use aliases::Redirects;
 use index::Index;
 pub use pages::{RunPage, load, read};
@@ -58,6 +60,21 @@ pub struct Links {
     pub skip: Vec<String>,
     pub redirects: Vec<String>,
     pub anchor_style: SlugStyle,
+    pub generator: Generator,
+    /// Links never checked, from the tree's own link checker configuration.
+    pub excludes: Option<Arc<LinkExcludes>>,
+}
+
+/// How a written link becomes a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Generator {
+    /// Hugo: the render-link hook looks the destination up with `GetPage`,
+    /// then as a page resource; only what it cannot find is left to the browser.
+    #[default]
+    Hugo,
+    /// File and URL paths only (Middleman).
+    Paths,
 }
 
 /// What a link points at.
@@ -75,6 +92,8 @@ pub enum Target {
     Generated,
     /// Nothing in the tree.
     Missing,
+    /// A page the site does not publish (`draft: true`, `build: render: never`).
+    Unpublished(String),
     /// The path climbs out of the root.
     Escapes,
 }
@@ -107,10 +126,12 @@ pub struct Workspace {
     pub config: Links,
     /// The page forms, longest first: the order `url_of` tries them in.
     forms_longest_first: Vec<String>,
+    /// The run's limits, for the pages read besides the linted ones.
+    limits: Limits,
     /// Given paths instead of a walk (tests, API runs).
     given: Option<Vec<String>>,
     index: OnceLock<Index>,
-    aliases: OnceLock<HashMap<String, String>>,
+    meta: OnceLock<aliases::PageMeta>,
     redirects: OnceLock<Redirects>,
     anchors: Mutex<HashMap<String, AnchorCell>>,
     suggestions: Mutex<HashMap<String, Option<String>>>,
@@ -131,9 +152,10 @@ impl Workspace {
             root: root.to_path_buf(),
             forms_longest_first,
             config: links,
+            limits: Limits::default(),
             given: None,
             index: OnceLock::new(),
-            aliases: OnceLock::new(),
+            meta: OnceLock::new(),
             redirects: OnceLock::new(),
             anchors: Mutex::new(HashMap::new()),
             suggestions: Mutex::new(HashMap::new()),
@@ -152,13 +174,19 @@ impl Workspace {
         w
     }
 
+    /// The same workspace, reading pages within `limits`.
+    pub fn within(mut self, limits: Limits) -> Workspace {
+        self.limits = limits;
+        self
+    }
+
     /// Read and parse a page of the tree that the run does not lint. Only
     /// paths from the index are read, so never a file outside the root;
     /// `None` for a path the index does not know, or a page that cannot be read.
     pub fn read_page(&self, page: &str) -> Option<Document> {
         let real = self.file(page)?;
-        let bytes = std::fs::read(self.root.join(real)).ok()?;
-        Document::from_bytes(real, &bytes).ok()
+        let bytes = self.limits.read(&self.root.join(real)).ok()?;
+        Document::from_bytes_within(real, &bytes, &self.limits).ok()
     }
 
     /// Markdown pages of the tree (root-relative).
@@ -296,10 +324,9 @@ mod tests {
             target(b, "bundle/"),
             page("content/handbook/a/bundle/index.md")
         );
-        assert_eq!(
-            target(b, "unique-name.md"),
-            page("content/handbook/c/unique-name.md")
-        );
+        // The render hook's `GetPage` does no lookup by bare file name
+        // (that is `ref`'s), so a name from another folder is broken.
+        assert_eq!(target(b, "unique-name.md"), Some(Target::Missing));
         let bundle = "content/handbook/a/bundle/index.md";
         assert_eq!(
             target(bundle, "img.png"),

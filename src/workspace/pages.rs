@@ -10,9 +10,11 @@ use super::Workspace;
 use crate::cache::{self, Anchors, deps};
 use crate::document::{Document, InputError};
 use crate::inputs::{Content, SourceFile};
+use crate::limits::{Limits, ReadError};
 use crate::links::anchors::AnchorSet;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 /// A page of this run, as the engine registers it before the rules run.
@@ -24,24 +26,56 @@ pub enum RunPage {
     Source(Content),
 }
 
-/// The bytes of a file of the run.
-pub fn read(file: &SourceFile) -> Result<Cow<'_, [u8]>, InputError> {
+/// The bytes of a file of the run, within `limits`: a file past the size
+/// limit is not read at all, and a path inside `root` that a symbolic link
+/// leads out of the root is not read.
+pub fn read<'a>(
+    file: &'a SourceFile,
+    root: &Path,
+    limits: &Limits,
+) -> Result<Cow<'a, [u8]>, InputError> {
     match &file.content {
         Content::Bytes(bytes) => Ok(Cow::Borrowed(bytes.as_slice())),
-        Content::Disk(path) => {
-            std::fs::read(path)
-                .map(Cow::Owned)
-                .map_err(|e| InputError::Unreadable {
-                    path: file.path.clone(),
-                    reason: e.to_string(),
-                })
-        }
+        Content::Disk(path) if leaves_root(root, path) => Err(InputError::Unreadable {
+            path: file.path.clone(),
+            reason: "a symbolic link leads outside the root".into(),
+        }),
+        Content::Disk(path) => match limits.read(path) {
+            Ok(bytes) => Ok(Cow::Owned(bytes)),
+            Err(ReadError::Exceeded(exceeded)) => Err(InputError::Limit {
+                path: file.path.clone(),
+                line: 1,
+                column: 1,
+                exceeded,
+            }),
+            Err(ReadError::Io(e)) => Err(InputError::Unreadable {
+                path: file.path.clone(),
+                reason: e.to_string(),
+            }),
+        },
     }
 }
 
-/// Read and parse one file of the run.
-pub fn load(file: &SourceFile) -> Result<Document, InputError> {
-    Document::from_bytes(&file.path, &read(file)?)
+/// Read and parse one file of the run, within `limits` (see [`read`]).
+pub fn load(file: &SourceFile, root: &Path, limits: &Limits) -> Result<Document, InputError> {
+    Document::from_bytes_within(&file.path, &read(file, root, limits)?, limits)
+}
+
+/// Whether `path`, written inside `root`, really lies outside it (through a
+/// symbolic link). A path that cannot be resolved is left to the read to report.
+fn leaves_root(root: &Path, path: &Path) -> bool {
+    let written = crate::inputs::normalize(&absolute(path));
+    if !written.starts_with(crate::inputs::normalize(&absolute(root))) {
+        return false;
+    }
+    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
+        (Ok(root), Ok(real)) => !real.starts_with(root),
+        _ => false,
+    }
+}
+
+fn absolute(path: &Path) -> std::path::PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 impl Workspace {
@@ -108,7 +142,7 @@ impl Workspace {
                     path: page.to_owned(),
                     content,
                 };
-                let doc = load(&file).ok()?;
+                let doc = load(&file, &self.root, &self.limits).ok()?;
                 let set = Arc::new(AnchorSet::of(&doc, style));
                 if let Ok(mut parked) = self.parked.lock() {
                     parked.insert(page.to_owned(), doc);
@@ -118,16 +152,16 @@ impl Workspace {
             None => {}
         }
         let real = self.file(page)?;
-        let bytes = std::fs::read(self.root.join(real)).ok()?;
+        let bytes = self.limits.read(&self.root.join(real)).ok()?;
         if !self.cache.is_enabled() {
-            let doc = Document::from_bytes(real, &bytes).ok()?;
+            let doc = Document::from_bytes_within(real, &bytes, &self.limits).ok()?;
             return Some(Arc::new(AnchorSet::of(&doc, style)));
         }
         let hash = cache::content_hash(&bytes);
         if let Some(entry) = self.cache.load(real, &hash) {
             return Some(Arc::new(entry.anchors.to_set()));
         }
-        let doc = Document::from_bytes(real, &bytes).ok()?;
+        let doc = Document::from_bytes_within(real, &bytes, &self.limits).ok()?;
         let set = AnchorSet::of(&doc, style);
         self.cache.store_anchors(real, &hash, Anchors::of(&set));
         Some(Arc::new(set))

@@ -1,8 +1,10 @@
 //! Suggestions for a broken link: the existing page or file closest to it.
 
 use super::Workspace;
+use super::index::{Index, trigrams};
 use crate::cache::deps::{self, Dep};
 use crate::links::url_key;
+use std::collections::HashMap;
 
 impl Workspace {
     /// The existing page or file closest to a missing URL: one with the same
@@ -45,12 +47,10 @@ impl Workspace {
             return best_of(&mut ids.iter().copied());
         }
         let limit = (last.chars().count() / 4).max(1);
-        let close: Vec<(usize, usize)> = index
-            .by_last
-            .iter()
-            .filter(|(seg, _)| {
-                seg.len().abs_diff(last.len()) <= limit && letters_apart(seg, last) <= limit
-            })
+        let close: Vec<(usize, usize)> = similar_segments(index, last, limit)
+            .into_iter()
+            .filter_map(|seg| Some((seg, index.by_last.get(seg)?)))
+            .filter(|(seg, _)| letters_apart(seg, last) <= limit)
             .map(|(seg, ids)| (strsim::osa_distance(seg, last), ids))
             .filter(|(d, _)| *d <= limit)
             .flat_map(|(d, ids)| ids.iter().map(move |&i| (d, i)))
@@ -74,6 +74,40 @@ impl Workspace {
         let first = found.next()?;
         found.next().is_none().then(|| first.clone())
     }
+}
+
+/// The last segments of the tree that may be within `limit` edits of
+/// `last`, from the trigram index: those of a similar length that share
+/// enough of `last`'s trigrams. One edit changes at most four trigrams (a
+/// transposition), so a segment within `limit` edits shares at least
+/// `trigrams - 4 × limit` of them; a segment sharing none at all is left
+/// out (only a change in every third letter does that, which is no longer
+/// a near miss). Segments too short for trigrams are compared by length.
+fn similar_segments<'i>(index: &'i Index, last: &str, limit: usize) -> Vec<&'i str> {
+    let near_len = |seg: &str| seg.len().abs_diff(last.len()) <= limit;
+    if last.len() < 4 {
+        return index
+            .by_last
+            .keys()
+            .map(String::as_str)
+            .filter(|seg| near_len(seg))
+            .collect();
+    }
+    let grams = trigrams(last);
+    let need = grams.len().saturating_sub(4 * limit).max(1);
+    let mut shared: HashMap<&str, usize> = HashMap::new();
+    for g in &grams {
+        for seg in index.by_trigram.get(g).into_iter().flatten() {
+            if near_len(seg) {
+                *shared.entry(seg.as_str()).or_default() += 1;
+            }
+        }
+    }
+    shared
+        .into_iter()
+        .filter(|(_, n)| *n >= need)
+        .map(|(seg, _)| seg)
+        .collect()
 }
 
 /// A lower bound of the edit distance of two strings, from their letters

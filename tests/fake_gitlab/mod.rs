@@ -207,7 +207,37 @@ pub struct State {
     /// Files of the hblint project's latest `build-release` job, by name,
     /// served at `…/projects/gitlab-com%2Fhblint/jobs/artifacts/:ref/raw/:name?job=build-release`.
     pub artifacts: HashMap<String, Vec<u8>>,
+    /// More merge requests than !7, by IID (the sweep and the service).
+    pub others: std::collections::BTreeMap<u64, FakeMr>,
+    /// The IID the request at hand is about.
+    current_iid: u64,
     next_id: u64,
+}
+
+/// A merge request besides !7: the same fields, swapped in while a request
+/// about it is answered.
+#[derive(Debug, Clone, Default)]
+pub struct FakeMr {
+    pub labels: Vec<String>,
+    pub files: Vec<FakeFile>,
+    pub notes: Vec<Value>,
+    pub discussions: Vec<Value>,
+    pub head_sha: String,
+    pub base_sha: String,
+    pub draft: bool,
+    /// ISO 8601, compared as text with `updated_after`.
+    pub updated_at: String,
+}
+
+impl State {
+    fn swap(&mut self, mr: &mut FakeMr) {
+        std::mem::swap(&mut self.labels, &mut mr.labels);
+        std::mem::swap(&mut self.files, &mut mr.files);
+        std::mem::swap(&mut self.notes, &mut mr.notes);
+        std::mem::swap(&mut self.discussions, &mut mr.discussions);
+        std::mem::swap(&mut self.head_sha, &mut mr.head_sha);
+        std::mem::swap(&mut self.base_sha, &mut mr.base_sha);
+    }
 }
 
 pub struct FakeGitlab {
@@ -256,6 +286,8 @@ impl FakeGitlab {
             max_files: None,
             redirect_to: None,
             artifacts: HashMap::new(),
+            others: std::collections::BTreeMap::new(),
+            current_iid: MR_IID,
             next_id: 1000,
         }));
         let (srv, st) = (Arc::clone(&server), Arc::clone(&state));
@@ -308,6 +340,42 @@ impl FakeGitlab {
         self.state().notes.clone()
     }
 
+    /// Another open merge request.
+    pub fn add_mr(&self, iid: u64, mr: FakeMr) {
+        self.state().others.insert(iid, mr);
+    }
+
+    /// The notes of merge request `iid`.
+    pub fn notes_of(&self, iid: u64) -> Vec<Value> {
+        let st = self.state();
+        if iid == MR_IID {
+            return st.notes.clone();
+        }
+        st.others
+            .get(&iid)
+            .map(|m| m.notes.clone())
+            .unwrap_or_default()
+    }
+
+    /// The bodies of the bot's notes on merge request `iid`.
+    pub fn bot_notes(&self, iid: u64) -> Vec<String> {
+        self.notes_of(iid)
+            .iter()
+            .filter(|n| n["author"]["id"].as_u64() == Some(BOT_ID))
+            .filter_map(|n| n["body"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// A note written by `author` on merge request `iid`.
+    pub fn add_note_to(&self, iid: u64, author: u64, body: &str) {
+        let mut st = self.state();
+        let note = new_note(&mut st, author, body);
+        match st.others.get_mut(&iid) {
+            Some(mr) => mr.notes.push(note),
+            None => st.notes.push(note),
+        }
+    }
+
     pub fn log(&self) -> Vec<String> {
         self.state().log.clone()
     }
@@ -346,11 +414,19 @@ fn changes_count(st: &State) -> String {
 }
 
 fn mr_json(st: &State) -> Value {
+    let iid = st.current_iid;
+    let draft = st.others.get(&iid).is_some_and(|m| m.draft);
+    let updated = st
+        .others
+        .get(&iid)
+        .map(|m| m.updated_at.clone())
+        .unwrap_or_else(|| "2026-11-25T10:00:00Z".into());
     json!({
-        "id": 155016530, "iid": MR_IID, "project_id": 1, "title": "Update SA pages",
+        "id": 155016530 + iid, "iid": iid, "draft": draft, "work_in_progress": draft,
+        "updated_at": updated, "project_id": 1, "title": "Update SA pages",
         "state": "opened", "draft": false, "source_branch": "sa-update", "target_branch": "main",
         "sha": st.head_sha, "labels": st.labels,
-        "web_url": format!("https://gitlab.example.com/{PROJECT_PATH}/-/merge_requests/{MR_IID}"),
+        "web_url": format!("https://gitlab.example.com/{PROJECT_PATH}/-/merge_requests/{iid}"),
         "changes_count": changes_count(st),
         "author": {"id": HUMAN_ID, "username": "alice"},
         "diff_refs": {"base_sha": st.base_sha, "head_sha": st.head_sha, "start_sha": st.base_sha},
@@ -587,13 +663,22 @@ fn project_route(
         .into_owned()
         .collect();
     if let ["repository", "files", file, "raw"] = rest {
-        return match st
-            .files
-            .iter()
+        let wanted = params.get("ref").cloned().unwrap_or_default();
+        let files = if wanted == st.head_sha {
+            Some(&st.files)
+        } else {
+            st.others
+                .values()
+                .find(|m| m.head_sha == wanted)
+                .map(|m| &m.files)
+        };
+        return match files
+            .into_iter()
+            .flatten()
             .find(|f| f.new_path == *file)
             .and_then(|f| f.content.clone())
         {
-            Some(c) if params.get("ref") == Some(&st.head_sha) => (
+            Some(c) => (
                 200,
                 vec![("Content-Type".into(), "text/plain".into())],
                 c.into_bytes(),
@@ -601,12 +686,99 @@ fn project_route(
             _ => message(404, "404 File Not Found"),
         };
     }
+    if let ("GET", ["merge_requests"]) = (method, rest) {
+        return mr_list(st, params);
+    }
     let ["merge_requests", iid, tail @ ..] = rest else {
         return message(404, "404 Not found");
     };
-    if iid.parse::<u64>().ok() != Some(MR_IID) {
+    let Some(iid) = iid.parse::<u64>().ok() else {
         return message(404, "404 Not found");
+    };
+    with_mr(st, iid, |st| {
+        mr_route(st, method, tail, params, &form, user_id, is_job)
+    })
+    .unwrap_or_else(|| message(404, "404 Not found"))
+}
+
+/// Answer with merge request `iid`'s fields swapped into the state's (the
+/// placeholder left in `others` keeps its draft flag and update time).
+fn with_mr<R>(st: &mut State, iid: u64, f: impl FnOnce(&mut State) -> R) -> Option<R> {
+    if iid == MR_IID {
+        return Some(f(st));
     }
+    let mut other = st.others.remove(&iid)?;
+    st.swap(&mut other);
+    st.current_iid = iid;
+    let placeholder = FakeMr {
+        draft: other.draft,
+        updated_at: other.updated_at.clone(),
+        ..FakeMr::default()
+    };
+    st.others.insert(iid, placeholder);
+    let reply = f(st);
+    st.others.remove(&iid);
+    st.swap(&mut other);
+    st.current_iid = MR_IID;
+    st.others.insert(iid, other);
+    Some(reply)
+}
+
+/// `GET /projects/:id/merge_requests` ("Merge requests API": `state`,
+/// `updated_after`, `labels` (all of them), `wip=yes|no`), paginated.
+fn mr_list(st: &mut State, params: &HashMap<String, String>) -> Reply {
+    if params.get("state").is_some_and(|s| s != "opened") {
+        return paged(&[], params);
+    }
+    let wanted: Vec<&str> = params
+        .get("labels")
+        .map(|l| l.split(',').filter(|x| !x.is_empty()).collect())
+        .unwrap_or_default();
+    let mut iids: Vec<u64> = std::iter::once(MR_IID)
+        .chain(st.others.keys().copied())
+        .collect();
+    iids.sort_unstable();
+    let mut items = Vec::new();
+    for iid in iids {
+        let (labels, draft, updated) = match st.others.get(&iid) {
+            Some(m) => (m.labels.clone(), m.draft, m.updated_at.clone()),
+            None => (st.labels.clone(), false, "2026-11-25T10:00:00Z".to_string()),
+        };
+        if !wanted.iter().all(|w| labels.iter().any(|l| l == w)) {
+            continue;
+        }
+        match params.get("wip").map(String::as_str) {
+            Some("no") if draft => continue,
+            Some("yes") if !draft => continue,
+            _ => {}
+        }
+        if params
+            .get("updated_after")
+            .is_some_and(|after| updated.as_str() < after.as_str())
+        {
+            continue;
+        }
+        if let Some(mut item) = with_mr(st, iid, |st| mr_json(st)) {
+            // The list leaves out diff_refs and changes_count.
+            if let Value::Object(map) = &mut item {
+                map.remove("diff_refs");
+                map.remove("changes_count");
+            }
+            items.push(item);
+        }
+    }
+    paged(&items, params)
+}
+
+fn mr_route(
+    st: &mut State,
+    method: &str,
+    tail: &[&str],
+    params: &HashMap<String, String>,
+    form: &HashMap<String, String>,
+    user_id: u64,
+    is_job: bool,
+) -> Reply {
     match (method, tail) {
         ("GET", []) => json_reply(200, mr_json(st)),
         ("GET", ["diffs"]) if st.has_diffs => {
@@ -812,4 +984,30 @@ impl FakeGitlab {
     pub fn redirect_to(&self, origin: &str) {
         self.state().redirect_to = Some(origin.to_owned());
     }
+}
+
+/// Make `root` a git checkout whose head commit adds every file to an empty
+/// base commit, and tell the fake GitLab the two commits.
+pub fn commit_checkout(root: &std::path::Path, fake: &FakeGitlab) {
+    let git = |args: &[&str]| -> String {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    git(&["init", "-q"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "base"]);
+    let base = git(&["rev-parse", "HEAD"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "head"]);
+    let head = git(&["rev-parse", "HEAD"]);
+    let mut st = fake.state();
+    st.base_sha = base;
+    st.head_sha = head;
 }

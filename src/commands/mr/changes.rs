@@ -16,7 +16,7 @@ use crate::inputs::{Content, SourceFile, is_markdown};
 use std::path::Path;
 
 /// The MR's changes and the pages to lint.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Changes {
     pub files: Vec<FileChange>,
     pub sources: Vec<SourceFile>,
@@ -115,10 +115,7 @@ pub fn from_git(root: &Path, base: &Commit, head: &Commit) -> miette::Result<Cha
             continue;
         }
         match c.new_mode.as_str() {
-            "100644" | "100755" if safe_relative(&c.new_path) => wanted.push(git::StagedEntry {
-                path: c.new_path.clone(),
-                blob: c.new_blob.clone(),
-            }),
+            "100644" | "100755" if safe_relative(&c.new_path) => wanted.push(c),
             "100644" | "100755" => refused.push(InputError::Unreadable {
                 path: c.new_path.clone(),
                 reason: "the path leaves the repository; not read".into(),
@@ -130,12 +127,17 @@ pub fn from_git(root: &Path, base: &Commit, head: &Commit) -> miette::Result<Cha
             _ => {}
         }
     }
-    let blobs = git::read_index(root, &wanted).map_err(|e| miette::miette!("{e}"))?;
-    let sources = blobs
-        .into_iter()
-        .map(|b| SourceFile {
-            path: b.path,
-            content: Content::Bytes(b.bytes),
+    let ids: Vec<&str> = wanted.iter().map(|c| c.new_blob.as_str()).collect();
+    let blobs = git::read_blobs(root, &ids).map_err(|e| miette::miette!("{e}"))?;
+    // A blob git does not have is left out.
+    let sources = wanted
+        .iter()
+        .zip(blobs)
+        .filter_map(|(c, bytes)| {
+            bytes.map(|bytes| SourceFile {
+                path: c.new_path.clone(),
+                content: Content::Bytes(bytes),
+            })
         })
         .collect();
     Ok(Changes {

@@ -31,12 +31,34 @@ pub struct Job<'a> {
     pub changes: &'a [FileChange],
 }
 
+/// What happened to the note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    /// `--no-comment`, `--dry-run`, or a job token: nothing was written.
+    NotWritten,
+    /// A new note.
+    Posted(u64),
+    /// The earlier note, edited in place.
+    Edited(u64),
+    /// Nothing found and no earlier note: nothing to say.
+    NothingToSay,
+    /// The MR moved on to another head commit: the note was left alone.
+    Moved,
+    /// GitLab refused or failed; the message says why.
+    Failed(String),
+}
+
 /// Post or edit the summary note (and inline discussions), or say why not.
-pub fn comment(job: &Job<'_>, note: &Note, ctx: &ReportContext<'_>, stderr: &mut dyn Write) {
+pub fn comment(
+    job: &Job<'_>,
+    note: &Note,
+    ctx: &ReportContext<'_>,
+    stderr: &mut dyn Write,
+) -> Said {
     let inputs = job.inputs;
     if inputs.no_comment {
         say(stderr, "--no-comment: no comment posted");
-        return;
+        return Said::NotWritten;
     }
     if inputs.dry_run {
         let body = note.body(ctx);
@@ -44,7 +66,7 @@ pub fn comment(job: &Job<'_>, note: &Note, ctx: &ReportContext<'_>, stderr: &mut
         let _ = out.write_all(body.as_bytes());
         let _ = out.flush();
         say(stderr, "--dry-run: the comment above was not posted");
-        return;
+        return Said::NotWritten;
     }
     if job.client.token().is_job_token() {
         say(
@@ -53,10 +75,13 @@ pub fn comment(job: &Job<'_>, note: &Note, ctx: &ReportContext<'_>, stderr: &mut
              project access token (`api` scope, Reporter role) in a masked CI/CD variable named \
              HBLINT_GITLAB_TOKEN; the reports and the exit code do not depend on it.",
         );
-        return;
+        return Said::NotWritten;
     }
     match post(job, note, ctx) {
-        Ok(line) => say(stderr, &line),
+        Ok((said, line)) => {
+            say(stderr, &line);
+            said
+        }
         Err(e) => {
             let help = e.help.clone().unwrap_or_default();
             say(
@@ -65,21 +90,25 @@ pub fn comment(job: &Job<'_>, note: &Note, ctx: &ReportContext<'_>, stderr: &mut
                     "warning: {e}. {help} The reports are written and the exit code reflects the findings."
                 ),
             );
+            Said::Failed(e.to_string())
         }
     }
 }
 
-fn post(job: &Job<'_>, note: &Note, ctx: &ReportContext<'_>) -> Result<String, ApiError> {
+fn post(job: &Job<'_>, note: &Note, ctx: &ReportContext<'_>) -> Result<(Said, String), ApiError> {
     let (client, project, iid) = (job.client, job.inputs.project.as_str(), job.inputs.mr);
     let now = merge_request::get(client, project, iid)?;
     if let Some(current) = now.head_sha()
         && current != job.head
     {
-        return Ok(format!(
-            "comment left alone: merge request !{iid} has moved on to {current}, and this \
-             pipeline linted {}; the newer pipeline updates the comment. The reports of this \
-             run are written.",
-            job.head
+        return Ok((
+            Said::Moved,
+            format!(
+                "comment left alone: merge request !{iid} has moved on to {current}, and this \
+                 pipeline linted {}; the newer pipeline updates the comment. The reports of this \
+                 run are written.",
+                job.head
+            ),
         ));
     }
     let me = merge_request::current_user(client)?;
@@ -90,22 +119,25 @@ fn post(job: &Job<'_>, note: &Note, ctx: &ReportContext<'_>) -> Result<String, A
     note.previously_reported = previous.is_some_and(|n| !n.body.contains("all clear"));
     let body = note.body(ctx);
     let clean = ctx.outcome.findings.is_empty() && ctx.outcome.errors.is_empty();
-    let mut said = match own {
+    let (outcome, mut said) = match own {
         Some(id) => {
             notes::edit(client, project, iid, id, &body)?;
-            format!("updated the comment (note {id})")
+            (Said::Edited(id), format!("updated the comment (note {id})"))
         }
-        None if clean => "nothing found and no earlier comment: nothing posted".to_string(),
+        None if clean => (
+            Said::NothingToSay,
+            "nothing found and no earlier comment: nothing posted".to_string(),
+        ),
         None => {
             let id = notes::create(client, project, iid, &body)?;
-            format!("posted the comment (note {id})")
+            (Said::Posted(id), format!("posted the comment (note {id})"))
         }
     };
     if job.inputs.inline {
         let opened = inline(job, &now, ctx, me.id)?;
         said.push_str(&format!("; opened {opened} inline discussion(s)"));
     }
-    Ok(said)
+    Ok((outcome, said))
 }
 
 /// A GitLab suggestion replacing the finding's line by the same line with

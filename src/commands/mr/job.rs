@@ -8,6 +8,7 @@
 
 use super::changes::{self, Changes, Commit};
 use super::comment;
+pub use super::comment::Said;
 use crate::cli::Scope;
 use crate::commands::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::config::Settings;
@@ -55,6 +56,8 @@ pub struct Inputs {
     pub project_url: Option<String>,
     /// Colour in the human report.
     pub color: bool,
+    /// Print no human report (the bot and the service).
+    pub quiet: bool,
 }
 
 fn scope_words(scope: Scope) -> &'static str {
@@ -214,21 +217,52 @@ fn labels(
 }
 
 pub fn run(inputs: &Inputs) -> miette::Result<u8> {
-    let started = Instant::now();
-    let stderr = &mut std::io::stderr();
-    let settings = Settings::load(&inputs.root, inputs.config.as_deref())
-        .map_err(|e| miette::Report::new(*e))?;
-    let rules = RuleSet::build(&settings, &inputs.select, &inputs.ignore)?;
-    let client = Client::connect(
+    let client = connect(inputs)?;
+    Ok(review(inputs, &client, &mut std::io::stderr())?.exit)
+}
+
+/// The client for `inputs` (nothing is sent yet).
+pub fn connect(inputs: &Inputs) -> miette::Result<Client> {
+    Client::connect(
         &inputs.api_url,
         inputs.token.clone(),
         inputs.options.clone(),
         inputs.hints.clone(),
     )
-    .map_err(|e| e.report())?;
+    .map_err(|e| e.report())
+}
 
-    let mr = read_mr(inputs, &client, stderr)?;
-    let (changes, head) = read_changes(inputs, &client, mr.as_ref())?;
+/// What one review did.
+pub struct Review {
+    /// The job's exit code.
+    pub exit: u8,
+    /// What happened to the note.
+    pub said: comment::Said,
+    /// What a later label-only re-check needs.
+    pub kept: Kept,
+}
+
+/// A review's findings and changes, kept so that a label change can be
+/// re-checked without linting again.
+pub struct Kept {
+    /// The commit linted.
+    pub head: String,
+    pub files: Vec<FileChange>,
+    /// The findings in scope, the label rule's among them.
+    pub outcome: Outcome,
+    pub out_of_scope: usize,
+    pub note: Note,
+}
+
+/// Lint the merge request, write the reports and post or edit the note.
+pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miette::Result<Review> {
+    let started = Instant::now();
+    let settings = Settings::load(&inputs.root, inputs.config.as_deref())
+        .map_err(|e| miette::Report::new(*e))?;
+    let rules = RuleSet::build(&settings, &inputs.select, &inputs.ignore)?;
+
+    let mr = read_mr(inputs, client, stderr)?;
+    let (changes, head) = read_changes(inputs, client, mr.as_ref())?;
     for gap in &changes.gaps {
         say(stderr, &format!("warning: {gap}"));
     }
@@ -237,6 +271,7 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
         labels: labels(inputs, mr.as_ref(), stderr),
         deleted,
         changed,
+        ..RunFacts::default()
     };
 
     let mut workspace = settings.workspace();
@@ -254,31 +289,14 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
         .iter()
         .map(|c| (c.new_path.as_str(), c))
         .collect();
-    let total = outcome.findings.len();
-    let Outcome {
-        findings,
-        errors,
-        pages,
-        suppressed,
-        cached,
-    } = outcome;
-    let findings: Vec<Finding> = findings
-        .into_iter()
-        .filter(|f| in_scope(f, &by_path, inputs.scope))
-        .collect();
-    let out_of_scope = total - findings.len();
-    let scoped = Outcome {
-        findings,
-        errors,
-        pages,
-        suppressed,
-        cached,
-    };
+    let out_of_scope = outcome.retain_findings(|f| in_scope(f, &by_path, inputs.scope));
+    let scoped = outcome;
     let ctx = ReportContext {
         outcome: &scoped,
         elapsed: started.elapsed(),
         color: inputs.color,
         out_of_scope,
+        notes: Vec::new(),
     };
 
     // Reports first: they are written whatever happens to the comment.
@@ -314,24 +332,27 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
         previously_reported: false,
         scope_words: Some(scope_words(inputs.scope).into()),
         notices: changes.gaps.clone(),
+        reviewed: Some(head.clone()),
     };
 
     // The human report goes to standard output, or to standard error when
-    // standard output carries the note (--dry-run).
-    let mut human = Vec::new();
-    let _ = crate::report::human::Human.render(&ctx, &mut human);
-    if inputs.dry_run {
-        let _ = stderr.write_all(&human);
-    } else {
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(&human);
-        let _ = out.flush();
+    // standard output carries the note (--dry-run); a service prints none.
+    if !inputs.quiet {
+        let mut human = Vec::new();
+        let _ = crate::report::human::Human.render(&ctx, &mut human);
+        if inputs.dry_run {
+            let _ = stderr.write_all(&human);
+        } else {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(&human);
+            let _ = out.flush();
+        }
     }
 
-    comment::comment(
+    let said = comment::comment(
         &comment::Job {
             inputs,
-            client: &client,
+            client,
             head: &head,
             changes: &changes.files,
         },
@@ -344,13 +365,79 @@ pub fn run(inputs: &Inputs) -> miette::Result<u8> {
         .findings
         .iter()
         .any(|f| f.severity == Severity::Error);
-    Ok(if nothing_linted || (trouble && !has_errors) {
+    let exit = if nothing_linted || (trouble && !has_errors) {
         EXIT_TROUBLE
     } else if has_errors {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    };
+    Ok(Review {
+        exit,
+        said,
+        kept: Kept {
+            head,
+            files: changes.files,
+            outcome: scoped,
+            out_of_scope,
+            note,
+        },
     })
+}
+
+/// A label change: the label rule alone runs again on the kept changes with
+/// `labels`, its findings replace the earlier ones, and the note is edited.
+/// No page is read or linted. The note is left alone (and
+/// [`comment::Said::Moved`] returned) when the MR's head is no longer the
+/// kept commit: a full review is due.
+pub fn relabel(
+    inputs: &Inputs,
+    client: &Client,
+    kept: &mut Kept,
+    labels: Vec<String>,
+    stderr: &mut dyn Write,
+) -> miette::Result<comment::Said> {
+    let label_rule = crate::rules::RuleName::MissingLabel;
+    let settings = Settings::load(&inputs.root, inputs.config.as_deref())
+        .map_err(|e| miette::Report::new(*e))?;
+    let all = RuleSet::build(&settings, &inputs.select, &inputs.ignore)?;
+    if all.is_enabled(label_rule) {
+        let only = RuleSet::build(&settings, &[label_rule], &[])?;
+        let changes = Changes {
+            files: kept.files.clone(),
+            ..Changes::default()
+        };
+        let (changed, deleted) = changes.changed_and_deleted();
+        let facts = RunFacts {
+            labels: Some(labels),
+            deleted,
+            changed,
+            ..RunFacts::default()
+        };
+        let fresh = lint::lint(&settings, &only, &settings.workspace(), &[], &facts);
+        let findings = &mut kept.outcome.findings;
+        findings.retain(|f| f.rule != crate::rules::missing_label::META.name);
+        findings.extend(fresh.findings);
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    let ctx = ReportContext {
+        outcome: &kept.outcome,
+        elapsed: std::time::Duration::ZERO,
+        color: false,
+        out_of_scope: kept.out_of_scope,
+        notes: Vec::new(),
+    };
+    Ok(comment::comment(
+        &comment::Job {
+            inputs,
+            client,
+            head: &kept.head,
+            changes: &kept.files,
+        },
+        &kept.note,
+        &ctx,
+        stderr,
+    ))
 }
 
 #[cfg(test)]

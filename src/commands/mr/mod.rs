@@ -48,53 +48,78 @@ fn head_commit(args: &MrArgs, env: &dyn Fn(&str) -> Option<String>) -> Option<Co
 
 /// Resolve every input; `env` reads a variable.
 pub fn inputs(args: &MrArgs, env: &dyn Fn(&str) -> Option<String>) -> miette::Result<Inputs> {
-    let missing = |var: &str, flag: &str, example: &str| {
-        miette::miette!(
-            help = format!(
-                "in a merge request pipeline GitLab sets {var}; elsewhere pass {flag} {example}"
-            ),
-            "{var} is not set and {flag} was not given"
-        )
-    };
-    let (api_url, _) = pick(
+    // Every missing input is named at once, so a misconfigured job is mended
+    // in one round rather than one variable per pipeline.
+    let mut missing: Vec<String> = Vec::new();
+    let mut need = |what: String, how: String| missing.push(format!("{what}\n    {how}"));
+    let api_url = pick(
         args.gitlab_url.clone(),
         "--gitlab-url",
         &["CI_API_V4_URL"],
         env,
-    )
-    .ok_or_else(|| missing("CI_API_V4_URL", "--gitlab-url", "https://gitlab.com/api/v4"))?;
+    );
+    if api_url.is_none() {
+        need(
+            "CI_API_V4_URL is not set and --gitlab-url was not given".into(),
+            "in a merge request pipeline GitLab sets it; elsewhere pass --gitlab-url https://gitlab.com/api/v4".into(),
+        );
+    }
     // In a pipeline for a fork's MR, CI_PROJECT_ID is the fork; the MR lives
     // in CI_MERGE_REQUEST_PROJECT_ID ("Predefined CI/CD variables").
-    let (project, project_source) = pick(
+    let project = pick(
         args.project.clone(),
         "--project",
         &["CI_MERGE_REQUEST_PROJECT_ID", "CI_PROJECT_ID"],
         env,
-    )
-    .ok_or_else(|| missing("CI_PROJECT_ID", "--project", "group/handbook"))?;
-    let (mr, mr_source) = pick(
+    );
+    if project.is_none() {
+        need(
+            "CI_MERGE_REQUEST_PROJECT_ID and CI_PROJECT_ID are not set and --project was not given"
+                .into(),
+            "in a merge request pipeline GitLab sets them; elsewhere pass --project group/handbook"
+                .into(),
+        );
+    }
+    let mr = pick(
         args.mr.map(|n| n.to_string()),
         "--mr",
         &["CI_MERGE_REQUEST_IID"],
         env,
-    )
-        .ok_or_else(|| {
-            miette::miette!(
-                help = "run the job only in merge request pipelines \
-                        (rules: - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"), or pass --mr N",
-                "CI_MERGE_REQUEST_IID is not set and --mr was not given"
-            )
-        })?;
+    );
+    if mr.is_none() {
+        need(
+            "CI_MERGE_REQUEST_IID is not set and --mr was not given".into(),
+            "run the job only in merge request pipelines \
+             (rules: - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"), or pass --mr N"
+                .into(),
+        );
+    }
+    let token = Token::from_lookup(|k| env(k));
+    if token.is_none() {
+        need(
+            "no GitLab token: HBLINT_GITLAB_TOKEN, GITLAB_TOKEN and CI_JOB_TOKEN are all unset"
+                .into(),
+            "create a project access token with the `api` scope and store it in a masked \
+             CI/CD variable named HBLINT_GITLAB_TOKEN (GITLAB_TOKEN also works; \
+             CI_JOB_TOKEN allows linting but no comment)"
+                .into(),
+        );
+    }
+    let (Some((api_url, _)), Some((project, project_source)), Some((mr, mr_source)), Some(token)) =
+        (api_url, project, mr, token)
+    else {
+        return Err(miette::miette!(
+            "hblint mr is missing {}:\n  - {}",
+            if missing.len() == 1 {
+                "an input".to_owned()
+            } else {
+                format!("{} inputs", missing.len())
+            },
+            missing.join("\n  - ")
+        ));
+    };
     let mr: u64 = mr.parse().map_err(|_| {
         miette::miette!("{mr_source} must be a merge request IID (a number), not `{mr}`")
-    })?;
-    let token = Token::from_lookup(|k| env(k)).ok_or_else(|| {
-        miette::miette!(
-            help = "create a project access token with the `api` scope and store it in a masked \
-                    CI/CD variable named HBLINT_GITLAB_TOKEN (GITLAB_TOKEN also works; \
-                    CI_JOB_TOKEN allows linting but no comment)",
-            "no GitLab token: HBLINT_GITLAB_TOKEN, GITLAB_TOKEN and CI_JOB_TOKEN are all unset"
-        )
     })?;
     let mut options = Options::from_env(|k| env(k));
     if let Some(secs) = args.timeout {
@@ -144,10 +169,61 @@ pub fn inputs(args: &MrArgs, env: &dyn Fn(&str) -> Option<String>) -> miette::Re
             .map(|u| u.trim().to_owned())
             .filter(|u| !u.is_empty()),
         color: super::check::use_color(args.common.color, std::io::stdout().is_terminal()),
+        quiet: false,
     })
 }
 
 pub fn run(args: &MrArgs) -> miette::Result<u8> {
     let inputs = inputs(args, &|k| std::env::var(k).ok())?;
     job::run(&inputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn mr_args(argv: &[&str]) -> MrArgs {
+        let cli = Cli::try_parse_from(argv).expect("valid arguments");
+        match cli.command {
+            Command::Mr(args) => args,
+            _ => panic!("not the mr command"),
+        }
+    }
+
+    #[test]
+    fn every_missing_input_is_named_at_once() {
+        let args = mr_args(&["hblint", "mr"]);
+        let Err(err) = inputs(&args, &|_| None) else {
+            panic!("inputs are missing, yet they resolved")
+        };
+        let text = format!("{err}");
+        assert!(text.contains("missing 4 inputs"), "{text}");
+        for name in [
+            "CI_API_V4_URL",
+            "CI_MERGE_REQUEST_PROJECT_ID",
+            "CI_MERGE_REQUEST_IID",
+            "HBLINT_GITLAB_TOKEN",
+        ] {
+            assert!(text.contains(name), "{name} not named in: {text}");
+        }
+    }
+
+    #[test]
+    fn one_missing_input_is_named_alone() {
+        let args = mr_args(&["hblint", "mr", "--gitlab-url", "http://127.0.0.1:1/api/v4"]);
+        let env = |k: &str| match k {
+            "CI_PROJECT_ID" => Some("1".to_owned()),
+            "CI_MERGE_REQUEST_IID" => Some("7".to_owned()),
+            _ => None,
+        };
+        let Err(err) = inputs(&args, &env) else {
+            panic!("the token is missing, yet the inputs resolved")
+        };
+        let text = format!("{err}");
+        assert!(text.contains("missing an input"), "{text}");
+        assert!(text.contains("no GitLab token"), "{text}");
+        assert!(!text.contains("CI_API_V4_URL"), "{text}");
+    }
 }

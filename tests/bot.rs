@@ -1,0 +1,165 @@
+//! `hblint bot`: the sweep over a project's open merge requests, against the fake GitLab.
+
+mod fake_gitlab;
+
+use fake_gitlab::*;
+use std::process::Command;
+
+const PAGE: &str = "# Solutions Architects\n\nOur serivices help customers.\n";
+
+fn sha(n: u64) -> String {
+    format!("{n:040x}")
+}
+
+/// Merge request `iid`: one new page with a typo, at head `sha(iid)`.
+fn mr(iid: u64, labels: &[&str]) -> FakeMr {
+    FakeMr {
+        labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+        files: vec![FakeFile::added(
+            &format!("content/handbook/solutions-architects/page-{iid}.md"),
+            PAGE,
+        )],
+        head_sha: sha(iid),
+        base_sha: sha(1),
+        updated_at: "2026-11-26T10:00:00Z".into(),
+        ..FakeMr::default()
+    }
+}
+
+fn sweep(fake: &FakeGitlab, extra: &[&str]) -> (i32, String, String) {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .arg("bot")
+        .args(["--project", PROJECT_PATH, "--select", "typo,missing-label"])
+        .args(["--root", &root.path().display().to_string()])
+        .args(extra)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("CI_API_V4_URL", fake.api_url())
+        .env("HBLINT_GITLAB_TOKEN", BOT_TOKEN)
+        .env("HBLINT_RETRY_BASE_MS", "10")
+        .env("HBLINT_RETRY_ATTEMPTS", "2")
+        .env("HBLINT_HTTP_TIMEOUT", "5")
+        .output()
+        .expect("hblint runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_sweep_over_thirty_mrs_survives_a_429_and_a_500() {
+    let fake = GitlabWith30::start();
+    let fake = &fake.0;
+    // !15 is rate limited once (GitLab's 429 with Retry-After); !20's diffs
+    // fail with 500 on both attempts.
+    fake.fault(
+        Some("GET"),
+        "/merge_requests/15/diffs",
+        FaultKind::RateLimit { retry_after: 1 },
+        1,
+    );
+    fake.fault(
+        Some("GET"),
+        "/merge_requests/20/diffs",
+        FaultKind::ServerError,
+        2,
+    );
+    let (code, stdout, stderr) = sweep(fake, &["--concurrency", "4"]);
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(
+            "seen 30, reviewed 28 (notes posted 28, edited 0), skipped 1 (note current), failed 1"
+        ),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("failed group/handbook!20:") && stdout.contains("500"),
+        "{stdout}"
+    );
+    for iid in (8..=37).filter(|i| ![20, 12, 34].contains(i)) {
+        let notes = fake.bot_notes(iid);
+        assert_eq!(notes.len(), 1, "!{iid}: {notes:?}");
+        assert!(
+            notes[0].contains(&format!("<!-- hblint:reviewed={} -->", sha(iid))),
+            "{}",
+            notes[0]
+        );
+        assert!(notes[0].contains("serivices"), "{}", notes[0]);
+    }
+    // The draft was not listed; the MR with a current note was left alone.
+    assert!(fake.bot_notes(34).is_empty());
+    assert_eq!(fake.bot_notes(12).len(), 1);
+    assert!(fake.bot_notes(12)[0].contains("earlier review"));
+    assert!(fake.bot_notes(20).is_empty());
+
+    // The next sweep reviews only the MR that failed.
+    let (code, stdout, _) = sweep(fake, &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains(
+            "seen 30, reviewed 1 (notes posted 1, edited 0), skipped 29 (note current), failed 0"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_sweep_filters_by_labels_and_update_time_and_can_take_drafts() {
+    let fake = GitlabWith30::start();
+    let fake = &fake.0;
+    let filter = [
+        "--label",
+        "SA-HANDBOOK",
+        "--updated-after",
+        "2026-11-26T00:00:00Z",
+    ];
+    // Even IIDs from 8 to 36 carry the label: fifteen, less !10 (updated
+    // before the time) and the draft !34.
+    let (_, stdout, _) = sweep(fake, &filter);
+    assert!(stdout.contains("seen 13,"), "{stdout}");
+    let (_, stdout, _) = sweep(fake, &[&filter[..], &["--drafts"]].concat());
+    assert!(stdout.contains("seen 14,"), "{stdout}");
+    assert_eq!(fake.bot_notes(34).len(), 1);
+    assert!(fake.bot_notes(10).is_empty());
+    assert!(fake.bot_notes(9).is_empty());
+}
+
+/// The fake with !7 and thirty more MRs: !8 to !37, of which !34 is a draft
+/// (so thirty are listed with !7) and !12's note already records its head.
+struct GitlabWith30(FakeGitlab);
+
+impl GitlabWith30 {
+    fn start() -> GitlabWith30 {
+        let fake = FakeGitlab::start();
+        {
+            let mut st = fake.state();
+            st.head_sha = sha(7);
+            st.files = vec![FakeFile::added("content/handbook/other.md", PAGE)];
+        }
+        for iid in 8..=37 {
+            let labels: &[&str] = if iid % 2 == 0 {
+                &["documentation", "SA-HANDBOOK"]
+            } else {
+                &["documentation"]
+            };
+            let mut m = mr(iid, labels);
+            m.draft = iid == 34;
+            if iid == 10 {
+                m.updated_at = "2026-11-20T10:00:00Z".into();
+            }
+            fake.add_mr(iid, m);
+        }
+        fake.add_note_to(
+            12,
+            BOT_ID,
+            &format!(
+                "<!-- hblint:mr-note -->\n<!-- hblint:reviewed={} -->\nearlier review",
+                sha(12)
+            ),
+        );
+        GitlabWith30(fake)
+    }
+}

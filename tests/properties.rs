@@ -1,0 +1,207 @@
+//! Properties of the pipeline on generated pages (`proptest`): findings lie
+//! on character boundaries inside their file and their line and column agree
+//! with their span; `--fix` applied twice equals once; masking keeps every
+//! offset; a page's findings do not depend on the order of the files.
+
+use hblint::config::Settings;
+use hblint::document::Document;
+use hblint::finding::Finding;
+use hblint::inputs::{Content, SourceFile};
+use hblint::lint::{self, Outcome, RuleSet};
+use hblint::rules::RunFacts;
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    settings: Settings,
+    rules: RuleSet,
+    /// Each rule with a fix, alone.
+    fixers: Vec<(&'static str, RuleSet)>,
+}
+
+/// The rules that offer fixes.
+const FIXERS: [&str; 9] = [
+    "broken-anchor",
+    "broken-link",
+    "full-url-link",
+    "mojibake",
+    "role-name",
+    "role-table",
+    "spelling",
+    "typo",
+    "uppercase-anchor",
+];
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = Settings::defaults(dir.path());
+        let rules = RuleSet::build(&settings, &[], &[]).expect("rules");
+        let fixers = FIXERS
+            .iter()
+            .map(|r| {
+                let name: hblint::rules::RuleName = r.parse().expect("a rule");
+                let set = RuleSet::build(&settings, &[name], &[]).expect("rule");
+                (*r, set)
+            })
+            .collect();
+        Setup {
+            _dir: dir,
+            settings,
+            rules,
+            fixers,
+        }
+    })
+}
+
+fn lint_pages(pages: &[(String, String)]) -> Outcome {
+    lint_with(&setup().rules, pages)
+}
+
+fn lint_with(rules: &RuleSet, pages: &[(String, String)]) -> Outcome {
+    let s = setup();
+    let files: Vec<SourceFile> = pages
+        .iter()
+        .map(|(path, text)| SourceFile {
+            path: path.clone(),
+            content: Content::Bytes(text.clone().into_bytes()),
+        })
+        .collect();
+    let workspace = s
+        .settings
+        .workspace_with_paths(pages.iter().map(|(p, _)| p.clone()).collect());
+    let run = RunFacts {
+        labels: Some(Vec::new()),
+        changed: pages.iter().map(|(p, _)| p.clone()).collect(),
+        ..RunFacts::default()
+    };
+    lint::lint(&s.settings, rules, &workspace, &files, &run)
+}
+
+/// Pieces handbook pages are made of, including the awkward ones: typos,
+/// mojibake, links, anchors, code, generator syntax, suppressions, tables,
+/// multi-byte characters and every line ending.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("teh ".to_owned()),
+        Just("recieve ".to_owned()),
+        Just("GitLabâ€™s ".to_owned()),
+        Just("Café naïve 日本語 😀 ".to_owned()),
+        Just("[link](/handbook/missing-page/#Anchor) ".to_owned()),
+        Just("[a](#no-such-heading) ".to_owned()),
+        Just("<https://gitlab.com/handbook/x/> ".to_owned()),
+        Just("`teh code` ".to_owned()),
+        Just("\n```\nteh fenced\n```\n".to_owned()),
+        Just("{{< note >}}teh{{< /note >}} ".to_owned()),
+        Just("<%= partial('x') %> ".to_owned()),
+        Just("{: #custom-id}\n".to_owned()),
+        Just("<!-- hblint-disable-next-line typo -->\n".to_owned()),
+        Just("<!-- hblint-disable spelling -->\n".to_owned()),
+        Just("\n## Heading teh {#Id}\n".to_owned()),
+        Just("\n| Role | teh |\n|---|---|\n| Solutions Architect | x |\n".to_owned()),
+        Just("\n> quote teh\n".to_owned()),
+        Just("\n- item teh\n  - nested\n".to_owned()),
+        Just("\r\n".to_owned()),
+        Just("\n".to_owned()),
+        Just("\r".to_owned()),
+        Just("\t".to_owned()),
+        "[a-zA-Z]{1,12} ",
+        "\\PC{1,4}",
+    ]
+}
+
+fn page() -> impl Strategy<Value = String> {
+    (
+        proptest::option::of(Just("---\ntitle: Teh page\n---\n\n".to_owned())),
+        proptest::collection::vec(piece(), 0..40),
+    )
+        .prop_map(|(fm, pieces)| fm.unwrap_or_default() + &pieces.concat())
+}
+
+fn fix_once(rules: &RuleSet, path: &str, text: &str) -> String {
+    let outcome = lint_with(rules, &[(path.to_owned(), text.to_owned())]);
+    let plans = hblint::fix::plan(&outcome.documents_with_fixes(), &outcome.findings);
+    match plans.first() {
+        Some(plan) => String::from_utf8(plan.new_bytes.clone()).expect("fixes keep UTF-8"),
+        None => text.to_owned(),
+    }
+}
+
+fn sorted(mut findings: Vec<Finding>) -> Vec<String> {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+        .iter()
+        .map(|f| format!("{}:{:?}:{}:{}", f.path, f.range, f.rule, f.message))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn findings_lie_on_character_boundaries_and_their_position_agrees(text in page()) {
+        let outcome = lint_pages(&[("content/handbook/p.md".to_owned(), text.clone())]);
+        let doc = hblint::document::Document::parse("content/handbook/p.md", text.clone(), false)
+            .expect("parses");
+        for f in &outcome.findings {
+            prop_assert!(f.range.start <= f.range.end && f.range.end <= text.len(), "{f:?}");
+            prop_assert!(text.is_char_boundary(f.range.start), "{f:?}");
+            prop_assert!(text.is_char_boundary(f.range.end), "{f:?}");
+            prop_assert_eq!(doc.locate(f.range.start), f.start);
+            prop_assert_eq!(doc.locate(f.range.end), f.end);
+            // Line and column, counted by hand.
+            let before = &text[..f.range.start];
+            let line = before.matches('\n').count() + 1;
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let column = before[line_start..].chars().count() + 1;
+            prop_assert_eq!((f.start.line, f.start.column), (line, column));
+            if let Some(fix) = &f.fix {
+                prop_assert!(text.get(fix.range.clone()).is_some(), "{f:?}");
+            }
+        }
+    }
+
+    /// Per rule: one rule's fixes can change what another rule's context
+    /// heuristics see (see the README's test matrix).
+    #[test]
+    fn fix_applied_twice_equals_once(text in page()) {
+        for (rule, rules) in &setup().fixers {
+            let once = fix_once(rules, "content/handbook/p.md", &text);
+            let twice = fix_once(rules, "content/handbook/p.md", &once);
+            prop_assert_eq!(twice, once, "{}", rule);
+        }
+    }
+
+    #[test]
+    fn masking_keeps_every_offset(text in page()) {
+        let doc = Document::parse("p.md", text.clone(), false).expect("parses");
+        let masked = doc.masked();
+        prop_assert_eq!(masked.len(), text.len());
+        for ((i, a), b) in text.bytes().enumerate().zip(masked.bytes()) {
+            prop_assert!(a == b || b == b' ', "byte {} changed from {} to {}", i, a, b);
+            prop_assert_eq!(a == b'\n', b == b'\n');
+            prop_assert_eq!(text.is_char_boundary(i), masked.is_char_boundary(i));
+        }
+    }
+
+    #[test]
+    fn findings_do_not_depend_on_the_order_of_the_files(
+        pages in proptest::collection::vec(page(), 1..4),
+        rotate in 0usize..4,
+    ) {
+        let named: Vec<(String, String)> = pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| (format!("content/handbook/p{i}.md"), t))
+            .collect();
+        let mut shuffled = named.clone();
+        let n = shuffled.len();
+        shuffled.rotate_left(rotate % n);
+        shuffled.reverse();
+        let a = lint_pages(&named);
+        let b = lint_pages(&shuffled);
+        prop_assert_eq!(sorted(a.findings), sorted(b.findings));
+    }
+}
