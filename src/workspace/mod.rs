@@ -22,6 +22,7 @@ mod aliases;
 mod inbound;
 mod index;
 mod resolve;
+mod source;
 mod suggest;
 
 use crate::document::Document;
@@ -36,6 +37,8 @@ pub use crate::links::anchors::AnchorSet;
 pub use crate::links::exclude::LinkExcludes;
 use aliases::Redirects;
 use index::Index;
+use source::Files;
+pub use source::PageSource;
 
 /// A URL prefix (`url`) served from a folder of the repository (`dir`,
 /// relative to the root).
@@ -125,10 +128,12 @@ pub struct Workspace {
     forms_longest_first: Vec<String>,
     /// The run's limits, for the pages read besides the linted ones.
     limits: Limits,
-    /// Given paths instead of a walk (tests, API runs).
-    given: Option<Vec<String>>,
+    /// Which files the tree has and where they are read.
+    files: Files,
     index: OnceLock<Index>,
     meta: OnceLock<aliases::PageMeta>,
+    /// Pages' placements read one by one (a remote tree).
+    placed: Mutex<HashMap<String, aliases::Placed>>,
     redirects: OnceLock<Redirects>,
     anchors: Mutex<HashMap<String, AnchorCell>>,
     suggestions: Mutex<HashMap<String, Option<String>>>,
@@ -144,21 +149,37 @@ impl Workspace {
             forms_longest_first,
             config: links,
             limits: Limits::default(),
-            given: None,
+            files: Files::Walk,
             index: OnceLock::new(),
             meta: OnceLock::new(),
+            placed: Mutex::new(HashMap::new()),
             redirects: OnceLock::new(),
             anchors: Mutex::new(HashMap::new()),
             suggestions: Mutex::new(HashMap::new()),
         }
     }
 
-    /// A workspace whose files are exactly `paths` (root-relative), for tests
-    /// and runs without a checkout. Pages are still read from the root when
-    /// their anchors or aliases are needed.
+    /// A workspace whose files are exactly `paths` (root-relative), for
+    /// tests. Pages are still read from the root when their anchors or
+    /// aliases are needed.
     pub fn with_paths(root: &Path, links: Links, paths: Vec<String>) -> Workspace {
         let mut w = Workspace::new(root, links);
-        w.given = Some(paths);
+        w.files = Files::Given(paths);
+        w
+    }
+
+    /// A workspace without a checkout: the tree's files are `paths` (the
+    /// repository's, root-relative; those a walk of the mounted and static
+    /// folders would not list are left out) and every file is read from
+    /// `source`, only when needed. `root` is only a name for messages.
+    pub fn from_source(
+        root: &Path,
+        links: Links,
+        paths: Vec<String>,
+        source: Arc<dyn PageSource>,
+    ) -> Workspace {
+        let mut w = Workspace::new(root, links);
+        w.files = Files::Remote { paths, source };
         w
     }
 
@@ -173,12 +194,12 @@ impl Workspace {
     /// `None` for a path the index does not know, or a page that cannot be read.
     pub fn read_page(&self, page: &str) -> Option<Document> {
         let real = self.file(page)?;
-        let bytes = self.limits.read(&self.root.join(real)).ok()?;
+        let bytes = self.read_file(real)?;
         Document::from_bytes_within(real, &bytes, &self.limits).ok()
     }
 
     /// The anchors of `page`, parsed at most once per run: from the run's
-    /// documents when the page is linted, else read from the root.
+    /// documents when the page is linted, else read from the tree.
     pub fn anchors(&self, page: &str, documents: &[Document]) -> Option<Arc<AnchorSet>> {
         let cell = {
             let mut map = self.anchors.lock().ok()?;
