@@ -163,3 +163,68 @@ impl GitlabWith30 {
         GitlabWith30(fake)
     }
 }
+
+/// Run git in `dir`; its trimmed standard output.
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn the_settings_of_the_mrs_head_commit_apply_without_a_checkout() {
+    let fake = FakeGitlab::start();
+    let repo = tempfile::tempdir().expect("temp dir");
+    let page = "content/handbook/solutions-architects/_index.md";
+    let path = repo.path().join(page);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(&path, PAGE).expect("write");
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "a page"]);
+    let first = git(repo.path(), &["rev-parse", "HEAD"]);
+    fake.serve_repository(repo.path());
+    {
+        let mut st = fake.state();
+        st.files = vec![FakeFile::added(page, PAGE)];
+        st.head_sha = first;
+        st.labels = vec!["documentation".into()];
+    }
+    let (code, stdout, stderr) = sweep(&fake, &[]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let notes = fake.bot_notes(MR_IID);
+    assert_eq!(notes.len(), 1, "{stdout}\n{stderr}");
+    assert!(notes[0].contains("serivices"), "{}", notes[0]);
+
+    // The next commit adds a .hblint.toml that ignores the typo rule there:
+    // the sweep reads it from the repository at the new head.
+    std::fs::write(
+        repo.path().join(".hblint.toml"),
+        "[[ignore]]\npaths = [\"content/handbook/**\"]\nrules = [\"typo\"]\n",
+    )
+    .expect("write");
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "settings"]);
+    let second = git(repo.path(), &["rev-parse", "HEAD"]);
+    fake.state().head_sha = second;
+    let (code, stdout, stderr) = sweep(&fake, &[]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let notes = fake.bot_notes(MR_IID);
+    assert_eq!(notes.len(), 1, "edited in place: {notes:?}");
+    assert!(!notes[0].contains("serivices"), "{}", notes[0]);
+    assert!(
+        fake.log()
+            .iter()
+            .any(|l| l.contains("/repository/files/.hblint.toml/raw")
+                || l.contains("%2Ehblint%2Etoml")),
+        "{:?}",
+        fake.log()
+    );
+}

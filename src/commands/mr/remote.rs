@@ -187,7 +187,8 @@ pub fn settings(remote: &Remote, dir: &Path, config: Option<&Path>) -> miette::R
     let named = dir.join(CONFIG_FILE_NAME);
     let mut wanted: Vec<PathBuf> = vec![PathBuf::from(crate::terms::DEFAULT_FILE)];
     if let Some(text) = &text {
-        let options = config::parse_options(&named, text).map_err(|e| renamed(*e, dir))?;
+        let options =
+            config::parse_options(config.unwrap_or(&named), text).map_err(|e| renamed(*e, dir))?;
         wanted.extend(
             options
                 .spelling
@@ -222,9 +223,13 @@ pub fn settings(remote: &Remote, dir: &Path, config: Option<&Path>) -> miette::R
             std::fs::write(&full, text).map_err(|e| miette::miette!("{e}"))?;
         }
     }
-    match text {
-        None => Settings::load(dir, None).map_err(|e| renamed(*e, dir)),
-        Some(text) => {
+    match (text, config) {
+        (None, _) => Settings::load(dir, None).map_err(|e| renamed(*e, dir)),
+        // A local file keeps its own name in errors.
+        (Some(text), Some(path)) => {
+            Settings::from_toml(dir, path, &text).map_err(|e| miette::Report::new(*e))
+        }
+        (Some(text), None) => {
             std::fs::write(&named, &text).map_err(|e| miette::miette!("{e}"))?;
             Settings::from_toml(dir, &named, &text).map_err(|e| renamed(*e, dir))
         }
