@@ -78,3 +78,127 @@ impl Workspace {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::workspace::Target;
+    use std::collections::HashMap;
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    /// Files in memory, counting the reads of each.
+    #[derive(Debug, Default)]
+    struct Memory {
+        files: HashMap<String, Arc<Vec<u8>>>,
+        reads: Mutex<Vec<String>>,
+    }
+
+    impl PageSource for Memory {
+        fn read(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+            if let Ok(mut reads) = self.reads.lock() {
+                reads.push(path.to_owned());
+            }
+            self.files.get(path).cloned()
+        }
+    }
+
+    fn workspace(files: &[(&str, &str)]) -> (Workspace, Arc<Memory>) {
+        let memory = Arc::new(Memory {
+            files: files
+                .iter()
+                .map(|(p, t)| ((*p).to_owned(), Arc::new(t.as_bytes().to_vec())))
+                .collect(),
+            reads: Mutex::new(Vec::new()),
+        });
+        let settings = Settings::defaults(Path::new("/nonexistent-root"));
+        let paths = files.iter().map(|(p, _)| (*p).to_owned()).collect();
+        let source: Arc<dyn PageSource> = memory.clone();
+        let w = Workspace::from_source(&settings.root, settings.links.clone(), paths, source)
+            .within(settings.limits);
+        (w, memory)
+    }
+
+    fn reads(memory: &Memory) -> Vec<String> {
+        let mut r = memory.reads.lock().map(|r| r.clone()).unwrap_or_default();
+        r.sort();
+        r.dedup();
+        r
+    }
+
+    #[test]
+    fn a_remote_tree_reads_only_the_pages_a_link_needs() {
+        let (w, memory) = workspace(&[
+            ("README.md", "# Repository\n"),
+            ("content/handbook/a.md", "# A\n"),
+            (
+                "content/handbook/b.md",
+                "---\nslug: bee\n---\n# B\n\n## Part\n",
+            ),
+            ("content/handbook/c.md", "# C\n"),
+            ("static/img/x.png", "png"),
+            ("static-files.txt", "static/img/generated.png\n"),
+        ]);
+        // The walk's folders only, plus the static list's files.
+        assert_eq!(
+            w.pages(),
+            [
+                "content/handbook/a.md",
+                "content/handbook/b.md",
+                "content/handbook/c.md"
+            ]
+        );
+        assert!(w.exists("static/img/generated.png"));
+        assert!(!w.exists("README.md"));
+        let target = |dest: &str| w.resolve("content/handbook/a.md", dest).map(|r| r.target);
+        // Found by its path; its frontmatter says where it is published.
+        let b = w.resolve("content/handbook/a.md", "b.md").expect("a link");
+        assert_eq!(b.target, Target::Page("content/handbook/b.md".into()));
+        assert_eq!(b.url, "/handbook/bee/");
+        let anchors = w.anchors("content/handbook/b.md", &[]).expect("anchors");
+        assert!(anchors.contains("part"));
+        assert!(
+            !reads(&memory).contains(&"content/handbook/c.md".to_owned()),
+            "{:?}",
+            reads(&memory)
+        );
+        // A URL no page's path gives may be a page's `url:`: that needs
+        // every page's frontmatter.
+        assert_eq!(
+            target("/img/generated.png"),
+            Some(Target::File("static/img/generated.png".into()))
+        );
+        assert!(reads(&memory).contains(&"content/handbook/c.md".to_owned()));
+    }
+
+    #[test]
+    fn an_alias_needs_every_page_once() {
+        let (w, memory) = workspace(&[
+            ("content/handbook/a.md", "# A\n"),
+            (
+                "content/handbook/b.md",
+                "---\naliases: [/handbook/old-b/]\n---\n# B\n",
+            ),
+            ("content/handbook/c.md", "# C\n"),
+        ]);
+        let target = |dest: &str| w.resolve("content/handbook/a.md", dest).map(|r| r.target);
+        assert_eq!(
+            target("/handbook/old-b/"),
+            Some(Target::Alias("content/handbook/b.md".into()))
+        );
+        assert_eq!(target("/handbook/nowhere/"), Some(Target::Missing));
+        let all = reads(&memory);
+        for page in w.pages() {
+            assert!(all.contains(page), "{page} not read: {all:?}");
+        }
+        let pages_read = memory
+            .reads
+            .lock()
+            .map(|r| r.iter().filter(|p| p.ends_with(".md")).count())
+            .unwrap_or_default();
+        // Each page once for the frontmatter scan, and `a.md` once more
+        // for its own placement before the scan was needed.
+        assert!(pages_read <= 4, "{pages_read} page reads: {all:?}");
+    }
+}
