@@ -156,7 +156,7 @@ mod tests {
         let b = w.resolve("content/handbook/a.md", "b.md").expect("a link");
         assert_eq!(b.target, Target::Page("content/handbook/b.md".into()));
         assert_eq!(b.url, "/handbook/bee/");
-        let anchors = w.anchors("content/handbook/b.md", &[]).expect("anchors");
+        let anchors = w.anchors("content/handbook/b.md").expect("anchors");
         assert!(anchors.contains("part"));
         assert!(
             !reads(&memory).contains(&"content/handbook/c.md".to_owned()),
