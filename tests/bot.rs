@@ -367,3 +367,85 @@ fn the_readme_scheduled_pipeline_runs_in_gitlab_ci_local() {
     assert!(notes[0].contains("serivices"), "{}", notes[0]);
     assert!(fake.bot_notes(MR_IID).is_empty());
 }
+
+/// A sweep reviews many MRs of one repository: a page unchanged between
+/// their heads (the same blob) is read through the API once.
+#[test]
+fn a_sweep_reads_an_unchanged_page_once_for_all_its_mrs() {
+    let fake = FakeGitlab::start();
+    let repo = tempfile::tempdir().expect("temp dir");
+    let root = repo.path();
+    let write = |path: &str, text: &str| {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    };
+    let target = "content/handbook/values.md";
+    write(target, "# Values\n\n## Collaboration\n");
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    let mut heads = Vec::new();
+    for name in ["a", "b"] {
+        let page = format!("content/handbook/{name}.md");
+        let text = format!(
+            "# {name}\n\n[v](/handbook/values/#collaboration) [w](/handbook/values/#nope)\n"
+        );
+        write(&page, &text);
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", name]);
+        heads.push((page, text, git(root, &["rev-parse", "HEAD"])));
+    }
+    fake.serve_repository(root);
+    {
+        let mut st = fake.state();
+        let (page, text, head) = &heads[0];
+        st.files = vec![FakeFile::added(page, text)];
+        st.head_sha = head.clone();
+    }
+    let (page, text, head) = &heads[1];
+    fake.add_mr(
+        8,
+        FakeMr {
+            labels: vec!["documentation".into()],
+            files: vec![FakeFile::added(page, text)],
+            head_sha: head.clone(),
+            base_sha: sha(1),
+            updated_at: "2026-11-26T10:00:00Z".into(),
+            ..FakeMr::default()
+        },
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .arg("bot")
+        .args(["--project", PROJECT_PATH, "--select", "broken-anchor"])
+        .args(["--concurrency", "1"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("CI_API_V4_URL", fake.api_url())
+        .env("HBLINT_GITLAB_TOKEN", BOT_TOKEN)
+        .env("HBLINT_HTTP_TIMEOUT", "5")
+        .current_dir(tempfile::tempdir().expect("temp dir").path())
+        .output()
+        .expect("hblint runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("reviewed 2"), "{stdout}");
+    for iid in [MR_IID, 8] {
+        let notes = fake.bot_notes(iid);
+        assert_eq!(notes.len(), 1, "!{iid}");
+        assert!(notes[0].contains("#nope"), "{}", notes[0]);
+        assert!(notes[0].contains("found 1 error"), "{}", notes[0]);
+    }
+    let reads = fake
+        .log()
+        .iter()
+        .filter(|l| l.contains("/repository/files/") && l.contains("values"))
+        .count();
+    assert_eq!(reads, 1, "{:?}", fake.log());
+    // Each MR's tree was listed at its own head.
+    let trees: Vec<String> = fake
+        .log()
+        .into_iter()
+        .filter(|l| l.contains("/repository/tree"))
+        .collect();
+    assert_eq!(trees.len(), 2, "{trees:?}");
+}

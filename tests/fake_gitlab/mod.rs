@@ -1045,24 +1045,32 @@ fn tree_entries(st: &State, reference: &str) -> Option<Vec<Value>> {
     } else {
         &st.others.values().find(|m| m.head_sha == reference)?.files
     };
-    let mut paths: Vec<(String, &str)> = Vec::new();
-    for f in files.iter().filter(|f| f.content.is_some()) {
+    // Object ids name the content, as git's do.
+    let object_id = |text: &str| {
+        use sha2::{Digest, Sha256};
+        format!("{:x}", Sha256::digest(text.as_bytes()))[..40].to_owned()
+    };
+    let mut paths: Vec<(String, &str, String)> = Vec::new();
+    for f in files {
+        let Some(content) = &f.content else {
+            continue;
+        };
         let mut dir = f.new_path.as_str();
         while let Some((parent, _)) = dir.rsplit_once('/') {
-            paths.push((parent.to_owned(), "tree"));
+            paths.push((parent.to_owned(), "tree", object_id(parent)));
             dir = parent;
         }
-        paths.push((f.new_path.clone(), "blob"));
+        paths.push((f.new_path.clone(), "blob", object_id(content)));
     }
     paths.sort();
     paths.dedup();
     Some(
         paths
             .into_iter()
-            .map(|(path, kind)| {
+            .map(|(path, kind, id)| {
                 let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
                 let mode = if kind == "tree" { "040000" } else { "100644" };
-                json!({"id": format!("{:040x}", path.len()), "name": name, "type": kind, "path": path, "mode": mode})
+                json!({"id": id, "name": name, "type": kind, "path": path, "mode": mode})
             })
             .collect(),
     )

@@ -7,13 +7,18 @@
 //! Bounds: at most [`MAX_FILES_READ`] files and [`MAX_BYTES_READ`] bytes are
 //! fetched per run (the changed pages, already read with the diff, do not
 //! count); past them a file reads as missing and the note says so.
+//!
+//! A long-lived process (the service, a sweep) reviews many MRs of one
+//! repository: files are kept by their blob id (the tree lists it), which
+//! names their bytes, so a file unchanged between two heads is fetched once
+//! per process, within [`MAX_SHARED_BYTES`].
 
 use crate::config::{self, CONFIG_FILE_NAME, Settings};
 use crate::gitlab::client::{ApiError, Client};
 use crate::gitlab::repository::{self, MAX_TREE_ENTRIES};
 use crate::inputs::{Content, SourceFile};
 use crate::workspace::{PageSource, Workspace};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -21,14 +26,42 @@ use std::sync::{Arc, Mutex};
 pub const MAX_FILES_READ: usize = 10_000;
 /// The most bytes fetched for one review, besides the changed pages.
 pub const MAX_BYTES_READ: usize = 256 * 1024 * 1024;
+/// The most bytes kept by blob id for later reviews of the process.
+pub const MAX_SHARED_BYTES: usize = 128 * 1024 * 1024;
+
+/// Files' bytes by blob id, shared by the reviews of the process.
+#[derive(Default)]
+struct Blobs {
+    bytes: HashMap<String, Arc<Vec<u8>>>,
+    total: usize,
+}
+
+static BLOBS: std::sync::LazyLock<Mutex<Blobs>> = std::sync::LazyLock::new(Default::default);
+
+impl Blobs {
+    fn get(id: &str) -> Option<Arc<Vec<u8>>> {
+        BLOBS.lock().ok()?.bytes.get(id).cloned()
+    }
+
+    /// Keep `bytes` under `id` while the bound allows.
+    fn keep(id: &str, bytes: &Arc<Vec<u8>>) {
+        let Ok(mut blobs) = BLOBS.lock() else {
+            return;
+        };
+        if blobs.total + bytes.len() <= MAX_SHARED_BYTES && !blobs.bytes.contains_key(id) {
+            blobs.total += bytes.len();
+            blobs.bytes.insert(id.to_owned(), Arc::clone(bytes));
+        }
+    }
+}
 
 /// The repository's files at one commit, read through the API.
 pub struct Remote {
     client: Client,
     project: String,
     sha: String,
-    /// Every regular file of the tree.
-    files: HashSet<String>,
+    /// Every regular file of the tree, with its blob id.
+    files: HashMap<String, String>,
     state: Mutex<State>,
 }
 
@@ -66,7 +99,7 @@ impl Remote {
         let files = repository::tree(&client, project, sha, MAX_TREE_ENTRIES)?
             .into_iter()
             .filter(repository::TreeEntry::is_file)
-            .map(|e| e.path)
+            .map(|e| (e.path, e.id))
             .collect();
         let mut state = State::default();
         for file in known {
@@ -87,14 +120,14 @@ impl Remote {
 
     /// Every regular file of the tree, sorted.
     pub fn paths(&self) -> Vec<String> {
-        let mut paths: Vec<String> = self.files.iter().cloned().collect();
+        let mut paths: Vec<String> = self.files.keys().cloned().collect();
         paths.sort();
         paths
     }
 
     /// Whether the tree has this file.
     pub fn has(&self, path: &str) -> bool {
-        self.files.contains(path)
+        self.files.contains_key(path)
     }
 
     /// A file's bytes, or an error naming what GitLab said; `Ok(None)` when
@@ -115,9 +148,13 @@ impl PageSource for Remote {
             if let Some(known) = state.read.get(path) {
                 return known.clone();
             }
-            if !self.files.contains(path) {
+            let Some(id) = self.files.get(path) else {
                 state.read.insert(path.to_owned(), None);
                 return None;
+            };
+            if let Some(bytes) = Blobs::get(id) {
+                state.read.insert(path.to_owned(), Some(Arc::clone(&bytes)));
+                return Some(bytes);
             }
             if state.fetched >= MAX_FILES_READ || state.bytes >= MAX_BYTES_READ {
                 state.over_bounds += 1;
@@ -132,7 +169,11 @@ impl PageSource for Remote {
         let bytes = match answer {
             Ok(Some(bytes)) if state.bytes + bytes.len() <= MAX_BYTES_READ => {
                 state.bytes += bytes.len();
-                Some(Arc::new(bytes))
+                let bytes = Arc::new(bytes);
+                if let Some(id) = self.files.get(path) {
+                    Blobs::keep(id, &bytes);
+                }
+                Some(bytes)
             }
             Ok(Some(_)) => {
                 state.over_bounds += 1;
