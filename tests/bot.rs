@@ -164,32 +164,16 @@ impl GitlabWith30 {
     }
 }
 
-/// Run git in `dir`; its trimmed standard output.
-fn git(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(["-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
+use fake_gitlab::git_in as git;
 
 #[test]
 fn the_settings_of_the_mrs_head_commit_apply_without_a_checkout() {
     let fake = FakeGitlab::start();
     let repo = tempfile::tempdir().expect("temp dir");
     let page = "content/handbook/solutions-architects/_index.md";
-    let path = repo.path().join(page);
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-    std::fs::write(&path, PAGE).expect("write");
+    write_file(repo.path(), page, PAGE);
     git(repo.path(), &["init", "-q"]);
-    git(repo.path(), &["add", "-A"]);
-    git(repo.path(), &["commit", "-q", "-m", "a page"]);
-    let first = git(repo.path(), &["rev-parse", "HEAD"]);
+    let first = commit_all(repo.path(), "a page");
     fake.serve_repository(repo.path());
     {
         let mut st = fake.state();
@@ -210,9 +194,7 @@ fn the_settings_of_the_mrs_head_commit_apply_without_a_checkout() {
         "[[ignore]]\npaths = [\"content/handbook/**\"]\nrules = [\"typo\"]\n",
     )
     .expect("write");
-    git(repo.path(), &["add", "-A"]);
-    git(repo.path(), &["commit", "-q", "-m", "settings"]);
-    let second = git(repo.path(), &["rev-parse", "HEAD"]);
+    let second = commit_all(repo.path(), "settings");
     fake.state().head_sha = second;
     let (code, stdout, stderr) = sweep(&fake, &[]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
@@ -286,13 +268,10 @@ fn the_readme_scheduled_pipeline_runs_in_gitlab_ci_local() {
         ("templates/hblint.gitlab-ci.yml", template.as_str()),
         (page, PAGE),
     ] {
-        let full = root.join(path);
-        std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
-        std::fs::write(full, text).expect("write");
+        write_file(root, path, text);
     }
     git(root, &["init", "-q"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "-m", "the handbook"]);
+    commit_all(root, "the handbook");
     git(
         root,
         &[
@@ -375,26 +354,19 @@ fn a_sweep_reads_an_unchanged_page_once_for_all_its_mrs() {
     let fake = FakeGitlab::start();
     let repo = tempfile::tempdir().expect("temp dir");
     let root = repo.path();
-    let write = |path: &str, text: &str| {
-        let full = root.join(path);
-        std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
-        std::fs::write(full, text).expect("write");
-    };
     let target = "content/handbook/values.md";
-    write(target, "# Values\n\n## Collaboration\n");
+    write_file(root, target, "# Values\n\n## Collaboration\n");
     git(root, &["init", "-q"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "-m", "base"]);
+    commit_all(root, "base");
     let mut heads = Vec::new();
     for name in ["a", "b"] {
         let page = format!("content/handbook/{name}.md");
         let text = format!(
             "# {name}\n\n[v](/handbook/values/#collaboration) [w](/handbook/values/#nope)\n"
         );
-        write(&page, &text);
-        git(root, &["add", "-A"]);
-        git(root, &["commit", "-q", "-m", name]);
-        heads.push((page, text, git(root, &["rev-parse", "HEAD"])));
+        write_file(root, &page, &text);
+        let head = commit_all(root, name);
+        heads.push((page, text, head));
     }
     fake.serve_repository(root);
     {

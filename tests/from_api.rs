@@ -9,40 +9,7 @@ use fake_gitlab::*;
 use std::path::Path;
 use std::process::Command;
 
-/// Run git in `dir` with a fixed identity; its trimmed standard output.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-fn write(root: &Path, path: &str, text: &str) {
-    let p = root.join(path);
-    std::fs::create_dir_all(p.parent().expect("a parent")).expect("mkdir");
-    std::fs::write(&p, text).expect("write");
-}
-
-fn commit(root: &Path, message: &str) -> String {
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "--allow-empty", "-m", message]);
-    git(root, &["rev-parse", "HEAD"])
-}
+use fake_gitlab::{commit_all as commit, git_in as git, write_file as write};
 
 const CONFIG: &str = "[rules]\ntypo = \"warning\"\n\n[links]\nskip = [\"/handbook/skipped/\"]\n";
 

@@ -13,9 +13,7 @@
 //! names no commit.
 
 use super::client::{ApiError, ApiErrorKind, Client, Response, project_id};
-use super::merge_request::built;
 use gitlab::api::Endpoint;
-use gitlab::api::projects::repository::files::FileRaw;
 use http::Method;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -187,17 +185,8 @@ pub fn file_at(
     path: &str,
     sha: &str,
 ) -> Result<Option<Vec<u8>>, ApiError> {
-    let what = format!("read {path} at {sha}");
-    let endpoint = built(
-        FileRaw::builder()
-            .project(project)
-            .file_path(path)
-            .ref_(sha)
-            .build(),
-        &what,
-    )?;
-    match client.send(&endpoint, &what) {
-        Ok(response) => Ok(Some(response.body)),
+    match super::merge_request::raw_file(client, project, path, sha) {
+        Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.status() == Some(404) => Ok(None),
         Err(e) => Err(e),
     }

@@ -1197,27 +1197,51 @@ impl FakeGitlab {
     }
 }
 
+/// Run git in `dir` with a fixed identity and no system configuration; its
+/// trimmed standard output (a failure fails the test).
+pub fn git_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Write `text` to the file `path` below `root`, making its folders.
+pub fn write_file(root: &std::path::Path, path: &str, text: &str) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(full, text).expect("write");
+}
+
+/// Commit every change of the work tree at `root`; the new commit's id.
+pub fn commit_all(root: &std::path::Path, message: &str) -> String {
+    git_in(root, &["add", "-A"]);
+    git_in(root, &["commit", "-q", "--allow-empty", "-m", message]);
+    git_in(root, &["rev-parse", "HEAD"])
+}
+
 /// Make `root` a git checkout whose head commit adds every file to an empty
 /// base commit, and tell the fake GitLab the two commits.
 pub fn commit_checkout(root: &std::path::Path, fake: &FakeGitlab) {
-    let git = |args: &[&str]| -> String {
-        let out = std::process::Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .current_dir(root)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("git runs");
-        assert!(out.status.success(), "git {args:?}");
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    };
-    git(&["init", "-q"]);
-    git(&["commit", "-q", "--allow-empty", "-m", "base"]);
-    let base = git(&["rev-parse", "HEAD"]);
-    git(&["add", "-A"]);
-    git(&["commit", "-q", "-m", "head"]);
-    let head = git(&["rev-parse", "HEAD"]);
+    git_in(root, &["init", "-q"]);
+    git_in(root, &["commit", "-q", "--allow-empty", "-m", "base"]);
+    let base = git_in(root, &["rev-parse", "HEAD"]);
+    let head = commit_all(root, "head");
     let mut st = fake.state();
     st.base_sha = base;
     st.head_sha = head;
