@@ -10,6 +10,9 @@
 //! Resolution never touches a path outside the root: `..` that climbs above
 //! the top and symlinks that point out of the root make a link broken.
 //!
+//! The tree is the root on disk, or (without a checkout) a list of paths and
+//! a [`PageSource`] that reads each file only when it is needed.
+//!
 //! | room | job |
 //! |---|---|
 //! | [`index`] | the file index, mounts, the URL of a file, file lookup |
@@ -17,6 +20,7 @@
 //! | [`aliases`] | page `aliases:` and redirect files |
 //! | [`suggest`] | the closest existing page for a broken link |
 //! | [`inbound`] | the pages that may link to a deleted page |
+//! | [`source`] | where the files come from: the root, or a [`PageSource`] |
 
 mod aliases;
 mod inbound;
