@@ -9,7 +9,7 @@
 use serde::Deserialize;
 
 /// One changed file as GitLab's `/diffs` and `/changes` endpoints return it.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 pub struct DiffItem {
     pub old_path: String,
     pub new_path: String,
@@ -188,12 +188,8 @@ mod tests {
         let item = DiffItem {
             old_path: "a.md".into(),
             new_path: "a.md".into(),
-            new_file: false,
-            renamed_file: false,
-            deleted_file: false,
-            collapsed: false,
-            too_large: false,
             diff: "@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n@@ -20 +20,2 @@\n x\n+y\n".into(),
+            ..DiffItem::default()
         };
         let change = FileChange::from_item(&item);
         assert!(!change.touches_line(1));

@@ -69,12 +69,8 @@ pub fn unified_diff(data: &[u8]) {
     let change = FileChange::from_item(&DiffItem {
         old_path: "a.md".into(),
         new_path: "a.md".into(),
-        new_file: false,
-        renamed_file: false,
-        deleted_file: false,
-        collapsed: false,
-        too_large: false,
         diff,
+        ..DiffItem::default()
     });
     for &(start, end) in &change.added {
         assert!(change.touches_line(start) && change.touches_line(end));
