@@ -120,13 +120,12 @@ impl Setup {
 
     /// A client for the configured GitLab (nothing is sent yet).
     pub fn client(&self) -> miette::Result<Client> {
-        Client::connect(
+        Ok(Client::connect(
             &self.api_url,
             self.token.clone(),
             self.options.clone(),
             Hints::default(),
-        )
-        .map_err(|e| e.report())
+        )?)
     }
 }
 
@@ -209,7 +208,7 @@ pub fn run(args: &BotArgs) -> miette::Result<u8> {
         ));
     }
     let client = setup.client()?;
-    let me = merge_request::current_user(&client).map_err(|e| e.report())?;
+    let me = merge_request::current_user(&client)?;
     let filter = Filter {
         updated_after: args.updated_after.clone(),
         labels: args.label.clone(),
