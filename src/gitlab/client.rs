@@ -15,8 +15,8 @@
 //! appears in any message.
 
 pub use super::error::{ApiError, ApiErrorKind};
-pub use super::retry::Options;
 use super::error::{Attempted, transport_help};
+pub use super::retry::Options;
 use super::retry::{Retry, rate_limit_wait};
 use gitlab::api::{Endpoint, RestClient};
 use serde::de::DeserializeOwned;
@@ -258,11 +258,13 @@ impl Client {
                 .min(o.max_wait);
             let left = o.budget.saturating_sub(spent);
             let stopped = if !failed.retry.allows(&method) {
-                (failed.retry == Retry::Idempotent).then(|| {
-                    format!("a {method} that may have been carried out is not repeated")
-                })
+                (failed.retry == Retry::Idempotent)
+                    .then(|| format!("a {method} that may have been carried out is not repeated"))
             } else if attempt >= o.attempts {
-                Some(format!("no more attempts (HBLINT_RETRY_ATTEMPTS={})", o.attempts))
+                Some(format!(
+                    "no more attempts (HBLINT_RETRY_ATTEMPTS={})",
+                    o.attempts
+                ))
             } else if wait > left {
                 Some(format!(
                     "the next wait ({:.1} s) is past what is left of the run's retry budget \
@@ -367,7 +369,9 @@ impl Client {
                 ApiErrorKind::NotJson {
                     status: r.status,
                     content_type: content_type.to_owned(),
-                    start: self.token.redact(&start.chars().take(80).collect::<String>()),
+                    start: self
+                        .token
+                        .redact(&start.chars().take(80).collect::<String>()),
                 }
             } else {
                 ApiErrorKind::Decode(e.to_string())
@@ -612,9 +616,15 @@ fn classify(e: reqwest::Error, url: &url::Url, o: &Options) -> Failed {
         retry,
         asked: None,
     };
-    let tls = ["tls", "certificate", "handshake", "invalidcontenttype", "corrupt message"]
-        .iter()
-        .any(|w| lower.contains(w));
+    let tls = [
+        "tls",
+        "certificate",
+        "handshake",
+        "invalidcontenttype",
+        "corrupt message",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
     if e.is_timeout() {
         let (secs, phase, retry) = if e.is_connect() {
             (o.connect_timeout, "connecting", Retry::Always)
@@ -643,16 +653,34 @@ fn classify(e: reqwest::Error, url: &url::Url, o: &Options) -> Failed {
             );
         }
         if tls {
-            return failed(ApiErrorKind::Tls { host, reason: joined }, Retry::Never);
+            return failed(
+                ApiErrorKind::Tls {
+                    host,
+                    reason: joined,
+                },
+                Retry::Never,
+            );
         }
         return failed(ApiErrorKind::Transport(joined), Retry::Always);
     }
     if tls {
-        return failed(ApiErrorKind::Tls { host, reason: joined }, Retry::Never);
+        return failed(
+            ApiErrorKind::Tls {
+                host,
+                reason: joined,
+            },
+            Retry::Never,
+        );
     }
     if lower.contains("invalid http") || lower.contains("parse") || lower.contains("invalid status")
     {
-        return failed(ApiErrorKind::NotHttp { host, reason: joined }, Retry::Never);
+        return failed(
+            ApiErrorKind::NotHttp {
+                host,
+                reason: joined,
+            },
+            Retry::Never,
+        );
     }
     failed(
         ApiErrorKind::Transport(if joined.is_empty() {
@@ -915,7 +943,8 @@ mod tests {
             },
             help: None,
         };
-        let help = explain(&err, &token, &Hints::default(), &http::Method::POST, "x").expect("help");
+        let help =
+            explain(&err, &token, &Hints::default(), &http::Method::POST, "x").expect("help");
         assert!(help.contains("HBLINT_GITLAB_TOKEN"), "{help}");
         let err = ApiError {
             kind: ApiErrorKind::Status {
@@ -985,11 +1014,18 @@ mod tests {
             .expect("a free port")
             .port();
         let e = one_try(&format!("http://127.0.0.1:{closed}/api/v4"));
-        assert_eq!(e.kind, ApiErrorKind::Refused(format!("127.0.0.1:{closed}")), "{e}");
+        assert_eq!(
+            e.kind,
+            ApiErrorKind::Refused(format!("127.0.0.1:{closed}")),
+            "{e}"
+        );
         assert!(e.to_string().contains("(GET http://127.0.0.1:"), "{e}");
 
         let e = one_try("http://gitlab.invalid/api/v4");
-        assert!(matches!(&e.kind, ApiErrorKind::Dns { host, .. } if host == "gitlab.invalid"), "{e:?}");
+        assert!(
+            matches!(&e.kind, ApiErrorKind::Dns { host, .. } if host == "gitlab.invalid"),
+            "{e:?}"
+        );
 
         let plain = script_server(|mut s| {
             // A TLS hello holds no blank line: answer the first bytes, as a plain server does.
@@ -1015,7 +1051,13 @@ mod tests {
         });
         let e = one_try(&format!("http://127.0.0.1:{stall}/api/v4"));
         assert!(
-            matches!(e.kind, ApiErrorKind::Timeout { phase: "reading the answer", .. }),
+            matches!(
+                e.kind,
+                ApiErrorKind::Timeout {
+                    phase: "reading the answer",
+                    ..
+                }
+            ),
             "{e:?}"
         );
 
@@ -1050,14 +1092,21 @@ mod tests {
             );
         });
         let e = one_try(&format!("http://127.0.0.1:{html}/api/v4"));
-        assert!(matches!(&e.kind, ApiErrorKind::NotJson { status: 200, .. }), "{e:?}");
+        assert!(
+            matches!(&e.kind, ApiErrorKind::NotJson { status: 200, .. }),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn an_html_error_page_is_summed_up_by_its_title() {
-        let page = b"<!DOCTYPE html>\n<html>\n<head>\n<title>GitLab is not responding (502)</title>";
+        let page =
+            b"<!DOCTYPE html>\n<html>\n<head>\n<title>GitLab is not responding (502)</title>";
         assert_eq!(error_message(page), "GitLab is not responding (502)");
         assert_eq!(error_message(b"\n\nRetry later\n"), "Retry later");
-        assert_eq!(error_message(br#"{"message": "404 Not found"}"#), "404 Not found");
+        assert_eq!(
+            error_message(br#"{"message": "404 Not found"}"#),
+            "404 Not found"
+        );
     }
 }

@@ -52,7 +52,10 @@ pub enum ApiErrorKind {
     Transport(String),
     /// A body that is not JSON where GitLab's API always answers JSON: an
     /// HTML sign-in, error or maintenance page, a proxy's text.
-    #[error("GitLab answered {status} with {content_type}, not JSON{}", quoted(start))]
+    #[error(
+        "GitLab answered {status} with {content_type}, not JSON{}",
+        quoted(start)
+    )]
     #[diagnostic(code(hblint::gitlab::not_json))]
     NotJson {
         status: u16,
@@ -190,9 +193,9 @@ pub fn transport_help(kind: &ApiErrorKind) -> Option<String> {
              re-run the job later, or ask an administrator about the limits \
              (Admin → Settings → Network → User and IP rate limits)"
             .to_string(),
-        ApiErrorKind::Status { status: 500..=599, .. } => {
-            "GitLab is failing or restarting: re-run the job later".to_string()
-        }
+        ApiErrorKind::Status {
+            status: 500..=599, ..
+        } => "GitLab is failing or restarting: re-run the job later".to_string(),
         ApiErrorKind::Status { .. } => return None,
     })
 }
@@ -220,7 +223,10 @@ mod tests {
             text.starts_with("cannot read merge request !7 (GET http://127.0.0.1:9/"),
             "{text}"
         );
-        assert!(text.ends_with("connection refused by 127.0.0.1:9"), "{text}");
+        assert!(
+            text.ends_with("connection refused by 127.0.0.1:9"),
+            "{text}"
+        );
     }
 
     #[test]
