@@ -42,6 +42,9 @@ pub enum Command {
     /// Manage the repository's accepted words
     #[command(subcommand)]
     Vocab(VocabCommand),
+    /// The cache of page results that `check` keeps between runs
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// Write a commented .hblint.toml with every setting at its default
     Init {
         /// Repository root (default: git top level of the current dir, else the current dir)
@@ -271,6 +274,25 @@ pub struct CheckArgs {
     /// Report every page of the tree that links to PAGE (a page about to be deleted or renamed)
     #[arg(long, value_name = "PAGE")]
     pub inbound: Vec<PathBuf>,
+    /// Keep each page's results in DIR between runs (default: hblint/cache in the git folder, else .hblint-cache at the root)
+    #[arg(long, value_name = "DIR", env = "HBLINT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the cache: parse and check every page
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Remove the cache folder
+    Clean {
+        /// Repository root (default: git top level of the current dir, else the current dir)
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The cache folder, if not the default one
+        #[arg(long, value_name = "DIR", env = "HBLINT_CACHE_DIR")]
+        cache_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -368,15 +368,7 @@ impl Document {
 
     /// The byte range of a 1-based line, without its line ending.
     pub fn line_range(&self, line: usize) -> Option<Range<usize>> {
-        let start = *self.line_starts.get(line.checked_sub(1)?)?;
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
-        let slice = &self.text[start..end];
-        let trimmed = slice.trim_end_matches(['\n', '\r']);
-        Some(start..start + trimmed.len())
+        line_range_in(&self.text, &self.line_starts, line)
     }
 
     pub fn line_count(&self) -> usize {
@@ -737,7 +729,18 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     )
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
+/// The byte range of a 1-based line of `text` whose lines start at
+/// `line_starts`, without its line ending.
+pub fn line_range_in(text: &str, line_starts: &[usize], line: usize) -> Option<Range<usize>> {
+    let start = *line_starts.get(line.checked_sub(1)?)?;
+    let end = line_starts.get(line).copied().unwrap_or(text.len());
+    let slice = text.get(start..end)?;
+    let trimmed = slice.trim_end_matches(['\n', '\r']);
+    Some(start..start + trimmed.len())
+}
+
+/// Where each line of `text` starts.
+pub fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect()

@@ -3,6 +3,7 @@
 //! Data flows one way:
 //! inputs → [`document`]s → [`rules`] → [`finding`]s → [`report`]s.
 
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

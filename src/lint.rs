@@ -2,19 +2,26 @@
 //!
 //! ```text
 //! inputs ──► documents (parsed once, in parallel) ──► rules ──► findings (placed, suppressed, sorted)
+//!        └──► cache hit (bytes unchanged, every cross-page answer the same) ──► cached findings
 //! ```
+//!
+//! A page's document lives only while its rules run; the outcome keeps
+//! findings, never text (reports read a page again to show a line).
 
+use crate::cache::deps::{self, Dep};
+use crate::cache::{Anchors, Cache, Checked, Entry, StoredFinding};
 use crate::config::Settings;
 use crate::document::{Document, InputError};
 use crate::finding::{Diagnostic, Finding, Severity};
-use crate::inputs::{Content, SourceFile};
-use crate::limits::{Limits, ReadError};
+use crate::inputs::SourceFile;
+use crate::limits::Limits;
 use crate::rules::{Context, PathDiagnostic, Rule, RuleName, RunData, RunFacts};
 use crate::suppress;
-use crate::workspace::Workspace;
+use crate::workspace::{RunPage, Workspace};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The rules that will run, each with its effective severity, and the data
 /// they share.
@@ -58,6 +65,22 @@ impl RuleSet {
     pub fn names(&self) -> Vec<&'static str> {
         self.rules.iter().map(|(n, _, _)| n.as_str()).collect()
     }
+
+    /// What suppressions need to know of the rules, `enabled` being [`RuleSet::names`].
+    fn run_rules<'a>(&self, enabled: &'a [&'static str]) -> suppress::RunRules<'a> {
+        suppress::RunRules {
+            enabled,
+            all: enabled.len() == RuleName::COUNT,
+        }
+    }
+
+    /// The severity of the rule `name`, when it runs.
+    fn severity(&self, name: RuleName) -> Option<Severity> {
+        self.rules
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, _, s)| *s)
+    }
 }
 
 /// Everything a run produced.
@@ -67,15 +90,20 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Files that could not be linted, with the reason.
     pub errors: Vec<InputError>,
-    /// The parsed documents, sorted by path.
-    pub documents: Vec<Document>,
+    /// The pages linted, sorted by path: where to read their text again.
+    pub pages: Vec<SourceFile>,
     /// Findings hidden by inline or frontmatter suppressions.
     pub suppressed: usize,
+    /// Pages whose findings came from the cache.
+    pub cached: usize,
+    /// Where the pages are read again, and within which limits.
+    pub root: PathBuf,
+    pub limits: Limits,
 }
 
 impl Outcome {
     pub fn files(&self) -> usize {
-        self.documents.len() + self.errors.len()
+        self.pages.len() + self.errors.len()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -92,55 +120,94 @@ impl Outcome {
         before - self.findings.len()
     }
 
-    pub fn document(&self, path: &str) -> Option<&Document> {
-        self.documents
-            .binary_search_by(|d| d.path.as_str().cmp(path))
+    /// A linted page.
+    pub fn page(&self, path: &str) -> Option<&SourceFile> {
+        self.pages
+            .binary_search_by(|p| p.path.as_str().cmp(path))
             .ok()
-            .map(|i| &self.documents[i])
+            .map(|i| &self.pages[i])
+    }
+
+    /// The text of a linted page, read again (the run keeps no text).
+    pub fn text(&self, path: &str) -> Option<PageText> {
+        let bytes = crate::workspace::read(self.page(path)?, &self.root, &self.limits).ok()?;
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        PageText::new(std::str::from_utf8(body).ok()?.to_owned()).into()
+    }
+
+    /// The linted pages that have a finding with a fix, parsed again.
+    pub fn documents_with_fixes(&self) -> Vec<Document> {
+        let mut paths: Vec<&str> = self
+            .findings
+            .iter()
+            .filter(|f| f.fix.is_some())
+            .map(|f| f.path.as_str())
+            .collect();
+        paths.dedup();
+        paths
+            .into_iter()
+            .filter_map(|p| crate::workspace::load(self.page(p)?, &self.root, &self.limits).ok())
+            .collect()
     }
 }
 
-/// Read and parse one file, within `limits`: a file past the size limit is
-/// not read at all, and a path inside `root` that a symbolic link leads out
-/// of the root is not read.
+/// A page's text with its line starts, for showing a finding's line.
+#[derive(Debug, Clone)]
+pub struct PageText {
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl PageText {
+    pub fn new(text: String) -> PageText {
+        let line_starts = crate::document::line_starts(&text);
+        PageText { text, line_starts }
+    }
+
+    /// The byte range of a 1-based line, without its line ending.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        crate::document::line_range_in(&self.text, &self.line_starts, line)
+    }
+}
+
+/// The cache for a run under `settings`: none with `no_cache`, else in
+/// `dir` or the default folder for the root (see [`crate::cache`]).
+pub fn open_cache(settings: &Settings, dir: Option<&std::path::Path>, no_cache: bool) -> Cache {
+    if no_cache {
+        return Cache::disabled();
+    }
+    let dir = match dir {
+        Some(d) => d.to_path_buf(),
+        None => crate::cache::default_dir(&settings.root),
+    };
+    // Every setting but the word list, whose set prints in no fixed order.
+    let Settings {
+        root,
+        config_path,
+        severities,
+        files,
+        links,
+        ignore,
+        roles,
+        roles_name,
+        vocabulary,
+        corrections,
+        labels,
+        terms,
+        terms_broad,
+        limits,
+    } = settings;
+    let digest = format!(
+        "{root:?}|{config_path:?}|{severities:?}|{files:?}|{links:?}|{ignore:?}|{roles:?}|\
+         {roles_name:?}|{:x}|{corrections:?}|{labels:?}|{terms:?}|{terms_broad}|{limits:?}",
+        vocabulary.digest()
+    );
+    Cache::open(dir, crate::cache::fingerprint(&digest))
+}
+
+/// Read and parse one file, within `limits` (see [`crate::workspace::load`]).
 pub fn load(file: &SourceFile, root: &Path, limits: &Limits) -> Result<Document, InputError> {
-    match &file.content {
-        Content::Bytes(bytes) => Document::from_bytes_within(&file.path, bytes, limits),
-        Content::Disk(path) if leaves_root(root, path) => Err(InputError::Unreadable {
-            path: file.path.clone(),
-            reason: "a symbolic link leads outside the root".into(),
-        }),
-        Content::Disk(path) => match limits.read(path) {
-            Ok(bytes) => Document::from_bytes_within(&file.path, &bytes, limits),
-            Err(ReadError::Exceeded(exceeded)) => Err(InputError::Limit {
-                path: file.path.clone(),
-                line: 1,
-                column: 1,
-                exceeded,
-            }),
-            Err(ReadError::Io(e)) => Err(InputError::Unreadable {
-                path: file.path.clone(),
-                reason: e.to_string(),
-            }),
-        },
-    }
-}
-
-/// Whether `path`, written inside `root`, really lies outside it (through a
-/// symbolic link). A path that cannot be resolved is left to the read to report.
-fn leaves_root(root: &Path, path: &Path) -> bool {
-    let written = crate::inputs::normalize(&absolute(path));
-    if !written.starts_with(crate::inputs::normalize(&absolute(root))) {
-        return false;
-    }
-    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
-        (Ok(root), Ok(real)) => !real.starts_with(root),
-        _ => false,
-    }
-}
-
-fn absolute(path: &Path) -> std::path::PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    crate::workspace::load(file, root, limits)
 }
 
 /// Lint `files` with `rules`.
@@ -154,7 +221,33 @@ pub fn lint(
     lint_with_progress(settings, rules, workspace, files, run, &|| {})
 }
 
+/// A file of the run before its rules run: what the cache knows of it.
+enum Probe {
+    /// Could not be read.
+    Error(InputError),
+    /// Its bytes' hash (when the cache is on) and the cache's entry for them.
+    Read(Option<String>, Option<Entry>),
+}
+
+/// One page's share of the outcome.
+enum PageResult {
+    Error(InputError),
+    Checked {
+        kept: Vec<Finding>,
+        hidden: usize,
+        /// The `[[ignore]]` tables that hid a finding, with the rule.
+        ignored_by: Vec<(usize, &'static str)>,
+        cached: bool,
+    },
+}
+
+/// A run-level diagnostic waiting for its page.
+type RunLevel = (&'static str, Severity, PathDiagnostic);
+
 /// [`lint`], calling `tick` once per file linted (from any thread).
+///
+/// Pages stream: each is read, parsed, checked and dropped, keeping only
+/// its findings; a page whose cache entry still holds is not parsed at all.
 pub fn lint_with_progress(
     settings: &Settings,
     rules: &RuleSet,
@@ -163,137 +256,139 @@ pub fn lint_with_progress(
     run: &RunFacts,
     tick: &(dyn Fn() + Sync),
 ) -> Outcome {
-    let loaded: Vec<Result<Document, InputError>> = files
+    let cache = &workspace.cache;
+    let probes: Vec<Probe> = files
         .par_iter()
         .map(|f| {
-            let r = load(f, &settings.root, &settings.limits);
-            if r.is_err() {
-                tick();
+            if !cache.is_enabled() {
+                return Probe::Read(None, None);
             }
-            r
+            match crate::workspace::read(f, &settings.root, &settings.limits) {
+                Err(e) => Probe::Error(e),
+                Ok(bytes) => {
+                    let hash = crate::cache::content_hash(&bytes);
+                    let entry = cache.load(&f.path, &hash);
+                    Probe::Read(Some(hash), entry)
+                }
+            }
         })
         .collect();
-    let mut documents = Vec::with_capacity(loaded.len());
-    let mut errors = Vec::new();
-    for result in loaded {
-        match result {
-            Ok(doc) => documents.push(doc),
-            Err(e) => errors.push(e),
-        }
-    }
-    documents.sort_by(|a, b| a.path.cmp(&b.path));
+    let run_pages: HashMap<String, RunPage> = files
+        .iter()
+        .zip(&probes)
+        .map(|(f, probe)| {
+            let page = match probe {
+                Probe::Read(_, Some(entry)) => RunPage::Cached(Arc::new(entry.anchors.to_set())),
+                _ => RunPage::Source(f.content.clone()),
+            };
+            (f.path.clone(), page)
+        })
+        .collect();
+    workspace.register_run(run_pages);
+    rules.data.set_pages(files.to_vec());
+
+    let mut linted: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    linted.sort();
     let ctx = Context {
         data: &rules.data,
         workspace,
         run,
-        documents: &documents,
+        linted: &linted,
     };
+    // What the per-page rules read besides the page and the tree.
+    let run_key = crate::cache::hash_str(&format!(
+        "{:?} {:?}",
+        rules
+            .rules
+            .iter()
+            .map(|(n, _, s)| (n.as_str(), *s))
+            .collect::<Vec<_>>(),
+        run.deleted
+    ));
 
     // Run-level findings first, by path, so that suppressions see them too.
-    let by_path: HashMap<&str, &Document> =
-        documents.iter().map(|d| (d.path.as_str(), d)).collect();
-    let mut run_level: HashMap<String, Vec<Finding>> = HashMap::new();
+    let mut run_level: HashMap<String, Vec<RunLevel>> = HashMap::new();
     for (name, rule, severity) in &rules.rules {
         let mut out: Vec<PathDiagnostic> = Vec::new();
         rule.check_run(&ctx, &mut out);
         for pd in out {
-            let doc = by_path.get(pd.path.as_str()).copied();
-            let mut f = place(doc, &pd.path, name.as_str(), *severity, pd.diagnostic);
-            if let (None, Some((start, end))) = (doc, pd.position) {
-                f.start = start;
-                f.end = end;
-            }
-            run_level.entry(pd.path).or_default().push(f);
+            run_level
+                .entry(pd.path.clone())
+                .or_default()
+                .push((name.as_str(), *severity, pd));
         }
     }
 
-    let enabled = rules.names();
-    let run_rules = suppress::RunRules {
-        enabled: &enabled,
-        all: enabled.len() == RuleName::COUNT,
+    let page = PageCheck {
+        settings,
+        rules,
+        ctx: &ctx,
+        run_key,
     };
-    let severity_of = |name: RuleName| {
-        rules
-            .rules
-            .iter()
-            .find(|(n, _, _)| *n == name)
-            .map(|(_, _, s)| *s)
-    };
-    let unused_severity = severity_of(RuleName::UnusedSuppression);
-    let invalid_severity = severity_of(RuleName::InvalidSuppression);
-    let per_document: Vec<suppress::Suppressed> = documents
+    let results: Vec<PageResult> = files
         .par_iter()
-        .map(|doc| {
-            let mut found = run_level.get(&doc.path).cloned().unwrap_or_default();
-            for (name, rule, severity) in &rules.rules {
-                let mut diagnostics = Vec::new();
-                rule.check(doc, &ctx, &mut diagnostics);
-                let name = name.as_str();
-                found.extend(
-                    diagnostics
-                        .into_iter()
-                        .map(|d| place(Some(doc), &doc.path, name, *severity, d)),
-                );
-            }
-            let mut s =
-                suppress::suppress(&doc.path, Some(doc), found, &settings.ignore, &run_rules);
-            let invalid = std::mem::take(&mut s.invalid);
-            if let Some(severity) = invalid_severity {
-                // Not silenced by comments (they are what is wrong); the
-                // config's `[[ignore]]` still applies, and counts as used.
-                let name = RuleName::InvalidSuppression.as_str();
-                for d in invalid {
-                    match settings.ignore.ignoring(&doc.path, name) {
-                        Some(table) => s.ignored_by.push((table, name)),
-                        None => s.kept.push(place(Some(doc), &doc.path, name, severity, d)),
+        .zip(probes)
+        .map(|(file, probe)| {
+            let result = match probe {
+                Probe::Error(e) => PageResult::Error(e),
+                Probe::Read(hash, entry) => {
+                    let early = run_level.get(&file.path).map(Vec::as_slice);
+                    let reused = match (early, entry) {
+                        (None, Some(entry)) => page.reuse(&file.path, entry),
+                        _ => None,
+                    };
+                    match reused {
+                        Some(r) => r,
+                        None => page.check(file, hash, early.unwrap_or_default()),
                     }
                 }
-            }
-            if let Some(severity) = unused_severity {
-                // The engine's own findings obey the page's and the config's
-                // suppressions of `unused-suppression` too.
-                let unused = std::mem::take(&mut s.unused)
-                    .into_iter()
-                    .map(|d| {
-                        place(
-                            Some(doc),
-                            &doc.path,
-                            RuleName::UnusedSuppression.as_str(),
-                            severity,
-                            d,
-                        )
-                    })
-                    .collect();
-                let again = suppress::suppress(
-                    &doc.path,
-                    Some(doc),
-                    unused,
-                    &settings.ignore,
-                    &suppress::RunRules {
-                        enabled: &[],
-                        all: false,
-                    },
-                );
-                s.kept.extend(again.kept);
-                s.ignored_by.extend(again.ignored_by);
-            }
+            };
             tick();
-            s
+            result
         })
         .collect();
 
     let mut findings = Vec::new();
+    let mut errors = Vec::new();
     let mut suppressed = 0;
+    let mut cached = 0;
     let mut ignored_by = std::collections::HashSet::new();
-    for s in per_document {
-        findings.extend(s.kept);
-        suppressed += s.hidden;
-        ignored_by.extend(s.ignored_by);
+    let mut pages = Vec::with_capacity(files.len());
+    for (file, result) in files.iter().zip(results) {
+        match result {
+            PageResult::Error(e) => errors.push(e),
+            PageResult::Checked {
+                kept,
+                hidden,
+                ignored_by: ignored,
+                cached: from_cache,
+            } => {
+                findings.extend(kept);
+                suppressed += hidden;
+                ignored_by.extend(ignored);
+                cached += usize::from(from_cache);
+                pages.push(file.clone());
+            }
+        }
     }
+    let enabled = rules.names();
+    let run_rules = rules.run_rules(&enabled);
+    let unused_severity = rules.severity(RuleName::UnusedSuppression);
     for (path, found) in run_level {
-        if by_path.contains_key(path.as_str()) {
+        if files.iter().any(|f| f.path == path) {
             continue;
         }
+        let found = found
+            .into_iter()
+            .map(|(name, severity, pd)| {
+                let mut f = place(None, &pd.path, name, severity, pd.diagnostic);
+                if let Some((start, end)) = pd.position {
+                    f.start = start;
+                    f.end = end;
+                }
+                f
+            })
+            .collect();
         let s = suppress::suppress(&path, None, found, &settings.ignore, &run_rules);
         findings.extend(s.kept);
         suppressed += s.hidden;
@@ -302,7 +397,8 @@ pub fn lint_with_progress(
     if let Some(severity) = unused_severity
         && !settings.ignore.is_empty()
     {
-        let linted: std::collections::HashSet<&str> = by_path.keys().copied().collect();
+        let linted: std::collections::HashSet<&str> =
+            pages.iter().map(|p| p.path.as_str()).collect();
         for u in settings
             .ignore
             .unused(&ignored_by, &run_rules, workspace.pages(), &linted)
@@ -324,11 +420,182 @@ pub fn lint_with_progress(
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     errors.sort_by(|a, b| a.path().cmp(b.path()));
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
     Outcome {
         findings,
         errors,
-        documents,
+        pages,
         suppressed,
+        cached,
+        root: settings.root.clone(),
+        limits: settings.limits,
+    }
+}
+
+/// What checking one page needs.
+struct PageCheck<'a> {
+    settings: &'a Settings,
+    rules: &'a RuleSet,
+    ctx: &'a Context<'a>,
+    run_key: u64,
+}
+
+impl PageCheck<'_> {
+    /// The cached findings of a page, if every question they depended on
+    /// gets the same answer in this run.
+    fn reuse(&self, path: &str, entry: Entry) -> Option<PageResult> {
+        let checked = entry.checked?;
+        if checked.run != self.run_key || !self.deps_hold(&checked) {
+            return None;
+        }
+        let kept = checked
+            .findings
+            .iter()
+            .map(|f| f.to_finding(path))
+            .collect::<Option<Vec<_>>>()?;
+        let ignored_by = checked
+            .ignored_by
+            .iter()
+            .map(|(table, rule)| Some((*table, rule.parse::<RuleName>().ok()?.as_str())))
+            .collect::<Option<Vec<_>>>()?;
+        Some(PageResult::Checked {
+            kept,
+            hidden: checked.hidden,
+            ignored_by,
+            cached: true,
+        })
+    }
+
+    fn deps_hold(&self, checked: &Checked) -> bool {
+        let w = self.ctx.workspace;
+        checked.deps.iter().all(|dep| match dep {
+            Dep::Resolve { from, dest, answer } => deps::digest(&w.resolve(from, dest)) == *answer,
+            Dep::NamesPage {
+                from,
+                dest,
+                page,
+                answer,
+            } => w.names_page(from, dest, page) == *answer,
+            Dep::Anchors { page, answer } => {
+                deps::digest(&w.anchors(page).as_deref().map(|a| (&a.list, a.complete))) == *answer
+            }
+            Dep::Suggest { url, answer } => {
+                checked.targets == w.targets_digest() || deps::digest(&w.suggest(url)) == *answer
+            }
+            Dep::WordPages { word, answer } => self.ctx.data.word_counts().pages(word) == *answer,
+            Dep::WordOccurrences { word, answer } => {
+                self.ctx.data.word_counts().occurrences(word) == *answer
+            }
+            Dep::TotalPages { answer } => self.ctx.data.word_counts().total_pages() == *answer,
+        })
+    }
+
+    /// Parse and check a page, and keep what it found in the cache.
+    fn check(&self, file: &SourceFile, hash: Option<String>, early: &[RunLevel]) -> PageResult {
+        let workspace = self.ctx.workspace;
+        let doc = match workspace.take_parked(&file.path) {
+            Some(doc) => doc,
+            None => match load(file, &self.settings.root, &self.settings.limits) {
+                Ok(doc) => doc,
+                Err(e) => return PageResult::Error(e),
+            },
+        };
+        let anchors = workspace.settle_anchors(&doc);
+        deps::start();
+        let s = self.check_document(&doc, early);
+        let found = deps::finish();
+        if let Some(hash) = hash
+            && early.is_empty()
+        {
+            let cache = &workspace.cache;
+            let mut entry = cache.entry(&doc.path, &hash, Anchors::of(&anchors));
+            entry.checked = Some(Checked {
+                run: self.run_key,
+                findings: s.kept.iter().map(StoredFinding::of).collect(),
+                hidden: s.hidden,
+                ignored_by: s
+                    .ignored_by
+                    .iter()
+                    .map(|(table, rule)| (*table, (*rule).to_owned()))
+                    .collect(),
+                deps: found,
+                targets: workspace.targets_digest(),
+            });
+            cache.store(&entry);
+        }
+        PageResult::Checked {
+            kept: s.kept,
+            hidden: s.hidden,
+            ignored_by: s.ignored_by,
+            cached: false,
+        }
+    }
+
+    /// Every rule on one document, then its suppressions.
+    fn check_document(&self, doc: &Document, early: &[RunLevel]) -> suppress::Suppressed {
+        let (settings, rules) = (self.settings, self.rules);
+        let mut found: Vec<Finding> = early
+            .iter()
+            .map(|(name, severity, pd)| {
+                place(Some(doc), &doc.path, name, *severity, pd.diagnostic.clone())
+            })
+            .collect();
+        for (name, rule, severity) in &rules.rules {
+            let mut diagnostics = Vec::new();
+            rule.check(doc, self.ctx, &mut diagnostics);
+            let name = name.as_str();
+            found.extend(
+                diagnostics
+                    .into_iter()
+                    .map(|d| place(Some(doc), &doc.path, name, *severity, d)),
+            );
+        }
+        let enabled = rules.names();
+        let run_rules = rules.run_rules(&enabled);
+        let unused_severity = rules.severity(RuleName::UnusedSuppression);
+        let invalid_severity = rules.severity(RuleName::InvalidSuppression);
+        let mut s = suppress::suppress(&doc.path, Some(doc), found, &settings.ignore, &run_rules);
+        let invalid = std::mem::take(&mut s.invalid);
+        if let Some(severity) = invalid_severity {
+            // Not silenced by comments (they are what is wrong); the
+            // config's `[[ignore]]` still applies, and counts as used.
+            let name = RuleName::InvalidSuppression.as_str();
+            for d in invalid {
+                match settings.ignore.ignoring(&doc.path, name) {
+                    Some(table) => s.ignored_by.push((table, name)),
+                    None => s.kept.push(place(Some(doc), &doc.path, name, severity, d)),
+                }
+            }
+        }
+        if let Some(severity) = unused_severity {
+            // The engine's own findings obey the page's and the config's
+            // suppressions of `unused-suppression` too.
+            let unused = std::mem::take(&mut s.unused)
+                .into_iter()
+                .map(|d| {
+                    place(
+                        Some(doc),
+                        &doc.path,
+                        RuleName::UnusedSuppression.as_str(),
+                        severity,
+                        d,
+                    )
+                })
+                .collect();
+            let again = suppress::suppress(
+                &doc.path,
+                Some(doc),
+                unused,
+                &settings.ignore,
+                &suppress::RunRules {
+                    enabled: &[],
+                    all: false,
+                },
+            );
+            s.kept.extend(again.kept);
+            s.ignored_by.extend(again.ignored_by);
+        }
+        s
     }
 }
 

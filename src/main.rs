@@ -51,6 +51,7 @@ fn main() -> ExitCode {
                 .map_err(|e| miette::miette!("cannot write the man page: {e}"))
         }
         Command::Roles { command } => commands::roles::run(command),
+        Command::Cache(command) => commands::cache::run(command),
     };
     match result {
         Ok(code) => commands::exit(code),

@@ -149,7 +149,8 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
         .map_err(|e| miette::Report::new(*e))?;
     facts.changed = files.iter().map(|f| f.path.clone()).collect();
     facts.changed.extend(facts.deleted.iter().cloned());
-    let workspace = settings.workspace();
+    let mut workspace = settings.workspace();
+    workspace.cache = lint::open_cache(&settings, args.cache_dir.as_deref(), args.no_cache);
     let scope = args.scope.unwrap_or(Scope::Added);
     let lint_files = |files: &[crate::inputs::SourceFile]| {
         let progress = progress_bar(args, files.len());
@@ -301,7 +302,7 @@ fn progress_bar(args: &CheckArgs, files: usize) -> indicatif::ProgressBar {
 
 /// `--diff`: print the patch the safe fixes would make; exit 1 when it is not empty.
 fn print_diff(args: &CheckArgs, outcome: &Outcome) -> miette::Result<u8> {
-    let plans = crate::fix::plan(&outcome.documents, &outcome.findings);
+    let plans = crate::fix::plan(&outcome.documents_with_fixes(), &outcome.findings);
     let patch = crate::fix::unified_diff(&plans);
     match &args.output {
         Some(path) => std::fs::write(path, &patch)
@@ -349,10 +350,11 @@ fn apply_fixes(
     files: &[crate::inputs::SourceFile],
     outcome: &Outcome,
 ) -> miette::Result<bool> {
-    let plans = crate::fix::plan(&outcome.documents, &outcome.findings);
+    let documents = outcome.documents_with_fixes();
+    let plans = crate::fix::plan(&documents, &outcome.findings);
     if !args.quiet {
         for (path, line, original, replacement, anchor) in
-            crate::fix::held_back(&outcome.documents, &outcome.findings)
+            crate::fix::held_back(&documents, &outcome.findings)
         {
             eprintln!(
                 "not fixed {path}:{line}: `{original}` -> `{replacement}` would change the heading's \
@@ -513,7 +515,7 @@ fn format_of(args: &CheckArgs) -> Format {
 /// Per rule, how many findings `--fix` would fix.
 fn fixable_by_rule(outcome: &Outcome) -> BTreeMap<&'static str, usize> {
     let mut fixable = BTreeMap::new();
-    for plan in crate::fix::plan(&outcome.documents, &outcome.findings) {
+    for plan in crate::fix::plan(&outcome.documents_with_fixes(), &outcome.findings) {
         for e in &plan.edits {
             *fixable.entry(e.rule).or_default() += 1;
         }

@@ -1,6 +1,7 @@
 //! One file per subcommand; each returns the process's exit code.
 
 pub mod bot;
+pub mod cache;
 pub mod check;
 pub mod completions;
 pub mod hook;

@@ -73,15 +73,15 @@ pub fn check_with(
     let r = (crate::rules::entry(name).build)(&data).expect("rule builds");
     let doc = Document::parse(path, text.to_owned(), false).expect("parses");
     let workspace = settings.workspace();
-    let docs = [doc];
+    let linted = crate::rules::testing::prepare(&data, &workspace, &doc);
     let ctx = Context {
         data: &data,
         workspace: &workspace,
         run,
-        documents: &docs,
+        linted: &linted,
     };
     let mut out = Vec::new();
-    r.check(&docs[0], &ctx, &mut out);
+    r.check(&doc, &ctx, &mut out);
     out.into_iter()
         .map(|d| {
             (

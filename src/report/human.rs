@@ -121,9 +121,9 @@ fn crop(line: &str, start: usize, end: usize) -> (String, usize, usize) {
     (text, offset + start - from, offset + end - from)
 }
 
-fn diagnostic(f: &Finding, ctx: &ReportContext<'_>) -> FindingDiagnostic {
+/// A finding for display; `doc` is the text of its page.
+fn diagnostic(f: &Finding, doc: Option<&crate::lint::PageText>) -> FindingDiagnostic {
     let name = format!("{}:{}:{}", f.path, f.start.line, f.start.column);
-    let doc = ctx.outcome.document(&f.path);
     let mut snippet = None;
     let mut span: SourceSpan = (0, 0).into();
     if let Some(doc) = doc
@@ -175,13 +175,22 @@ impl Report for Human {
             writeln!(out)?;
         }
         writeln!(out, "{}", summary(ctx))?;
-        let mut words: Vec<&str> = ctx
-            .outcome
-            .findings
-            .iter()
-            .filter(|f| f.rule == "typo" || f.rule == "spelling")
-            .filter_map(|f| ctx.outcome.document(&f.path)?.text.get(f.range.clone()))
-            .collect();
+        // The flagged words, each page read once (findings are sorted by path).
+        let mut words: Vec<String> = Vec::new();
+        let mut page: Option<(&str, Option<crate::lint::PageText>)> = None;
+        for f in ctx.outcome.findings.iter() {
+            if f.rule != "typo" && f.rule != "spelling" {
+                continue;
+            }
+            if page.as_ref().is_none_or(|(p, _)| *p != f.path) {
+                page = Some((&f.path, ctx.outcome.text(&f.path)));
+            }
+            if let Some((_, Some(text))) = &page
+                && let Some(word) = text.text.get(f.range.clone())
+            {
+                words.push(word.to_owned());
+            }
+        }
         words.sort_unstable();
         words.dedup();
         if !words.is_empty() {
@@ -213,6 +222,7 @@ fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<(
         writeln!(out, "error: {error}")?;
     }
     let mut current: Option<&str> = None;
+    let mut text = None;
     // The same advice for the same rule is said once, at its first finding.
     let mut said: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     for f in &outcome.findings {
@@ -222,8 +232,9 @@ fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<(
             }
             writeln!(out, "── {} ──", f.path)?;
             current = Some(&f.path);
+            text = outcome.text(&f.path);
         }
-        let mut d = diagnostic(f, ctx);
+        let mut d = diagnostic(f, text.as_ref());
         if let Some(help) = f.help.as_deref()
             && !said.insert((f.rule, help))
         {

@@ -12,7 +12,7 @@ pub struct Junit;
 pub fn to_string(ctx: &ReportContext<'_>) -> Result<String, quick_junit::SerializeError> {
     let outcome = ctx.outcome;
     let mut files: BTreeMap<&str, Vec<&crate::finding::Finding>> = BTreeMap::new();
-    for d in &outcome.documents {
+    for d in &outcome.pages {
         files.entry(d.path.as_str()).or_default();
     }
     for f in &outcome.findings {

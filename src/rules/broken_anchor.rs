@@ -104,7 +104,7 @@ fn findings(
             {
                 continue;
             }
-            let Some(anchors) = ctx.workspace.anchors(page, ctx.documents) else {
+            let Some(anchors) = ctx.workspace.anchors(page) else {
                 continue;
             };
             if anchors.contains(fragment) || anchors.case_insensitive(fragment).is_some() {

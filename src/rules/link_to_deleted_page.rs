@@ -146,7 +146,7 @@ mod tests {
             data: &data,
             workspace: &workspace,
             run: &run,
-            documents: &[],
+            linted: &[],
         };
         let mut out = Vec::new();
         super::LinkToDeletedPage.check_run(&ctx, &mut out);

@@ -160,7 +160,7 @@ mod tests {
             data: &data,
             workspace: &workspace,
             run: &facts,
-            documents: &[],
+            linted: &[],
         };
         let mut out = Vec::new();
         rule.check_run(&ctx, &mut out);

@@ -478,10 +478,7 @@ impl Rule for MisusedTerm {
         };
         let anchors = doc.text_anchored_headings();
         let mut freq: Option<Arc<TreeFrequency>> = None;
-        let mut get_freq = || {
-            freq.get_or_insert_with(|| ctx.data.word_counts(ctx.documents))
-                .clone()
-        };
+        let mut get_freq = || freq.get_or_insert_with(|| ctx.data.word_counts()).clone();
         for passage in passages(doc) {
             for hit in self.hits(pattern, &passage) {
                 if self.meant(doc, &passage, &hit, &mut get_freq) {
@@ -550,11 +547,21 @@ mod tests {
         others.insert(0, doc);
         let workspace = settings.workspace();
         let run = crate::rules::RunFacts::default();
+        data.set_pages(
+            others
+                .iter()
+                .map(|d| crate::inputs::SourceFile {
+                    path: d.path.clone(),
+                    content: crate::inputs::Content::Bytes(d.text.clone().into_bytes()),
+                })
+                .collect(),
+        );
+        let linted: Vec<String> = others.iter().map(|d| d.path.clone()).collect();
         let ctx = Context {
             data: &data,
             workspace: &workspace,
             run: &run,
-            documents: &others,
+            linted: &linted,
         };
         let mut out = Vec::new();
         rule.check(&others[0], &ctx, &mut out);

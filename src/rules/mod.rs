@@ -83,8 +83,8 @@ pub struct Context<'a> {
     pub data: &'a RunData,
     pub workspace: &'a Workspace,
     pub run: &'a RunFacts,
-    /// Every document of this run, sorted by path.
-    pub documents: &'a [Document],
+    /// The paths of every page this run lints, sorted.
+    pub linted: &'a [String],
 }
 
 /// A diagnostic a run-level rule attaches to a file by path.
@@ -194,11 +194,7 @@ pub fn in_inbound_pages(
     check: impl Fn(&Document) -> Vec<Diagnostic> + Sync,
 ) -> Vec<PathDiagnostic> {
     use rayon::prelude::*;
-    let linted = |p: &str| {
-        ctx.documents
-            .binary_search_by(|d| d.path.as_str().cmp(p))
-            .is_ok()
-    };
+    let linted = |p: &str| ctx.linted.binary_search_by(|l| l.as_str().cmp(p)).is_ok();
     ctx.workspace
         .inbound_candidates(targets)
         .into_par_iter()
@@ -307,15 +303,26 @@ pub mod testing {
             Document::parse("content/handbook/test.md", text.to_owned(), false).expect("parses");
         let workspace = settings.workspace();
         let run = RunFacts::default();
-        let docs = [doc];
+        let linted = prepare(&data, &workspace, &doc);
         let ctx = Context {
             data: &data,
             workspace: &workspace,
             run: &run,
-            documents: &docs,
+            linted: &linted,
         };
         let mut out = Vec::new();
-        rule.check(&docs[0], &ctx, &mut out);
+        rule.check(&doc, &ctx, &mut out);
         out
+    }
+
+    /// Make `doc` the one page of a run, as the engine does: its anchors
+    /// and its text are the run's. Returns the run's linted paths.
+    pub fn prepare(data: &RunData, workspace: &Workspace, doc: &Document) -> Vec<String> {
+        workspace.settle_anchors(doc);
+        data.set_pages(vec![crate::inputs::SourceFile {
+            path: doc.path.clone(),
+            content: crate::inputs::Content::Bytes(doc.text.clone().into_bytes()),
+        }]);
+        vec![doc.path.clone()]
     }
 }

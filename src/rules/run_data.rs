@@ -2,8 +2,7 @@
 //! the accepted words, the handbook's typo list, the role data and its
 //! matcher, the label requirements, and the tree's word counts.
 
-use crate::document::Document;
-use crate::inputs::FileSelection;
+use crate::inputs::{FileSelection, SourceFile};
 use crate::roles::{self, mentions::Matcher};
 use crate::spelling::frequency::{self, TreeFrequency};
 use crate::spelling::hunspell::Hunspell;
@@ -37,6 +36,8 @@ pub struct RunData {
     handbook: OnceLock<Arc<HandbookTypos>>,
     roles: OnceLock<Arc<(roles::Shared, Matcher)>>,
     word_counts: OnceLock<Arc<TreeFrequency>>,
+    /// The run's pages, which the word counts cover when they are the tree.
+    pages: OnceLock<Vec<SourceFile>>,
 }
 
 impl RunData {
@@ -46,6 +47,7 @@ impl RunData {
             handbook: OnceLock::new(),
             roles: OnceLock::new(),
             word_counts: OnceLock::new(),
+            pages: OnceLock::new(),
         }
     }
 
@@ -92,12 +94,22 @@ impl RunData {
         self.inputs.labels.clone()
     }
 
+    /// Tell the word counts which pages the run lints (once, before the rules run).
+    pub fn set_pages(&self, pages: Vec<SourceFile>) {
+        let _ = self.pages.set(pages);
+    }
+
     /// How often each word occurs in the tree, counted on first use: from the
-    /// run's documents when they are the tree, else from the root's Markdown
+    /// run's pages when they are the tree, else from the root's Markdown
     /// files (see `spelling::frequency`).
-    pub fn word_counts(&self, documents: &[Document]) -> Arc<TreeFrequency> {
+    pub fn word_counts(&self) -> Arc<TreeFrequency> {
         self.word_counts
-            .get_or_init(|| Arc::new(frequency::count(&self.inputs.files, documents)))
+            .get_or_init(|| {
+                let pages = self.pages.get().map_or(&[][..], Vec::as_slice);
+                Arc::new(crate::cache::deps::paused(|| {
+                    frequency::count(&self.inputs.files, pages)
+                }))
+            })
             .clone()
     }
 }

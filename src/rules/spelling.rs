@@ -313,9 +313,7 @@ impl Rule for Spelling {
                 if !self.has_candidates(dict, word) {
                     continue;
                 }
-                let freq = freq
-                    .get_or_insert_with(|| ctx.data.word_counts(ctx.documents))
-                    .clone();
+                let freq = freq.get_or_insert_with(|| ctx.data.word_counts()).clone();
                 let found = self.judge(dict, &freq, word);
                 if found.is_empty() {
                     continue;
@@ -375,15 +373,15 @@ mod tests {
             .expect("parses");
         let workspace = s.workspace();
         let run = crate::rules::RunFacts::default();
-        let docs = [doc];
+        let linted = crate::rules::testing::prepare(&data, &workspace, &doc);
         let ctx = Context {
             data: &data,
             workspace: &workspace,
             run: &run,
-            documents: &docs,
+            linted: &linted,
         };
         let mut out = Vec::new();
-        rule.check(&docs[0], &ctx, &mut out);
+        rule.check(&doc, &ctx, &mut out);
         assert_eq!(out.len(), 1, "{out:?}");
         assert!(out[0].message.contains("`services`"), "{}", out[0].message);
         let fix = out[0].fix.as_ref().expect("suggestion");

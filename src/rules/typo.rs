@@ -130,7 +130,7 @@ impl Typo {
         {
             return true;
         }
-        let freq = freq.get_or_insert_with(|| ctx.data.word_counts(ctx.documents));
+        let freq = freq.get_or_insert_with(|| ctx.data.word_counts());
         let pages = freq.pages(word);
         let best = corrections.iter().map(|c| freq.pages(c)).max().unwrap_or(0);
         pages >= JARGON_PAGES && pages * JARGON_RATIO >= best

@@ -56,9 +56,7 @@ impl Rule for UppercaseAnchor {
             if !fragment.chars().any(|c| c.is_uppercase()) || fragment.starts_with(":~:") {
                 continue;
             }
-            let anchors = res
-                .page()
-                .and_then(|p| ctx.workspace.anchors(p, ctx.documents));
+            let anchors = res.page().and_then(|p| ctx.workspace.anchors(p));
             let lower = fragment.to_lowercase();
             let applicability = match &anchors {
                 Some(a) if a.contains(fragment) => continue,

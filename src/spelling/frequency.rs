@@ -9,8 +9,8 @@
 //! table ([`crate::rules::RunData::word_counts`]), so rules never read
 //! files themselves.
 
-use crate::document::Document;
-use crate::inputs::FileSelection;
+use crate::cache::deps::{self, Dep};
+use crate::inputs::{FileSelection, SourceFile};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -125,7 +125,12 @@ impl TreeFrequency {
 
     /// On how many pages `word` (any case) occurs.
     pub fn pages(&self, word: &str) -> u32 {
-        self.get(word).map_or(0, |c| c.0)
+        let answer = self.get(word).map_or(0, |c| c.0);
+        deps::record(|| Dep::WordPages {
+            word: word.to_owned(),
+            answer,
+        });
+        answer
     }
 
     /// How many times `word` occurs written with a capital.
@@ -135,7 +140,12 @@ impl TreeFrequency {
 
     /// How many times `word` (any case) occurs in all pages.
     pub fn occurrences(&self, word: &str) -> u32 {
-        self.get(word).map_or(0, |c| c.1)
+        let answer = self.get(word).map_or(0, |c| c.1);
+        deps::record(|| Dep::WordOccurrences {
+            word: word.to_owned(),
+            answer,
+        });
+        answer
     }
 
     /// Every word with its pages, occurrences and capitalised occurrences.
@@ -147,6 +157,7 @@ impl TreeFrequency {
 
     /// How many pages were counted.
     pub fn total_pages(&self) -> u32 {
+        deps::record(|| Dep::TotalPages { answer: self.total });
         self.total
     }
 }
@@ -174,22 +185,39 @@ fn split_curly_apostrophes(word: &[u8]) -> Vec<&[u8]> {
     parts
 }
 
-/// The frequency table for a run: its documents when it holds the tree,
-/// else the root's Markdown files (if they are more than the run's pages).
-/// The workspace keeps the result for the run
-/// ([`crate::rules::RunData::word_counts`]).
-pub fn count(settings: &FileSelection, documents: &[Document]) -> TreeFrequency {
-    let from_documents = || TreeFrequency::from_pages(documents.iter().map(|d| d.text.as_str()));
-    if documents.len() >= TREE_SIZE {
-        return from_documents();
+/// The frequency table for a run: its pages when they are the tree, else
+/// the root's Markdown files (if they are more than the run's pages). The
+/// run's shared data keeps the result ([`crate::rules::RunData::word_counts`]).
+pub fn count(settings: &FileSelection, pages: &[SourceFile]) -> TreeFrequency {
+    let from_pages = || {
+        TreeFrequency::count_parallel(pages, |file| {
+            let bytes =
+                crate::workspace::read(file, &settings.root, &crate::limits::Limits::default())
+                    .ok()?;
+            // Pages that cannot be linted (binary, not UTF-8) are not counted.
+            if bytes.contains(&0) || std::str::from_utf8(&bytes).is_err() {
+                return None;
+            }
+            // The text of a page, as its document holds it: no byte-order mark.
+            Some(match bytes {
+                Cow::Borrowed(b) => Cow::Borrowed(b.strip_prefix(BOM).unwrap_or(b)),
+                Cow::Owned(b) if b.starts_with(BOM) => Cow::Owned(b[BOM.len()..].to_vec()),
+                owned => owned,
+            })
+        })
+    };
+    if pages.len() >= TREE_SIZE {
+        return from_pages();
     }
     let scanned = scan_root_cached(settings);
-    if scanned.total < documents.len() as u32 {
-        from_documents()
+    if scanned.total < pages.len() as u32 {
+        from_pages()
     } else {
         scanned
     }
 }
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Count the words of the root's Markdown files (the default paths of
 /// `hblint check`), reading raw bytes. Unreadable files are skipped: this is

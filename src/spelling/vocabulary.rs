@@ -24,6 +24,21 @@ impl Vocabulary {
         v
     }
 
+    /// A digest of every accepted word, the same whatever order they were added in.
+    pub fn digest(&self) -> u64 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for set in [&self.exact, &self.folded] {
+            let mut words: Vec<&str> = set.iter().map(String::as_str).collect();
+            words.sort_unstable();
+            for w in words {
+                hasher.update(w.as_bytes());
+                hasher.update(b"\n");
+            }
+            hasher.update(b"\0");
+        }
+        hasher.digest()
+    }
+
     /// Add a list: one entry a line, `#` starts a comment.
     pub fn add_list(&mut self, text: &str) {
         for line in text.lines() {

@@ -17,6 +17,8 @@ pub(super) struct Index {
     pub(super) targets: Vec<(String, String)>,
     /// Last URL segment → indices into `targets`.
     pub(super) by_last: HashMap<String, Vec<usize>>,
+    /// A digest of `targets`: suggestions stay the same while it does.
+    pub(super) targets_digest: u64,
     /// Trigram of a last URL segment → the segments (keys of `by_last`) that hold it.
     pub(super) by_trigram: HashMap<[u8; 3], Vec<String>>,
     /// Hugo's page tree: a content file's key (`links::hugo::base`) → the file.
@@ -81,7 +83,21 @@ impl Workspace {
                 index.by_trigram.entry(t).or_default().push(seg.clone());
             }
         }
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for (key, url) in &index.targets {
+            hasher.update(key.as_bytes());
+            hasher.update(b"\0");
+            hasher.update(url.as_bytes());
+            hasher.update(b"\n");
+        }
+        index.targets_digest = hasher.digest();
         index
+    }
+
+    /// A digest of every link target of the tree: a broken link's
+    /// suggestion cannot change while it stays the same.
+    pub fn targets_digest(&self) -> u64 {
+        self.index().targets_digest
     }
 
     /// A file's path in Hugo's content tree (`/handbook/a/_index.md`): its

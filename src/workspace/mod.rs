@@ -21,9 +21,11 @@
 mod aliases;
 mod inbound;
 mod index;
+mod pages;
 mod resolve;
 mod suggest;
 
+use crate::cache::Cache;
 use crate::document::Document;
 use crate::limits::Limits;
 use crate::links::slug::SlugStyle;
@@ -36,6 +38,7 @@ pub use crate::links::anchors::AnchorSet;
 pub use crate::links::exclude::LinkExcludes;
 use aliases::Redirects;
 use index::Index;
+pub use pages::{RunPage, load, read};
 
 /// A URL prefix (`url`) served from a folder of the repository (`dir`,
 /// relative to the root).
@@ -132,6 +135,12 @@ pub struct Workspace {
     redirects: OnceLock<Redirects>,
     anchors: Mutex<HashMap<String, AnchorCell>>,
     suggestions: Mutex<HashMap<String, Option<String>>>,
+    /// Where pages' anchors are kept between runs.
+    pub cache: Cache,
+    /// The run's own pages, registered by the engine.
+    run_pages: std::sync::RwLock<HashMap<String, RunPage>>,
+    /// Linted pages parsed early for their anchors, waiting for their turn.
+    parked: Mutex<HashMap<String, Document>>,
 }
 
 impl Workspace {
@@ -150,6 +159,9 @@ impl Workspace {
             redirects: OnceLock::new(),
             anchors: Mutex::new(HashMap::new()),
             suggestions: Mutex::new(HashMap::new()),
+            cache: Cache::disabled(),
+            run_pages: Default::default(),
+            parked: Mutex::new(HashMap::new()),
         }
     }
 
@@ -177,23 +189,6 @@ impl Workspace {
         Document::from_bytes_within(real, &bytes, &self.limits).ok()
     }
 
-    /// The anchors of `page`, parsed at most once per run: from the run's
-    /// documents when the page is linted, else read from the root.
-    pub fn anchors(&self, page: &str, documents: &[Document]) -> Option<Arc<AnchorSet>> {
-        let cell = {
-            let mut map = self.anchors.lock().ok()?;
-            map.entry(page.to_owned()).or_default().clone()
-        };
-        cell.get_or_init(|| {
-            let style = self.config.anchor_style;
-            if let Ok(i) = documents.binary_search_by(|d| d.path.as_str().cmp(page)) {
-                return Some(Arc::new(AnchorSet::of(&documents[i], style)));
-            }
-            let doc = self.read_page(page)?;
-            Some(Arc::new(AnchorSet::of(&doc, style)))
-        })
-        .clone()
-    }
     /// Markdown pages of the tree (root-relative).
     pub fn pages(&self) -> &[String] {
         &self.index().pages

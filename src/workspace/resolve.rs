@@ -5,6 +5,7 @@
 //! skipped prefixes and exclusions, and aliases and redirects last.
 
 use super::{Generator, Mount, Resolution, Target, Workspace};
+use crate::cache::deps::{self, Dep};
 use crate::links::{self, Dest, Internal, hugo, join_normalize, url_key};
 
 impl Workspace {
@@ -97,6 +98,16 @@ impl Workspace {
     /// hblint can check (another site, a skipped prefix or exclusion,
     /// generator syntax).
     pub fn resolve(&self, from: &str, dest: &str) -> Option<Resolution> {
+        let found = deps::paused(|| self.resolve_unlogged(from, dest));
+        deps::record(|| Dep::Resolve {
+            from: from.to_owned(),
+            dest: dest.to_owned(),
+            answer: deps::digest(&found),
+        });
+        found
+    }
+
+    fn resolve_unlogged(&self, from: &str, dest: &str) -> Option<Resolution> {
         let Dest::Internal(link) = links::parse(dest, &self.config.hosts) else {
             return None;
         };
@@ -384,6 +395,17 @@ impl Workspace {
     /// Whether the link `dest` in `from` names `page` (which may no longer
     /// exist): by URL, by file path, or through the page forms.
     pub fn names_page(&self, from: &str, dest: &str, page: &str) -> bool {
+        let found = deps::paused(|| self.names_page_unlogged(from, dest, page));
+        deps::record(|| Dep::NamesPage {
+            from: from.to_owned(),
+            dest: dest.to_owned(),
+            page: page.to_owned(),
+            answer: found,
+        });
+        found
+    }
+
+    fn names_page_unlogged(&self, from: &str, dest: &str, page: &str) -> bool {
         let Dest::Internal(link) = links::parse(dest, &self.config.hosts) else {
             return false;
         };

@@ -2,6 +2,7 @@
 
 use super::Workspace;
 use super::index::{Index, trigrams};
+use crate::cache::deps::{self, Dep};
 use crate::links::url_key;
 use std::collections::HashMap;
 
@@ -9,6 +10,15 @@ impl Workspace {
     /// The existing page or file closest to a missing URL: one with the same
     /// last segment (a moved page), else the nearest by edit distance.
     pub fn suggest(&self, url: &str) -> Option<String> {
+        let found = self.suggest_unlogged(url);
+        deps::record(|| Dep::Suggest {
+            url: url.to_owned(),
+            answer: deps::digest(&found),
+        });
+        found
+    }
+
+    fn suggest_unlogged(&self, url: &str) -> Option<String> {
         let key = url_key(url);
         if let Ok(map) = self.suggestions.lock()
             && let Some(s) = map.get(&key)

@@ -206,12 +206,9 @@ fn inline(
         .iter()
         .map(|c| (c.new_path.as_str(), c))
         .collect();
-    let docs: HashMap<&str, &Document> = ctx
-        .outcome
-        .documents
-        .iter()
-        .map(|d| (d.path.as_str(), d))
-        .collect();
+    // The run keeps no text: the pages with fixes are read again.
+    let with_fixes = ctx.outcome.documents_with_fixes();
+    let docs: HashMap<&str, &Document> = with_fixes.iter().map(|d| (d.path.as_str(), d)).collect();
     let mut ranks: HashMap<(&str, &str, &str), usize> = HashMap::new();
     let mut opened = 0;
     for f in &ctx.outcome.findings {

@@ -289,10 +289,14 @@ pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miett
         ..RunFacts::default()
     };
 
-    let workspace = settings.workspace();
+    let mut workspace = settings.workspace();
+    // A CI cache of page results (the template restores it): `$HBLINT_CACHE_DIR`.
+    if let Some(dir) = std::env::var_os("HBLINT_CACHE_DIR").filter(|d| !d.is_empty()) {
+        workspace.cache = lint::open_cache(&settings, Some(std::path::Path::new(&dir)), false);
+    }
     let mut outcome = lint::lint(&settings, &rules, &workspace, &changes.sources, &facts);
     let nothing_linted =
-        !(changes.sources.is_empty() && changes.refused.is_empty()) && outcome.documents.is_empty();
+        !(changes.sources.is_empty() && changes.refused.is_empty()) && outcome.pages.is_empty();
     outcome.errors.extend(changes.refused.iter().cloned());
     outcome.errors.sort_by(|a, b| a.path().cmp(b.path()));
     let by_path: HashMap<&str, &FileChange> = changes
@@ -300,24 +304,8 @@ pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miett
         .iter()
         .map(|c| (c.new_path.as_str(), c))
         .collect();
-    let total = outcome.findings.len();
-    let Outcome {
-        findings,
-        errors,
-        documents,
-        suppressed,
-    } = outcome;
-    let findings: Vec<Finding> = findings
-        .into_iter()
-        .filter(|f| in_scope(f, &by_path, inputs.scope))
-        .collect();
-    let out_of_scope = total - findings.len();
-    let scoped = Outcome {
-        findings,
-        errors,
-        documents,
-        suppressed,
-    };
+    let out_of_scope = outcome.retain_findings(|f| in_scope(f, &by_path, inputs.scope));
+    let scoped = outcome;
     let ctx = ReportContext {
         outcome: &scoped,
         elapsed: started.elapsed(),

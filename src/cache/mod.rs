@@ -1,0 +1,348 @@
+//! The content-hash cache: what a page's check found, kept between runs.
+//!
+//! Per page, keyed by a hash of its bytes and a fingerprint of everything
+//! else that can change the result (hblint's build, the settings, the word
+//! lists and role data), an [`Entry`] keeps the page's anchors (for links
+//! from other pages) and, once the page has been checked, its findings and
+//! the questions about the rest of the tree those findings depended on
+//! ([`deps`]). A run re-parses only the pages whose entry is missing or whose
+//! questions get a different answer now.
+//!
+//! Files live under `.hblint-cache/` at the root, or `hblint/cache` in the
+//! git folder when the root is in a git work tree. Each entry is written to a
+//! fresh temporary file and renamed into place, so two runs sharing a cache
+//! never see half a file; an entry that cannot be read, does not parse, or
+//! belongs to another page, build or settings is ignored and rewritten.
+
+pub mod deps;
+
+use crate::finding::{Applicability, Finding, Fix, Position, Severity};
+use crate::links::anchors::AnchorSet;
+use crate::rules::RuleName;
+use deps::Dep;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever the layout of [`Entry`] changes.
+const FORMAT: u32 = 1;
+
+/// The folder name under the root when there is no git folder.
+pub const DIR_NAME: &str = ".hblint-cache";
+
+/// A fast 128-bit hash of a page's bytes, in hex.
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
+/// A fast 64-bit hash of any text.
+pub fn hash_str(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// The cache folder for `root`: `hblint/cache` in its git folder when it is
+/// in a git work tree, else `.hblint-cache` at the root.
+pub fn default_dir(root: &Path) -> PathBuf {
+    git_path(root, "hblint/cache").unwrap_or_else(|| root.join(DIR_NAME))
+}
+
+/// `git rev-parse --git-path NAME` from `root`, absolute; `None` outside git.
+fn git_path(root: &Path, name: &str) -> Option<PathBuf> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--git-path", name])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let path = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
+    Some(if path.is_absolute() {
+        path
+    } else {
+        root.join(path)
+    })
+}
+
+/// A page's anchors as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Anchors {
+    pub list: Vec<String>,
+    pub complete: bool,
+}
+
+impl Anchors {
+    pub fn of(set: &AnchorSet) -> Anchors {
+        Anchors {
+            list: set.list.clone(),
+            complete: set.complete,
+        }
+    }
+
+    pub fn to_set(&self) -> AnchorSet {
+        AnchorSet {
+            ids: self.list.iter().cloned().collect(),
+            list: self.list.clone(),
+            complete: self.complete,
+        }
+    }
+}
+
+/// A finding as stored: the rule by name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredFinding {
+    rule: String,
+    severity: Severity,
+    range: std::ops::Range<usize>,
+    start: Position,
+    end: Position,
+    message: String,
+    help: Option<String>,
+    /// The replacement, its range and whether `--fix` applies it.
+    fix: Option<(String, std::ops::Range<usize>, bool)>,
+}
+
+impl StoredFinding {
+    pub fn of(f: &Finding) -> StoredFinding {
+        StoredFinding {
+            rule: f.rule.to_owned(),
+            severity: f.severity,
+            range: f.range.clone(),
+            start: f.start,
+            end: f.end,
+            message: f.message.clone(),
+            help: f.help.clone(),
+            fix: f.fix.as_ref().map(|x| {
+                (
+                    x.replacement.clone(),
+                    x.range.clone(),
+                    x.applicability == Applicability::Safe,
+                )
+            }),
+        }
+    }
+
+    /// The finding of page `path`; `None` for a rule this build does not know.
+    pub fn to_finding(&self, path: &str) -> Option<Finding> {
+        let rule = self.rule.parse::<RuleName>().ok()?.as_str();
+        Some(Finding {
+            rule,
+            severity: self.severity,
+            path: path.to_owned(),
+            range: self.range.clone(),
+            start: self.start,
+            end: self.end,
+            message: self.message.clone(),
+            help: self.help.clone(),
+            fix: self.fix.as_ref().map(|(replacement, range, safe)| Fix {
+                replacement: replacement.clone(),
+                range: range.clone(),
+                applicability: if *safe {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                },
+            }),
+        })
+    }
+}
+
+/// What checking the page found, valid for runs with the same `run` key
+/// while every one of `deps` gets the same answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Checked {
+    /// Digest of the rules that ran and the run's facts the rules read.
+    pub run: u64,
+    pub findings: Vec<StoredFinding>,
+    /// Findings hidden by suppressions.
+    pub hidden: usize,
+    /// `(table, rule)` of each `[[ignore]]` table that hid a finding.
+    pub ignored_by: Vec<(usize, String)>,
+    pub deps: Vec<Dep>,
+    /// The tree's link-target digest when it was checked: suggestions for
+    /// broken links hold while it is the same.
+    pub targets: u64,
+}
+
+/// One page's cache entry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    format: u32,
+    fingerprint: u64,
+    pub path: String,
+    pub hash: String,
+    pub anchors: Anchors,
+    pub checked: Option<Checked>,
+}
+
+/// An open cache (or none: every lookup misses, nothing is written).
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: Option<PathBuf>,
+    fingerprint: u64,
+}
+
+impl Cache {
+    /// No cache: `--no-cache`.
+    pub fn disabled() -> Cache {
+        Cache {
+            dir: None,
+            fingerprint: 0,
+        }
+    }
+
+    /// The cache in `dir` for results under `fingerprint` (see [`fingerprint`]).
+    pub fn open(dir: PathBuf, fingerprint: u64) -> Cache {
+        Cache {
+            dir: Some(dir),
+            fingerprint,
+        }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.dir.is_some()
+    }
+
+    fn entry_path(&self, path: &str, hash: &str) -> Option<PathBuf> {
+        let dir = self.dir.as_ref()?;
+        let key =
+            xxhash_rust::xxh3::xxh3_128(format!("{}\0{path}\0{hash}", self.fingerprint).as_bytes());
+        let key = format!("{key:032x}");
+        Some(dir.join("pages").join(&key[..2]).join(&key[2..]))
+    }
+
+    /// The entry of `path` with content `hash`, if one was stored under this
+    /// fingerprint and reads back whole.
+    pub fn load(&self, path: &str, hash: &str) -> Option<Entry> {
+        let file = self.entry_path(path, hash)?;
+        let bytes = std::fs::read(file).ok()?;
+        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+        (entry.format == FORMAT
+            && entry.fingerprint == self.fingerprint
+            && entry.path == path
+            && entry.hash == hash)
+            .then_some(entry)
+    }
+
+    /// A new entry for `path` with content `hash`.
+    pub fn entry(&self, path: &str, hash: &str, anchors: Anchors) -> Entry {
+        Entry {
+            format: FORMAT,
+            fingerprint: self.fingerprint,
+            path: path.to_owned(),
+            hash: hash.to_owned(),
+            anchors,
+            checked: None,
+        }
+    }
+
+    /// Store an entry; a cache that cannot be written is skipped silently
+    /// (it only costs time on the next run).
+    pub fn store(&self, entry: &Entry) {
+        let Some(file) = self.entry_path(&entry.path, &entry.hash) else {
+            return;
+        };
+        if let Ok(bytes) = serde_json::to_vec(entry) {
+            let _ = write_replacing(&file, &bytes);
+        }
+    }
+
+    /// Store the anchors of a page that was parsed only for them, unless an
+    /// entry for the same content is already there.
+    pub fn store_anchors(&self, path: &str, hash: &str, anchors: Anchors) {
+        if self.is_enabled() && self.load(path, hash).is_none() {
+            self.store(&self.entry(path, hash, anchors));
+        }
+    }
+}
+
+/// Write a file through a fresh temporary file in the same folder, renamed
+/// into place: readers see the old or the new file, never a part.
+fn write_replacing(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".entry-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.persist(file).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The fingerprint of everything besides a page's bytes that can change what
+/// its check finds: this build of hblint and the resolved settings (which
+/// hold the word lists, role data, link mounts and severities).
+pub fn fingerprint(settings_digest: &str) -> u64 {
+    let build = std::env::current_exe()
+        .ok()
+        .and_then(|exe| std::fs::metadata(exe).ok())
+        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default();
+    hash_str(&format!(
+        "hblint {} {FORMAT} {build}\n{settings_digest}",
+        env!("CARGO_PKG_VERSION")
+    ))
+}
+
+/// Remove the cache folder; `Ok(false)` when there was none.
+pub fn clean(dir: &Path) -> std::io::Result<bool> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip_and_foreign_or_corrupt_files_miss() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = Cache::open(dir.path().to_path_buf(), 7);
+        let anchors = Anchors {
+            list: vec!["a".into()],
+            complete: true,
+        };
+        let mut entry = cache.entry("content/a.md", "h1", anchors.clone());
+        entry.checked = Some(Checked {
+            run: 1,
+            findings: Vec::new(),
+            hidden: 2,
+            ignored_by: Vec::new(),
+            deps: vec![Dep::TotalPages { answer: 3 }],
+            targets: 0,
+        });
+        cache.store(&entry);
+        let back = cache.load("content/a.md", "h1").expect("stored");
+        assert_eq!(back.anchors.list, vec!["a".to_owned()]);
+        assert_eq!(back.checked.map(|c| c.hidden), Some(2));
+        assert!(cache.load("content/a.md", "h2").is_none(), "other content");
+        assert!(cache.load("content/b.md", "h1").is_none(), "other page");
+        let other = Cache::open(dir.path().to_path_buf(), 8);
+        assert!(other.load("content/a.md", "h1").is_none(), "other settings");
+        // A damaged file is a miss, and is replaced by the next store.
+        let file = cache.entry_path("content/a.md", "h1").expect("path");
+        std::fs::write(&file, b"{not json").expect("write");
+        assert!(cache.load("content/a.md", "h1").is_none());
+        cache.store_anchors("content/a.md", "h1", anchors.clone());
+        assert!(cache.load("content/a.md", "h1").is_some());
+        // Anchors only never replace a checked entry.
+        cache.store(&entry);
+        cache.store_anchors("content/a.md", "h1", anchors);
+        assert!(
+            cache
+                .load("content/a.md", "h1")
+                .expect("kept")
+                .checked
+                .is_some()
+        );
+        assert!(clean(dir.path()).expect("clean"));
+        assert!(!clean(dir.path()).expect("clean again"));
+        assert!(Cache::disabled().load("content/a.md", "h1").is_none());
+    }
+}

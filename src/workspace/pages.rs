@@ -1,0 +1,169 @@
+//! Pages as the cross-page rules see them: their anchors, each found at most
+//! once per run — from the cache when the page's bytes are unchanged, from
+//! the run's own parse when the page is linted, else by parsing the page.
+//!
+//! A linted page that another page links into before its own turn is parsed
+//! here and *parked*: the engine takes the parsed document when the page's
+//! turn comes, so no page is parsed twice and no page waits for another.
+
+use super::Workspace;
+use crate::cache::{self, Anchors, deps};
+use crate::document::{Document, InputError};
+use crate::inputs::{Content, SourceFile};
+use crate::limits::{Limits, ReadError};
+use crate::links::anchors::AnchorSet;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A page of this run, as the engine registers it before the rules run.
+#[derive(Debug, Clone)]
+pub enum RunPage {
+    /// Unchanged since the cache entry: its anchors are known.
+    Cached(Arc<AnchorSet>),
+    /// To be parsed: where its bytes are.
+    Source(Content),
+}
+
+/// The bytes of a file of the run, within `limits`: a file past the size
+/// limit is not read at all, and a path inside `root` that a symbolic link
+/// leads out of the root is not read.
+pub fn read<'a>(
+    file: &'a SourceFile,
+    root: &Path,
+    limits: &Limits,
+) -> Result<Cow<'a, [u8]>, InputError> {
+    match &file.content {
+        Content::Bytes(bytes) => Ok(Cow::Borrowed(bytes.as_slice())),
+        Content::Disk(path) if leaves_root(root, path) => Err(InputError::Unreadable {
+            path: file.path.clone(),
+            reason: "a symbolic link leads outside the root".into(),
+        }),
+        Content::Disk(path) => match limits.read(path) {
+            Ok(bytes) => Ok(Cow::Owned(bytes)),
+            Err(ReadError::Exceeded(exceeded)) => Err(InputError::Limit {
+                path: file.path.clone(),
+                line: 1,
+                column: 1,
+                exceeded,
+            }),
+            Err(ReadError::Io(e)) => Err(InputError::Unreadable {
+                path: file.path.clone(),
+                reason: e.to_string(),
+            }),
+        },
+    }
+}
+
+/// Read and parse one file of the run, within `limits` (see [`read`]).
+pub fn load(file: &SourceFile, root: &Path, limits: &Limits) -> Result<Document, InputError> {
+    Document::from_bytes_within(&file.path, &read(file, root, limits)?, limits)
+}
+
+/// Whether `path`, written inside `root`, really lies outside it (through a
+/// symbolic link). A path that cannot be resolved is left to the read to report.
+fn leaves_root(root: &Path, path: &Path) -> bool {
+    let written = crate::inputs::normalize(&absolute(path));
+    if !written.starts_with(crate::inputs::normalize(&absolute(root))) {
+        return false;
+    }
+    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
+        (Ok(root), Ok(real)) => !real.starts_with(root),
+        _ => false,
+    }
+}
+
+fn absolute(path: &Path) -> std::path::PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+impl Workspace {
+    /// Register the run's pages before the rules run. Anchors found for an
+    /// earlier run (before `--fix` changed pages) are forgotten.
+    pub fn register_run(&self, pages: HashMap<String, RunPage>) {
+        if let Ok(mut map) = self.anchors.lock() {
+            map.clear();
+        }
+        if let Ok(mut parked) = self.parked.lock() {
+            parked.clear();
+        }
+        if let Ok(mut run) = self.run_pages.write() {
+            *run = pages;
+        }
+    }
+
+    /// The parsed document of a linted page that another page's links made
+    /// parse early, if any; the caller owns it from now on.
+    pub fn take_parked(&self, page: &str) -> Option<Document> {
+        self.parked.lock().ok()?.remove(page)
+    }
+
+    /// The anchors of a linted page the engine has just parsed: the ones
+    /// already found if another page asked first, else these.
+    pub fn settle_anchors(&self, doc: &Document) -> Arc<AnchorSet> {
+        let cell = self.anchor_cell(&doc.path);
+        cell.get_or_init(|| Some(Arc::new(AnchorSet::of(doc, self.config.anchor_style))))
+            .clone()
+            .unwrap_or_else(|| Arc::new(AnchorSet::of(doc, self.config.anchor_style)))
+    }
+
+    fn anchor_cell(&self, page: &str) -> super::AnchorCell {
+        match self.anchors.lock() {
+            Ok(mut map) => map.entry(page.to_owned()).or_default().clone(),
+            Err(_) => Default::default(),
+        }
+    }
+
+    /// The anchors of `page`, found at most once per run.
+    pub fn anchors(&self, page: &str) -> Option<Arc<AnchorSet>> {
+        let found = self
+            .anchor_cell(page)
+            .get_or_init(|| deps::paused(|| self.find_anchors(page)))
+            .clone();
+        deps::record(|| deps::Dep::Anchors {
+            page: page.to_owned(),
+            answer: deps::digest(&found.as_deref().map(|a| (&a.list, a.complete))),
+        });
+        found
+    }
+
+    fn find_anchors(&self, page: &str) -> Option<Arc<AnchorSet>> {
+        let style = self.config.anchor_style;
+        let registered = self
+            .run_pages
+            .read()
+            .ok()
+            .and_then(|m| m.get(page).cloned());
+        match registered {
+            Some(RunPage::Cached(set)) => return Some(set),
+            Some(RunPage::Source(content)) => {
+                let file = SourceFile {
+                    path: page.to_owned(),
+                    content,
+                };
+                let doc = load(&file, &self.root, &self.limits).ok()?;
+                let set = Arc::new(AnchorSet::of(&doc, style));
+                if let Ok(mut parked) = self.parked.lock() {
+                    parked.insert(page.to_owned(), doc);
+                }
+                return Some(set);
+            }
+            None => {}
+        }
+        let real = self.file(page)?;
+        let bytes = self.limits.read(&self.root.join(real)).ok()?;
+        if !self.cache.is_enabled() {
+            let doc = Document::from_bytes_within(real, &bytes, &self.limits).ok()?;
+            return Some(Arc::new(AnchorSet::of(&doc, style)));
+        }
+        let hash = cache::content_hash(&bytes);
+        if let Some(entry) = self.cache.load(real, &hash) {
+            return Some(Arc::new(entry.anchors.to_set()));
+        }
+        let doc = Document::from_bytes_within(real, &bytes, &self.limits).ok()?;
+        let set = AnchorSet::of(&doc, style);
+        self.cache.store_anchors(real, &hash, Anchors::of(&set));
+        Some(Arc::new(set))
+    }
+}

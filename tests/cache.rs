@@ -1,0 +1,256 @@
+//! The cache of page results: a run with the cache reports exactly what a
+//! run without it reports, through edits, renames, deletions and a
+//! settings change, and a damaged cache is never an error.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A small Hugo tree: pages linking to each other's anchors, typos, a suppression.
+fn tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pages: &[(&str, &str)] = &[
+        (
+            "content/handbook/values/_index.md",
+            "---\ntitle: Values\n---\n# Values\n\n## Results\n\nWe recieve feedback.\n\n## Iteration {#iterate}\n\nSee [people](/handbook/people/#leave).\n",
+        ),
+        (
+            "content/handbook/people/_index.md",
+            "---\ntitle: People\n---\n# People\n\n## Leave\n\nSee [results](/handbook/values/#results) and [iterate](../values/#iterate).\n\nThe serivices team.\n",
+        ),
+        (
+            "content/handbook/people/benefits.md",
+            "# Benefits\n\n[Values](/handbook/values/) and [leave](/handbook/people/#leave).\n\n<!-- hblint-disable-next-line typo -->\nWe recieve nothing.\n",
+        ),
+        (
+            "content/handbook/engineering/_index.md",
+            "# Engineering\n\n[Benefits](/handbook/people/benefits/) and [gone](/handbook/nowhere/).\n",
+        ),
+    ];
+    for (path, text) in pages {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+    std::fs::write(full, text).expect("write");
+}
+
+/// The findings of `hblint check --format json` with `args`.
+fn findings(root: &Path, args: &[&str]) -> Vec<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .arg("check")
+        .arg("--root")
+        .arg(root)
+        .args(["--format", "json"])
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("hblint runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    report["findings"].as_array().cloned().unwrap_or_default()
+}
+
+fn rules_at(found: &[Value]) -> Vec<String> {
+    found
+        .iter()
+        .map(|f| format!("{} {} {}", f["rule"], f["path"], f["line"]))
+        .collect()
+}
+
+/// With the cache (twice: writing, then reading) and without: the same findings.
+fn same_with_and_without(root: &Path, cache: &Path, extra: &[&str]) -> Vec<Value> {
+    let cache_arg = cache.to_str().expect("utf-8 path");
+    let mut with: Vec<&str> = vec!["--cache-dir", cache_arg];
+    with.extend(extra);
+    let mut without: Vec<&str> = vec!["--no-cache"];
+    without.extend(extra);
+    let first = findings(root, &with);
+    let again = findings(root, &with);
+    let plain = findings(root, &without);
+    assert_eq!(first, plain, "first run with the cache");
+    assert_eq!(again, plain, "second run, from the cache");
+    plain
+}
+
+fn cache_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn same_findings_through_edits_renames_deletions_and_settings() {
+    let dir = tree();
+    let root = dir.path();
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let cache = cache_dir.path().join("cache");
+
+    let found = same_with_and_without(root, &cache, &[]);
+    let rules = rules_at(&found);
+    assert!(
+        rules.iter().any(|r| r.contains("\"typo\"")),
+        "the fixture has a typo: {rules:?}"
+    );
+    assert!(
+        rules.iter().any(|r| r.contains("\"broken-link\"")),
+        "and a broken link: {rules:?}"
+    );
+    assert!(
+        !rules.iter().any(|r| r.contains("\"broken-anchor\"")),
+        "no broken anchor yet: {rules:?}"
+    );
+    assert_eq!(cache_files(&cache).len(), 4, "one entry a page");
+
+    // A heading renamed on one page breaks the anchors of links on two
+    // pages that did not change: their cached findings must not be reused.
+    write(
+        root,
+        "content/handbook/people/_index.md",
+        "---\ntitle: People\n---\n# People\n\n## Time off\n\nSee [results](/handbook/values/#results) and [iterate](../values/#iterate).\n\nThe serivices team.\n",
+    );
+    let found = same_with_and_without(root, &cache, &[]);
+    let anchors: Vec<String> = rules_at(&found)
+        .into_iter()
+        .filter(|r| r.contains("broken-anchor"))
+        .collect();
+    assert_eq!(anchors.len(), 2, "{anchors:?}");
+
+    // A page renamed: the link to its old URL breaks.
+    std::fs::rename(
+        root.join("content/handbook/people/benefits.md"),
+        root.join("content/handbook/people/perks.md"),
+    )
+    .expect("rename");
+    let found = same_with_and_without(root, &cache, &[]);
+    assert!(
+        rules_at(&found)
+            .iter()
+            .any(|r| r.contains("broken-link") && r.contains("engineering")),
+        "{found:?}"
+    );
+
+    // A page deleted: its findings go, the links to it break.
+    std::fs::remove_file(root.join("content/handbook/values/_index.md")).expect("delete");
+    let found = same_with_and_without(root, &cache, &[]);
+    assert!(
+        !rules_at(&found)
+            .iter()
+            .any(|r| r.contains("values/_index.md")),
+        "{found:?}"
+    );
+
+    // A settings change: the typo is accepted, the broken links turned off.
+    write(
+        root,
+        ".hblint.toml",
+        "[rules]\nbroken-link = \"off\"\n\n[spelling]\nextra-words = [\"serivices\"]\n",
+    );
+    let found = same_with_and_without(root, &cache, &[]);
+    assert!(
+        !rules_at(&found).iter().any(|r| r.contains("broken-link")),
+        "{found:?}"
+    );
+
+    // Another rule selection on the same pages.
+    same_with_and_without(root, &cache, &["--select", "typo"]);
+}
+
+#[test]
+fn a_valid_entry_is_reused_and_a_damaged_one_is_ignored() {
+    let dir = tree();
+    let root = dir.path();
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let cache = cache_dir.path().join("cache");
+    let arg = cache.to_str().expect("utf-8 path");
+    let plain = findings(root, &["--no-cache"]);
+    assert_eq!(findings(root, &["--cache-dir", arg]), plain);
+
+    // Change a stored message: the next run prints it, so the page was not
+    // checked again.
+    let mut edited = 0;
+    for file in cache_files(&cache) {
+        let text = std::fs::read_to_string(&file).expect("entry");
+        if text.contains("is a misspelling of") {
+            std::fs::write(&file, text.replace("is a misspelling of", "was stored as"))
+                .expect("write");
+            edited += 1;
+        }
+    }
+    assert!(edited > 0, "a typo finding was stored");
+    let reused = findings(root, &["--cache-dir", arg]);
+    assert!(
+        reused.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("was stored as")),
+        "{reused:?}"
+    );
+
+    // Damaged and foreign entries: ignored and rewritten.
+    for (i, file) in cache_files(&cache).into_iter().enumerate() {
+        let junk: &[u8] = if i % 2 == 0 {
+            b"\x00\xff not json"
+        } else {
+            b"{\"format\": 1}"
+        };
+        std::fs::write(&file, junk).expect("write");
+    }
+    assert_eq!(findings(root, &["--cache-dir", arg]), plain);
+    assert_eq!(findings(root, &["--cache-dir", arg]), plain);
+
+    // `hblint cache clean` removes the folder.
+    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .args(["cache", "clean", "--cache-dir", arg])
+        .output()
+        .expect("hblint runs");
+    assert!(out.status.success(), "{out:?}");
+    assert!(!cache.exists());
+    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .args(["cache", "clean", "--cache-dir", arg])
+        .output()
+        .expect("hblint runs");
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No cache"));
+}
+
+#[test]
+fn default_folder_is_at_the_root_outside_git() {
+    let dir = tree();
+    let root = dir.path();
+    // Not a git work tree (a temporary folder), so the cache is `.hblint-cache`.
+    let in_git = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--git-dir"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if in_git {
+        return;
+    }
+    let plain = findings(root, &["--no-cache"]);
+    assert!(!root.join(".hblint-cache").exists());
+    assert_eq!(findings(root, &[]), plain);
+    assert!(root.join(".hblint-cache").is_dir());
+    assert_eq!(findings(root, &[]), plain);
+}
