@@ -36,6 +36,13 @@ impl Run {
         assert!(junit.contains(PAGE) && junit.contains("teh"), "{junit}");
     }
 
+    /// Exit 2, standard error holding every one of `parts`, and both reports written.
+    fn assert_reported(&self, parts: &[&str]) {
+        assert_eq!(self.code, 2, "{}", self.stderr);
+        self.assert_stderr(parts);
+        self.assert_reports();
+    }
+
     fn assert_stderr(&self, parts: &[&str]) {
         for part in parts {
             assert!(
@@ -56,6 +63,14 @@ fn checkout(fake: &FakeGitlab) -> tempfile::TempDir {
     std::fs::write(&p, TEXT).expect("write");
     commit_checkout(dir.path(), fake);
     dir
+}
+
+/// The fake, a checkout of its MR, and the raw TCP front before it.
+fn behind_a_proxy() -> (FakeGitlab, tempfile::TempDir, FaultProxy) {
+    let fake = FakeGitlab::start();
+    let dir = checkout(&fake);
+    let proxy = FaultProxy::start(&fake);
+    (fake, dir, proxy)
 }
 
 /// `hblint` with the variables of a merge request pipeline pointing at
@@ -148,8 +163,7 @@ fn connection_refused_is_retried_then_reported_and_the_reports_are_written() {
         &format!("http://127.0.0.1:{port}/api/v4"),
         &[("HBLINT_RETRY_ATTEMPTS", "3")],
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    r.assert_stderr(&[
+    r.assert_reported(&[
         &format!("connection refused by 127.0.0.1:{port}"),
         &format!("GET http://127.0.0.1:{port}/api/v4/projects/1/merge_requests/7"),
         "3 attempts",
@@ -157,7 +171,6 @@ fn connection_refused_is_retried_then_reported_and_the_reports_are_written() {
         "CI_API_V4_URL",
         "linting from git and CI variables alone",
     ]);
-    r.assert_reports();
     assert!(r.stdout.contains("teh"), "{}", r.stdout);
 }
 
@@ -171,59 +184,47 @@ fn a_host_that_does_not_resolve_is_named() {
         "https://gitlab.invalid/api/v4",
         &[("HBLINT_RETRY_ATTEMPTS", "2")],
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    r.assert_stderr(&[
+    r.assert_reported(&[
         "the host name `gitlab.invalid` does not resolve",
         "hblint::gitlab::dns",
         "https://gitlab.invalid/api/v4/projects/1/merge_requests/7",
     ]);
-    r.assert_reports();
 }
 
 #[test]
 fn tls_to_a_plain_http_server_is_reported_at_once() {
-    let fake = FakeGitlab::start();
-    let dir = checkout(&fake);
-    let proxy = FaultProxy::start(&fake);
+    let (fake, dir, proxy) = behind_a_proxy();
     let r = mr(
         &fake,
         dir.path(),
         &format!("https://127.0.0.1:{}/api/v4", proxy.port),
         &[],
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    r.assert_stderr(&[
+    r.assert_reported(&[
         &format!("the TLS handshake with 127.0.0.1:{} failed", proxy.port),
         "1 attempt in",
         "hblint::gitlab::tls",
         "http:// only for",
     ]);
-    r.assert_reports();
     assert!(fake.notes().is_empty());
 }
 
 #[test]
 fn a_server_speaking_garbage_is_reported_at_once() {
-    let fake = FakeGitlab::start();
-    let dir = checkout(&fake);
-    let proxy = FaultProxy::start(&fake);
+    let (fake, dir, proxy) = behind_a_proxy();
     proxy.fault("/api/v4/", RawKind::Garbage, 100);
     let r = mr(&fake, dir.path(), &proxy.api_url(), &[]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    r.assert_stderr(&[
+    r.assert_reported(&[
         &format!("the server at 127.0.0.1:{} does not speak HTTP", proxy.port),
         "1 attempt in",
         "hblint::gitlab::not_http",
     ]);
-    r.assert_reports();
     assert_eq!(proxy.played().len(), 1, "{:?}", proxy.played());
 }
 
 #[test]
 fn a_body_that_stalls_once_is_read_again() {
-    let fake = FakeGitlab::start();
-    let dir = checkout(&fake);
-    let proxy = FaultProxy::start(&fake);
+    let (fake, dir, proxy) = behind_a_proxy();
     proxy.fault("/merge_requests/7", RawKind::StallBody, 1);
     let r = mr(
         &fake,
@@ -240,9 +241,7 @@ fn a_body_that_stalls_once_is_read_again() {
 
 #[test]
 fn a_body_that_always_stalls_ends_in_exit_2() {
-    let fake = FakeGitlab::start();
-    let dir = checkout(&fake);
-    let proxy = FaultProxy::start(&fake);
+    let (fake, dir, proxy) = behind_a_proxy();
     proxy.fault("/merge_requests/7", RawKind::StallBody, 100);
     let r = mr(
         &fake,
@@ -253,22 +252,18 @@ fn a_body_that_always_stalls_ends_in_exit_2() {
             ("HBLINT_RETRY_ATTEMPTS", "2"),
         ],
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    r.assert_stderr(&[
+    r.assert_reported(&[
         "GitLab did not answer within 0.5 s (reading the answer)",
         "2 attempts",
         "hblint::gitlab::timeout",
         "HBLINT_HTTP_TIMEOUT",
     ]);
-    r.assert_reports();
     assert_eq!(proxy.played().len(), 2, "{:?}", proxy.played());
 }
 
 #[test]
 fn a_truncated_body_is_read_again_or_reported() {
-    let fake = FakeGitlab::start();
-    let dir = checkout(&fake);
-    let proxy = FaultProxy::start(&fake);
+    let (fake, dir, proxy) = behind_a_proxy();
     proxy.fault("/merge_requests/7", RawKind::CutBody, 2);
     let r = mr(&fake, dir.path(), &proxy.api_url(), &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -281,9 +276,7 @@ fn a_truncated_body_is_read_again_or_reported() {
         &proxy.api_url(),
         &[("HBLINT_RETRY_ATTEMPTS", "3")],
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    r.assert_stderr(&["the answer broke off after", "3 attempts"]);
-    r.assert_reports();
+    r.assert_reported(&["the answer broke off after", "3 attempts"]);
 }
 
 #[test]
@@ -292,12 +285,10 @@ fn a_body_that_is_not_json_is_reported_not_retried() {
     let dir = checkout(&fake);
     fake.fault(Some("GET"), "/merge_requests/7", FaultKind::PlainText, 100);
     let r = mr(&fake, dir.path(), &fake.api_url(), &[]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    r.assert_stderr(&[
+    r.assert_reported(&[
         "GitLab answered 200 with text/plain, not JSON: `OK`",
         "hblint::gitlab::not_json",
     ]);
-    r.assert_reports();
     assert_eq!(requests(&fake, "/merge_requests/7"), 1);
 }
 
@@ -307,13 +298,11 @@ fn an_html_page_with_status_200_is_named_as_such() {
     let dir = checkout(&fake);
     fake.fault(Some("GET"), "/merge_requests/7", FaultKind::SignInPage, 100);
     let r = mr(&fake, dir.path(), &fake.api_url(), &[]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    r.assert_stderr(&[
+    r.assert_reported(&[
         "GitLab answered 200 with text/html; charset=utf-8, not JSON: `<!DOCTYPE html>",
         "an HTML page answered instead of GitLab's API",
         "ends in /api/v4",
     ]);
-    r.assert_reports();
     assert!(fake.notes().is_empty());
 }
 
@@ -340,14 +329,12 @@ fn a_storm_of_502s_that_does_not_pass_ends_in_exit_2() {
     let dir = checkout(&fake);
     fake.fault(None, "/api/v4/", FaultKind::BadGateway, 1000);
     let r = mr(&fake, dir.path(), &fake.api_url(), &[]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    r.assert_stderr(&[
+    r.assert_reported(&[
         "GitLab answered 502 (GitLab is not responding (502))",
         "5 attempts",
         "hblint::gitlab::status",
         "re-run the job later",
     ]);
-    r.assert_reports();
     assert_eq!(requests(&fake, "/merge_requests/7"), 5);
 }
 
@@ -366,9 +353,7 @@ fn the_retry_budget_bounds_a_storm() {
             ("HBLINT_RETRY_BUDGET", "0.5"),
         ],
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    r.assert_stderr(&["retry budget", "HBLINT_RETRY_BUDGET"]);
-    r.assert_reports();
+    r.assert_reported(&["retry budget", "HBLINT_RETRY_BUDGET"]);
     // 50 + 100 + 200 ms fit in the budget; the wait of 400 ms does not.
     assert_eq!(requests(&fake, "/merge_requests/7"), 4);
 }
@@ -399,13 +384,11 @@ fn a_429_without_retry_after_backs_off_and_goes_on() {
         &fake.api_url(),
         &[("HBLINT_RETRY_ATTEMPTS", "3")],
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    r.assert_stderr(&[
+    r.assert_reported(&[
         "GitLab answered 429 (Retry later)",
         "3 attempts",
         "rate limit",
     ]);
-    r.assert_reports();
 }
 
 #[test]

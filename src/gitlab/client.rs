@@ -639,6 +639,16 @@ fn classify(e: reqwest::Error, url: &url::Url, o: &Options) -> Failed {
             retry,
         );
     }
+    // A TLS failure, in the handshake or later, is never retried.
+    if tls {
+        return failed(
+            ApiErrorKind::Tls {
+                host,
+                reason: joined,
+            },
+            Retry::Never,
+        );
+    }
     if e.is_connect() {
         if has_io_kind(&e, std::io::ErrorKind::ConnectionRefused) {
             return failed(ApiErrorKind::Refused(host), Retry::Always);
@@ -652,25 +662,7 @@ fn classify(e: reqwest::Error, url: &url::Url, o: &Options) -> Failed {
                 Retry::Always,
             );
         }
-        if tls {
-            return failed(
-                ApiErrorKind::Tls {
-                    host,
-                    reason: joined,
-                },
-                Retry::Never,
-            );
-        }
         return failed(ApiErrorKind::Transport(joined), Retry::Always);
-    }
-    if tls {
-        return failed(
-            ApiErrorKind::Tls {
-                host,
-                reason: joined,
-            },
-            Retry::Never,
-        );
     }
     if lower.contains("invalid http") || lower.contains("parse") || lower.contains("invalid status")
     {
