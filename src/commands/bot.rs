@@ -165,7 +165,7 @@ fn note_is_current(
     let Some(head) = mr.head_sha() else {
         return Ok(false);
     };
-    let existing = notes::list(client, project, mr.iid).map_err(|e| e.to_string())?;
+    let existing = notes::list(client, project, mr.iid).map_err(|e| e.one_line())?;
     Ok(notes::find_own(&existing, user_id, MARKER)
         .and_then(|id| existing.iter().find(|n| n.id == id))
         .and_then(|n| reviewed_sha(&n.body))
@@ -219,7 +219,7 @@ pub fn run(args: &BotArgs) -> miette::Result<u8> {
     for project in &projects {
         match merge_requests::list_open(&client, project, &filter) {
             Ok(list) => todo.extend(list.into_iter().map(|mr| (project.clone(), mr))),
-            Err(e) => failed.push((format!("project `{project}`"), e.to_string())),
+            Err(e) => failed.push((format!("project `{project}`"), e.one_line())),
         }
     }
     let next = AtomicUsize::new(0);

@@ -341,9 +341,10 @@ impl Client {
             ApiErrorKind::Transport(reason) => ApiErrorKind::Transport(redact(&reason)),
             other => other,
         };
-        let mut err = ApiError::new(format!("{what} ({attempted})"), kind);
-        err.help = explain(&err, &self.token, &self.hints, method, path)
+        let mut err = ApiError::new(what, kind);
+        let help = explain(&err, &self.token, &self.hints, method, path)
             .or_else(|| transport_help(&err.kind));
+        err.help = Some(with_request(&attempted.to_string(), help));
         err
     }
 
@@ -376,8 +377,11 @@ impl Client {
             } else {
                 ApiErrorKind::Decode(e.to_string())
             };
-            let mut err = ApiError::new(format!("{what} ({} {})", r.method, r.url), kind);
-            err.help = transport_help(&err.kind);
+            let mut err = ApiError::new(what, kind);
+            err.help = Some(with_request(
+                &format!("{} {}", r.method, r.url),
+                transport_help(&err.kind),
+            ));
             err
         })
     }
@@ -434,18 +438,30 @@ impl Client {
                 Some(next) if next > page && !empty && page < max_pages => page = next,
                 Some(next) if next > page && !empty && whole => {
                     let mut err = ApiError::new(
-                        format!("{what} ({} {})", response.method, response.url),
+                        what,
                         ApiErrorKind::TooManyPages {
                             pages: max_pages,
                             per_page: PER_PAGE,
                         },
                     );
-                    err.help = transport_help(&err.kind);
+                    err.help = Some(with_request(
+                        &format!("{} {}", response.method, response.url),
+                        transport_help(&err.kind),
+                    ));
                     return Err(err);
                 }
                 _ => return Ok(items),
             }
         }
+    }
+}
+
+/// The help of a failed request: the request on its own line (method,
+/// address, attempts, why retrying stopped), then what to do.
+fn with_request(request: &str, help: Option<String>) -> String {
+    match help {
+        Some(help) => format!("request: {request}\n{help}"),
+        None => format!("request: {request}"),
     }
 }
 
@@ -1011,7 +1027,12 @@ mod tests {
             ApiErrorKind::Refused(format!("127.0.0.1:{closed}")),
             "{e}"
         );
-        assert!(e.to_string().contains("(GET http://127.0.0.1:"), "{e}");
+        assert!(
+            e.help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("request: GET http://127.0.0.1:")),
+            "{e:?}"
+        );
 
         let e = one_try("http://gitlab.invalid/api/v4");
         assert!(

@@ -1,6 +1,6 @@
 //! What went wrong talking to GitLab: one [`ApiError`] per failed call,
-//! naming what hblint was doing, the request (method, address, attempts),
-//! the cause, and what to do. It is a [`miette::Diagnostic`] with a code per
+//! naming what hblint was doing and the cause; its help names the request
+//! (method, address, attempts) and what to do. It is a [`miette::Diagnostic`] with a code per
 //! cause, so callers pass it on with `?`.
 
 use std::fmt;
@@ -10,11 +10,12 @@ use std::fmt;
 #[error("cannot {what}: {kind}")]
 #[diagnostic(forward(kind))]
 pub struct ApiError {
-    /// What hblint was doing, then the request once one was sent:
-    /// "read merge request !12 (GET https://gitlab.example.com/api/v4/…; 3 attempts in 1.5 s)".
+    /// What hblint was doing: "read merge request !12 of project `group/handbook`".
     pub what: String,
     pub kind: ApiErrorKind,
-    /// What the user should do, naming the variable or permission at fault.
+    /// The request once one was sent, on a line of its own ("request: GET
+    /// https://…; 3 attempts in 1.5 s"), then what the user should do,
+    /// naming the variable or permission at fault.
     #[help]
     pub help: Option<String>,
 }
@@ -99,6 +100,19 @@ impl ApiError {
             what: what.into(),
             kind,
             help: None,
+        }
+    }
+
+    /// The message with the request, on one line (for summaries and logs).
+    pub fn one_line(&self) -> String {
+        match self
+            .help
+            .as_deref()
+            .and_then(|h| h.lines().next())
+            .and_then(|l| l.strip_prefix("request: "))
+        {
+            Some(request) => format!("{self} ({request})"),
+            None => self.to_string(),
         }
     }
 
@@ -208,7 +222,7 @@ mod tests {
     #[test]
     fn codes_and_help_come_with_the_error() {
         let mut e = ApiError::new(
-            "read merge request !7 (GET http://127.0.0.1:9/api/v4/projects/1/merge_requests/7; 5 attempts in 0.3 s)",
+            "read merge request !7",
             ApiErrorKind::Refused("127.0.0.1:9".into()),
         );
         e.help = transport_help(&e.kind);
@@ -219,13 +233,17 @@ mod tests {
         let help = e.help().map(|h| h.to_string()).unwrap_or_default();
         assert!(help.contains("CI_API_V4_URL"), "{help}");
         let text = e.to_string();
-        assert!(
-            text.starts_with("cannot read merge request !7 (GET http://127.0.0.1:9/"),
-            "{text}"
+        assert_eq!(
+            text,
+            "cannot read merge request !7: connection refused by 127.0.0.1:9"
         );
-        assert!(
-            text.ends_with("connection refused by 127.0.0.1:9"),
-            "{text}"
+        e.help = Some(format!(
+            "request: GET http://127.0.0.1:9/x; 1 attempt in 0.0 s\n{help}"
+        ));
+        assert_eq!(
+            e.one_line(),
+            "cannot read merge request !7: connection refused by 127.0.0.1:9 \
+             (GET http://127.0.0.1:9/x; 1 attempt in 0.0 s)"
         );
     }
 

@@ -86,7 +86,7 @@ pub fn comment(
             let help = e
                 .help
                 .as_ref()
-                .map(|h| format!(" {}.", h.trim_end_matches('.')))
+                .map(|h| format!(" {}.", h.replace('\n', "; ").trim_end_matches('.')))
                 .unwrap_or_default();
             say(
                 stderr,
