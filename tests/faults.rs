@@ -513,3 +513,25 @@ fn the_bot_weathers_a_502_storm_and_names_one_that_lasts() {
         r.stdout
     );
 }
+
+#[test]
+fn the_bot_names_the_request_of_a_merge_request_that_fails() {
+    let fake = FakeGitlab::start();
+    fake.state().files = vec![FakeFile::added(PAGE, TEXT)];
+    fake.fault(
+        Some("GET"),
+        "/merge_requests/7/diffs",
+        FaultKind::BadGateway,
+        1000,
+    );
+    let r = bot(&fake, &fake.api_url(), &[("HBLINT_RETRY_ATTEMPTS", "2")]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(
+            "failed group/handbook!7: cannot list the changed files of merge request !7: \
+             GitLab answered 502 (GitLab is not responding (502)) (GET http://127.0.0.1:"
+        ) && r.stdout.contains("/merge_requests/7/diffs; 2 attempts in"),
+        "{}",
+        r.stdout
+    );
+}

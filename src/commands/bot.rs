@@ -138,8 +138,10 @@ pub fn review_one(
     iid: u64,
     log: &mut dyn Write,
 ) -> Result<Review, String> {
-    let review =
-        job::review(&setup.inputs(project, iid), client, log).map_err(|e| format!("{e}"))?;
+    let review = job::review(&setup.inputs(project, iid), client, log).map_err(|e| {
+        e.downcast_ref::<crate::gitlab::client::ApiError>()
+            .map_or_else(|| e.to_string(), |api| api.one_line())
+    })?;
     match &review.said {
         job::Said::Failed(why) => Err(why.clone()),
         _ => Ok(review),
