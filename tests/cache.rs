@@ -202,7 +202,7 @@ fn tree_word_counts_follow_edits_renames_and_deletions_of_other_pages() {
 
     let found = same_with_and_without(root, &cache, &[]);
     assert!(!typo_on(&found, "a.md"), "jargon on three pages: {found:?}");
-    assert!(cache.join("words").is_file(), "the tree's counts are kept");
+    assert!(cache.join("words-root").is_file(), "the tree's counts are kept");
 
     // A rename: the counts are the same, so is the verdict.
     std::fs::rename(root.join("content/b.md"), root.join("content/b2.md")).expect("rename");
@@ -225,7 +225,7 @@ fn tree_word_counts_follow_edits_renames_and_deletions_of_other_pages() {
     assert!(typo_on(&found, "a.md"), "{found:?}");
 
     // A damaged counts file is recounted, never an error.
-    std::fs::write(cache.join("words"), "hblint-tree-words 1 zz\nT\tx\n").expect("write");
+    std::fs::write(cache.join("words-root"), "hblint-tree-words 1 zz\nT\tx\n").expect("write");
     same_with_and_without(root, &cache, &[]);
 }
 

@@ -362,9 +362,7 @@ pub fn count(
                 .map(|(p, h)| Some((p, h.as_deref()?)))
                 .collect();
             if let Some(pairs) = pairs {
-                // The run's pages, read as documents are: a tag of their own.
-                let tag = kept.fingerprint ^ 0x7275_6e5f_7061_6765;
-                return super::word_cache::counts(&kept.file, tag, &pairs, &read_page);
+                return super::word_cache::counts(&kept.file, kept.fingerprint, &pairs, &read_page);
             }
         }
         TreeFrequency::count_parallel(pages, read_page)
@@ -422,9 +420,10 @@ fn scan_root_kept(settings: &FileSelection, kept: &Kept<'_>) -> TreeFrequency {
         .zip(&hashes)
         .filter_map(|(f, h)| Some((f, h.as_deref()?)))
         .collect();
-    super::word_cache::counts(&kept.file, kept.fingerprint, &pairs, &|f| {
-        raw(f).map(Cow::Owned)
-    })
+    // Raw bytes, unlike the run's pages (a byte-order mark is counted, a
+    // binary page too): a file of its own, so the two never overwrite each other.
+    let file = kept.file.with_file_name("words-root");
+    super::word_cache::counts(&file, kept.fingerprint, &pairs, &|f| raw(f).map(Cow::Owned))
 }
 
 /// [`scan_root`], kept between runs in a git repository: the counts of the
