@@ -83,11 +83,15 @@ pub fn comment(
             said
         }
         Err(e) => {
-            let help = e.help.clone().unwrap_or_default();
+            let help = e
+                .help
+                .as_ref()
+                .map(|h| format!(" {}.", h.replace('\n', "; ").trim_end_matches('.')))
+                .unwrap_or_default();
             say(
                 stderr,
                 &format!(
-                    "warning: {e}. {help} The reports are written and the exit code reflects the findings."
+                    "warning: {e}.{help} The reports are written and the exit code reflects the findings."
                 ),
             );
             Said::Failed(e.to_string())
