@@ -202,7 +202,10 @@ fn tree_word_counts_follow_edits_renames_and_deletions_of_other_pages() {
 
     let found = same_with_and_without(root, &cache, &[]);
     assert!(!typo_on(&found, "a.md"), "jargon on three pages: {found:?}");
-    assert!(cache.join("words-root").is_file(), "the tree's counts are kept");
+    assert!(
+        cache.join("words-root").is_file(),
+        "the tree's counts are kept"
+    );
 
     // A rename: the counts are the same, so is the verdict.
     std::fs::rename(root.join("content/b.md"), root.join("content/b2.md")).expect("rename");
