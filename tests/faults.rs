@@ -454,8 +454,8 @@ fn past_the_page_cap_no_second_note_is_posted() {
         fake.add_note(HUMAN_ID, &format!("review comment {i}"));
     }
     let r = mr(&fake, dir.path(), &fake.api_url(), &[]);
-    // The comment is not fatal: the findings decide the exit code.
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    // The comment could not be kept current: the job says so with exit 2.
+    assert_eq!(r.code, 2, "{}", r.stderr);
     r.assert_stderr(&[
         "the list goes on past 100 pages of 100",
         "posts no second one",

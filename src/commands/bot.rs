@@ -143,7 +143,7 @@ pub fn review_one(
             .map_or_else(|| e.to_string(), |api| api.one_line())
     })?;
     match &review.said {
-        job::Said::Failed(why) => Err(why.clone()),
+        job::Said::Failed(why) | job::Said::Refused(why) => Err(why.clone()),
         _ => Ok(review),
     }
 }

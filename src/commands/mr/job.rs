@@ -443,7 +443,9 @@ pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miett
         .findings
         .iter()
         .any(|f| f.severity == Severity::Error);
-    let exit = if nothing_linted || (trouble && !has_errors) {
+    // A note GitLab failed to write may be stale: not a clean job.
+    let stale = matches!(said, comment::Said::Failed(_));
+    let exit = if nothing_linted || stale || (trouble && !has_errors) {
         EXIT_TROUBLE
     } else if has_errors {
         EXIT_FINDINGS
