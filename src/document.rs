@@ -312,7 +312,11 @@ impl Document {
             line_starts,
         };
         let mut options = markdown::ParseOptions::gfm();
-        options.constructs.frontmatter = true;
+        // The parser's frontmatter construct, when it opens a fence it cannot
+        // close, backs out leaving list items unbalanced and panics on a list
+        // that follows (markdown-rs issue 213: `---`, a blank line, `- item`).
+        // Without a closing fence the page has no frontmatter anyway.
+        options.constructs.frontmatter = has_closed_frontmatter(doc.masked());
         let tree = match markdown::to_mdast(doc.masked(), &options) {
             Ok(tree) => tree,
             Err(message) => {
@@ -729,6 +733,25 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     )
 }
 
+/// Whether `text` starts with a frontmatter block as the parser's grammar
+/// has it: a fence of exactly three `-` (or `+`) and spaces or tabs on the
+/// first line, then a line that is the same fence (any line ending).
+fn has_closed_frontmatter(text: &str) -> bool {
+    let is_fence = |line: &str, marker: char| {
+        let rest = line.trim_end_matches([' ', '\t']);
+        rest.len() == 3 && rest.chars().all(|c| c == marker)
+    };
+    // `\r\n` splits into a line and an empty one, which is no fence.
+    let mut lines = text.split(['\n', '\r']);
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    let Some(marker) = ['-', '+'].into_iter().find(|&m| is_fence(first, m)) else {
+        return false;
+    };
+    lines.any(|line| is_fence(line, marker))
+}
+
 /// The byte range of a 1-based line of `text` whose lines start at
 /// `line_starts`, without its line ending.
 pub fn line_range_in(text: &str, line_starts: &[usize], line: usize) -> Option<Range<usize>> {
@@ -877,6 +900,26 @@ mod tests {
         assert_eq!(t.header[1].text, "Focus");
         assert_eq!(t.rows[0][1].text, "Adoption *and* outcomes");
         assert_eq!(&d.text[t.rows[0][0].range.clone()], "CSM");
+    }
+
+    #[test]
+    fn an_unclosed_fence_before_a_list_parses_without_frontmatter() {
+        // Each panicked inside the parser with the frontmatter construct on.
+        for text in [
+            "---\n\n- 111\n- 222\n- 333\n",
+            "---\n<<ed users\n1. k <<<<<<",
+            "+++\r\n\r\n1. one\r\n",
+        ] {
+            let d = Document::parse("p.md", text.into(), false).expect("parses");
+            assert!(d.frontmatter.is_none(), "{text:?}");
+        }
+        assert!(has_closed_frontmatter("--- \r\ntitle: x\r---\t\n\n- a\n"));
+        assert!(has_closed_frontmatter("+++\n+++"));
+        assert!(!has_closed_frontmatter("----\ntitle: x\n----\n"));
+        assert!(!has_closed_frontmatter("---\ntitle: x\n+++\n"));
+        let closed =
+            Document::parse("p.md", "---\ntitle: T\n---\n\n- a\n".into(), false).expect("parses");
+        assert_eq!(closed.title(), Some("T"));
     }
 
     #[test]

@@ -193,6 +193,94 @@ pub fn plan(documents: &[Document], findings: &[Finding]) -> Vec<FilePlan> {
     plans
 }
 
+/// The most rounds of fixes one `--fix` run makes. A fix can reveal or move
+/// another (repairing mojibake joins a word the typo list knows; a rewritten
+/// link shifts what follows), so the run lints the fixed text again and fixes
+/// what it finds, as long as safe fixes remain, up to this many rounds. Fixes
+/// still offered after the last round are reported, not applied: rules whose
+/// fixes undo each other (a `[spelling] corrections` cycle) cannot loop.
+pub const MAX_ROUNDS: usize = 10;
+
+/// What rounds of fixes made of one page.
+#[derive(Debug, Clone)]
+pub struct PageFixes {
+    pub path: String,
+    /// The bytes the page held when it was read: written over only if the
+    /// file still holds them.
+    pub old_bytes: Vec<u8>,
+    /// The bytes after the last round.
+    pub new_bytes: Vec<u8>,
+    /// Every edit made, round by round (an edit's line is in the text of its round).
+    pub edits: Vec<Edit>,
+}
+
+/// Fixes applied until none is left, or [`MAX_ROUNDS`] rounds.
+#[derive(Debug)]
+pub struct Settled<O> {
+    /// The lint of the texts the last round left.
+    pub outcome: O,
+    /// The pages some round changed, by path.
+    pub pages: Vec<PageFixes>,
+    /// Rounds of fixes applied.
+    pub rounds: usize,
+    /// Pages still offering safe fixes after the last round, with the rules
+    /// that offer them: the fixes did not settle.
+    pub unsettled: Vec<(String, Vec<&'static str>)>,
+}
+
+/// Apply `first`'s plans, lint the fixed texts again with `relint` (given
+/// every page changed so far, with its current bytes; it returns the new
+/// outcome and its plans), and repeat until no plan is left or [`MAX_ROUNDS`]
+/// rounds are made. Nothing is written: the caller writes each page's
+/// final bytes once.
+pub fn settle<O>(
+    first: (O, Vec<FilePlan>),
+    mut relint: impl FnMut(&[(String, Vec<u8>)]) -> (O, Vec<FilePlan>),
+) -> Settled<O> {
+    let (mut outcome, mut plans) = first;
+    let mut pages: Vec<PageFixes> = Vec::new();
+    let mut rounds = 0;
+    while !plans.is_empty() && rounds < MAX_ROUNDS {
+        rounds += 1;
+        for plan in plans {
+            match pages.iter_mut().find(|p| p.path == plan.path) {
+                Some(page) => {
+                    page.new_bytes = plan.new_bytes;
+                    page.edits.extend(plan.edits);
+                }
+                None => pages.push(PageFixes {
+                    old_bytes: plan.old_bytes(),
+                    path: plan.path,
+                    new_bytes: plan.new_bytes,
+                    edits: plan.edits,
+                }),
+            }
+        }
+        let current: Vec<(String, Vec<u8>)> = pages
+            .iter()
+            .map(|p| (p.path.clone(), p.new_bytes.clone()))
+            .collect();
+        (outcome, plans) = relint(&current);
+    }
+    // A page that came back to the bytes it was read with has nothing to write.
+    pages.retain(|p| p.new_bytes != p.old_bytes);
+    let unsettled = plans
+        .iter()
+        .map(|p| {
+            let mut rules: Vec<&'static str> = p.edits.iter().map(|e| e.rule).collect();
+            rules.sort_unstable();
+            rules.dedup();
+            (p.path.clone(), rules)
+        })
+        .collect();
+    Settled {
+        outcome,
+        pages,
+        rounds,
+        unsettled,
+    }
+}
+
 impl FilePlan {
     /// The bytes the file held when it was linted.
     pub fn old_bytes(&self) -> Vec<u8> {
@@ -261,18 +349,30 @@ pub fn write_fixed(path: &Path, root: &Path, expected: &[u8], new: &[u8]) -> Res
 
 /// A unified patch of the plans, with `a/` and `b/` prefixes as `git apply` reads.
 pub fn unified_diff(plans: &[FilePlan]) -> String {
-    let mut out = String::new();
-    for p in plans {
-        let diff = similar::TextDiff::from_lines(&p.old_text, &p.new_text);
-        out.push_str(
-            &diff
-                .unified_diff()
-                .context_radius(3)
-                .header(&format!("a/{}", p.path), &format!("b/{}", p.path))
-                .to_string(),
-        );
-    }
-    out
+    plans
+        .iter()
+        .map(|p| file_diff(&p.path, &p.old_text, &p.new_text))
+        .collect()
+}
+
+/// [`unified_diff`] of what rounds of fixes made of each page.
+pub fn patch(pages: &[PageFixes]) -> String {
+    let text = |bytes: &[u8]| -> String {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        String::from_utf8_lossy(body).into_owned()
+    };
+    pages
+        .iter()
+        .map(|p| file_diff(&p.path, &text(&p.old_bytes), &text(&p.new_bytes)))
+        .collect()
+}
+
+fn file_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
 }
 
 /// Write `bytes` to `path` atomically: a temporary file in the same folder,
@@ -432,6 +532,69 @@ mod tests {
             "{d}"
         );
         assert!(d.contains("-teh two\n+the two\n"), "{d}");
+    }
+
+    /// The plans that replace `word` by `replacement` in `text`, if it is there.
+    fn replacing(text: &str, word: &str, replacement: &str) -> Vec<FilePlan> {
+        let doc = Document::parse("p.md", text.into(), false).expect("parses");
+        if !doc.text.contains(word) {
+            return Vec::new();
+        }
+        let fs = [finding(&doc, word, replacement, Applicability::Safe)];
+        plan(std::slice::from_ref(&doc), &fs)
+    }
+
+    fn current_text(pages: &[(String, Vec<u8>)]) -> String {
+        String::from_utf8(pages[0].1.clone()).expect("UTF-8")
+    }
+
+    #[test]
+    fn fixes_are_applied_again_until_none_is_left() {
+        // The first fix reveals the second, which reveals nothing.
+        let first = replacing("A GitLabâ€™s teh page.\n", "â€™", "’");
+        let mut lints = 0;
+        let settled = settle(((), first), |pages| {
+            lints += 1;
+            ((), replacing(&current_text(pages), "teh", "the"))
+        });
+        assert_eq!(settled.rounds, 2);
+        assert_eq!(lints, 2, "one lint after each round");
+        assert!(settled.unsettled.is_empty());
+        assert_eq!(settled.pages.len(), 1);
+        let page = &settled.pages[0];
+        assert_eq!(page.old_bytes, "A GitLabâ€™s teh page.\n".as_bytes());
+        assert_eq!(page.new_bytes, "A GitLab’s the page.\n".as_bytes());
+        let originals: Vec<&str> = page.edits.iter().map(|e| e.original.as_str()).collect();
+        assert_eq!(originals, ["â€™", "teh"]);
+    }
+
+    #[test]
+    fn fixes_that_never_settle_stop_after_the_last_round_and_are_reported() {
+        let toggle = |text: &str| {
+            if text.contains("wibble") {
+                replacing(text, "wibble", "wobble")
+            } else {
+                replacing(text, "wobble", "wibble")
+            }
+        };
+        let mut lints = 0;
+        let settled = settle(((), toggle("A wibble.\n")), |pages| {
+            lints += 1;
+            ((), toggle(&current_text(pages)))
+        });
+        assert_eq!(settled.rounds, MAX_ROUNDS);
+        assert_eq!(lints, MAX_ROUNDS);
+        assert_eq!(settled.unsettled, [("p.md".to_owned(), vec!["typo"])]);
+        // An even number of rounds brings the page back: nothing to write.
+        assert_eq!(MAX_ROUNDS % 2, 0);
+        assert!(settled.pages.is_empty(), "{:?}", settled.pages);
+    }
+
+    #[test]
+    fn nothing_to_fix_is_no_round() {
+        let settled = settle(((), Vec::new()), |_| panic!("no lint without a fix"));
+        assert_eq!(settled.rounds, 0);
+        assert!(settled.pages.is_empty() && settled.unsettled.is_empty());
     }
 
     #[test]

@@ -180,3 +180,87 @@ fn three_runs_at_once_end_as_one_run_and_leave_nothing_half_written() {
     }
     assert!(temporary_files(&content).is_empty());
 }
+
+fn hblint(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .arg(root.join("content"))
+        .env_remove("CI_MERGE_REQUEST_LABELS")
+        .env_remove("CI")
+        .output()
+        .expect("hblint runs")
+}
+
+/// A mojibake repair or a URL fix reveals or shifts another fix: one
+/// `--fix` makes them all, and a second changes nothing.
+#[test]
+fn fixes_revealed_by_other_fixes_are_made_in_one_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "<https://gitlab.com/handbook/x/> GitLabâ€™s teh <https://gitlab.com/handbook/x/> `teh code`\n";
+    let p = page(dir.path(), "content/handbook/p.md", text.as_bytes());
+    let out = hblint(dir.path(), &["check", "--fix", "--no-cache"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("mojibake `â€™` -> `’`"), "{stderr}");
+    assert!(stderr.contains("typo `teh` -> `the`"), "{stderr}");
+    assert!(!stderr.contains("did not settle"), "{stderr}");
+    let once = std::fs::read(&p).expect("read");
+    let once_text = String::from_utf8_lossy(&once);
+    assert!(once_text.contains("GitLab’s the "), "{once_text}");
+    assert!(once_text.contains("`teh code`"), "{once_text}");
+
+    // No fixable finding is left: the patch is empty and the report offers none.
+    let diff = hblint(dir.path(), &["check", "--diff", "--no-cache"]);
+    assert_eq!(
+        diff.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&diff.stdout)
+    );
+    assert!(
+        diff.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&diff.stdout)
+    );
+    let check = hblint(dir.path(), &["check", "--no-cache"]);
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(!report.contains("fixable"), "{report}");
+
+    let again = hblint(dir.path(), &["check", "--fix", "--no-cache"]);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(!stderr.contains("fixed "), "{stderr}");
+    assert_eq!(std::fs::read(&p).expect("read"), once);
+}
+
+/// `[spelling] corrections` that correct each other never settle: the run
+/// stops after its last round and says so, and the finding is reported.
+#[test]
+fn fixes_that_undo_each_other_stop_and_are_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    page(
+        dir.path(),
+        ".hblint.toml",
+        b"[spelling]\ncorrections = { wibble = \"wobble\", wobble = \"wibble\" }\n",
+    );
+    let text = "# Page\n\nA wibble here.\n";
+    let p = page(dir.path(), "content/handbook/p.md", text.as_bytes());
+    let out = hblint(
+        dir.path(),
+        &["check", "--fix", "--select", "typo", "--no-cache"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stderr.contains(
+            "content/handbook/p.md: the fixes did not settle after 10 rounds (still offered by: typo)"
+        ),
+        "{stderr}"
+    );
+    // Ten rounds of wibble -> wobble -> wibble bring the page back to where
+    // it was: nothing to write, and the finding is still reported.
+    assert_eq!(std::fs::read_to_string(&p).expect("read"), text);
+    assert!(!stderr.contains("Fixed "), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("wibble"), "{stdout}");
+}

@@ -6,6 +6,7 @@ use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE, locate_root};
 use crate::cli::{CheckArgs, ColorChoice, Format, Scope};
 use crate::config::Settings;
 use crate::finding::Severity;
+use crate::fix::Settled;
 use crate::gitlab::diff::FileChange;
 use crate::lint::{self, Outcome, RuleSet};
 use crate::report::{Report, ReportContext};
@@ -164,13 +165,19 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
     };
     let (mut outcome, mut out_of_scope) = lint_files(&files);
     if args.diff {
-        return print_diff(args, &outcome);
+        let settled = settle_fixes(&files, (outcome, out_of_scope), &lint_files);
+        return print_diff(args, &settled);
     }
     if args.fix {
-        let changed = apply_fixes(args, &settings, &files, &outcome)?;
-        if changed {
-            // Lint again what is now on disk (or in the index), so that the
-            // report shows what is left, at its current place.
+        let settled = settle_fixes(&files, (outcome, out_of_scope), &lint_files);
+        let written = apply_fixes(args, &settings, &files, &settled)?;
+        let all_written = written == settled.pages.len();
+        (outcome, out_of_scope) = settled.outcome;
+        // The last round's lint is of the texts now on disk, unless a page
+        // was not written or the run judges a change (whose lines and index
+        // are read again): then lint again what is now on disk (or in the
+        // index), so that the report shows what is left, at its current place.
+        if written > 0 && (!all_written || change.is_some()) {
             let files = match &change {
                 Some(crate::git::Change::Staged) => crate::git::changed_pages(
                     &settings.files,
@@ -189,6 +196,9 @@ pub fn run(args: &CheckArgs) -> miette::Result<u8> {
                     .collect(),
                 None => files,
             };
+            (outcome, out_of_scope) = lint_files(&files);
+        } else if !all_written {
+            // Nothing was written: what is on disk is what was linted first.
             (outcome, out_of_scope) = lint_files(&files);
         }
     }
@@ -301,9 +311,10 @@ fn progress_bar(args: &CheckArgs, files: usize) -> indicatif::ProgressBar {
 }
 
 /// `--diff`: print the patch the safe fixes would make; exit 1 when it is not empty.
-fn print_diff(args: &CheckArgs, outcome: &Outcome) -> miette::Result<u8> {
-    let plans = crate::fix::plan(&outcome.documents_with_fixes(), &outcome.findings);
-    let patch = crate::fix::unified_diff(&plans);
+fn print_diff(args: &CheckArgs, settled: &Settled<(Outcome, usize)>) -> miette::Result<u8> {
+    let (outcome, _) = &settled.outcome;
+    let plans = &settled.pages;
+    let patch = crate::fix::patch(plans);
     match &args.output {
         Some(path) => std::fs::write(path, &patch)
             .map_err(|e| miette::miette!("cannot write the patch to {}: {e}", path.display()))?,
@@ -340,18 +351,60 @@ fn print_diff(args: &CheckArgs, outcome: &Outcome) -> miette::Result<u8> {
     }
 }
 
+/// The safe fixes of `first`, applied round after round (see
+/// [`crate::fix::settle`]): each round lints the run's files again, the
+/// pages fixed so far with their fixed bytes. Nothing is written; pages
+/// whose fixes do not settle are said on standard error.
+fn settle_fixes(
+    files: &[crate::inputs::SourceFile],
+    first: (Outcome, usize),
+    lint_files: &dyn Fn(&[crate::inputs::SourceFile]) -> (Outcome, usize),
+) -> Settled<(Outcome, usize)> {
+    let plans_of =
+        |outcome: &Outcome| crate::fix::plan(&outcome.documents_with_fixes(), &outcome.findings);
+    let plans = plans_of(&first.0);
+    let settled = crate::fix::settle((first, plans), |fixed| {
+        let fixed: HashMap<&str, &Vec<u8>> = fixed.iter().map(|(p, b)| (p.as_str(), b)).collect();
+        let files: Vec<crate::inputs::SourceFile> = files
+            .iter()
+            .map(|f| match fixed.get(f.path.as_str()) {
+                Some(bytes) => crate::inputs::SourceFile {
+                    path: f.path.clone(),
+                    content: crate::inputs::Content::Bytes((*bytes).clone()),
+                },
+                None => f.clone(),
+            })
+            .collect();
+        let next = lint_files(&files);
+        let plans = plans_of(&next.0);
+        (next, plans)
+    });
+    for (path, rules) in &settled.unsettled {
+        eprintln!(
+            "{path}: the fixes did not settle after {max} rounds (still offered by: {}); \
+             {max} rounds are applied and the rest is reported. Fixes that undo each other, \
+             such as `[spelling] corrections` that correct each other, never settle",
+            rules.join(", "),
+            max = crate::fix::MAX_ROUNDS,
+        );
+    }
+    settled
+}
+
 /// `--fix`: write the safe fixes; report each to standard error. With
 /// `--staged`, a file is fixed only when its working-tree content is the
 /// staged content, and is then staged again, so that the fix is committed and
-/// no unstaged work is ever overwritten or staged by surprise.
+/// no unstaged work is ever overwritten or staged by surprise. Returns how
+/// many files were written.
 fn apply_fixes(
     args: &CheckArgs,
     settings: &Settings,
     files: &[crate::inputs::SourceFile],
-    outcome: &Outcome,
-) -> miette::Result<bool> {
+    settled: &Settled<(Outcome, usize)>,
+) -> miette::Result<usize> {
+    let (outcome, _) = &settled.outcome;
     let documents = outcome.documents_with_fixes();
-    let plans = crate::fix::plan(&documents, &outcome.findings);
+    let plans = &settled.pages;
     if !args.quiet {
         for (path, line, original, replacement, anchor) in
             crate::fix::held_back(&documents, &outcome.findings)
@@ -365,7 +418,7 @@ fn apply_fixes(
     }
     let mut restage = Vec::new();
     let (mut fixes, mut fixed_files) = (0, 0);
-    for plan in &plans {
+    for plan in plans {
         let Some(file) = files.iter().find(|f| f.path == plan.path) else {
             continue;
         };
@@ -393,7 +446,7 @@ fn apply_fixes(
             }
         };
         if let Err(why) =
-            crate::fix::write_fixed(&disk, &settings.root, &plan.old_bytes(), &plan.new_bytes)
+            crate::fix::write_fixed(&disk, &settings.root, &plan.old_bytes, &plan.new_bytes)
         {
             eprintln!("{}: not fixed: {why}", plan.path);
             continue;
@@ -424,7 +477,7 @@ fn apply_fixes(
             crate::report::plural(fixed_files, "file")
         );
     }
-    Ok(fixed_files > 0)
+    Ok(fixed_files)
 }
 
 /// `--inbound PAGE`: lint only the pages that may link to PAGE, for links to it.

@@ -9,7 +9,7 @@
 use serde::Deserialize;
 
 /// One changed file as GitLab's `/diffs` and `/changes` endpoints return it.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 pub struct DiffItem {
     pub old_path: String,
     pub new_path: String,
@@ -74,15 +74,18 @@ impl FileChange {
     }
 }
 
-/// The new-side start line of a hunk header `@@ -a[,b] +c[,d] @@ …`.
+/// The new-side start line of a hunk header `@@ -a[,b] +c[,d] @@ …`; `None`
+/// for `+0,0` (the file is gone: no line follows) or a start that is no number.
 fn hunk_new_start(header: &str) -> Option<usize> {
     let rest = header.strip_prefix("@@ ")?;
     let plus = rest.split_whitespace().find(|part| part.starts_with('+'))?;
     let start = plus[1..].split(',').next()?;
-    start.parse().ok()
+    start.parse().ok().filter(|&start| start >= 1)
 }
 
-/// The new-side lines a unified diff adds (`+` lines), as merged inclusive ranges.
+/// The new-side lines a unified diff adds (`+` lines), as merged inclusive
+/// ranges, sorted whatever order the hunks come in. A hunk that would count
+/// past the last `usize` line ends there.
 pub fn added_lines(diff: &str) -> Vec<(usize, usize)> {
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     let mut line = 0usize;
@@ -101,23 +104,33 @@ pub fn added_lines(diff: &str) -> Vec<(usize, usize)> {
         if !in_hunk {
             continue;
         }
-        match raw.as_bytes().first() {
-            Some(b'+') => {
-                match ranges.last_mut() {
-                    Some((_, end)) if *end + 1 == line => *end = line,
-                    _ => ranges.push((line, line)),
-                }
-                line += 1;
+        let added = match raw.as_bytes().first() {
+            Some(b'+') => true,
+            // A removed line, "\ No newline at end of file", and the split's tail.
+            Some(b'-' | b'\\') | None => continue,
+            // A context line (" …").
+            Some(_) => false,
+        };
+        if added {
+            match ranges.last_mut() {
+                Some((_, end)) if end.checked_add(1) == Some(line) => *end = line,
+                _ => ranges.push((line, line)),
             }
-            Some(b'-') => {}
-            // "\ No newline at end of file"
-            Some(b'\\') => {}
-            // A context line (" …"); an empty string is the split's tail.
-            Some(_) => line += 1,
-            None => {}
+        }
+        match line.checked_add(1) {
+            Some(next) => line = next,
+            None => in_hunk = false,
         }
     }
-    ranges
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some((_, last)) if start <= last.saturating_add(1) => *last = (*last).max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
 }
 
 #[cfg(test)]
@@ -153,16 +166,30 @@ mod tests {
     }
 
     #[test]
+    fn hunks_out_of_order_come_back_sorted_and_merged() {
+        let diff = "@@ -5,2 +3,2 @@\n+x\n+y\n@@ -1 +1,2 @@\n+a\n+b\n@@ -9 +4 @@\n+z\n";
+        assert_eq!(added_lines(diff), vec![(1, 4)]);
+    }
+
+    #[test]
+    fn hunk_headers_at_the_edge_of_usize_do_not_overflow() {
+        let max = usize::MAX;
+        let diff = format!(
+            "@@ -1 +{max},5 @@\n+a\n+b\n ctx\n@@ -1 +{} @@\n+c\n",
+            max - 1
+        );
+        assert_eq!(added_lines(&diff), vec![(max - 1, max)]);
+        // `+0,0` (a deleted file's side) starts no line: a `+` after it is not line 0.
+        assert!(added_lines("@@ -1 +0,0 @@\n+a\n").is_empty());
+    }
+
+    #[test]
     fn touches_line_uses_ranges_and_flags() {
         let item = DiffItem {
             old_path: "a.md".into(),
             new_path: "a.md".into(),
-            new_file: false,
-            renamed_file: false,
-            deleted_file: false,
-            collapsed: false,
-            too_large: false,
             diff: "@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n@@ -20 +20,2 @@\n x\n+y\n".into(),
+            ..DiffItem::default()
         };
         let change = FileChange::from_item(&item);
         assert!(!change.touches_line(1));
