@@ -317,7 +317,21 @@ impl Document {
         // that follows (markdown-rs issue 213: `---`, a blank line, `- item`).
         // Without a closing fence the page has no frontmatter anyway.
         options.constructs.frontmatter = has_closed_frontmatter(doc.masked());
-        let tree = match markdown::to_mdast(doc.masked(), &options) {
+        let parsed = match parse_guarded(doc.masked(), &options) {
+            Ok(parsed) => parsed,
+            Err(panic) => {
+                return Err(InputError::Parse {
+                    path: doc.path.clone(),
+                    line: 1,
+                    column: 1,
+                    reason: format!(
+                        "the Markdown parser failed on this page ({panic}), a defect of the \
+                         `markdown` crate; the page is not linted"
+                    ),
+                });
+            }
+        };
+        let tree = match parsed {
             Ok(tree) => tree,
             Err(message) => {
                 let (line, column) = message
@@ -717,6 +731,41 @@ fn mask(text: &str) -> (Option<String>, Vec<Range<usize>>) {
     let masked = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (Some(masked), spans)
+}
+
+thread_local! {
+    /// Set while this thread runs the parser: its panics are caught and
+    /// reported as the page's error, so the panic hook stays silent.
+    static PARSING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The `markdown` crate's parse, with a panic of the parser (it has known
+/// ones on some inputs, found by fuzzing) caught and returned as its message.
+fn parse_guarded(
+    text: &str,
+    options: &markdown::ParseOptions,
+) -> Result<Result<markdown::mdast::Node, markdown::message::Message>, String> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PARSING.with(|p| p.get()) {
+                previous(info);
+            }
+        }));
+    });
+    PARSING.with(|p| p.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        markdown::to_mdast(text, options)
+    }));
+    PARSING.with(|p| p.set(false));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned())
+    })
 }
 
 /// The 1-based line and character column of a byte offset, without an index.

@@ -55,3 +55,40 @@ fn suppressions() {
 fn check_page() {
     replay("check_page", checks::check_page);
 }
+
+/// A page on which the `markdown` crate's parser panics ("Cannot push to
+/// non-parent", found by the `suppressions` target) is a parse error of that
+/// page, said once, never a crash of the run.
+#[test]
+fn a_parser_panic_is_the_pages_error() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz/document_parse/markdown-cannot-push-to-non-parent");
+    let bytes = std::fs::read(&page).expect("read");
+    let err = hblint::document::Document::from_bytes("content/p.md", &bytes)
+        .err()
+        .expect("a parse error");
+    assert!(err.to_string().contains("Markdown parser failed"), "{err}");
+
+    let root = tempfile::tempdir().expect("temp dir");
+    let content = root.path().join("content");
+    std::fs::create_dir_all(&content).expect("mkdir");
+    std::fs::write(content.join("p.md"), &bytes).expect("write");
+    std::fs::write(content.join("q.md"), "# Fine\n\nTeh page.\n").expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hblint"))
+        .args(["check", "--root"])
+        .arg(root.path())
+        .args(["--format", "concise"])
+        .env_remove("CI")
+        .output()
+        .expect("run hblint");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stdout.contains("content/p.md") && stdout.contains("Markdown parser failed"),
+        "{stdout}{stderr}"
+    );
+    // The other page is still linted.
+    assert!(stdout.contains("content/q.md"), "{stdout}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
