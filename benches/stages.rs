@@ -13,12 +13,12 @@
 //! `scripts/bench`; the figures are discussed in BENCHMARKS.md.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use hblint::config::Settings;
-use hblint::document::Document;
-use hblint::inputs::{Content, SourceFile};
-use hblint::lint::{self, RuleSet};
-use hblint::rules::{Context, RuleName, RunFacts};
-use hblint::spelling::tokenize::words;
+use hblint::Settings;
+use hblint::Document;
+use hblint::{Content, SourceFile};
+use hblint::RuleSet;
+use hblint::{Context, RuleName, RunFacts};
+use hblint::words;
 use std::hint::black_box;
 use std::path::Path;
 
@@ -133,7 +133,7 @@ fn tokenize(c: &mut Criterion) {
 fn typo_rule(c: &mut Criterion) {
     let settings = Settings::defaults(Path::new("/nonexistent-bench-root"));
     let data = settings.run_data();
-    let rule = match (hblint::rules::entry(RuleName::Typo).build)(&data) {
+    let rule = match (hblint::entry(RuleName::Typo).build)(&data) {
         Ok(rule) => rule,
         Err(e) => panic!("the typo rule does not build: {e:?}"),
     };
@@ -180,7 +180,7 @@ fn lint_all(c: &mut Criterion) {
     let mut group = c.benchmark_group("lint");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("fixtures", |b| {
-        b.iter(|| lint::lint(&settings, &rules, &workspace, black_box(&files), &run))
+        b.iter(|| hblint::lint(&settings, &rules, &workspace, black_box(&files), &run))
     });
     group.finish();
 }

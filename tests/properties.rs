@@ -3,12 +3,12 @@
 //! with their span; `--fix` applied twice equals once; masking keeps every
 //! offset; a page's findings do not depend on the order of the files.
 
-use hblint::config::Settings;
-use hblint::document::Document;
-use hblint::finding::Finding;
-use hblint::inputs::{Content, SourceFile};
-use hblint::lint::{self, Outcome, RuleSet};
-use hblint::rules::RunFacts;
+use hblint::Settings;
+use hblint::Document;
+use hblint::Finding;
+use hblint::{Content, SourceFile};
+use hblint::{Outcome, RuleSet};
+use hblint::RunFacts;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -42,7 +42,7 @@ fn setup() -> &'static Setup {
         let fixers = FIXERS
             .iter()
             .map(|r| {
-                let name: hblint::rules::RuleName = r.parse().expect("a rule");
+                let name: hblint::RuleName = r.parse().expect("a rule");
                 let set = RuleSet::build(&settings, &[name], &[]).expect("rule");
                 (*r, set)
             })
@@ -77,7 +77,7 @@ fn lint_with(rules: &RuleSet, pages: &[(String, String)]) -> Outcome {
         changed: pages.iter().map(|(p, _)| p.clone()).collect(),
         ..RunFacts::default()
     };
-    lint::lint(&s.settings, rules, &workspace, &files, &run)
+    hblint::lint(&s.settings, rules, &workspace, &files, &run)
 }
 
 /// Pieces handbook pages are made of, including the awkward ones: typos,
@@ -122,7 +122,7 @@ fn page() -> impl Strategy<Value = String> {
 
 fn fix_once(rules: &RuleSet, path: &str, text: &str) -> String {
     let outcome = lint_with(rules, &[(path.to_owned(), text.to_owned())]);
-    let plans = hblint::fix::plan(&outcome.documents_with_fixes(), &outcome.findings);
+    let plans = hblint::plan(&outcome.documents_with_fixes(), &outcome.findings);
     match plans.first() {
         Some(plan) => String::from_utf8(plan.new_bytes.clone()).expect("fixes keep UTF-8"),
         None => text.to_owned(),
@@ -143,7 +143,7 @@ proptest! {
     #[test]
     fn findings_lie_on_character_boundaries_and_their_position_agrees(text in page()) {
         let outcome = lint_pages(&[("content/handbook/p.md".to_owned(), text.clone())]);
-        let doc = hblint::document::Document::parse("content/handbook/p.md", text.clone(), false)
+        let doc = hblint::Document::parse("content/handbook/p.md", text.clone(), false)
             .expect("parses");
         for f in &outcome.findings {
             prop_assert!(f.range.start <= f.range.end && f.range.end <= text.len(), "{f:?}");

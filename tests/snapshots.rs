@@ -3,8 +3,8 @@
 //! (`cargo insta review`). Also checks each rule's declared fix availability
 //! against what it emits on the fixtures.
 
-use hblint::finding::Applicability;
-use hblint::rules::{FixAvailability, TABLE};
+use hblint::Applicability;
+use hblint::{FixAvailability, TABLE};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

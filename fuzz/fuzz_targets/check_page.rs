@@ -3,12 +3,12 @@
 //! twice equals fixing once.
 #![no_main]
 
-use hblint::config::Settings;
-use hblint::inputs::{Content, SourceFile};
-use hblint::lint::{self, RuleSet};
-use hblint::report::{Report, ReportContext};
-use hblint::rules::RunFacts;
-use hblint::workspace::Workspace;
+use hblint::Settings;
+use hblint::{Content, SourceFile};
+use hblint::RuleSet;
+use hblint::{Report, ReportContext};
+use hblint::RunFacts;
+use hblint::Workspace;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -36,7 +36,7 @@ fn setup() -> &'static Setup {
     })
 }
 
-fn lint(bytes: &[u8]) -> lint::Outcome {
+fn lint(bytes: &[u8]) -> hblint::Outcome {
     let s = setup();
     let files = [SourceFile {
         path: PAGE.to_owned(),
@@ -47,7 +47,7 @@ fn lint(bytes: &[u8]) -> lint::Outcome {
         changed: vec![PAGE.to_owned()],
         ..RunFacts::default()
     };
-    lint::lint(&s.settings, &s.rules, &s.workspace, &files, &run)
+    hblint::lint(&s.settings, &s.rules, &s.workspace, &files, &run)
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -65,18 +65,18 @@ fuzz_target!(|data: &[u8]| {
         out_of_scope: 0,
     };
     let reports: [Box<dyn Report>; 5] = [
-        Box::new(hblint::report::human::Human),
-        Box::new(hblint::report::json::Json),
-        Box::new(hblint::report::codequality::CodeQuality),
-        Box::new(hblint::report::junit::Junit),
-        Box::new(hblint::report::note::Note::default()),
+        Box::new(hblint::Human),
+        Box::new(hblint::Json),
+        Box::new(hblint::CodeQuality),
+        Box::new(hblint::Junit),
+        Box::new(hblint::Note::default()),
     ];
     for report in reports {
         let mut out = Vec::new();
         report.render(&ctx, &mut out).expect("renders");
     }
-    let plans = hblint::fix::plan(&outcome.documents, &outcome.findings);
-    let _ = hblint::fix::unified_diff(&plans);
+    let plans = hblint::plan(&outcome.documents, &outcome.findings);
+    let _ = hblint::unified_diff(&plans);
     // Fixes settle: overlapping fixes are left for a re-run, but a few
     // re-runs leave nothing to fix.
     let mut bytes = match plans.first() {
@@ -85,7 +85,7 @@ fuzz_target!(|data: &[u8]| {
     };
     for _ in 0..4 {
         let again = lint(&bytes);
-        match hblint::fix::plan(&again.documents, &again.findings).first() {
+        match hblint::plan(&again.documents, &again.findings).first() {
             Some(plan) => bytes = plan.new_bytes.clone(),
             None => return,
         }

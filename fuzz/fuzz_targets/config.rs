@@ -2,7 +2,7 @@
 //! with its span inside the file.
 #![no_main]
 
-use hblint::config::Settings;
+use hblint::Settings;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     };
     match Settings::from_toml(Path::new("/r"), Path::new(".hblint.toml"), text) {
         Ok(settings) => {
-            let _ = hblint::inputs::default_paths(&settings);
+            let _ = hblint::default_paths(&settings);
         }
         Err(e) => {
             if let Some(span) = e.span {

@@ -2,7 +2,7 @@
 //! document holds lies on character boundaries inside its text.
 #![no_main]
 
-use hblint::document::Document;
+use hblint::Document;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

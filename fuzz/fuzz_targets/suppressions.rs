@@ -2,9 +2,9 @@
 //! panic, and every finding is either kept or counted as hidden.
 #![no_main]
 
-use hblint::document::Document;
-use hblint::finding::{Diagnostic, Severity};
-use hblint::suppress::{PathIgnores, RunRules, suppress};
+use hblint::Document;
+use hblint::{Diagnostic, Severity};
+use hblint::{PathIgnores, RunRules, suppress};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         for rule in ["typo", "spelling"] {
-            findings.push(hblint::lint::place(
+            findings.push(hblint::place(
                 Some(&doc),
                 &doc.path,
                 rule,

@@ -2,7 +2,7 @@
 //! back sorted, merged and 1-based.
 #![no_main]
 
-use hblint::gitlab::diff::{DiffItem, FileChange, added_lines};
+use hblint::{DiffItem, FileChange, added_lines};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+use std::process::ExitCode;
 
 /// What every review of the bot and the service shares.
 #[derive(Debug, Clone)]
@@ -195,7 +196,7 @@ fn sweep_one(
     }
 }
 
-pub fn run(args: &BotArgs) -> miette::Result<u8> {
+pub fn run(args: &BotArgs) -> miette::Result<ExitCode> {
     let env = |k: &str| std::env::var(k).ok();
     let setup = Setup::new(&args.bot, &env)?;
     let mut projects = args.project.clone();
@@ -285,6 +286,6 @@ pub fn run(args: &BotArgs) -> miette::Result<u8> {
     Ok(if failed.is_empty() {
         EXIT_CLEAN
     } else {
-        EXIT_TROUBLE
+        EXIT_TROUBLE()
     })
 }

@@ -4,8 +4,9 @@ use super::EXIT_CLEAN;
 use crate::cli::Cli;
 use clap::CommandFactory;
 use std::io::Write;
+use std::process::ExitCode;
 
-pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> std::io::Result<u8> {
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> std::io::Result<ExitCode> {
     let mut cmd = Cli::command();
     clap_complete::generate(shell, &mut cmd, "hblint", out);
     Ok(EXIT_CLEAN)
@@ -14,7 +15,7 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> std::io:
 /// The man page in roff: `hblint man > hblint.1`; with `out_dir`, one page
 /// per subcommand too (`hblint.1`, `hblint-check.1`, …), as the main page's
 /// SUBCOMMANDS section refers to them.
-pub fn man(out_dir: Option<&std::path::Path>, out: &mut dyn Write) -> std::io::Result<u8> {
+pub fn man(out_dir: Option<&std::path::Path>, out: &mut dyn Write) -> std::io::Result<ExitCode> {
     let cmd = Cli::command();
     match out_dir {
         None => clap_mangen::Man::new(cmd).render(out)?,

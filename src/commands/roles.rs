@@ -7,8 +7,9 @@ use crate::document::Document;
 use crate::roles::{RolesData, compare, extract, write};
 use std::io::Write;
 use std::path::Path;
+use std::process::ExitCode;
 
-pub fn run(command: &RolesCommand) -> miette::Result<u8> {
+pub fn run(command: &RolesCommand) -> miette::Result<ExitCode> {
     match command {
         RolesCommand::Show(args) => {
             let (data, name) = load(args, None)?;
@@ -49,7 +50,7 @@ fn extract_page(
     output: Option<&Path>,
     force: bool,
     args: &RolesDataArgs,
-) -> miette::Result<u8> {
+) -> miette::Result<ExitCode> {
     if let Some(out) = output
         && out.exists()
         && !force
@@ -100,7 +101,7 @@ fn extract_page(
     Ok(EXIT_CLEAN)
 }
 
-fn check_page(page: &Path, args: &RolesDataArgs, format: RolesFormat) -> miette::Result<u8> {
+fn check_page(page: &Path, args: &RolesDataArgs, format: RolesFormat) -> miette::Result<ExitCode> {
     let (data, name) = load(args, Some(page))?;
     let doc = read_document(page)?;
     let facts = extract::read_page(&doc, &data).map_err(|e| miette::miette!("{e}"))?;

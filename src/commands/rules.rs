@@ -2,8 +2,9 @@
 
 use super::{EXIT_CLEAN, EXIT_TROUBLE};
 use std::io::Write;
+use std::process::ExitCode;
 
-pub fn list(format: crate::cli::RulesFormat, out: &mut dyn Write) -> std::io::Result<u8> {
+pub fn list(format: crate::cli::RulesFormat, out: &mut dyn Write) -> std::io::Result<ExitCode> {
     let rules = &crate::rules::TABLE;
     if format == crate::cli::RulesFormat::Json {
         let list: Vec<serde_json::Value> = rules
@@ -37,7 +38,7 @@ pub fn list(format: crate::cli::RulesFormat, out: &mut dyn Write) -> std::io::Re
     Ok(EXIT_CLEAN)
 }
 
-pub fn explain(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
+pub fn explain(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<ExitCode> {
     match crate::rules::meta(name) {
         Some(m) => {
             writeln!(out, "{}", m.doc.trim_end())?;
@@ -55,7 +56,7 @@ pub fn explain(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
                 "error: unknown rule `{name}`\n  help: {}",
                 crate::rules::unknown_rule_help(name)
             )?;
-            Ok(EXIT_TROUBLE)
+            Ok(EXIT_TROUBLE())
         }
     }
 }

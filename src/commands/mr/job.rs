@@ -8,6 +8,7 @@
 
 use super::changes::{self, Changes, Commit};
 use super::comment;
+use std::process::ExitCode;
 pub use super::comment::Said;
 use crate::cli::Scope;
 use crate::commands::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
@@ -216,7 +217,7 @@ fn labels(
     }
 }
 
-pub fn run(inputs: &Inputs) -> miette::Result<u8> {
+pub fn run(inputs: &Inputs) -> miette::Result<ExitCode> {
     let client = connect(inputs)?;
     Ok(review(inputs, &client, &mut std::io::stderr())?.exit)
 }
@@ -235,7 +236,7 @@ pub fn connect(inputs: &Inputs) -> miette::Result<Client> {
 /// What one review did.
 pub struct Review {
     /// The job's exit code.
-    pub exit: u8,
+    pub exit: ExitCode,
     /// What happened to the note.
     pub said: comment::Said,
     /// What a later label-only re-check needs.
@@ -366,7 +367,7 @@ pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miett
         .iter()
         .any(|f| f.severity == Severity::Error);
     let exit = if nothing_linted || (trouble && !has_errors) {
-        EXIT_TROUBLE
+        EXIT_TROUBLE()
     } else if has_errors {
         EXIT_FINDINGS
     } else {

@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 use subtle::ConstantTimeEq;
+use std::process::ExitCode;
 
 /// Delivery ids remembered to recognise a redelivery.
 const SEEN_DELIVERIES: usize = 10_000;
@@ -507,7 +508,7 @@ async fn shutdown_signal() {
     }
 }
 
-pub fn run(args: &ServeArgs) -> miette::Result<u8> {
+pub fn run(args: &ServeArgs) -> miette::Result<ExitCode> {
     let env = |k: &str| std::env::var(k).ok();
     let setup = Setup::new(&args.bot, &env)?;
     let secret = env("HBLINT_WEBHOOK_SECRET")
