@@ -13,12 +13,12 @@
 //! `scripts/bench`; the figures are discussed in BENCHMARKS.md.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use hblint::Settings;
 use hblint::Document;
-use hblint::{Content, SourceFile};
 use hblint::RuleSet;
-use hblint::{Context, RuleName, RunFacts};
+use hblint::Settings;
 use hblint::words;
+use hblint::{Content, SourceFile};
+use hblint::{Context, RuleName, RunFacts};
 use std::hint::black_box;
 use std::path::Path;
 

@@ -212,9 +212,7 @@ fn rule_name(s: &str) -> Result<RuleName, UnknownRule> {
 /// else (`--help`, `--version`, a missing argument) as clap reports it.
 pub fn refused(e: clap::Error) -> std::process::ExitCode {
     let unknown = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<UnknownRule>());
-    let Some(unknown) = unknown else {
-        e.exit()
-    };
+    let Some(unknown) = unknown else { e.exit() };
     let flag = match e.get(clap::error::ContextKind::InvalidArg) {
         Some(clap::error::ContextValue::String(flag)) => flag.clone(),
         _ => "a rule list".to_owned(),

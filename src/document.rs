@@ -769,7 +769,10 @@ mod tests {
         assert_eq!(decode_html_entities("a&amp;lt;b"), "a&lt;b");
         assert_eq!(decode_html_entities("&lt;&gt;&quot;&#39;&amp;"), "<>\"'&");
         assert_eq!(decode_html_entities("&#47;x&#x2F;y&#X2f;"), "/x/y/");
-        assert_eq!(decode_html_entities("caf&eacute;&nbsp;&mdash;"), "café\u{a0}—");
+        assert_eq!(
+            decode_html_entities("caf&eacute;&nbsp;&mdash;"),
+            "café\u{a0}—"
+        );
         assert_eq!(decode_html_entities("/a?b=1&c=2"), "/a?b=1&c=2");
         assert_eq!(decode_html_entities("&unknown; &"), "&unknown; &");
     }

@@ -1,9 +1,9 @@
 //! The embedded data: each list and file parses and holds what the rules need.
 //! A parse failure here would otherwise show up only as missing findings.
 
-use hblint::Settings;
-use hblint::RolesData;
 use hblint::Hunspell;
+use hblint::RolesData;
+use hblint::Settings;
 use hblint::{DEFAULT_TYPOS_TOML, HandbookTypos};
 use hblint::{Dictionary, GeneralTypos, Verdict, Vocabulary};
 

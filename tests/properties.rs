@@ -3,12 +3,12 @@
 //! with their span; `--fix` applied twice equals once; masking keeps every
 //! offset; a page's findings do not depend on the order of the files.
 
-use hblint::Settings;
 use hblint::Document;
 use hblint::Finding;
+use hblint::RunFacts;
+use hblint::Settings;
 use hblint::{Content, SourceFile};
 use hblint::{Outcome, RuleSet};
-use hblint::RunFacts;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 

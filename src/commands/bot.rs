@@ -16,10 +16,10 @@ use crate::gitlab::notes;
 use crate::report::note::{MARKER, reviewed_sha};
 use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use std::process::ExitCode;
 
 /// What every review of the bot and the service shares.
 #[derive(Debug, Clone)]

@@ -13,8 +13,8 @@ use crate::rules::RunFacts;
 use crate::workspace::Workspace;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
-use std::time::Instant;
 use std::process::ExitCode;
+use std::time::Instant;
 
 /// A run that would judge nothing: exit 2 with a one-line reason, or with
 /// `--exit-zero` the reason on standard error and exit 0.

@@ -4,7 +4,7 @@
 //! resolves them (globs compiled, word lists and role data read) before any
 //! page is read.
 
-pub use crate::workspace::{Generator, Links, Mount};
+use crate::workspace::Links;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

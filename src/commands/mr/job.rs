@@ -8,7 +8,6 @@
 
 use super::changes::{self, Changes, Commit};
 use super::comment;
-use std::process::ExitCode;
 pub use super::comment::Said;
 use crate::cli::Scope;
 use crate::commands::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
@@ -24,6 +23,7 @@ use crate::rules::RunFacts;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Instant;
 
 /// Everything the job needs, resolved from flags and CI variables.

@@ -12,8 +12,8 @@ use crate::gitlab::client::{Hints, Options, Token};
 use changes::Commit;
 use job::Inputs;
 use std::io::IsTerminal;
-use std::time::Duration;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// The flag if given, else the first of `vars` that is set and not empty,
 /// with the name of its source for messages.

@@ -24,11 +24,11 @@ use queue::{Job, Key, Pushed, Queue};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 use subtle::ConstantTimeEq;
-use std::process::ExitCode;
 
 /// Delivery ids remembered to recognise a redelivery.
 const SEEN_DELIVERIES: usize = 10_000;
