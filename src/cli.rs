@@ -345,7 +345,7 @@ pub struct MrArgs {
     /// Also open one diff discussion per finding on a changed line (never twice)
     #[arg(long)]
     pub inline: bool,
-    /// Without a checkout: the changes from the MR's /diffs and the pages through the API at its head (needs an access token)
+    /// Without a checkout: the changes from the MR's /diffs, the file list, settings and pages of the repository at its head through the API (needs an access token)
     #[arg(long)]
     pub from_api: bool,
     /// Seconds to wait for each GitLab answer

@@ -1,5 +1,5 @@
 //! GitLab as a library: the API client, typed endpoints (merge request,
-//! open merge requests, notes, discussions, files) and the diff parser. It knows nothing of the
+//! open merge requests, notes, discussions, the repository tree and files) and the diff parser. It knows nothing of the
 //! linter or the command line; `hblint mr` builds its job on it.
 
 pub mod client;
@@ -8,3 +8,4 @@ pub mod discussions;
 pub mod merge_request;
 pub mod merge_requests;
 pub mod notes;
+pub mod repository;

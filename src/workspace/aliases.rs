@@ -37,43 +37,99 @@ impl Workspace {
             let found: Vec<(String, Frontmatter)> = pages
                 .par_iter()
                 .filter_map(|page| {
-                    let bytes = self.limits.read(&self.root.join(page)).ok()?;
+                    let bytes = self.read_file(page)?;
                     Some((page.clone(), frontmatter(&bytes, &self.limits)?))
                 })
                 .collect();
             let mut meta = PageMeta::default();
             for (page, fm) in found {
-                let base = self.url_of(&page).unwrap_or_default();
-                let parent = base
-                    .trim_end_matches('/')
-                    .rsplit_once('/')
-                    .map_or(String::new(), |(p, _)| p.to_owned());
-                for a in fm.aliases {
-                    let url = if a.starts_with('/') || a.contains("://") {
-                        a.split_once("://").map_or(a.clone(), |(_, r)| {
-                            r.find('/').map_or("/".into(), |i| r[i..].to_owned())
-                        })
-                    } else {
-                        format!("{parent}/{a}")
-                    };
-                    meta.aliases.insert(url_key(&url), page.clone());
+                let placed = self.place(&page, fm);
+                for key in placed.aliases {
+                    meta.aliases.insert(key, page.clone());
                 }
-                if let Some(url) = fm.url {
-                    let url = if url.starts_with('/') {
-                        url
-                    } else {
-                        format!("/{url}")
-                    };
+                if let Some(url) = placed.moved {
                     meta.moved.insert(page.clone(), url);
-                } else if let Some(slug) = fm.slug {
-                    meta.moved.insert(page.clone(), format!("{parent}/{slug}/"));
                 }
-                if fm.unpublished {
+                if placed.unpublished {
                     meta.unpublished.insert(page);
                 }
             }
             meta
         })
+    }
+
+    /// Where one page's frontmatter publishes it.
+    fn place(&self, page: &str, fm: Frontmatter) -> Placed {
+        let base = self.url_of(page).unwrap_or_default();
+        let parent = base
+            .trim_end_matches('/')
+            .rsplit_once('/')
+            .map_or(String::new(), |(p, _)| p.to_owned());
+        let aliases = fm
+            .aliases
+            .into_iter()
+            .map(|a| {
+                let url = if a.starts_with('/') || a.contains("://") {
+                    a.split_once("://").map_or(a.clone(), |(_, r)| {
+                        r.find('/').map_or("/".into(), |i| r[i..].to_owned())
+                    })
+                } else {
+                    format!("{parent}/{a}")
+                };
+                url_key(&url)
+            })
+            .collect();
+        let moved = match (fm.url, fm.slug) {
+            (Some(url), _) if url.starts_with('/') => Some(url),
+            (Some(url), _) => Some(format!("/{url}")),
+            (None, Some(slug)) => Some(format!("{parent}/{slug}/")),
+            (None, None) => None,
+        };
+        Placed {
+            aliases,
+            moved,
+            unpublished: fm.unpublished,
+        }
+    }
+
+    /// The URL `page` is published at when its frontmatter moves it
+    /// (`url:`, `slug:`).
+    pub(super) fn moved_url(&self, page: &str) -> Option<String> {
+        match self.placed_alone(page) {
+            Some(placed) => placed.moved,
+            None => self.meta().moved.get(page).cloned(),
+        }
+    }
+
+    /// Whether the site leaves `page` out (`draft: true`, `build: render: never`).
+    pub(super) fn is_unpublished(&self, page: &str) -> bool {
+        match self.placed_alone(page) {
+            Some(placed) => placed.unpublished,
+            None => self.meta().unpublished.contains(page),
+        }
+    }
+
+    /// One page's placement, read on its own. Only a workspace that reads
+    /// its files from a remote source does so, until a lookup needs every
+    /// page's frontmatter (`None` then, and always from disk, where reading
+    /// every page at once is cheap).
+    fn placed_alone(&self, page: &str) -> Option<Placed> {
+        if !self.is_remote() || self.meta.get().is_some() {
+            return None;
+        }
+        if let Some(placed) = self.placed.lock().ok()?.get(page) {
+            return Some(placed.clone());
+        }
+        let placed = self
+            .read_file(page)
+            .and_then(|bytes| frontmatter(&bytes, &self.limits))
+            .map(|fm| self.place(page, fm))
+            .unwrap_or_default();
+        self.placed
+            .lock()
+            .ok()?
+            .insert(page.to_owned(), placed.clone());
+        Some(placed)
     }
 
     pub(super) fn redirects(&self) -> &Redirects {
@@ -84,8 +140,7 @@ impl Workspace {
                 let Some(rel) = join_normalize("", file) else {
                     continue;
                 };
-                let Ok(text) = std::fs::read_to_string(self.root.join(rel.trim_start_matches('/')))
-                else {
+                let Some(text) = self.read_text(rel.trim_start_matches('/')) else {
                     continue;
                 };
                 let Ok(serde_norway::Value::Sequence(entries)) =
@@ -117,6 +172,16 @@ impl Workspace {
             r
         })
     }
+}
+
+/// Where a page's frontmatter publishes it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Placed {
+    /// `aliases:` as URL keys.
+    aliases: Vec<String>,
+    /// `url:` or `slug:`.
+    moved: Option<String>,
+    unpublished: bool,
 }
 
 /// The frontmatter keys that say where a page is published.

@@ -54,8 +54,9 @@ impl Workspace {
             .filter(|p| {
                 folders.iter().any(|f| p.starts_with(f.as_str()))
                     || (!needles.is_empty()
-                        && std::fs::read(self.root.join(p.as_str()))
-                            .is_ok_and(|bytes| re.is_match(&bytes)))
+                        && self
+                            .read_any(p.as_str())
+                            .is_some_and(|bytes| re.is_match(&bytes)))
             })
             .cloned()
             .collect();

@@ -1,7 +1,7 @@
 //! The file index: which files exist (paths only, no page is read), the
 //! mounts that serve them, and the URL each file is served at.
 
-use super::{Mount, Target, Workspace};
+use super::{Mount, Target, Workspace, source::Files};
 use crate::inputs::is_markdown;
 use crate::links::{hugo, join_normalize, url_key};
 use std::collections::HashMap;
@@ -31,16 +31,21 @@ impl Workspace {
     }
 
     pub(super) fn build_index(&self) -> Index {
-        let mut paths: Vec<String> = match &self.given {
-            Some(p) => p.clone(),
-            None => self.walk(),
+        let mut paths: Vec<String> = match &self.files {
+            Files::Walk => self.walk(),
+            Files::Given(p) => p.clone(),
+            Files::Remote { paths, .. } => paths
+                .iter()
+                .filter(|p| self.in_walked_dirs(p))
+                .cloned()
+                .collect(),
         };
-        if self.given.is_none() {
+        if !matches!(self.files, Files::Given(_)) {
             for list in &self.config.static_lists {
                 let Some(rel) = join_normalize("", list) else {
                     continue;
                 };
-                if let Ok(text) = std::fs::read_to_string(self.root.join(&rel)) {
+                if let Some(text) = self.read_text(&rel) {
                     paths.extend(
                         text.lines()
                             .map(str::trim)
@@ -113,18 +118,8 @@ impl Workspace {
         let Ok(root) = std::fs::canonicalize(&self.root) else {
             return Vec::new();
         };
-        let mut dirs: Vec<String> = self
-            .config
-            .mount
-            .iter()
-            .chain(&self.config.static_dirs)
-            .filter_map(|m| join_normalize("", &m.dir))
-            .map(|d| d.trim_matches('/').to_owned())
-            .collect();
-        dirs.sort();
-        dirs.dedup();
         let mut out = Vec::new();
-        for dir in dirs {
+        for dir in self.walked_dirs() {
             let path = root.join(&dir);
             match std::fs::canonicalize(&path) {
                 Ok(real) if real.starts_with(&root) && real.is_dir() => {}
@@ -159,6 +154,21 @@ impl Workspace {
             }
         }
         out
+    }
+
+    /// The mounted and static folders (root-relative, `""` for the root).
+    pub(super) fn walked_dirs(&self) -> Vec<String> {
+        let mut dirs: Vec<String> = self
+            .config
+            .mount
+            .iter()
+            .chain(&self.config.static_dirs)
+            .filter_map(|m| join_normalize("", &m.dir))
+            .map(|d| d.trim_matches('/').to_owned())
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        dirs
     }
 
     /// The mount whose folder holds `file`, longest folder first, and the

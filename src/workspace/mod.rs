@@ -10,6 +10,9 @@
 //! Resolution never touches a path outside the root: `..` that climbs above
 //! the top and symlinks that point out of the root make a link broken.
 //!
+//! The tree is the root on disk, or (without a checkout) a list of paths and
+//! a [`PageSource`] that reads each file only when it is needed.
+//!
 //! | room | job |
 //! |---|---|
 //! | [`index`] | the file index, mounts, the URL of a file, file lookup |
@@ -17,12 +20,14 @@
 //! | [`aliases`] | page `aliases:` and redirect files |
 //! | [`suggest`] | the closest existing page for a broken link |
 //! | [`inbound`] | the pages that may link to a deleted page |
+//! | [`source`] | where the files come from: the root, or a [`PageSource`] |
 
 mod aliases;
 mod inbound;
 mod index;
 mod pages;
 mod resolve;
+mod source;
 mod suggest;
 
 use crate::cache::Cache;
@@ -39,6 +44,8 @@ pub use crate::links::exclude::LinkExcludes;
 use aliases::Redirects;
 use index::Index;
 pub use pages::{RunPage, load, read};
+use source::Files;
+pub use source::PageSource;
 
 /// A URL prefix served from a folder of the repository.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -170,10 +177,12 @@ pub struct Workspace {
     forms_longest_first: Vec<String>,
     /// The run's limits, for the pages read besides the linted ones.
     limits: Limits,
-    /// Given paths instead of a walk (tests, API runs).
-    given: Option<Vec<String>>,
+    /// Which files the tree has and where they are read.
+    files: Files,
     index: OnceLock<Index>,
     meta: OnceLock<aliases::PageMeta>,
+    /// Pages' placements read one by one (a remote tree).
+    placed: Mutex<HashMap<String, aliases::Placed>>,
     redirects: OnceLock<Redirects>,
     anchors: Mutex<HashMap<String, AnchorCell>>,
     suggestions: Mutex<HashMap<String, Option<String>>>,
@@ -195,9 +204,10 @@ impl Workspace {
             forms_longest_first,
             config: links,
             limits: Limits::default(),
-            given: None,
+            files: Files::Walk,
             index: OnceLock::new(),
             meta: OnceLock::new(),
+            placed: Mutex::new(HashMap::new()),
             redirects: OnceLock::new(),
             anchors: Mutex::new(HashMap::new()),
             suggestions: Mutex::new(HashMap::new()),
@@ -207,12 +217,27 @@ impl Workspace {
         }
     }
 
-    /// A workspace whose files are exactly `paths` (root-relative), for tests
-    /// and runs without a checkout. Pages are still read from the root when
-    /// their anchors or aliases are needed.
+    /// A workspace whose files are exactly `paths` (root-relative), for
+    /// tests. Pages are still read from the root when their anchors or
+    /// aliases are needed.
     pub fn with_paths(root: &Path, links: Links, paths: Vec<String>) -> Workspace {
         let mut w = Workspace::new(root, links);
-        w.given = Some(paths);
+        w.files = Files::Given(paths);
+        w
+    }
+
+    /// A workspace without a checkout: the tree's files are `paths` (the
+    /// repository's, root-relative; those a walk of the mounted and static
+    /// folders would not list are left out) and every file is read from
+    /// `source`, only when needed. `root` is only a name for messages.
+    pub fn from_source(
+        root: &Path,
+        links: Links,
+        paths: Vec<String>,
+        source: Arc<dyn PageSource>,
+    ) -> Workspace {
+        let mut w = Workspace::new(root, links);
+        w.files = Files::Remote { paths, source };
         w
     }
 
@@ -227,7 +252,7 @@ impl Workspace {
     /// `None` for a path the index does not know, or a page that cannot be read.
     pub fn read_page(&self, page: &str) -> Option<Document> {
         let real = self.file(page)?;
-        let bytes = self.limits.read(&self.root.join(real)).ok()?;
+        let bytes = self.read_file(real)?;
         Document::from_bytes_within(real, &bytes, &self.limits).ok()
     }
 

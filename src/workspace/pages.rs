@@ -152,7 +152,7 @@ impl Workspace {
             None => {}
         }
         let real = self.file(page)?;
-        let bytes = self.limits.read(&self.root.join(real)).ok()?;
+        let bytes = self.read_file(real)?;
         if !self.cache.is_enabled() {
             let doc = Document::from_bytes_within(real, &bytes, &self.limits).ok()?;
             return Some(Arc::new(AnchorSet::of(&doc, style)));

@@ -141,8 +141,8 @@ impl Workspace {
         if self.config.generator == Generator::Paths {
             return Some(url);
         }
-        if let Some(moved) = self.meta().moved.get(page) {
-            return Some(moved.clone());
+        if let Some(moved) = self.moved_url(page) {
+            return Some(moved);
         }
         Some(url.to_lowercase().replace(' ', "-"))
     }
@@ -223,7 +223,7 @@ impl Workspace {
         let index = self.index();
         for key in hugo::get_page_keys(&content, path) {
             if let Some(file) = index.bases.get(&key) {
-                if !self.meta().unpublished.contains(file) {
+                if !self.is_unpublished(file) {
                     return Some(Self::as_target(file));
                 }
                 unpublished.get_or_insert_with(|| file.clone());

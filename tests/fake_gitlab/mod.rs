@@ -20,7 +20,10 @@
 //! - a diff discussion needs the MR's current `head_sha` and a line of the diff
 //!   ("Discussions API", docs.gitlab.com/api/discussions/);
 //! - redirects: [`FakeGitlab::redirect_to`] answers `308` towards a second
-//!   listener on 127.0.0.2 ([`Recorder`]) that keeps every token it receives.
+//!   listener on 127.0.0.2 ([`Recorder`]) that keeps every token it receives;
+//! - the repository tree and raw files ([`tree_route`], [`repository_file`]),
+//!   from a git repository on disk ([`FakeGitlab::serve_repository`]) or, without
+//!   one, from the MR's files: rules in [`tree_route`].
 
 #![allow(dead_code)]
 
@@ -209,6 +212,10 @@ pub struct State {
     pub artifacts: HashMap<String, Vec<u8>>,
     /// More merge requests than !7, by IID (the sweep and the service).
     pub others: std::collections::BTreeMap<u64, FakeMr>,
+    /// A git repository whose commits the tree and raw file endpoints serve.
+    pub repository: Option<std::path::PathBuf>,
+    /// Tree pages served, keyset-paginated (`page_token` given or not).
+    pub tree_pages: usize,
     /// The IID the request at hand is about.
     current_iid: u64,
     next_id: u64,
@@ -287,6 +294,8 @@ impl FakeGitlab {
             redirect_to: None,
             artifacts: HashMap::new(),
             others: std::collections::BTreeMap::new(),
+            repository: None,
+            tree_pages: 0,
             current_iid: MR_IID,
             next_id: 1000,
         }));
@@ -662,6 +671,14 @@ fn project_route(
     let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
         .into_owned()
         .collect();
+    if let ("GET", ["repository", "tree"]) = (method, rest) {
+        return tree_route(st, params);
+    }
+    if let Some(repo) = st.repository.clone()
+        && let ["repository", "files", file, "raw"] = rest
+    {
+        return repository_file(&repo, file, params);
+    }
     if let ["repository", "files", file, "raw"] = rest {
         let wanted = params.get("ref").cloned().unwrap_or_default();
         let files = if wanted == st.head_sha {
@@ -986,27 +1003,245 @@ impl FakeGitlab {
     }
 }
 
+/// `git` in `repo`, its standard output; `None` when it fails.
+fn git_output(repo: &std::path::Path, args: &[&str]) -> Option<Vec<u8>> {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(repo)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .ok()?;
+    out.status.success().then_some(out.stdout)
+}
+
+/// The entries of the tree at `reference` as GitLab lists them (`id`,
+/// `name`, `type`, `path`, `mode`), folders before their contents; `None`
+/// when the reference names no commit.
+fn tree_entries(st: &State, reference: &str) -> Option<Vec<Value>> {
+    if let Some(repo) = &st.repository {
+        let commit = format!("{reference}^{{commit}}");
+        git_output(repo, &["rev-parse", "--verify", "--quiet", &commit])?;
+        let listing = git_output(
+            repo,
+            &["ls-tree", "-r", "-t", "-z", "--full-tree", reference],
+        )?;
+        return Some(
+            listing
+                .split(|b| *b == 0)
+                .filter_map(|line| {
+                    let line = std::str::from_utf8(line).ok()?;
+                    let (meta, path) = line.split_once('\t')?;
+                    let mut meta = meta.split(' ');
+                    let (mode, kind, id) = (meta.next()?, meta.next()?, meta.next()?);
+                    let name = path.rsplit('/').next().unwrap_or(path);
+                    Some(json!({"id": id, "name": name, "type": kind, "path": path, "mode": mode}))
+                })
+                .collect(),
+        );
+    }
+    // Without a repository: the MR's files with content at its head commit.
+    let files = if reference == st.head_sha {
+        &st.files
+    } else {
+        &st.others.values().find(|m| m.head_sha == reference)?.files
+    };
+    // Object ids name the content, as git's do.
+    let object_id = |text: &str| {
+        use sha2::{Digest, Sha256};
+        format!("{:x}", Sha256::digest(text.as_bytes()))[..40].to_owned()
+    };
+    let mut paths: Vec<(String, &str, String)> = Vec::new();
+    for f in files {
+        let Some(content) = &f.content else {
+            continue;
+        };
+        let mut dir = f.new_path.as_str();
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            paths.push((parent.to_owned(), "tree", object_id(parent)));
+            dir = parent;
+        }
+        paths.push((f.new_path.clone(), "blob", object_id(content)));
+    }
+    paths.sort();
+    paths.dedup();
+    Some(
+        paths
+            .into_iter()
+            .map(|(path, kind, id)| {
+                let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
+                let mode = if kind == "tree" { "040000" } else { "100644" };
+                json!({"id": id, "name": name, "type": kind, "path": path, "mode": mode})
+            })
+            .collect(),
+    )
+}
+
+/// `GET /projects/:id/repository/tree` as GitLab answers it ("Repositories
+/// API", docs.gitlab.com/api/repositories/#list-repository-tree, and
+/// `lib/api/repositories.rb`, `lib/gitlab/pagination/gitaly_keyset_pager.rb`):
+/// - `pagination` is `legacy` (the default), `keyset` or `none`; anything
+///   else is `400`, and `none` only with `recursive=true`;
+/// - a `ref` that names no commit is `404 Tree Not Found`;
+/// - `per_page` defaults to 20 and is at most 100 ("REST API", Pagination);
+/// - with keyset pagination, a full page carries `Link: <…>; rel="next"` whose
+///   query holds an opaque `page_token`; a page that is not full has no
+///   `Link`, so a full last page is followed by an empty one. The link names
+///   `gitlab.example.com` (GitLab writes its external URL there): a client
+///   that follows the link's host instead of its own API fails;
+/// - legacy pagination is offset pagination (`page`, `x-next-page`).
+fn tree_route(st: &mut State, params: &HashMap<String, String>) -> Reply {
+    let pagination = params.get("pagination").map_or("legacy", String::as_str);
+    let recursive = params.get("recursive").map(String::as_str) == Some("true");
+    if !matches!(pagination, "legacy" | "keyset" | "none") {
+        return json_reply(
+            400,
+            json!({"error": "pagination does not have a valid value"}),
+        );
+    }
+    if pagination == "none" && !recursive {
+        return json_reply(
+            400,
+            json!({"error": "pagination cannot be \"none\" unless \"recursive\" is true"}),
+        );
+    }
+    let reference = params
+        .get("ref")
+        .cloned()
+        .unwrap_or_else(|| st.head_sha.clone());
+    let Some(mut entries) = tree_entries(st, &reference) else {
+        return message(404, "404 Tree Not Found");
+    };
+    if !recursive {
+        entries.retain(|e| e["path"].as_str().is_some_and(|p| !p.contains('/')));
+    }
+    match pagination {
+        "none" => json_reply(200, Value::Array(entries)),
+        "legacy" => paged(&entries, params),
+        _ => {
+            st.tree_pages += 1;
+            let per_page: usize = params
+                .get("per_page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(20)
+                .clamp(1, 100);
+            let start = match params.get("page_token") {
+                None => 0,
+                Some(token) => {
+                    let Some(after) = decode_token(token) else {
+                        return message(400, "400 Bad request - invalid page_token");
+                    };
+                    entries
+                        .iter()
+                        .position(|e| e["path"].as_str() == Some(after.as_str()))
+                        .map_or(entries.len(), |i| i + 1)
+                }
+            };
+            let page: Vec<Value> = entries.iter().skip(start).take(per_page).cloned().collect();
+            let mut reply = json_reply(200, Value::Array(page.clone()));
+            if page.len() == per_page
+                && let Some(last) = page.last().and_then(|e| e["path"].as_str())
+            {
+                let mut next = url::form_urlencoded::Serializer::new(String::new());
+                next.append_pair("id", PROJECT_ID)
+                    .append_pair("page_token", &encode_token(last))
+                    .append_pair("pagination", "keyset")
+                    .append_pair("per_page", &per_page.to_string())
+                    .append_pair("recursive", if recursive { "true" } else { "false" })
+                    .append_pair("ref", &reference);
+                reply.1.push((
+                    "Link".into(),
+                    format!(
+                        "<https://gitlab.example.com/api/v4/projects/{PROJECT_ID}/repository/tree?{}>; rel=\"next\"",
+                        next.finish()
+                    ),
+                ));
+            }
+            reply
+        }
+    }
+}
+
+/// An opaque page token: the last path, hex-encoded.
+fn encode_token(path: &str) -> String {
+    path.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_token(token: &str) -> Option<String> {
+    let bytes: Option<Vec<u8>> = (0..token.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(token.get(i..i + 2)?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
+/// `GET /projects/:id/repository/files/:file_path/raw?ref=` from the
+/// repository: the blob's bytes, or `404 File Not Found` ("Repository files
+/// API", docs.gitlab.com/api/repository_files/).
+fn repository_file(repo: &std::path::Path, file: &str, params: &HashMap<String, String>) -> Reply {
+    let reference = params.get("ref").map_or("HEAD", String::as_str);
+    let object = format!("{reference}:{file}");
+    match git_output(repo, &["cat-file", "blob", &object]) {
+        Some(bytes) => (
+            200,
+            vec![("Content-Type".into(), "text/plain".into())],
+            bytes,
+        ),
+        None => message(404, "404 File Not Found"),
+    }
+}
+
+impl FakeGitlab {
+    /// Serve the repository tree and raw files from the git repository at `repo`.
+    pub fn serve_repository(&self, repo: &std::path::Path) {
+        self.state().repository = Some(repo.to_path_buf());
+    }
+}
+
+/// Run git in `dir` with a fixed identity and no system configuration; its
+/// trimmed standard output (a failure fails the test).
+pub fn git_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Write `text` to the file `path` below `root`, making its folders.
+pub fn write_file(root: &std::path::Path, path: &str, text: &str) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(full, text).expect("write");
+}
+
+/// Commit every change of the work tree at `root`; the new commit's id.
+pub fn commit_all(root: &std::path::Path, message: &str) -> String {
+    git_in(root, &["add", "-A"]);
+    git_in(root, &["commit", "-q", "--allow-empty", "-m", message]);
+    git_in(root, &["rev-parse", "HEAD"])
+}
+
 /// Make `root` a git checkout whose head commit adds every file to an empty
 /// base commit, and tell the fake GitLab the two commits.
 pub fn commit_checkout(root: &std::path::Path, fake: &FakeGitlab) {
-    let git = |args: &[&str]| -> String {
-        let out = std::process::Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .current_dir(root)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("git runs");
-        assert!(out.status.success(), "git {args:?}");
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    };
-    git(&["init", "-q"]);
-    git(&["commit", "-q", "--allow-empty", "-m", "base"]);
-    let base = git(&["rev-parse", "HEAD"]);
-    git(&["add", "-A"]);
-    git(&["commit", "-q", "-m", "head"]);
-    let head = git(&["rev-parse", "HEAD"]);
+    git_in(root, &["init", "-q"]);
+    git_in(root, &["commit", "-q", "--allow-empty", "-m", "base"]);
+    let base = git_in(root, &["rev-parse", "HEAD"]);
+    let head = commit_all(root, "head");
     let mut st = fake.state();
     st.base_sha = base;
     st.head_sha = head;

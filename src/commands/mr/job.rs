@@ -9,6 +9,7 @@
 use super::changes::{self, Changes, Commit};
 use super::comment;
 pub use super::comment::Said;
+use super::remote;
 use crate::cli::Scope;
 use crate::commands::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::config::Settings;
@@ -20,10 +21,12 @@ use crate::lint::{self, Outcome, RuleSet};
 use crate::report::note::Note;
 use crate::report::{Report, ReportContext};
 use crate::rules::RunFacts;
+use crate::workspace::{PageSource, Workspace};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Everything the job needs, resolved from flags and CI variables.
@@ -248,6 +251,8 @@ pub struct Review {
 pub struct Kept {
     /// The commit linted.
     pub head: String,
+    /// The settings it was linted with (the tree's at that commit).
+    pub settings: Arc<Settings>,
     pub files: Vec<FileChange>,
     /// The findings in scope, the label rule's among them.
     pub outcome: Outcome,
@@ -255,15 +260,62 @@ pub struct Kept {
     pub note: Note,
 }
 
+/// The settings and the workspace of one review: from the checkout at
+/// `--root`, or (`--from-api`) from the repository at the head commit.
+struct Tree {
+    settings: Arc<Settings>,
+    workspace: Workspace,
+    /// The repository read through the API, for its gaps.
+    remote: Option<Arc<remote::Remote>>,
+}
+
+/// The tree at `head` through the API: its file list, its `.hblint.toml`
+/// (or the `--config` file given) and the files that names, and pages read
+/// only when the run needs them.
+fn remote_tree(inputs: &Inputs, changes: &Changes, head: &str) -> miette::Result<Tree> {
+    let client = connect(inputs)?;
+    let remote = Arc::new(
+        remote::Remote::list(client, &inputs.project, head, &changes.sources)
+            .map_err(|e| e.report())?,
+    );
+    let dir = tempfile::Builder::new()
+        .prefix("hblint-settings-")
+        .tempdir()
+        .map_err(|e| miette::miette!("cannot make a temporary folder: {e}"))?;
+    let settings = remote::settings(&remote, dir.path(), inputs.config.as_deref())?;
+    let workspace = remote::workspace(&settings, Arc::clone(&remote));
+    Ok(Tree {
+        settings: Arc::new(settings),
+        workspace,
+        remote: Some(remote),
+    })
+}
+
 /// Lint the merge request, write the reports and post or edit the note.
 pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miette::Result<Review> {
     let started = Instant::now();
-    let settings = Settings::load(&inputs.root, inputs.config.as_deref())
-        .map_err(|e| miette::Report::new(*e))?;
-    let rules = RuleSet::build(&settings, &inputs.select, &inputs.ignore)?;
+    // In a checkout, a bad configuration stops the job before any request.
+    let local = if inputs.from_api {
+        None
+    } else {
+        let settings = Settings::load(&inputs.root, inputs.config.as_deref())
+            .map_err(|e| miette::Report::new(*e))?;
+        RuleSet::build(&settings, &inputs.select, &inputs.ignore)?;
+        Some(settings)
+    };
 
     let mr = read_mr(inputs, client, stderr)?;
-    let (changes, head) = read_changes(inputs, client, mr.as_ref())?;
+    let (mut changes, head) = read_changes(inputs, client, mr.as_ref())?;
+    let tree = match local {
+        Some(settings) => Tree {
+            workspace: settings.workspace(),
+            settings: Arc::new(settings),
+            remote: None,
+        },
+        None => remote_tree(inputs, &changes, &head)?,
+    };
+    let settings = &tree.settings;
+    let rules = RuleSet::build(settings, &inputs.select, &inputs.ignore)?;
     for gap in &changes.gaps {
         say(stderr, &format!("warning: {gap}"));
     }
@@ -275,12 +327,18 @@ pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miett
         ..RunFacts::default()
     };
 
-    let mut workspace = settings.workspace();
+    let mut workspace = tree.workspace;
     // A CI cache of page results (the template restores it): `$HBLINT_CACHE_DIR`.
     if let Some(dir) = std::env::var_os("HBLINT_CACHE_DIR").filter(|d| !d.is_empty()) {
-        workspace.cache = lint::open_cache(&settings, Some(std::path::Path::new(&dir)), false);
+        workspace.cache = lint::open_cache(settings, Some(std::path::Path::new(&dir)), false);
     }
-    let mut outcome = lint::lint(&settings, &rules, &workspace, &changes.sources, &facts);
+    let mut outcome = lint::lint(settings, &rules, &workspace, &changes.sources, &facts);
+    if let Some(remote) = &tree.remote {
+        for gap in remote.gaps() {
+            say(stderr, &format!("warning: {gap}"));
+            changes.gaps.push(gap);
+        }
+    }
     let nothing_linted =
         !(changes.sources.is_empty() && changes.refused.is_empty()) && outcome.pages.is_empty();
     outcome.errors.extend(changes.refused.iter().cloned());
@@ -378,6 +436,7 @@ pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miett
         said,
         kept: Kept {
             head,
+            settings: tree.settings,
             files: changes.files,
             outcome: scoped,
             out_of_scope,
@@ -399,8 +458,7 @@ pub fn relabel(
     stderr: &mut dyn Write,
 ) -> miette::Result<comment::Said> {
     let label_rule = crate::rules::RuleName::MissingLabel;
-    let settings = Settings::load(&inputs.root, inputs.config.as_deref())
-        .map_err(|e| miette::Report::new(*e))?;
+    let settings = Arc::clone(&kept.settings);
     let all = RuleSet::build(&settings, &inputs.select, &inputs.ignore)?;
     if all.is_enabled(label_rule) {
         let only = RuleSet::build(&settings, &[label_rule], &[])?;

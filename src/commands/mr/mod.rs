@@ -5,6 +5,7 @@
 mod changes;
 mod comment;
 pub mod job;
+pub mod remote;
 
 use super::find_root;
 use crate::cli::MrArgs;

@@ -1,0 +1,204 @@
+//! Where the tree's files come from: the root on disk (walked, read), or a
+//! listing and a source of bytes from elsewhere (the repository at a commit,
+//! read through the GitLab API) with no checkout at all.
+
+use super::Workspace;
+use std::sync::Arc;
+
+/// The bytes of the tree's files, one at a time, for a workspace without a
+/// checkout. A source reads each file at most once per run and keeps its own
+/// bounds; what it could not read it names in [`PageSource::gaps`].
+pub trait PageSource: Send + Sync + std::fmt::Debug {
+    /// The bytes of the root-relative file `path`; `None` when the tree has
+    /// no such file, or the source could not (or may no longer) read it.
+    fn read(&self, path: &str) -> Option<Arc<Vec<u8>>>;
+
+    /// What the source could not read, for the job's log and note.
+    fn gaps(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Which files the tree has, and where their bytes are read.
+#[derive(Debug, Clone)]
+pub(super) enum Files {
+    /// The mounted and static folders of the root, walked on first use.
+    Walk,
+    /// Exactly these paths; pages are read from the root (tests).
+    Given(Vec<String>),
+    /// Exactly these paths (the repository tree at a commit); every file,
+    /// pages and the files the settings name alike, is read from `source`.
+    Remote {
+        paths: Vec<String>,
+        source: Arc<dyn PageSource>,
+    },
+}
+
+impl Workspace {
+    /// Whether the tree's files are read from a [`PageSource`] rather than the root.
+    pub(super) fn is_remote(&self) -> bool {
+        matches!(self.files, Files::Remote { .. })
+    }
+
+    /// A file of the tree, within the run's limits: from the root, or the
+    /// remote source. `None` when it cannot be read or is over the limits.
+    pub(super) fn read_file(&self, rel: &str) -> Option<Vec<u8>> {
+        match &self.files {
+            Files::Remote { source, .. } => {
+                let bytes = source.read(rel)?;
+                self.limits.check_size(bytes.len() as u64).ok()?;
+                Some(bytes.as_ref().clone())
+            }
+            Files::Walk | Files::Given(_) => self.limits.read(&self.root.join(rel)).ok(),
+        }
+    }
+
+    /// A file of the tree whatever its size (a redirect file, a static file
+    /// list, a page scanned for links): from the root, or the remote source.
+    pub(super) fn read_any(&self, rel: &str) -> Option<Vec<u8>> {
+        match &self.files {
+            Files::Remote { source, .. } => Some(source.read(rel)?.as_ref().clone()),
+            Files::Walk | Files::Given(_) => std::fs::read(self.root.join(rel)).ok(),
+        }
+    }
+
+    /// [`Workspace::read_any`] as UTF-8 text.
+    pub(super) fn read_text(&self, rel: &str) -> Option<String> {
+        String::from_utf8(self.read_any(rel)?).ok()
+    }
+
+    /// Whether a walk of the root would list `path`: it lies in a mounted
+    /// or static folder.
+    pub(super) fn in_walked_dirs(&self, path: &str) -> bool {
+        self.walked_dirs().iter().any(|dir| {
+            dir.is_empty()
+                || path
+                    .strip_prefix(dir.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::workspace::Target;
+    use std::collections::HashMap;
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    /// Files in memory, counting the reads of each.
+    #[derive(Debug, Default)]
+    struct Memory {
+        files: HashMap<String, Arc<Vec<u8>>>,
+        reads: Mutex<Vec<String>>,
+    }
+
+    impl PageSource for Memory {
+        fn read(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+            if let Ok(mut reads) = self.reads.lock() {
+                reads.push(path.to_owned());
+            }
+            self.files.get(path).cloned()
+        }
+    }
+
+    fn workspace(files: &[(&str, &str)]) -> (Workspace, Arc<Memory>) {
+        let memory = Arc::new(Memory {
+            files: files
+                .iter()
+                .map(|(p, t)| ((*p).to_owned(), Arc::new(t.as_bytes().to_vec())))
+                .collect(),
+            reads: Mutex::new(Vec::new()),
+        });
+        let settings = Settings::defaults(Path::new("/nonexistent-root"));
+        let paths = files.iter().map(|(p, _)| (*p).to_owned()).collect();
+        let source: Arc<dyn PageSource> = memory.clone();
+        let w = Workspace::from_source(&settings.root, settings.links.clone(), paths, source)
+            .within(settings.limits);
+        (w, memory)
+    }
+
+    fn reads(memory: &Memory) -> Vec<String> {
+        let mut r = memory.reads.lock().map(|r| r.clone()).unwrap_or_default();
+        r.sort();
+        r.dedup();
+        r
+    }
+
+    #[test]
+    fn a_remote_tree_reads_only_the_pages_a_link_needs() {
+        let (w, memory) = workspace(&[
+            ("README.md", "# Repository\n"),
+            ("content/handbook/a.md", "# A\n"),
+            (
+                "content/handbook/b.md",
+                "---\nslug: bee\n---\n# B\n\n## Part\n",
+            ),
+            ("content/handbook/c.md", "# C\n"),
+            ("static/img/x.png", "png"),
+            ("static-files.txt", "static/img/generated.png\n"),
+        ]);
+        // The walk's folders only, plus the static list's files.
+        assert_eq!(
+            w.pages(),
+            [
+                "content/handbook/a.md",
+                "content/handbook/b.md",
+                "content/handbook/c.md"
+            ]
+        );
+        assert!(w.exists("static/img/generated.png"));
+        assert!(!w.exists("README.md"));
+        let target = |dest: &str| w.resolve("content/handbook/a.md", dest).map(|r| r.target);
+        // Found by its path; its frontmatter says where it is published.
+        let b = w.resolve("content/handbook/a.md", "b.md").expect("a link");
+        assert_eq!(b.target, Target::Page("content/handbook/b.md".into()));
+        assert_eq!(b.url, "/handbook/bee/");
+        let anchors = w.anchors("content/handbook/b.md").expect("anchors");
+        assert!(anchors.contains("part"));
+        assert!(
+            !reads(&memory).contains(&"content/handbook/c.md".to_owned()),
+            "{:?}",
+            reads(&memory)
+        );
+        // A URL no page's path gives may be a page's `url:`: that needs
+        // every page's frontmatter.
+        assert_eq!(
+            target("/img/generated.png"),
+            Some(Target::File("static/img/generated.png".into()))
+        );
+        assert!(reads(&memory).contains(&"content/handbook/c.md".to_owned()));
+    }
+
+    #[test]
+    fn an_alias_needs_every_page_once() {
+        let (w, memory) = workspace(&[
+            ("content/handbook/a.md", "# A\n"),
+            (
+                "content/handbook/b.md",
+                "---\naliases: [/handbook/old-b/]\n---\n# B\n",
+            ),
+            ("content/handbook/c.md", "# C\n"),
+        ]);
+        let target = |dest: &str| w.resolve("content/handbook/a.md", dest).map(|r| r.target);
+        assert_eq!(
+            target("/handbook/old-b/"),
+            Some(Target::Alias("content/handbook/b.md".into()))
+        );
+        assert_eq!(target("/handbook/nowhere/"), Some(Target::Missing));
+        let all = reads(&memory);
+        for page in w.pages() {
+            assert!(all.contains(page), "{page} not read: {all:?}");
+        }
+        let pages_read = memory
+            .reads
+            .lock()
+            .map(|r| r.iter().filter(|p| p.ends_with(".md")).count())
+            .unwrap_or_default();
+        // Each page once for the frontmatter scan, and `a.md` once more
+        // for its own placement before the scan was needed.
+        assert!(pages_read <= 4, "{pages_read} page reads: {all:?}");
+    }
+}
