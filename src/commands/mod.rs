@@ -36,12 +36,12 @@ pub fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
         Command::Mr(args) => mr::run(args),
         Command::Bot(args) => bot::run(args),
         Command::Serve(args) => serve::run(args),
-        Command::Rules { format } => written(rules::list(*format, &mut std::io::stdout().lock())),
-        Command::Explain { rule } => written(rules::explain(
+        Command::Rules { format } => rules::list(*format, &mut std::io::stdout().lock()),
+        Command::Explain { rule } => rules::explain(
             rule,
             &mut std::io::stdout().lock(),
             &mut std::io::stderr().lock(),
-        )),
+        ),
         Command::InstallHook(args) => hook::run(args),
         Command::Vocab(VocabCommand::Add { words, root }) => vocab::add(words, root.as_deref()),
         Command::Vocab(VocabCommand::List { root }) => {
@@ -51,13 +51,11 @@ pub fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
             vocab::remove(words, root.as_deref())
         }
         Command::Init { root, force } => init::run(root.as_deref(), *force),
-        Command::Completions { shell } => written(completions::completions(
-            *shell,
-            &mut std::io::stdout().lock(),
-        )),
+        Command::Completions { shell } => {
+            completions::completions(*shell, &mut std::io::stdout().lock())
+        }
         Command::Man { out_dir } => {
             completions::man(out_dir.as_deref(), &mut std::io::stdout().lock())
-                .map_err(|e| miette::miette!("cannot write the man page: {e}"))
         }
         Command::Roles { command } => roles::run(command),
         Command::Cache(command) => cache::run(command),
@@ -66,7 +64,7 @@ pub fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
 
 /// An I/O result as the command's result: a closed pipe (`hblint rules | head`)
 /// ends the output quietly, as the reader asked.
-fn written(result: std::io::Result<ExitCode>) -> miette::Result<ExitCode> {
+pub(crate) fn written(result: std::io::Result<ExitCode>) -> miette::Result<ExitCode> {
     match result {
         Ok(code) => Ok(code),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_CLEAN),
