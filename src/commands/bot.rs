@@ -121,13 +121,12 @@ impl Setup {
 
     /// A client for the configured GitLab (nothing is sent yet).
     pub fn client(&self) -> miette::Result<Client> {
-        Client::connect(
+        Ok(Client::connect(
             &self.api_url,
             self.token.clone(),
             self.options.clone(),
             Hints::default(),
-        )
-        .map_err(|e| e.report())
+        )?)
     }
 }
 
@@ -140,10 +139,12 @@ pub fn review_one(
     iid: u64,
     log: &mut dyn Write,
 ) -> Result<Review, String> {
-    let review =
-        job::review(&setup.inputs(project, iid), client, log).map_err(|e| format!("{e}"))?;
+    let review = job::review(&setup.inputs(project, iid), client, log).map_err(|e| {
+        e.downcast_ref::<crate::gitlab::client::ApiError>()
+            .map_or_else(|| e.to_string(), |api| api.one_line())
+    })?;
     match &review.said {
-        job::Said::Failed(why) => Err(why.clone()),
+        job::Said::Failed(why) | job::Said::Refused(why) => Err(why.clone()),
         _ => Ok(review),
     }
 }
@@ -167,7 +168,7 @@ fn note_is_current(
     let Some(head) = mr.head_sha() else {
         return Ok(false);
     };
-    let existing = notes::list(client, project, mr.iid).map_err(|e| e.to_string())?;
+    let existing = notes::list(client, project, mr.iid).map_err(|e| e.one_line())?;
     Ok(notes::find_own(&existing, user_id, MARKER)
         .and_then(|id| existing.iter().find(|n| n.id == id))
         .and_then(|n| reviewed_sha(&n.body))
@@ -210,7 +211,7 @@ pub fn run(args: &BotArgs) -> miette::Result<ExitCode> {
         ));
     }
     let client = setup.client()?;
-    let me = merge_request::current_user(&client).map_err(|e| e.report())?;
+    let me = merge_request::current_user(&client)?;
     let filter = Filter {
         updated_after: args.updated_after.clone(),
         labels: args.label.clone(),
@@ -221,7 +222,7 @@ pub fn run(args: &BotArgs) -> miette::Result<ExitCode> {
     for project in &projects {
         match merge_requests::list_open(&client, project, &filter) {
             Ok(list) => todo.extend(list.into_iter().map(|mr| (project.clone(), mr))),
-            Err(e) => failed.push((format!("project `{project}`"), e.to_string())),
+            Err(e) => failed.push((format!("project `{project}`"), e.one_line())),
         }
     }
     let next = AtomicUsize::new(0);

@@ -1,23 +1,29 @@
-//! The GitLab client: the `gitlab` crate's endpoint types, sent through
-//! hblint's own [`gitlab::api::Client`] (a blocking `reqwest` client).
+//! The GitLab client: the `gitlab` crate's endpoint types, sent by hblint's
+//! own request loop on a blocking `reqwest` client.
 //!
-//! hblint drives the request loop itself rather than `Query`, because it needs
-//! what `Query` hides: the response headers (`x-next-page` for pagination,
-//! `Retry-After` on 429) and the status, to retry on 429 and 5xx with a
-//! bounded backoff and to explain 401/403/404 by naming the variable or
-//! permission at fault. Every request runs under a timeout.
+//! hblint drives the loop itself rather than the crate's `Query`, because it
+//! needs what `Query` hides: the status and headers (`x-next-page` for
+//! pagination, `Retry-After` on 429), the answer read in pieces under a size
+//! limit and a deadline, and each failure classified so that it is retried
+//! or explained ([`super::retry`] holds the policy, [`super::error`] the
+//! messages). 401/403/404 are explained by naming the variable or permission
+//! at fault.
 //!
 //! Redirects are never followed: `PRIVATE-TOKEN` and `JOB-TOKEN` are custom
 //! headers, which HTTP clients keep when they follow a redirect to another
 //! host. A 3xx is reported with the address to use instead. The token never
 //! appears in any message.
 
-use gitlab::api::{Client as _, Endpoint, RestClient};
+pub use super::error::{ApiError, ApiErrorKind};
+use super::error::{Attempted, transport_help};
+pub use super::retry::Options;
+use super::retry::{Retry, rate_limit_wait};
+use gitlab::api::{Endpoint, RestClient};
 use serde::de::DeserializeOwned;
 use std::fmt;
-use std::sync::Arc;
-use std::sync::mpsc;
-use std::time::Duration;
+use std::io::Read;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// Where the token came from; it decides the header and whether notes can be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,130 +92,15 @@ impl fmt::Debug for Token {
     }
 }
 
-/// Timeouts and retries.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Per request.
-    pub timeout: Duration,
-    /// Attempts per request, the first included.
-    pub attempts: u32,
-    /// The first wait before a retry; doubled each time.
-    pub base_backoff: Duration,
-    /// The longest single wait, whatever `Retry-After` says.
-    pub max_wait: Duration,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            timeout: Duration::from_secs(30),
-            attempts: 5,
-            base_backoff: Duration::from_millis(500),
-            max_wait: Duration::from_secs(60),
-        }
-    }
-}
-
-impl Options {
-    /// The defaults, with `HBLINT_HTTP_TIMEOUT` (seconds), `HBLINT_RETRY_BASE_MS`
-    /// and `HBLINT_RETRY_ATTEMPTS` applied when set.
-    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Options {
-        let mut o = Options::default();
-        let num = |name: &str| get(name).and_then(|v| v.trim().parse::<f64>().ok());
-        if let Some(s) = num("HBLINT_HTTP_TIMEOUT").filter(|s| *s > 0.0) {
-            o.timeout = Duration::from_secs_f64(s);
-        }
-        if let Some(ms) = num("HBLINT_RETRY_BASE_MS").filter(|s| *s >= 0.0) {
-            o.base_backoff = Duration::from_secs_f64(ms / 1000.0);
-        }
-        if let Some(n) = num("HBLINT_RETRY_ATTEMPTS").filter(|n| *n >= 1.0) {
-            o.attempts = n as u32;
-        }
-        o
-    }
-
-    fn backoff(&self, attempt: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-        self.base_backoff.saturating_mul(factor).min(self.max_wait)
-    }
-}
-
-/// What went wrong talking to GitLab, with what hblint was doing.
-#[derive(Debug, Clone)]
-pub struct ApiError {
-    /// "read merge request !12", "edit note 301", …
-    pub what: String,
-    pub kind: ApiErrorKind,
-    /// What the user should do, naming the variable or permission at fault.
-    pub help: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ApiErrorKind {
-    /// GitLab answered with an error status.
-    Status { status: u16, message: String },
-    /// No answer within the timeout.
-    Timeout { secs: f64 },
-    /// Connection refused, DNS, TLS…
-    Transport(String),
-    /// The answer is not what GitLab documents.
-    Decode(String),
-}
-
-impl ApiError {
-    pub fn status(&self) -> Option<u16> {
-        match &self.kind {
-            ApiErrorKind::Status { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            ApiErrorKind::Status { status, message } => {
-                write!(f, "cannot {}: GitLab answered {status}", self.what)?;
-                if !message.is_empty() {
-                    write!(f, " ({message})")?;
-                }
-                Ok(())
-            }
-            ApiErrorKind::Timeout { secs } => write!(
-                f,
-                "cannot {}: GitLab did not answer within {secs:.1} s",
-                self.what
-            ),
-            ApiErrorKind::Transport(reason) => {
-                write!(f, "cannot {}: cannot reach GitLab: {reason}", self.what)
-            }
-            ApiErrorKind::Decode(reason) => write!(
-                f,
-                "cannot {}: unexpected answer from GitLab: {reason}",
-                self.what
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ApiError {}
-
-impl ApiError {
-    /// As a miette report with its help.
-    pub fn report(&self) -> miette::Report {
-        match &self.help {
-            Some(help) => miette::miette!(help = help.clone(), "{self}"),
-            None => miette::miette!("{self}"),
-        }
-    }
-}
-
 /// One answer from GitLab.
 #[derive(Debug)]
 pub struct Response {
     pub status: u16,
     pub headers: http::HeaderMap,
     pub body: Vec<u8>,
+    /// The request it answers, for messages: `GET`, and the address without its query.
+    pub method: String,
+    pub url: String,
 }
 
 impl Response {
@@ -237,12 +128,15 @@ pub struct Hints {
     pub mr: u64,
 }
 
-/// A connected client.
+/// A connected client. It may be shared between threads (the bot's
+/// workers); the retry budget is the run's, whichever thread spends it.
 pub struct Client {
-    inner: Arc<Http>,
+    inner: Http,
     token: Token,
     options: Options,
     hints: Hints,
+    /// Time spent so far on failed attempts and the waits after them.
+    spent: Mutex<Duration>,
 }
 
 /// `https://host/path/api/v4` → (`host/path`, whether plain http).
@@ -263,6 +157,14 @@ pub fn split_api_url(api_url: &str) -> Result<(String, bool), String> {
     let path = url.path().trim_end_matches('/');
     let path = path.strip_suffix("/api/v4").unwrap_or(path);
     Ok((format!("{authority}{path}"), insecure))
+}
+
+/// One failed attempt: the cause, and whether it may be repeated.
+struct Failed {
+    kind: ApiErrorKind,
+    retry: Retry,
+    /// The wait the server asked for (`Retry-After`, `RateLimit-Reset`).
+    asked: Option<Duration>,
 }
 
 impl Client {
@@ -288,22 +190,25 @@ impl Client {
         let scheme = if insecure { "http" } else { "https" };
         let base = url::Url::parse(&format!("{scheme}://{host}/api/v4/"))
             .map_err(|e| connect_error(e.to_string()))?;
+        // `timeout` bounds sending and waiting for the head, and each read
+        // of the body; the attempt's own deadline bounds the whole body.
         let http = reqwest::blocking::Client::builder()
             .user_agent(concat!("hblint/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
-            // A backstop: each request is abandoned after `options.timeout` already.
-            .timeout(options.timeout.saturating_add(Duration::from_secs(5)))
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.timeout)
             .build()
             .map_err(|e| connect_error(e.to_string()))?;
         Ok(Client {
-            inner: Arc::new(Http {
+            inner: Http {
                 http,
                 base,
                 token: token.clone(),
-            }),
+            },
             token,
             options,
             hints,
+            spent: Mutex::new(Duration::ZERO),
         })
     }
 
@@ -311,129 +216,136 @@ impl Client {
         &self.token
     }
 
-    /// Send one request, retrying 429 (after `Retry-After`), 5xx, timeouts and
-    /// transport errors with exponential backoff, at most `attempts` times.
+    /// Add `d` to the time spent on failures; the new total.
+    fn charge(&self, d: Duration) -> Duration {
+        let mut spent = self.spent.lock().unwrap_or_else(|e| e.into_inner());
+        *spent = spent.saturating_add(d);
+        *spent
+    }
+
+    /// Send one request under the retry policy of [`super::retry`].
     pub fn send<E: Endpoint>(&self, endpoint: &E, what: &str) -> Result<Response, ApiError> {
         let method = endpoint.method();
         let path = endpoint.endpoint().into_owned();
-        let fail = |kind: ApiErrorKind| {
-            let mut err = ApiError {
-                what: what.to_owned(),
-                kind,
-                help: None,
-            };
-            err.help = explain(&err, &self.token, &self.hints, method.clone(), &path);
-            err
-        };
+        let unbuilt = |reason: String| ApiError::new(what, ApiErrorKind::Decode(reason));
         let mut url = endpoint
             .url_base()
-            .endpoint_for(&*self.inner, &path)
-            .map_err(|e| fail(ApiErrorKind::Transport(self.token.redact(&e.to_string()))))?;
+            .endpoint_for(&self.inner, &path)
+            .map_err(|e| unbuilt(self.token.redact(&e.to_string())))?;
         endpoint.parameters().add_to_url(&mut url);
-        let body = endpoint
-            .body()
-            .map_err(|e| fail(ApiErrorKind::Decode(e.to_string())))?;
+        let body = endpoint.body().map_err(|e| unbuilt(e.to_string()))?;
+        let o = &self.options;
+        let started = Instant::now();
         let mut attempt = 1;
         loop {
-            let mut request = http::Request::builder()
-                .method(method.clone())
-                .uri(url.as_str());
-            let data = match &body {
-                Some((mime, data)) => {
-                    request = request.header(http::header::CONTENT_TYPE, *mime);
-                    data.clone()
-                }
-                None => Vec::new(),
-            };
-            let inner = Arc::clone(&self.inner);
-            let (tx, rx) = mpsc::channel();
-            std::thread::spawn(move || {
-                let result = inner.rest(request, data).map(|r| {
-                    let (parts, body) = r.into_parts();
-                    Response {
-                        status: parts.status.as_u16(),
-                        headers: parts.headers,
-                        body: body.to_vec(),
-                    }
-                });
-                let _ = tx.send(result.map_err(|e| e.to_string()));
-            });
-            let (wait, failure) = match rx.recv_timeout(self.options.timeout) {
-                Ok(Ok(response)) if (200..300).contains(&response.status) => {
-                    if let Some(pause) = quota_pause(
-                        &response,
-                        std::time::SystemTime::now(),
-                        self.options.max_wait,
-                    ) {
+            let tried = Instant::now();
+            let failed = match self.inner.attempt(&method, &url, body.as_ref(), o) {
+                Ok(response) if (200..300).contains(&response.status) => {
+                    if let Some(pause) =
+                        quota_pause(&response, std::time::SystemTime::now(), o.max_wait)
+                    {
                         std::thread::sleep(pause);
                     }
                     return Ok(response);
                 }
-                Ok(Ok(response)) if (300..400).contains(&response.status) => {
-                    let message =
-                        redirect_message(response.status, response.header("location"), &url);
-                    (
-                        None,
-                        ApiErrorKind::Status {
-                            status: response.status,
-                            message,
-                        },
-                    )
-                }
-                Ok(Ok(response)) => {
-                    let status = response.status;
-                    let message = error_message(&response.body);
-                    if status == 429 {
-                        let after = response
-                            .header("retry-after")
-                            .and_then(|v| v.parse::<f64>().ok())
-                            .map(Duration::from_secs_f64)
-                            .unwrap_or_else(|| self.options.backoff(attempt))
-                            .min(self.options.max_wait);
-                        (Some(after), ApiErrorKind::Status { status, message })
-                    } else if status >= 500 {
-                        (
-                            Some(self.options.backoff(attempt)),
-                            ApiErrorKind::Status { status, message },
-                        )
-                    } else {
-                        (None, ApiErrorKind::Status { status, message })
-                    }
-                }
-                Ok(Err(reason)) => (
-                    Some(self.options.backoff(attempt)),
-                    ApiErrorKind::Transport(self.token.redact(&reason)),
-                ),
-                Err(_) => (
-                    Some(self.options.backoff(attempt)),
-                    ApiErrorKind::Timeout {
-                        secs: self.options.timeout.as_secs_f64(),
-                    },
-                ),
+                Ok(response) => self.refusal(&response, &url),
+                Err(failed) => failed,
             };
-            // A POST that timed out, failed in transit or got a 500 may have
-            // been carried out: repeating it could post twice. Only a 429 or
-            // a 502/503/504 (the request never reached GitLab's application) is
-            // retried for it; the next pipeline finds a note that did land.
-            let replayable = method != http::Method::POST
-                || matches!(&failure, ApiErrorKind::Status { status, .. } if matches!(status, 429 | 502..=504));
-            match wait {
-                Some(wait) if replayable && attempt < self.options.attempts => {
-                    std::thread::sleep(wait);
-                    attempt += 1;
-                }
-                _ => {
-                    let failure = match failure {
-                        ApiErrorKind::Status { status, message } => ApiErrorKind::Status {
-                            status,
-                            message: self.token.redact(&message),
-                        },
-                        other => other,
-                    };
-                    return Err(fail(failure));
-                }
-            }
+            let spent = self.charge(tried.elapsed());
+            let wait = failed
+                .asked
+                .unwrap_or_else(|| o.backoff(attempt))
+                .min(o.max_wait);
+            let left = o.budget.saturating_sub(spent);
+            let stopped = if !failed.retry.allows(&method) {
+                (failed.retry == Retry::Idempotent)
+                    .then(|| format!("a {method} that may have been carried out is not repeated"))
+            } else if attempt >= o.attempts {
+                Some(format!(
+                    "no more attempts (HBLINT_RETRY_ATTEMPTS={})",
+                    o.attempts
+                ))
+            } else if wait > left {
+                Some(format!(
+                    "the next wait ({:.1} s) is past what is left of the run's retry budget \
+                     ({:.1} of {:.1} s, HBLINT_RETRY_BUDGET)",
+                    wait.as_secs_f64(),
+                    left.as_secs_f64(),
+                    o.budget.as_secs_f64()
+                ))
+            } else {
+                std::thread::sleep(wait);
+                self.charge(wait);
+                attempt += 1;
+                continue;
+            };
+            let attempted = Attempted {
+                method: method.to_string(),
+                url: strip_query(&url),
+                attempts: attempt,
+                secs: started.elapsed().as_secs_f64(),
+                stopped,
+            };
+            return Err(self.fail(what, &attempted, failed.kind, &method, &path));
         }
+    }
+
+    /// A non-2xx answer as a failed attempt.
+    fn refusal(&self, response: &Response, url: &url::Url) -> Failed {
+        let status = response.status;
+        if (300..400).contains(&status) {
+            return Failed {
+                kind: ApiErrorKind::Status {
+                    status,
+                    message: redirect_message(status, response.header("location"), url),
+                },
+                retry: Retry::Never,
+                asked: None,
+            };
+        }
+        // `Retry-After` also comes with 503 (RFC 9110, 10.2.3).
+        let asked = matches!(status, 429 | 503)
+            .then(|| {
+                rate_limit_wait(
+                    response.header("retry-after"),
+                    response.header("ratelimit-reset"),
+                    std::time::SystemTime::now(),
+                )
+            })
+            .flatten();
+        Failed {
+            kind: ApiErrorKind::Status {
+                status,
+                message: error_message(&response.body),
+            },
+            retry: Retry::for_status(status),
+            asked,
+        }
+    }
+
+    /// The error for a request that failed for good, with its help.
+    fn fail(
+        &self,
+        what: &str,
+        attempted: &Attempted,
+        kind: ApiErrorKind,
+        method: &http::Method,
+        path: &str,
+    ) -> ApiError {
+        let redact = |s: &str| self.token.redact(s);
+        let kind = match kind {
+            ApiErrorKind::Status { status, message } => ApiErrorKind::Status {
+                status,
+                message: redact(&message),
+            },
+            ApiErrorKind::Transport(reason) => ApiErrorKind::Transport(redact(&reason)),
+            other => other,
+        };
+        let mut err = ApiError::new(what, kind);
+        let help = explain(&err, &self.token, &self.hints, method, path)
+            .or_else(|| transport_help(&err.kind));
+        err.help = Some(with_request(&attempted.to_string(), help));
+        err
     }
 
     /// Send and decode the JSON answer.
@@ -443,16 +355,66 @@ impl Client {
         what: &str,
     ) -> Result<T, ApiError> {
         let response = self.send(endpoint, what)?;
-        decode(&response.body, what)
+        self.decode(&response, what)
+    }
+
+    /// A JSON answer as `T`. A body that is not JSON at all (an HTML page,
+    /// a proxy's text) is told apart from JSON of the wrong shape.
+    fn decode<T: DeserializeOwned>(&self, r: &Response, what: &str) -> Result<T, ApiError> {
+        serde_json::from_slice(&r.body).map_err(|e| {
+            let content_type = r.header("content-type").unwrap_or("no content type");
+            let first = r.body.iter().find(|b| !b.is_ascii_whitespace());
+            let kind = if !content_type.contains("json") || first == Some(&b'<') {
+                let text = String::from_utf8_lossy(&r.body);
+                let start: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                ApiErrorKind::NotJson {
+                    status: r.status,
+                    content_type: content_type.to_owned(),
+                    start: self
+                        .token
+                        .redact(&start.chars().take(80).collect::<String>()),
+                }
+            } else {
+                ApiErrorKind::Decode(e.to_string())
+            };
+            let mut err = ApiError::new(what, kind);
+            err.help = Some(with_request(
+                &format!("{} {}", r.method, r.url),
+                transport_help(&err.kind),
+            ));
+            err
+        })
     }
 
     /// Every item of a paginated list: follows `x-next-page` (not the
-    /// short-page heuristic) up to `max_pages` pages.
+    /// short-page heuristic) up to `max_pages` pages, and stops there.
     pub fn paged<T: DeserializeOwned, E: Endpoint>(
         &self,
         endpoint: &E,
         what: &str,
         max_pages: u64,
+    ) -> Result<Vec<T>, ApiError> {
+        self.pages(endpoint, what, max_pages, false)
+    }
+
+    /// [`Client::paged`] for lists that must be whole (hblint's own note,
+    /// its discussions): a list longer than `max_pages` pages is an error
+    /// rather than a part taken for the whole.
+    pub fn paged_whole<T: DeserializeOwned, E: Endpoint>(
+        &self,
+        endpoint: &E,
+        what: &str,
+        max_pages: u64,
+    ) -> Result<Vec<T>, ApiError> {
+        self.pages(endpoint, what, max_pages, true)
+    }
+
+    fn pages<T: DeserializeOwned, E: Endpoint>(
+        &self,
+        endpoint: &E,
+        what: &str,
+        max_pages: u64,
+        whole: bool,
     ) -> Result<Vec<T>, ApiError> {
         let mut items = Vec::new();
         let mut page = 1;
@@ -463,7 +425,7 @@ impl Client {
                 per_page: PER_PAGE,
             };
             let response = self.send(&paged, what)?;
-            let batch: Vec<T> = decode(&response.body, what)?;
+            let batch: Vec<T> = self.decode(&response, what)?;
             let (count, empty) = (batch.len(), batch.is_empty());
             items.extend(batch);
             // `x-next-page` is empty on the last page. A proxy may strip the
@@ -474,9 +436,32 @@ impl Client {
             };
             match next {
                 Some(next) if next > page && !empty && page < max_pages => page = next,
+                Some(next) if next > page && !empty && whole => {
+                    let mut err = ApiError::new(
+                        what,
+                        ApiErrorKind::TooManyPages {
+                            pages: max_pages,
+                            per_page: PER_PAGE,
+                        },
+                    );
+                    err.help = Some(with_request(
+                        &format!("{} {}", response.method, response.url),
+                        transport_help(&err.kind),
+                    ));
+                    return Err(err);
+                }
                 _ => return Ok(items),
             }
         }
+    }
+}
+
+/// The help of a failed request: the request on its own line (method,
+/// address, attempts, why retrying stopped), then what to do.
+fn with_request(request: &str, help: Option<String>) -> String {
+    match help {
+        Some(help) => format!("request: {request}\n{help}"),
+        None => format!("request: {request}"),
     }
 }
 
@@ -500,10 +485,10 @@ pub fn quota_pause(
 }
 
 /// Items per page asked for (GitLab's maximum).
-const PER_PAGE: u64 = 100;
+pub const PER_PAGE: u64 = 100;
 
-/// The HTTP side: the `gitlab` crate's [`gitlab::api::Client`], with the token
-/// header and no redirects.
+/// The HTTP side: the token header, no redirects, answers read under the
+/// size limit and the attempt's deadline.
 struct Http {
     http: reqwest::blocking::Client,
     /// `https://host/path/api/v4/`
@@ -523,51 +508,220 @@ impl RestClient for Http {
     }
 }
 
-impl gitlab::api::Client for Http {
-    fn rest(
+impl Http {
+    /// One attempt: send, then read the answer in pieces, never more than
+    /// `o.max_answer_bytes` and never past `o.timeout` in all.
+    fn attempt(
         &self,
-        request: http::request::Builder,
-        body: Vec<u8>,
-    ) -> Result<http::Response<bytes::Bytes>, gitlab::api::ApiError<HttpError>> {
+        method: &http::Method,
+        url: &url::Url,
+        body: Option<&(&'static str, Vec<u8>)>,
+        o: &Options,
+    ) -> Result<Response, Failed> {
         let header = if self.token.is_job_token() {
             "JOB-TOKEN"
         } else {
             "PRIVATE-TOKEN"
         };
-        let request = request
-            .header(header, self.token.value.as_str())
-            .body(body)
-            .map_err(|e| gitlab::api::ApiError::client(HttpError(e.to_string())))?;
-        let request = reqwest::blocking::Request::try_from(request)
-            .map_err(|e| gitlab::api::ApiError::client(HttpError(e.to_string())))?;
-        let response = self
+        let mut request = self
             .http
-            .execute(request)
-            .map_err(|e| gitlab::api::ApiError::client(HttpError(without_url(e))))?;
-        let mut out = http::Response::builder()
-            .status(response.status())
-            .version(response.version());
-        for (name, value) in response.headers() {
-            out = out.header(name, value);
+            .request(method.clone(), url.clone())
+            .header(header, self.token.value.as_str());
+        if let Some((mime, data)) = body {
+            request = request
+                .header(http::header::CONTENT_TYPE, *mime)
+                .body(data.clone());
         }
-        let bytes = response
-            .bytes()
-            .map_err(|e| gitlab::api::ApiError::client(HttpError(without_url(e))))?;
-        out.body(bytes)
-            .map_err(|e| gitlab::api::ApiError::client(HttpError(e.to_string())))
+        let started = Instant::now();
+        let mut response = request.send().map_err(|e| classify(e, url, o))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let too_large = || Failed {
+            kind: ApiErrorKind::TooLarge {
+                limit: o.max_answer_bytes,
+            },
+            retry: Retry::Never,
+            asked: None,
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > o.max_answer_bytes)
+        {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            if started.elapsed() > o.timeout {
+                return Err(Failed {
+                    kind: ApiErrorKind::Timeout {
+                        secs: o.timeout.as_secs_f64(),
+                        phase: "reading the answer",
+                    },
+                    retry: Retry::Idempotent,
+                    asked: None,
+                });
+            }
+            match response.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if (bytes.len() + n) as u64 > o.max_answer_bytes {
+                        return Err(too_large());
+                    }
+                    bytes.extend_from_slice(chunk.get(..n).unwrap_or_default());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(broken_body(&e, bytes.len(), o)),
+            }
+        }
+        Ok(Response {
+            status,
+            headers,
+            body: bytes,
+            method: method.to_string(),
+            url: strip_query(url),
+        })
     }
 }
 
-/// A transport error's text, with its causes, without the URL.
-fn without_url(e: reqwest::Error) -> String {
-    let e = e.without_url();
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(&e);
+/// `host:port` of an address, for messages.
+fn authority(url: &url::Url) -> String {
+    let host = url.host_str().unwrap_or("?");
+    match url.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+/// The texts of an error's causes, outermost first, without the address.
+fn causes(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut source = e.source();
     while let Some(s) = source {
-        text.push_str(&format!(": {s}"));
+        texts.push(s.to_string());
         source = s.source();
     }
-    text
+    texts
+}
+
+/// Whether an I/O error of `kind` is among the causes.
+fn has_io_kind(e: &(dyn std::error::Error + 'static), kind: std::io::ErrorKind) -> bool {
+    let mut source = e.source();
+    while let Some(s) = source {
+        if s.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == kind)
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// A failure to send or to get the answer's head, classified. `reqwest`
+/// marks connection and timeout failures; the rest is told apart by the
+/// causes' texts (hyper's and rustls's errors are not part of hblint's API).
+fn classify(e: reqwest::Error, url: &url::Url, o: &Options) -> Failed {
+    let host = authority(url);
+    let texts = causes(&e);
+    let joined = texts.join(": ");
+    let lower = joined.to_ascii_lowercase();
+    let reason = texts.last().cloned().unwrap_or_else(|| e.to_string());
+    let failed = |kind, retry| Failed {
+        kind,
+        retry,
+        asked: None,
+    };
+    let tls = [
+        "tls",
+        "certificate",
+        "handshake",
+        "invalidcontenttype",
+        "corrupt message",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    if e.is_timeout() {
+        let (secs, phase, retry) = if e.is_connect() {
+            (o.connect_timeout, "connecting", Retry::Always)
+        } else {
+            (o.timeout, "waiting for the answer", Retry::Idempotent)
+        };
+        return failed(
+            ApiErrorKind::Timeout {
+                secs: secs.as_secs_f64(),
+                phase,
+            },
+            retry,
+        );
+    }
+    // A TLS failure, in the handshake or later, is never retried.
+    if tls {
+        return failed(
+            ApiErrorKind::Tls {
+                host,
+                reason: joined,
+            },
+            Retry::Never,
+        );
+    }
+    if e.is_connect() {
+        if has_io_kind(&e, std::io::ErrorKind::ConnectionRefused) {
+            return failed(ApiErrorKind::Refused(host), Retry::Always);
+        }
+        if lower.contains("dns error") || lower.contains("lookup address") {
+            return failed(
+                ApiErrorKind::Dns {
+                    host: url.host_str().unwrap_or("?").to_owned(),
+                    reason,
+                },
+                Retry::Always,
+            );
+        }
+        return failed(ApiErrorKind::Transport(joined), Retry::Always);
+    }
+    if lower.contains("invalid http") || lower.contains("parse") || lower.contains("invalid status")
+    {
+        return failed(
+            ApiErrorKind::NotHttp {
+                host,
+                reason: joined,
+            },
+            Retry::Never,
+        );
+    }
+    failed(
+        ApiErrorKind::Transport(if joined.is_empty() {
+            e.without_url().to_string()
+        } else {
+            joined
+        }),
+        Retry::Idempotent,
+    )
+}
+
+/// A failure while reading the body: a stall past the timeout, or an answer
+/// cut off (fewer bytes than `Content-Length`, a reset).
+fn broken_body(e: &std::io::Error, read: usize, o: &Options) -> Failed {
+    let mut reason = e.to_string();
+    for c in causes(e) {
+        reason.push_str(&format!(": {c}"));
+    }
+    let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+        || reason.to_ascii_lowercase().contains("timed out");
+    let kind = if timed_out {
+        ApiErrorKind::Timeout {
+            secs: o.timeout.as_secs_f64(),
+            phase: "reading the answer",
+        }
+    } else {
+        ApiErrorKind::Transport(format!("the answer broke off after {read} bytes: {reason}"))
+    };
+    Failed {
+        kind,
+        retry: Retry::Idempotent,
+        asked: None,
+    }
 }
 
 /// A 3xx: where GitLab points, with the token never sent there.
@@ -604,20 +758,20 @@ fn error_message(body: &[u8]) -> String {
         };
     }
     let text = String::from_utf8_lossy(body);
-    text.lines()
-        .next()
+    // An HTML error page (a proxy's 502): its title says it best.
+    let lower = text.to_ascii_lowercase();
+    let title = lower
+        .find("<title>")
+        .map(|i| i + "<title>".len())
+        .and_then(|start| Some(start..start + lower.get(start..)?.find("</title>")?))
+        .and_then(|r| text.get(r));
+    title
+        .or_else(|| text.lines().find(|l| !l.trim().is_empty()))
         .unwrap_or("")
+        .trim()
         .chars()
         .take(200)
         .collect()
-}
-
-fn decode<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError {
-        what: what.to_owned(),
-        kind: ApiErrorKind::Decode(e.to_string()),
-        help: None,
-    })
 }
 
 /// Help for 401, 403 and 404, naming the variable or permission at fault.
@@ -625,7 +779,7 @@ fn explain(
     err: &ApiError,
     token: &Token,
     hints: &Hints,
-    method: http::Method,
+    method: &http::Method,
     path: &str,
 ) -> Option<String> {
     let var = token.source.variable();
@@ -746,20 +900,6 @@ mod tests {
     }
 
     #[test]
-    fn options_from_the_environment() {
-        let env = |k: &str| match k {
-            "HBLINT_HTTP_TIMEOUT" => Some("2.5".to_string()),
-            "HBLINT_RETRY_BASE_MS" => Some("10".to_string()),
-            "HBLINT_RETRY_ATTEMPTS" => Some("nonsense".to_string()),
-            _ => None,
-        };
-        let o = Options::from_env(env);
-        assert_eq!(o.timeout, Duration::from_millis(2500));
-        assert_eq!(o.base_backoff, Duration::from_millis(10));
-        assert_eq!(o.attempts, Options::default().attempts);
-    }
-
-    #[test]
     fn a_used_up_quota_waits_until_the_reset() {
         let answer = |remaining: &str, reset: &str| {
             let mut headers = http::HeaderMap::new();
@@ -775,6 +915,8 @@ mod tests {
                 status: 200,
                 headers,
                 body: Vec::new(),
+                method: "GET".into(),
+                url: "http://gl.example/api/v4/user".into(),
             }
         };
         let now = std::time::UNIX_EPOCH + Duration::from_secs(1_000);
@@ -790,18 +932,6 @@ mod tests {
         );
         assert_eq!(quota_pause(&answer("5", "1003"), now, max), None);
         assert_eq!(quota_pause(&answer("0", "soon"), now, max), None);
-    }
-
-    #[test]
-    fn backoff_doubles_and_is_bounded() {
-        let o = Options {
-            base_backoff: Duration::from_millis(100),
-            max_wait: Duration::from_millis(500),
-            ..Options::default()
-        };
-        assert_eq!(o.backoff(1), Duration::from_millis(100));
-        assert_eq!(o.backoff(2), Duration::from_millis(200));
-        assert_eq!(o.backoff(4), Duration::from_millis(500));
     }
 
     #[test]
@@ -821,7 +951,8 @@ mod tests {
             },
             help: None,
         };
-        let help = explain(&err, &token, &Hints::default(), http::Method::POST, "x").expect("help");
+        let help =
+            explain(&err, &token, &Hints::default(), &http::Method::POST, "x").expect("help");
         assert!(help.contains("HBLINT_GITLAB_TOKEN"), "{help}");
         let err = ApiError {
             kind: ApiErrorKind::Status {
@@ -830,7 +961,165 @@ mod tests {
             },
             ..err
         };
-        let help = explain(&err, &token, &Hints::default(), http::Method::GET, "x").expect("help");
+        let help = explain(&err, &token, &Hints::default(), &http::Method::GET, "x").expect("help");
         assert!(help.contains("CI_JOB_TOKEN"), "{help}");
+    }
+
+    /// A listener on 127.0.0.1 that plays `script` on every connection.
+    fn script_server(script: fn(std::net::TcpStream)) -> u16 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                std::thread::spawn(move || script(stream));
+            }
+        });
+        port
+    }
+
+    /// Read the request head, so the client sees its request taken.
+    fn read_head(stream: &mut std::net::TcpStream) {
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && head.len() < 65_536 {
+            match stream.read(&mut byte) {
+                Ok(1) => head.push(byte[0]),
+                _ => break,
+            }
+        }
+    }
+
+    /// `GET /user` once against `api_url`, with short timeouts and no retry.
+    fn one_try(api_url: &str) -> ApiError {
+        let options = Options {
+            timeout: Duration::from_millis(300),
+            connect_timeout: Duration::from_millis(300),
+            attempts: 1,
+            max_answer_bytes: 4096,
+            ..Options::default()
+        };
+        let client = Client::connect(
+            api_url,
+            Token::new("glpat-test-1234", TokenSource::Hblint),
+            options,
+            Hints::default(),
+        )
+        .expect("client");
+        let user = gitlab::api::users::CurrentUser::builder()
+            .build()
+            .expect("endpoint");
+        match client.json::<serde_json::Value, _>(&user, "read the user") {
+            Ok(v) => panic!("{api_url} answered {v}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn each_transport_failure_is_told_apart() {
+        use std::io::Write;
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let e = one_try(&format!("http://127.0.0.1:{closed}/api/v4"));
+        assert_eq!(
+            e.kind,
+            ApiErrorKind::Refused(format!("127.0.0.1:{closed}")),
+            "{e}"
+        );
+        assert!(
+            e.help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("request: GET http://127.0.0.1:")),
+            "{e:?}"
+        );
+
+        let e = one_try("http://gitlab.invalid/api/v4");
+        assert!(
+            matches!(&e.kind, ApiErrorKind::Dns { host, .. } if host == "gitlab.invalid"),
+            "{e:?}"
+        );
+
+        let plain = script_server(|mut s| {
+            // A TLS hello holds no blank line: answer the first bytes, as a plain server does.
+            let _ = s.read(&mut [0u8; 512]);
+            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        });
+        let e = one_try(&format!("https://127.0.0.1:{plain}/api/v4"));
+        assert!(matches!(e.kind, ApiErrorKind::Tls { .. }), "{e:?}");
+
+        let garbage = script_server(|mut s| {
+            read_head(&mut s);
+            let _ = s.write_all(b"SSH-2.0-OpenSSH_9.6\r\n\x00\x01\x02 not http at all\r\n\r\n");
+        });
+        let e = one_try(&format!("http://127.0.0.1:{garbage}/api/v4"));
+        assert!(matches!(e.kind, ApiErrorKind::NotHttp { .. }), "{e:?}");
+
+        let stall = script_server(|mut s| {
+            read_head(&mut s);
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\": ",
+            );
+            std::thread::sleep(Duration::from_secs(3));
+        });
+        let e = one_try(&format!("http://127.0.0.1:{stall}/api/v4"));
+        assert!(
+            matches!(
+                e.kind,
+                ApiErrorKind::Timeout {
+                    phase: "reading the answer",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+
+        let cut = script_server(|mut s| {
+            read_head(&mut s);
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\": 1",
+            );
+        });
+        let e = one_try(&format!("http://127.0.0.1:{cut}/api/v4"));
+        assert!(
+            matches!(&e.kind, ApiErrorKind::Transport(r) if r.contains("broke off after 8 bytes")),
+            "{e:?}"
+        );
+
+        let endless = script_server(|mut s| {
+            read_head(&mut s);
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+            let chunk = format!("400\r\n{}\r\n", " ".repeat(1024));
+            while s.write_all(chunk.as_bytes()).is_ok() {}
+        });
+        let e = one_try(&format!("http://127.0.0.1:{endless}/api/v4"));
+        assert_eq!(e.kind, ApiErrorKind::TooLarge { limit: 4096 }, "{e:?}");
+
+        let html = script_server(|mut s| {
+            read_head(&mut s);
+            let body = "<!DOCTYPE html>\n<html><head><title>Sign in · GitLab</title></head></html>";
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+        });
+        let e = one_try(&format!("http://127.0.0.1:{html}/api/v4"));
+        assert!(
+            matches!(&e.kind, ApiErrorKind::NotJson { status: 200, .. }),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn an_html_error_page_is_summed_up_by_its_title() {
+        let page =
+            b"<!DOCTYPE html>\n<html>\n<head>\n<title>GitLab is not responding (502)</title>";
+        assert_eq!(error_message(page), "GitLab is not responding (502)");
+        assert_eq!(error_message(b"\n\nRetry later\n"), "Retry later");
+        assert_eq!(
+            error_message(br#"{"message": "404 Not found"}"#),
+            "404 Not found"
+        );
     }
 }

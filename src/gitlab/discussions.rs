@@ -55,6 +55,12 @@ pub fn existing_keys(discussions: &[Discussion], user_id: u64) -> Vec<String> {
     keys
 }
 
+/// The most pages of 100 discussions read: 5,000. A longer list is an
+/// error: a discussion hblint opened could be past the last page, and
+/// opening it again would duplicate it.
+pub const MAX_PAGES: u64 = 50;
+
+/// Every discussion of the MR.
 pub fn list(client: &Client, project: &str, iid: u64) -> Result<Vec<Discussion>, ApiError> {
     let what = format!("list the discussions of merge request !{iid}");
     let endpoint = built(
@@ -64,7 +70,7 @@ pub fn list(client: &Client, project: &str, iid: u64) -> Result<Vec<Discussion>,
             .build(),
         &what,
     )?;
-    client.paged(&endpoint, &what, 50)
+    client.paged_whole(&endpoint, &what, MAX_PAGES)
 }
 
 pub fn create(

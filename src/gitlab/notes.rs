@@ -24,6 +24,11 @@ pub struct Note {
     pub system: bool,
 }
 
+/// The most pages of 100 notes read: 10,000 notes. A longer list is an
+/// error, not a part taken for the whole: hblint's own note could be past
+/// the last page read, and posting a new one would duplicate it.
+pub const MAX_PAGES: u64 = 100;
+
 /// Every note of the MR, oldest first.
 pub fn list(client: &Client, project: &str, iid: u64) -> Result<Vec<Note>, ApiError> {
     let what = format!("list the notes of merge request !{iid}");
@@ -36,7 +41,7 @@ pub fn list(client: &Client, project: &str, iid: u64) -> Result<Vec<Note>, ApiEr
             .build(),
         &what,
     )?;
-    client.paged(&endpoint, &what, 50)
+    client.paged_whole(&endpoint, &what, MAX_PAGES)
 }
 
 /// Post a new note; its id.

@@ -63,6 +63,17 @@ pub enum FaultKind {
     Unauthorized,
     /// 403, as for a token without the `api` scope.
     Forbidden,
+    /// 502 with the HTML page GitLab's nginx serves while Puma is down
+    /// (`public/502.html`, "GitLab is not responding").
+    BadGateway,
+    /// 429 without `Retry-After` or `RateLimit-Reset`, as GitLab.com answered
+    /// from some of its limiters (gitlab-org/gitlab#365728).
+    RateLimitBare,
+    /// 200 with an HTML sign-in page, as a single sign-on proxy in front of
+    /// GitLab answers.
+    SignInPage,
+    /// 200 with a plain-text body, as a misconfigured proxy answers.
+    PlainText,
 }
 
 #[derive(Debug, Clone)]
@@ -530,6 +541,26 @@ fn handle(mut request: tiny_http::Request, state: &Arc<Mutex<State>>) {
         Some(FaultKind::Forbidden) => json_reply(
             403,
             json!({"error": "insufficient_scope", "error_description": "The request requires higher privileges than provided by the access token.", "scope": "api"}),
+        ),
+        Some(FaultKind::BadGateway) => (
+            502,
+            vec![("Content-Type".into(), "text/html".into())],
+            GITLAB_502_PAGE.as_bytes().to_vec(),
+        ),
+        Some(FaultKind::RateLimitBare) => (
+            429,
+            vec![("Content-Type".into(), "text/plain".into())],
+            b"Retry later\n".to_vec(),
+        ),
+        Some(FaultKind::SignInPage) => (
+            200,
+            vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+            SIGN_IN_PAGE.as_bytes().to_vec(),
+        ),
+        Some(FaultKind::PlainText) => (
+            200,
+            vec![("Content-Type".into(), "text/plain".into())],
+            b"OK\n".to_vec(),
         ),
         Some(FaultKind::Slow(d)) => {
             std::thread::sleep(d);
@@ -1245,4 +1276,199 @@ pub fn commit_checkout(root: &std::path::Path, fake: &FakeGitlab) {
     let mut st = fake.state();
     st.base_sha = base;
     st.head_sha = head;
+}
+
+/// The start of GitLab's own 502 page (omnibus `public/502.html`).
+pub const GITLAB_502_PAGE: &str = "<!DOCTYPE html>\n<html>\n<head>\n  <meta content=\"width=device-width, initial-scale=1, maximum-scale=1\" name=\"viewport\">\n  <title>GitLab is not responding (502)</title>\n</head>\n<body>\n  <h1>502</h1>\n  <h3>Whoops, GitLab is taking too much time to respond.</h3>\n</body>\n</html>\n";
+
+/// A single sign-on proxy's page, served with status 200.
+pub const SIGN_IN_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>Sign in · Example SSO</title></head>\n<body><form method=\"post\" action=\"/login\"></form></body>\n</html>\n";
+
+/// Faults below HTTP, which tiny_http cannot play: a raw TCP front on
+/// 127.0.0.1 that passes each request to the fake GitLab (one request per
+/// connection, `Connection: close` both ways) unless a [`RawFault`] takes it.
+/// A TLS handshake sent to it is answered `400` at once, as nginx answers
+/// one on a plain-HTTP port.
+pub struct FaultProxy {
+    pub port: u16,
+    faults: Arc<Mutex<Vec<RawFault>>>,
+    played: Arc<Mutex<Vec<String>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawKind {
+    /// The real answer's head and half its body, then nothing for 10 s.
+    StallBody,
+    /// The real answer's head (its `Content-Length` kept) and half its body,
+    /// then the connection closes.
+    CutBody,
+    /// Bytes that are not HTTP (an SSH banner), then the connection closes.
+    Garbage,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawFault {
+    pub path_contains: String,
+    pub kind: RawKind,
+    pub remaining: usize,
+}
+
+impl FaultProxy {
+    pub fn start(fake: &FakeGitlab) -> FaultProxy {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().expect("an address").port();
+        let backend = fake.port;
+        let faults: Arc<Mutex<Vec<RawFault>>> = Arc::new(Mutex::new(Vec::new()));
+        let played = Arc::new(Mutex::new(Vec::new()));
+        let (f, p) = (Arc::clone(&faults), Arc::clone(&played));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (f, p) = (Arc::clone(&f), Arc::clone(&p));
+                std::thread::spawn(move || proxy_one(stream, backend, &f, &p));
+            }
+        });
+        FaultProxy {
+            port,
+            faults,
+            played,
+        }
+    }
+
+    pub fn api_url(&self) -> String {
+        format!("http://127.0.0.1:{}/api/v4", self.port)
+    }
+
+    /// Play `kind` on the next `times` requests whose path contains `path_contains`.
+    pub fn fault(&self, path_contains: &str, kind: RawKind, times: usize) {
+        self.faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(RawFault {
+                path_contains: path_contains.into(),
+                kind,
+                remaining: times,
+            });
+    }
+
+    /// "KIND METHOD PATH" for every fault played.
+    pub fn played(&self) -> Vec<String> {
+        self.played
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// A message head (up to the blank line) and the bytes read past it.
+fn read_message_head(stream: &mut impl std::io::Read) -> Option<(String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+            return Some((head, buf[end + 4..].to_vec()));
+        }
+        let n = stream.read(&mut chunk).ok().filter(|n| *n > 0)?;
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// `head` with its `Connection` header replaced by `Connection: close`.
+fn closing(head: &str) -> String {
+    let mut lines: Vec<&str> = head
+        .split("\r\n")
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .collect();
+    lines.push("Connection: close");
+    format!("{}\r\n\r\n", lines.join("\r\n"))
+}
+
+fn header_value(head: &str, name: &str) -> Option<String> {
+    head.split("\r\n").find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().to_owned())
+    })
+}
+
+/// The fake's whole answer to one request: (head, body).
+fn ask_backend(backend: u16, head: &str, body: &[u8]) -> Option<(String, Vec<u8>)> {
+    use std::io::{Read, Write};
+    let mut up = std::net::TcpStream::connect(("127.0.0.1", backend)).ok()?;
+    up.write_all(closing(head).as_bytes()).ok()?;
+    up.write_all(body).ok()?;
+    let (answer_head, mut rest) = read_message_head(&mut up)?;
+    up.read_to_end(&mut rest).ok()?;
+    Some((answer_head, rest))
+}
+
+fn proxy_one(
+    mut client: std::net::TcpStream,
+    backend: u16,
+    faults: &Mutex<Vec<RawFault>>,
+    played: &Mutex<Vec<String>>,
+) {
+    use std::io::{Read, Write};
+    // A TLS handshake (a record of type 22) on this plain-HTTP port gets a
+    // 400 at once, as nginx answers it; tiny_http would wait for a request head.
+    let mut first = [0u8; 1];
+    if client.peek(&mut first).is_ok_and(|n| n == 1) && first[0] == 0x16 {
+        let _ = client.write_all(
+            b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
+        return;
+    }
+    let Some((head, mut body)) = read_message_head(&mut client) else {
+        return;
+    };
+    let length: usize = header_value(&head, "content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    while body.len() < length {
+        let mut chunk = [0u8; 4096];
+        match client.read(&mut chunk) {
+            Ok(n) if n > 0 => body.extend_from_slice(&chunk[..n]),
+            _ => break,
+        }
+    }
+    let request_line = head.lines().next().unwrap_or("").to_owned();
+    let path = request_line.split(' ').nth(1).unwrap_or("").to_owned();
+    let fault = {
+        let mut faults = faults.lock().unwrap_or_else(|e| e.into_inner());
+        faults
+            .iter_mut()
+            .find(|f| f.remaining > 0 && path.contains(&f.path_contains))
+            .map(|f| {
+                f.remaining -= 1;
+                f.kind
+            })
+    };
+    if let Some(kind) = fault {
+        let method = request_line.split(' ').next().unwrap_or("");
+        played
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(format!("{kind:?} {method} {path}"));
+    }
+    if fault == Some(RawKind::Garbage) {
+        let _ = client.write_all(b"SSH-2.0-OpenSSH_9.6\r\n\x00\x01\x02\x03 protocol mismatch\r\n");
+        return;
+    }
+    let Some((answer_head, answer)) = ask_backend(backend, &head, &body) else {
+        return;
+    };
+    let _ = client.write_all(closing(&answer_head).as_bytes());
+    match fault {
+        Some(RawKind::StallBody) | Some(RawKind::CutBody) => {
+            let _ = client.write_all(&answer[..answer.len() / 2]);
+            let _ = client.flush();
+            if fault == Some(RawKind::StallBody) {
+                std::thread::sleep(Duration::from_secs(10));
+            }
+        }
+        _ => {
+            let _ = client.write_all(&answer);
+        }
+    }
 }

@@ -44,8 +44,12 @@ pub enum Said {
     NothingToSay,
     /// The MR moved on to another head commit: the note was left alone.
     Moved,
-    /// GitLab refused or failed; the message says why.
+    /// GitLab failed (after the retries): the job ends with exit 2, so that
+    /// a comment left stale is not mistaken for a current one.
     Failed(String),
+    /// GitLab refused the token (401/403): a setting to change, said with
+    /// how; the exit code stays that of the findings, as with a job token.
+    Refused(String),
 }
 
 /// Post or edit the summary note (and inline discussions), or say why not.
@@ -83,14 +87,29 @@ pub fn comment(
             said
         }
         Err(e) => {
-            let help = e.help.clone().unwrap_or_default();
-            say(
-                stderr,
-                &format!(
-                    "warning: {e}. {help} The reports are written and the exit code reflects the findings."
-                ),
+            let help = e
+                .help
+                .as_ref()
+                .map(|h| format!(" {}.", h.replace('\n', "; ").trim_end_matches('.')))
+                .unwrap_or_default();
+            let refused = matches!(
+                e.kind,
+                crate::gitlab::error::ApiErrorKind::Status {
+                    status: 401 | 403,
+                    ..
+                }
             );
-            Said::Failed(e.to_string())
+            let then = if refused {
+                "The reports are written and the exit code reflects the findings."
+            } else {
+                "The reports are written; the job ends with exit 2, as the comment may be out of date."
+            };
+            say(stderr, &format!("warning: {e}.{help} {then}"));
+            if refused {
+                Said::Refused(e.to_string())
+            } else {
+                Said::Failed(e.to_string())
+            }
         }
     }
 }

@@ -3,8 +3,11 @@
 //! ```text
 //! git (BASE..HEAD) or API ──► changed pages at HEAD ──► lint ──► scope ──► reports ──► note, discussions
 //! ```
-//! Reading the changes is fatal when it fails (exit 2); the comment is not:
-//! a failure to post is reported and the exit code still comes from the findings.
+//! Reading the changes is fatal when it fails (exit 2). In a checkout, a
+//! failure to read the MR from GitLab ends the job with exit 2 too, but
+//! after the lint and the reports, which need only git. The comment is not
+//! fatal: a failure to post is reported and the exit code still comes from
+//! the findings.
 
 use super::changes::{self, Changes, Commit};
 use super::comment;
@@ -14,7 +17,7 @@ use crate::cli::Scope;
 use crate::commands::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_TROUBLE};
 use crate::config::Settings;
 use crate::finding::{Finding, Severity};
-use crate::gitlab::client::{Client, Hints, Options, Token};
+use crate::gitlab::client::{ApiError, Client, Hints, Options, Token};
 use crate::gitlab::diff::FileChange;
 use crate::gitlab::merge_request::{self, MergeRequest};
 use crate::lint::{self, Outcome, RuleSet};
@@ -100,7 +103,7 @@ fn read_mr(
     inputs: &Inputs,
     client: &Client,
     stderr: &mut dyn Write,
-) -> miette::Result<Option<MergeRequest>> {
+) -> Result<Option<MergeRequest>, ApiError> {
     match merge_request::get(client, &inputs.project, inputs.mr) {
         Ok(mr) => Ok(Some(mr)),
         Err(e) if inputs.token.is_job_token() && matches!(e.status(), Some(401 | 403 | 404)) => {
@@ -116,7 +119,7 @@ fn read_mr(
             );
             Ok(None)
         }
-        Err(e) => Err(e.report()),
+        Err(e) => Err(e),
     }
 }
 
@@ -151,8 +154,7 @@ fn read_changes(
                 mr.iid
             ));
         };
-        let changes =
-            changes::from_api(client, &inputs.project, mr, head).map_err(|e| e.report())?;
+        let changes = changes::from_api(client, &inputs.project, mr, head)?;
         return Ok((changes, head.to_owned()));
     }
     let head = inputs
@@ -227,13 +229,12 @@ pub fn run(inputs: &Inputs) -> miette::Result<ExitCode> {
 
 /// The client for `inputs` (nothing is sent yet).
 pub fn connect(inputs: &Inputs) -> miette::Result<Client> {
-    Client::connect(
+    Ok(Client::connect(
         &inputs.api_url,
         inputs.token.clone(),
         inputs.options.clone(),
         inputs.hints.clone(),
-    )
-    .map_err(|e| e.report())
+    )?)
 }
 
 /// What one review did.
@@ -274,10 +275,12 @@ struct Tree {
 /// only when the run needs them.
 fn remote_tree(inputs: &Inputs, changes: &Changes, head: &str) -> miette::Result<Tree> {
     let client = connect(inputs)?;
-    let remote = Arc::new(
-        remote::Remote::list(client, &inputs.project, head, &changes.sources)
-            .map_err(|e| e.report())?,
-    );
+    let remote = Arc::new(remote::Remote::list(
+        client,
+        &inputs.project,
+        head,
+        &changes.sources,
+    )?);
     let dir = tempfile::Builder::new()
         .prefix("hblint-settings-")
         .tempdir()
@@ -304,7 +307,21 @@ pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miett
         Some(settings)
     };
 
-    let mr = read_mr(inputs, client, stderr)?;
+    // In a checkout with both commits known, the lint needs nothing from
+    // GitLab: a failure to read the MR is kept, the reports are written,
+    // and the job ends with it (exit 2). Otherwise it ends the job now.
+    let (mr, unread) = match read_mr(inputs, client, stderr) {
+        Ok(mr) => (mr, None),
+        Err(e) if !inputs.from_api && inputs.base.is_some() && inputs.head.is_some() => {
+            say(
+                stderr,
+                "warning: GitLab could not be read (the error follows at the end); linting from \
+                 git and CI variables alone, writing the reports, posting no comment",
+            );
+            (None, Some(e))
+        }
+        Err(e) => return Err(e.into()),
+    };
     let (mut changes, head) = read_changes(inputs, client, mr.as_ref())?;
     let tree = match local {
         Some(settings) => Tree {
@@ -408,6 +425,9 @@ pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miett
         }
     }
 
+    if let Some(e) = unread {
+        return Err(e.into());
+    }
     let said = comment::comment(
         &comment::Job {
             inputs,
@@ -424,7 +444,9 @@ pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miett
         .findings
         .iter()
         .any(|f| f.severity == Severity::Error);
-    let exit = if nothing_linted || (trouble && !has_errors) {
+    // A note GitLab failed to write may be stale: not a clean job.
+    let stale = matches!(said, comment::Said::Failed(_));
+    let exit = if nothing_linted || stale || (trouble && !has_errors) {
         EXIT_TROUBLE()
     } else if has_errors {
         EXIT_FINDINGS

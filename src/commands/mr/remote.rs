@@ -279,7 +279,7 @@ pub fn settings(remote: &Remote, dir: &Path, config: Option<&Path>) -> miette::R
 
 /// A file of the tree as text; `None` when the tree has no such file.
 fn fetch_text(remote: &Remote, path: &str) -> miette::Result<Option<String>> {
-    let Some(bytes) = remote.fetch(path).map_err(|e| e.report())? else {
+    let Some(bytes) = remote.fetch(path)? else {
         return Ok(None);
     };
     String::from_utf8(bytes)

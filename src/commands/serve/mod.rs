@@ -261,7 +261,7 @@ impl Service {
                     let inputs = self.setup.inputs(project, iid);
                     match job::relabel(&inputs, &self.client, &mut kept, labels, &mut log) {
                         Ok(Said::Moved) => {}
-                        Ok(Said::Failed(why)) => {
+                        Ok(Said::Failed(why) | Said::Refused(why)) => {
                             bump(&self.metrics.gitlab_errors);
                             bump(&self.metrics.failed);
                             return format!("label re-check failed: {why}");
