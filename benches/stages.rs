@@ -6,8 +6,11 @@
 //!   what each costs;
 //! - `document/parse`: `Document::parse` (mask, parse, walk the tree);
 //! - `tokenize`: splitting a page's prose into words;
+//! - `words/count`: the tree's word counts over the fixture pages (what a run
+//!   without a cache pays per page), and `words/lookup`: asking them for every
+//!   word of a page in its written case;
 //! - `rule/typo`: the typo rule over a parsed page;
-//! - `lint/fixtures`: `lint::lint` with every rule over all the fixture pages.
+//! - `lint/fixtures`: `hblint::lint` with every rule over all the fixture pages.
 //!
 //! Whole-command timings (pre-commit, MR job, full audit, peers) are in
 //! `scripts/bench`; the figures are discussed in BENCHMARKS.md.
@@ -16,6 +19,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use hblint::Document;
 use hblint::RuleSet;
 use hblint::Settings;
+use hblint::TreeFrequency;
 use hblint::words;
 use hblint::{Content, SourceFile};
 use hblint::{Context, RuleName, RunFacts};
@@ -130,6 +134,26 @@ fn tokenize(c: &mut Criterion) {
     group.finish();
 }
 
+fn word_counts(c: &mut Criterion) {
+    let bytes: usize = FIXTURES.iter().map(|(_, t)| t.len()).sum();
+    let mut group = c.benchmark_group("words");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("count", |b| {
+        b.iter(|| TreeFrequency::from_pages(FIXTURES.iter().map(|(_, t)| black_box(*t))))
+    });
+    let freq = TreeFrequency::from_pages(FIXTURES.iter().map(|(_, t)| *t));
+    let asked: Vec<&str> = FIXTURES
+        .iter()
+        .flat_map(|(_, t)| t.split(|c: char| !c.is_alphabetic()))
+        .filter(|w| w.len() > 1)
+        .collect();
+    group.throughput(Throughput::Elements(asked.len() as u64));
+    group.bench_function("lookup", |b| {
+        b.iter(|| asked.iter().map(|w| freq.pages(black_box(w))).sum::<u32>())
+    });
+    group.finish();
+}
+
 fn typo_rule(c: &mut Criterion) {
     let settings = Settings::defaults(Path::new("/nonexistent-bench-root"));
     let data = settings.run_data();
@@ -190,6 +214,7 @@ criterion_group!(
     markdown_crate,
     document_parse,
     tokenize,
+    word_counts,
     typo_rule,
     lint_all
 );

@@ -17,7 +17,7 @@
 //!   [`Note`]) with their [`ReportContext`];
 //! - the embedded data: [`HandbookTypos`], [`DEFAULT_TYPOS_TOML`],
 //!   [`GeneralTypos`], [`Hunspell`], [`Vocabulary`], [`Dictionary`],
-//!   [`Verdict`], [`words`], [`RolesData`];
+//!   [`Verdict`], [`words`], [`TreeFrequency`], [`RolesData`];
 //! - the tree and the MR diff: [`Workspace`], [`added_lines`], [`DiffItem`],
 //!   [`FileChange`].
 
@@ -58,6 +58,7 @@ pub use report::note::Note;
 pub use report::{Report, ReportContext};
 pub use roles::RolesData;
 pub use rules::{Context, FixAvailability, RuleName, RunFacts, TABLE, entry};
+pub use spelling::frequency::TreeFrequency;
 pub use spelling::hunspell::Hunspell;
 pub use spelling::tokenize::words;
 pub use spelling::typo_list::{DEFAULT_TYPOS_TOML, HandbookTypos};

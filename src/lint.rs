@@ -285,7 +285,14 @@ pub fn lint_with_progress(
         })
         .collect();
     workspace.register_run(run_pages);
-    rules.data.set_pages(files.to_vec());
+    let hashes = probes
+        .iter()
+        .map(|p| match p {
+            Probe::Read(hash, _) => hash.clone(),
+            Probe::Error(_) => None,
+        })
+        .collect();
+    rules.data.set_run_pages(files.to_vec(), hashes, cache);
 
     let mut linted: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     linted.sort();

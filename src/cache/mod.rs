@@ -205,6 +205,12 @@ impl Cache {
         self.dir.is_some()
     }
 
+    /// Where the tree's word counts are kept (see `spelling::word_cache`),
+    /// with the fingerprint they are valid under.
+    pub fn words_file(&self) -> Option<(PathBuf, u64)> {
+        Some((self.dir.as_ref()?.join("words"), self.fingerprint))
+    }
+
     fn entry_path(&self, path: &str, hash: &str) -> Option<PathBuf> {
         let dir = self.dir.as_ref()?;
         let key =
@@ -260,7 +266,7 @@ impl Cache {
 
 /// Write a file through a fresh temporary file in the same folder, renamed
 /// into place: readers see the old or the new file, never a part.
-fn write_replacing(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_replacing(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut temp = tempfile::Builder::new()

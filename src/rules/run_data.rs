@@ -2,6 +2,7 @@
 //! the accepted words, the handbook's typo list, the role data and its
 //! matcher, the label requirements, and the tree's word counts.
 
+use crate::cache::Cache;
 use crate::inputs::{FileSelection, SourceFile};
 use crate::roles::{self, mentions::Matcher};
 use crate::spelling::frequency::{self, TreeFrequency};
@@ -30,14 +31,22 @@ pub struct SharedInputs {
     pub terms_broad: bool,
 }
 
+/// The run's pages as the word counts see them.
+struct RunPages {
+    files: Vec<SourceFile>,
+    hashes: Vec<Option<String>>,
+    words_file: Option<(std::path::PathBuf, u64)>,
+}
+
 /// The run's shared data. Each part is built on first use, once.
 pub struct RunData {
     inputs: SharedInputs,
     handbook: OnceLock<Arc<HandbookTypos>>,
     roles: OnceLock<Arc<(roles::Shared, Matcher)>>,
     word_counts: OnceLock<Arc<TreeFrequency>>,
-    /// The run's pages, which the word counts cover when they are the tree.
-    pages: OnceLock<Vec<SourceFile>>,
+    /// The run's pages, which the word counts cover when they are the tree,
+    /// with their content hashes and the cache (when it is on).
+    pages: OnceLock<RunPages>,
 }
 
 impl RunData {
@@ -95,8 +104,23 @@ impl RunData {
     }
 
     /// Tell the word counts which pages the run lints (once, before the rules run).
-    pub fn set_pages(&self, pages: Vec<SourceFile>) {
-        let _ = self.pages.set(pages);
+    pub fn set_pages(&self, files: Vec<SourceFile>) {
+        self.set_run_pages(files, Vec::new(), &Cache::disabled());
+    }
+
+    /// [`RunData::set_pages`], with the hash of each page's bytes where the run computed it and
+    /// the cache that keeps the counts between runs.
+    pub fn set_run_pages(
+        &self,
+        files: Vec<SourceFile>,
+        hashes: Vec<Option<String>>,
+        cache: &Cache,
+    ) {
+        let _ = self.pages.set(RunPages {
+            files,
+            hashes,
+            words_file: cache.words_file(),
+        });
     }
 
     /// How often each word occurs in the tree, counted on first use: from the
@@ -105,9 +129,18 @@ impl RunData {
     pub fn word_counts(&self) -> Arc<TreeFrequency> {
         self.word_counts
             .get_or_init(|| {
-                let pages = self.pages.get().map_or(&[][..], Vec::as_slice);
+                let run = self.pages.get();
+                let pages = run.map_or(&[][..], |r| r.files.as_slice());
+                let kept = run.and_then(|r| {
+                    let (file, fingerprint) = r.words_file.clone()?;
+                    Some(frequency::Kept {
+                        file,
+                        fingerprint,
+                        hashes: &r.hashes,
+                    })
+                });
                 Arc::new(crate::cache::deps::paused(|| {
-                    frequency::count(&self.inputs.files, pages)
+                    frequency::count(&self.inputs.files, pages, kept)
                 }))
             })
             .clone()

@@ -90,13 +90,18 @@ impl Typo {
     }
 
     fn lookup(&self, word: &str) -> Option<(Vec<String>, Source)> {
-        if self.vocabulary.accepts(word) || self.handbook.accepts(word) {
-            return None;
-        }
-        let (verdict, source) = match self.handbook.check(word) {
-            Verdict::Unknown if !is_all_caps(word) => (GeneralTypos.check(word), Source::General),
-            v => (v, Source::Handbook),
-        };
+        // One lowercase form per word, for every list keyed by it.
+        let (verdict, source) = crate::spelling::with_lowercase(word, |lower| {
+            if self.vocabulary.accepts_folded(word, lower) || self.handbook.accepts_folded(lower) {
+                return None;
+            }
+            Some(match self.handbook.check_folded(lower) {
+                Verdict::Unknown if !is_all_caps(word) => {
+                    (GeneralTypos.check(word), Source::General)
+                }
+                v => (v, Source::Handbook),
+            })
+        })?;
         match verdict {
             Verdict::Typo(list) => {
                 Some((list.iter().map(|c| match_case(word, c)).collect(), source))

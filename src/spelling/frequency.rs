@@ -43,33 +43,85 @@ impl TreeFrequency {
     fn add_page(&mut self, bytes: &[u8]) {
         self.total += 1;
         let page = self.total;
-        let mut buf: Vec<u8> = Vec::with_capacity(32);
-        for word in raw_words(bytes) {
-            if word.len() < 2 {
-                continue;
-            }
-            buf.clear();
-            if word.is_ascii() {
-                buf.extend(word.iter().map(u8::to_ascii_lowercase));
-            } else {
-                buf.extend(String::from_utf8_lossy(word).to_lowercase().bytes());
-            }
-            let entry = match self.counts.get_mut(buf.as_slice()) {
+        for_each_word(bytes, |lower, capital| {
+            let entry = match self.counts.get_mut(lower) {
                 Some(e) => e,
-                None => self
-                    .counts
-                    .entry(buf.clone().into_boxed_slice())
-                    .or_insert((0, 0, 0, 0)),
+                None => self.counts.entry(lower.into()).or_insert((0, 0, 0, 0)),
             };
             entry.1 += 1;
-            if word[0].is_ascii_uppercase() {
+            if capital {
                 entry.3 += 1;
             }
             if entry.2 != page {
                 entry.0 += 1;
                 entry.2 = page;
             }
+        });
+    }
+
+    /// An empty table of `total` pages, with room for `words`.
+    pub(crate) fn with_total(total: u32, words: usize) -> TreeFrequency {
+        let mut freq = TreeFrequency {
+            total,
+            ..TreeFrequency::default()
+        };
+        freq.counts.reserve(words);
+        freq
+    }
+
+    /// Set one word's counts.
+    pub(crate) fn insert(&mut self, word: &str, pages: u32, occurrences: u32, capitalised: u32) {
+        self.counts
+            .insert(word.as_bytes().into(), (pages, occurrences, 0, capitalised));
+    }
+
+    /// Add one more page, counted by [`page_words`].
+    pub(crate) fn add_page_words(&mut self, words: &PageWords) {
+        self.total += 1;
+        for (word, (occurrences, capitalised)) in words {
+            let entry = match self.counts.get_mut(word) {
+                Some(e) => e,
+                None => self.counts.entry(word.clone()).or_insert((0, 0, 0, 0)),
+            };
+            entry.0 += 1;
+            entry.1 += occurrences;
+            entry.3 += capitalised;
         }
+    }
+
+    /// Take out a page that was added with these `(word, occurrences,
+    /// capitalised)`; `None` if the table never held them.
+    pub(crate) fn remove_page<'w>(
+        &mut self,
+        words: impl IntoIterator<Item = (&'w str, u32, u32)>,
+    ) -> Option<()> {
+        self.total = self.total.checked_sub(1)?;
+        for (word, occurrences, capitalised) in words {
+            let entry = self.counts.get_mut(word.as_bytes())?;
+            entry.0 = entry.0.checked_sub(1)?;
+            entry.1 = entry.1.checked_sub(occurrences)?;
+            entry.3 = entry.3.checked_sub(capitalised)?;
+            if entry.0 == 0 {
+                self.counts.remove(word.as_bytes());
+            }
+        }
+        Some(())
+    }
+
+    /// How many pages were counted (not logged as a question).
+    pub(crate) fn total(&self) -> u32 {
+        self.total
+    }
+
+    /// Every word with its pages, occurrences and capitalised occurrences, sorted.
+    #[cfg(test)]
+    pub(crate) fn sorted(&self) -> (u32, Vec<(String, u32, u32, u32)>) {
+        let mut all: Vec<_> = self
+            .entries()
+            .map(|(w, p, o, c)| (w.to_owned(), p, o, c))
+            .collect();
+        all.sort();
+        (self.total, all)
     }
 
     /// Add another table's counts (of other pages).
@@ -83,34 +135,20 @@ impl TreeFrequency {
         }
     }
 
-    /// Count pages on every core. Plain threads, not rayon: the caller may be
-    /// a rayon worker holding the cache lock.
+    /// Count pages on every core.
     fn count_parallel<T: Sync>(
         items: &[T],
         bytes: impl for<'t> Fn(&'t T) -> Option<Cow<'t, [u8]>> + Sync,
     ) -> Self {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = items.len().div_ceil(threads.max(1)).max(1);
-        let parts: Vec<TreeFrequency> = std::thread::scope(|scope| {
-            let handles: Vec<_> = items
-                .chunks(chunk)
-                .map(|part| {
-                    let bytes = &bytes;
-                    scope.spawn(move || {
-                        let mut freq = TreeFrequency::default();
-                        for item in part {
-                            if let Some(b) = bytes(item) {
-                                freq.add_page(&b);
-                            }
-                        }
-                        freq
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
+        let chunks: Vec<&[T]> = items.chunks(chunk_size(items.len())).collect();
+        let parts = par_map(&chunks, |part| {
+            let mut freq = TreeFrequency::default();
+            for item in *part {
+                if let Some(b) = bytes(item) {
+                    freq.add_page(&b);
+                }
+            }
+            freq
         });
         let mut all = TreeFrequency::default();
         for part in parts {
@@ -120,7 +158,7 @@ impl TreeFrequency {
     }
 
     fn get(&self, word: &str) -> Option<&Counts> {
-        self.counts.get(word.to_lowercase().as_bytes())
+        super::with_lowercase(word, |lower| self.counts.get(lower.as_bytes()))
     }
 
     /// On how many pages `word` (any case) occurs.
@@ -162,62 +200,193 @@ impl TreeFrequency {
     }
 }
 
-/// Maximal runs of letters (ASCII letters and any non-ASCII byte), so that
-/// `GitLab's` counts `gitlab` and `s`, and `café` stays one word.
-fn raw_words(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
-    bytes
-        .split(|b| !(b.is_ascii_alphabetic() || *b >= 0x80))
-        .flat_map(split_curly_apostrophes)
-        .filter(|w| !w.is_empty())
+/// One page's words: lowercase word -> (occurrences, capitalised occurrences).
+pub(crate) type PageWords = HashMap<Box<[u8]>, (u32, u32), foldhash::fast::RandomState>;
+
+/// Count one page's words.
+pub(crate) fn page_words(bytes: &[u8]) -> PageWords {
+    let mut words = PageWords::default();
+    for_each_word(bytes, |lower, capital| {
+        let entry = match words.get_mut(lower) {
+            Some(e) => e,
+            None => words.entry(lower.into()).or_insert((0, 0)),
+        };
+        entry.0 += 1;
+        entry.1 += u32::from(capital);
+    });
+    words
 }
 
-/// The right single quote `’` (E2 80 99) ends a word as `'` does:
-/// `recc’s` counts `recc`.
-fn split_curly_apostrophes(word: &[u8]) -> Vec<&[u8]> {
-    const QUOTE: &[u8] = "’".as_bytes();
-    let mut parts = Vec::new();
-    let mut rest = word;
-    while let Some(at) = rest.windows(QUOTE.len()).position(|w| w == QUOTE) {
-        parts.push(&rest[..at]);
-        rest = &rest[at + QUOTE.len()..];
+/// Call `f` with each counted word of `bytes` in lowercase (two letters or
+/// more), and whether it was written with a capital. One buffer for all.
+fn for_each_word(bytes: &[u8], mut f: impl FnMut(&[u8], bool)) {
+    let mut buf: Vec<u8> = Vec::with_capacity(32);
+    for word in raw_words(bytes) {
+        if word.len() < 2 {
+            continue;
+        }
+        let capital = word[0].is_ascii_uppercase();
+        if word.is_ascii() {
+            if !word.iter().any(u8::is_ascii_uppercase) {
+                f(word, capital);
+                continue;
+            }
+            buf.clear();
+            buf.extend(word.iter().map(u8::to_ascii_lowercase));
+        } else {
+            buf.clear();
+            buf.extend(String::from_utf8_lossy(word).to_lowercase().bytes());
+        }
+        f(&buf, capital);
     }
-    parts.push(rest);
-    parts
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn chunk_size(items: usize) -> usize {
+    items.div_ceil(threads()).max(1)
+}
+
+/// `f` over `items` on every core, results in order. Plain threads, not
+/// rayon: the caller may be a rayon worker inside the run's `OnceLock` of
+/// the counts, and must not pick up another page's check while it waits.
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() <= 1 {
+        return items.iter().map(f).collect();
+    }
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(chunk_size(items.len()))
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
+/// Maximal runs of letters (ASCII letters and any non-ASCII byte), so that
+/// `GitLab's` counts `gitlab` and `s`, and `café` stays one word. The right
+/// single quote `’` (E2 80 99) ends a word as `'` does: `recc’s` counts `recc`.
+/// No allocation: each word is a slice of `bytes`.
+pub(crate) fn raw_words(bytes: &[u8]) -> RawWords<'_> {
+    RawWords { bytes, pos: 0 }
+}
+
+const QUOTE: &[u8] = "’".as_bytes();
+
+pub(crate) struct RawWords<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+fn is_letter(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b >= 0x80
+}
+
+impl<'a> Iterator for RawWords<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let bytes = self.bytes;
+        loop {
+            while self.pos < bytes.len() && !is_letter(bytes[self.pos]) {
+                self.pos += 1;
+            }
+            if self.pos >= bytes.len() {
+                return None;
+            }
+            if bytes[self.pos..].starts_with(QUOTE) {
+                self.pos += QUOTE.len();
+                continue;
+            }
+            let start = self.pos;
+            while self.pos < bytes.len()
+                && is_letter(bytes[self.pos])
+                && !(bytes[self.pos] == QUOTE[0] && bytes[self.pos..].starts_with(QUOTE))
+            {
+                self.pos += 1;
+            }
+            return Some(&bytes[start..self.pos]);
+        }
+    }
+}
+
+/// Where the tree's counts are kept between runs (see [`super::word_cache`]):
+/// the file, the fingerprint they hold under, and the content hash of each
+/// of the run's pages (`None` where the run did not hash it).
+pub struct Kept<'a> {
+    pub file: PathBuf,
+    pub fingerprint: u64,
+    pub hashes: &'a [Option<String>],
 }
 
 /// The frequency table for a run: its pages when they are the tree, else
 /// the root's Markdown files (if they are more than the run's pages). The
 /// run's shared data keeps the result ([`crate::rules::RunData::word_counts`]).
-pub fn count(settings: &FileSelection, pages: &[SourceFile]) -> TreeFrequency {
-    let from_pages = || {
-        TreeFrequency::count_parallel(pages, |file| {
-            let bytes =
-                crate::workspace::read(file, &settings.root, &crate::limits::Limits::default())
-                    .ok()?;
-            // Pages that cannot be linted (binary, not UTF-8) are not counted.
-            if bytes.contains(&0) || std::str::from_utf8(&bytes).is_err() {
-                return None;
-            }
-            // The text of a page, as its document holds it: no byte-order mark.
-            Some(match bytes {
-                Cow::Borrowed(b) => Cow::Borrowed(b.strip_prefix(BOM).unwrap_or(b)),
-                Cow::Owned(b) if b.starts_with(BOM) => Cow::Owned(b[BOM.len()..].to_vec()),
-                owned => owned,
-            })
+/// With `kept`, only pages changed since the stored counts are read.
+pub fn count(
+    settings: &FileSelection,
+    pages: &[SourceFile],
+    kept: Option<Kept<'_>>,
+) -> TreeFrequency {
+    let read_page = reader(|file: &SourceFile| {
+        let bytes =
+            crate::workspace::read(file, &settings.root, &crate::limits::Limits::default()).ok()?;
+        // Pages that cannot be linted (binary, not UTF-8) are not counted.
+        if bytes.contains(&0) || std::str::from_utf8(&bytes).is_err() {
+            return None;
+        }
+        // The text of a page, as its document holds it: no byte-order mark.
+        Some(match bytes {
+            Cow::Borrowed(b) => Cow::Borrowed(b.strip_prefix(BOM).unwrap_or(b)),
+            Cow::Owned(b) if b.starts_with(BOM) => Cow::Owned(b[BOM.len()..].to_vec()),
+            owned => owned,
         })
+    });
+    let from_pages = |kept: Option<Kept<'_>>| {
+        if let Some(kept) = kept
+            && kept.hashes.len() == pages.len()
+        {
+            let pairs: Option<Vec<(&SourceFile, &str)>> = pages
+                .iter()
+                .zip(kept.hashes)
+                .map(|(p, h)| Some((p, h.as_deref()?)))
+                .collect();
+            if let Some(pairs) = pairs {
+                return super::word_cache::counts(&kept.file, kept.fingerprint, &pairs, &read_page);
+            }
+        }
+        TreeFrequency::count_parallel(pages, read_page)
     };
     if pages.len() >= TREE_SIZE {
-        return from_pages();
+        return from_pages(kept);
     }
-    let scanned = scan_root_cached(settings);
+    let scanned = scan_root_cached(settings, kept.as_ref());
     if scanned.total < pages.len() as u32 {
-        from_pages()
+        from_pages(None)
     } else {
         scanned
     }
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A page reader whose bytes may borrow from the page (names the closure's lifetimes).
+fn reader<F>(f: F) -> F
+where
+    F: for<'t> Fn(&'t SourceFile) -> Option<Cow<'t, [u8]>> + Sync,
+{
+    f
+}
 
 /// Count the words of the root's Markdown files (the default paths of
 /// `hblint check`), reading raw bytes. Unreadable files are skipped: this is
@@ -232,15 +401,46 @@ pub fn scan_root(settings: &FileSelection) -> TreeFrequency {
     })
 }
 
+/// [`scan_root`] with the content cache: the root's files are hashed and
+/// only those changed since the stored counts are counted.
+fn scan_root_kept(settings: &FileSelection, kept: &Kept<'_>) -> TreeFrequency {
+    let paths =
+        crate::inputs::default_paths(settings).unwrap_or_else(|| vec![settings.root.clone()]);
+    let files = crate::inputs::collect(settings, &paths, false).unwrap_or_default();
+    let raw = |file: &SourceFile| -> Option<Vec<u8>> {
+        match &file.content {
+            crate::inputs::Content::Disk(path) => std::fs::read(path).ok(),
+            crate::inputs::Content::Bytes(bytes) => Some(bytes.clone()),
+        }
+    };
+    let hashes = par_map(&files, |f| raw(f).map(|b| crate::cache::content_hash(&b)));
+    // An unreadable file has no hash: it is neither counted nor stored.
+    let pairs: Vec<(&SourceFile, &str)> = files
+        .iter()
+        .zip(&hashes)
+        .filter_map(|(f, h)| Some((f, h.as_deref()?)))
+        .collect();
+    // Raw bytes, unlike the run's pages (a byte-order mark is counted, a
+    // binary page too): a file of its own, so the two never overwrite each other.
+    let file = kept.file.with_file_name("words-root");
+    super::word_cache::counts(&file, kept.fingerprint, &pairs, &|f| raw(f).map(Cow::Owned))
+}
+
 /// [`scan_root`], kept between runs in a git repository: the counts of the
 /// tree at `HEAD` are stored in the git folder (`hblint/word-frequency`),
 /// keyed by `HEAD`'s tree id, and recounted when `HEAD` moves. A few pages
 /// changed since `HEAD` barely move a tree-wide statistic, so a pre-commit
-/// run pays for the count once per commit, not once per run. Outside git, or
-/// when the cache cannot be read or written, the tree is counted every time.
-pub fn scan_root_cached(settings: &FileSelection) -> TreeFrequency {
+/// run pays for the count once per commit, not once per run. When they must
+/// be counted, the content cache (`kept`) saves reading unchanged pages.
+/// Outside git, or when the file cannot be read or written, the tree is
+/// counted through `kept`, or in full without it.
+pub fn scan_root_cached(settings: &FileSelection, kept: Option<&Kept<'_>>) -> TreeFrequency {
+    let count = || match kept {
+        Some(kept) => scan_root_kept(settings, kept),
+        None => scan_root(settings),
+    };
     let Some((tree, cache)) = git_cache_path(&settings.root) else {
-        return scan_root(settings);
+        return count();
     };
     if let Some(freq) = std::fs::read_to_string(&cache)
         .ok()
@@ -248,7 +448,7 @@ pub fn scan_root_cached(settings: &FileSelection) -> TreeFrequency {
     {
         return freq;
     }
-    let freq = scan_root(settings);
+    let freq = count();
     if let Some(dir) = cache.parent()
         && std::fs::create_dir_all(dir).is_ok()
     {
@@ -394,23 +594,23 @@ mod tests {
         std::fs::write(root.join("content/a.md"), "runbook here").expect("write");
         assert!(commit("a"));
         let settings = FileSelection::all(root);
-        assert_eq!(scan_root_cached(&settings).pages("runbook"), 1);
+        assert_eq!(scan_root_cached(&settings, None).pages("runbook"), 1);
         let (_, cache) = git_cache_path(root).expect("git cache path");
         assert!(cache.is_file(), "the counts were stored");
         // Same HEAD: the stored counts are used, even though a page changed.
         std::fs::write(root.join("content/b.md"), "runbook again").expect("write");
-        assert_eq!(scan_root_cached(&settings).pages("runbook"), 1);
+        assert_eq!(scan_root_cached(&settings, None).pages("runbook"), 1);
         // A new commit: counted again.
         assert!(commit("b"));
-        assert_eq!(scan_root_cached(&settings).pages("runbook"), 2);
+        assert_eq!(scan_root_cached(&settings, None).pages("runbook"), 2);
         // Another root in the same repository keeps its own counts.
         std::fs::create_dir_all(root.join("other")).expect("mkdir");
         std::fs::write(root.join("other/x.md"), "checklist").expect("write");
         assert!(commit("c"));
         let other = FileSelection::all(&root.join("other"));
-        assert_eq!(scan_root_cached(&other).pages("checklist"), 1);
-        assert_eq!(scan_root_cached(&other).pages("runbook"), 0);
-        assert_eq!(scan_root_cached(&settings).pages("runbook"), 2);
+        assert_eq!(scan_root_cached(&other, None).pages("checklist"), 1);
+        assert_eq!(scan_root_cached(&other, None).pages("runbook"), 0);
+        assert_eq!(scan_root_cached(&settings, None).pages("runbook"), 2);
     }
 
     #[test]
@@ -425,7 +625,7 @@ mod tests {
         let f = scan_root(&settings);
         assert_eq!(f.total_pages(), 2);
         assert_eq!(f.pages("runbook"), 2);
-        let counted = count(&settings, &[]);
+        let counted = count(&settings, &[], None);
         assert_eq!(counted.pages("runbook"), 2);
     }
 }

@@ -11,6 +11,7 @@ pub mod precision;
 pub mod tokenize;
 pub mod typo_list;
 pub mod vocabulary;
+pub mod word_cache;
 
 use std::borrow::Cow;
 
@@ -48,6 +49,37 @@ impl<D: Dictionary> Dictionary for WithVocabulary<'_, D> {
     }
 }
 
+/// The hasher of the word tables: fast on short keys, not keyed against
+/// flooding (the words come from the repository being linted).
+pub type FastHash = foldhash::fast::RandomState;
+/// A set of words with [`FastHash`].
+pub type WordSet = std::collections::HashSet<String, FastHash>;
+
+/// Longest ASCII word lowercased on the stack; longer ones allocate.
+const STACK_WORD: usize = 64;
+
+/// Call `f` with the lowercase form of `word`, computed once and without an
+/// allocation for an ASCII word of up to 64 letters (nearly every word of
+/// prose): a word with no uppercase letter is its own lowercase form.
+pub fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    if word.is_ascii() {
+        if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            return f(word);
+        }
+        if word.len() <= STACK_WORD {
+            let mut buf = [0u8; STACK_WORD];
+            let lower = &mut buf[..word.len()];
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            // ASCII in, ASCII out: always UTF-8.
+            if let Ok(lower) = std::str::from_utf8(lower) {
+                return f(lower);
+            }
+        }
+    }
+    f(&word.to_lowercase())
+}
+
 /// Write `correction` in the case of `original`: `Serivices` -> `Services`.
 pub fn match_case(original: &str, correction: &str) -> String {
     let letters: Vec<char> = original.chars().filter(|c| c.is_alphabetic()).collect();
@@ -75,5 +107,23 @@ mod tests {
         assert_eq!(match_case("serivices", "services"), "services");
         assert_eq!(match_case("Serivices", "services"), "Services");
         assert_eq!(match_case("SERIVICES", "services"), "SERVICES");
+    }
+
+    #[test]
+    fn lowercase_once_matches_to_lowercase() {
+        let long = "A".repeat(STACK_WORD + 1);
+        for word in [
+            "plain",
+            "GitLab",
+            "SERVICES",
+            "Café",
+            "ÉTÉ",
+            "ǅemal",
+            long.as_str(),
+        ] {
+            with_lowercase(word, |lower| {
+                assert_eq!(lower, word.to_lowercase(), "{word}")
+            });
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! Lists of known misspellings: the handbook's own (`rules/typos.toml`) and
 //! the general list of the `typos` project (the `typos-dict` crate).
 
-use super::{Dictionary, Verdict};
+use super::{Dictionary, FastHash, Verdict, WordSet, with_lowercase};
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// The embedded handbook list.
 pub const DEFAULT_TYPOS_TOML: &str = include_str!("../../rules/typos.toml");
@@ -28,8 +28,8 @@ struct AcceptTable {
 /// The handbook's misspellings and the words it accepts against the general list.
 #[derive(Debug, Default)]
 pub struct HandbookTypos {
-    corrections: HashMap<String, String>,
-    accepted: HashSet<String>,
+    corrections: HashMap<String, String, FastHash>,
+    accepted: WordSet,
 }
 
 impl HandbookTypos {
@@ -71,16 +71,26 @@ impl HandbookTypos {
 
     /// Whether the handbook accepts a word the general list would flag.
     pub fn accepts(&self, word: &str) -> bool {
-        self.accepted.contains(&word.to_lowercase())
+        with_lowercase(word, |lower| self.accepts_folded(lower))
+    }
+
+    /// [`HandbookTypos::accepts`] of a word already in lowercase.
+    pub fn accepts_folded(&self, lower: &str) -> bool {
+        self.accepted.contains(lower)
+    }
+
+    /// [`Dictionary::check`] of a word already in lowercase.
+    pub fn check_folded(&self, lower: &str) -> Verdict<'_> {
+        match self.corrections.get(lower) {
+            Some(c) => Verdict::Typo(vec![Cow::Borrowed(c.as_str())]),
+            None => Verdict::Unknown,
+        }
     }
 }
 
 impl Dictionary for HandbookTypos {
     fn check(&self, word: &str) -> Verdict<'_> {
-        match self.corrections.get(&word.to_lowercase()) {
-            Some(c) => Verdict::Typo(vec![Cow::Borrowed(c.as_str())]),
-            None => Verdict::Unknown,
-        }
+        with_lowercase(word, |lower| self.check_folded(lower))
     }
 }
 

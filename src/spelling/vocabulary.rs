@@ -1,7 +1,7 @@
 //! The handbook's accepted words: its spelling exceptions, people's names,
 //! and whatever a repository adds (`[spelling] extra-words`, vocabulary files).
 
-use std::collections::HashSet;
+use super::WordSet;
 
 pub const DEFAULT_EXCEPTIONS: &str = include_str!("../../rules/vocabulary/spelling-exceptions.txt");
 pub const DEFAULT_NAMES: &str = include_str!("../../rules/vocabulary/spelling-names.txt");
@@ -11,8 +11,8 @@ pub const DEFAULT_TECHNICAL: &str = include_str!("../../rules/vocabulary/technic
 /// (`Database Lab`) accepts each of its words.
 #[derive(Debug, Default, Clone)]
 pub struct Vocabulary {
-    exact: HashSet<String>,
-    folded: HashSet<String>,
+    exact: WordSet,
+    folded: WordSet,
 }
 
 impl Vocabulary {
@@ -56,16 +56,13 @@ impl Vocabulary {
 
     /// Whether the word (or its possessive stem) is accepted.
     pub fn accepts(&self, word: &str) -> bool {
-        if self.exact.contains(word) {
-            return true;
-        }
-        // A word whose letters are all lowercase is its own lowercase form:
-        // no new string for it (the common case, on the hot path).
-        if word.chars().all(|c| c.is_lowercase() || !c.is_alphabetic()) {
-            self.folded.contains(word)
-        } else {
-            self.folded.contains(&word.to_lowercase())
-        }
+        self.exact.contains(word)
+            || super::with_lowercase(word, |lower| self.folded.contains(lower))
+    }
+
+    /// [`Vocabulary::accepts`] when the caller has the lowercase form already.
+    pub fn accepts_folded(&self, word: &str, lower: &str) -> bool {
+        self.exact.contains(word) || self.folded.contains(lower)
     }
 
     pub fn len(&self) -> usize {
