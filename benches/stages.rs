@@ -10,19 +10,19 @@
 //!   without a cache pays per page), and `words/lookup`: asking them for every
 //!   word of a page in its written case;
 //! - `rule/typo`: the typo rule over a parsed page;
-//! - `lint/fixtures`: `lint::lint` with every rule over all the fixture pages.
+//! - `lint/fixtures`: `hblint::lint` with every rule over all the fixture pages.
 //!
 //! Whole-command timings (pre-commit, MR job, full audit, peers) are in
 //! `scripts/bench`; the figures are discussed in BENCHMARKS.md.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use hblint::config::Settings;
-use hblint::document::Document;
-use hblint::inputs::{Content, SourceFile};
-use hblint::lint::{self, RuleSet};
-use hblint::rules::{Context, RuleName, RunFacts};
-use hblint::spelling::frequency::TreeFrequency;
-use hblint::spelling::tokenize::words;
+use hblint::Document;
+use hblint::RuleSet;
+use hblint::Settings;
+use hblint::TreeFrequency;
+use hblint::words;
+use hblint::{Content, SourceFile};
+use hblint::{Context, RuleName, RunFacts};
 use std::hint::black_box;
 use std::path::Path;
 
@@ -157,7 +157,7 @@ fn word_counts(c: &mut Criterion) {
 fn typo_rule(c: &mut Criterion) {
     let settings = Settings::defaults(Path::new("/nonexistent-bench-root"));
     let data = settings.run_data();
-    let rule = match (hblint::rules::entry(RuleName::Typo).build)(&data) {
+    let rule = match (hblint::entry(RuleName::Typo).build)(&data) {
         Ok(rule) => rule,
         Err(e) => panic!("the typo rule does not build: {e:?}"),
     };
@@ -204,7 +204,7 @@ fn lint_all(c: &mut Criterion) {
     let mut group = c.benchmark_group("lint");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("fixtures", |b| {
-        b.iter(|| lint::lint(&settings, &rules, &workspace, black_box(&files), &run))
+        b.iter(|| hblint::lint(&settings, &rules, &workspace, black_box(&files), &run))
     });
     group.finish();
 }

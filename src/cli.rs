@@ -1,6 +1,6 @@
 //! The command line as typed: raw arguments, validated later into settings.
 
-use crate::rules::RuleName;
+use crate::rules::{RuleName, UnknownRule};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -203,10 +203,23 @@ pub enum ColorChoice {
 
 /// A rule name as typed after `--select` / `--ignore`: spaces around it are
 /// ignored (`--select "typo, spelling"`), a misspelt one says what was meant.
-fn rule_name(s: &str) -> Result<RuleName, String> {
-    s.trim()
-        .parse::<RuleName>()
-        .map_err(|e| format!("{e}; {}", e.suggestion()))
+fn rule_name(s: &str) -> Result<RuleName, UnknownRule> {
+    s.trim().parse::<RuleName>()
+}
+
+/// A command line clap refused. An unknown rule name is reported as every
+/// other error is, as a diagnostic saying what was meant (exit 2); anything
+/// else (`--help`, `--version`, a missing argument) as clap reports it.
+pub fn refused(e: clap::Error) -> std::process::ExitCode {
+    let unknown = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<UnknownRule>());
+    let Some(unknown) = unknown else { e.exit() };
+    let flag = match e.get(clap::error::ContextKind::InvalidArg) {
+        Some(clap::error::ContextValue::String(flag)) => flag.clone(),
+        _ => "a rule list".to_owned(),
+    };
+    let report = miette::miette!(help = unknown.suggestion(), "{flag}: {unknown}");
+    eprintln!("{report:?}");
+    crate::commands::EXIT_TROUBLE()
 }
 
 /// Options every linting command shares.

@@ -822,16 +822,10 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
 }
 
-/// Decode the handful of entities that appear in attribute values.
+/// An attribute value or a cell as a reader sees it: every HTML entity
+/// (named, decimal, hexadecimal) decoded once, so `&amp;lt;` reads `&lt;`.
 pub fn decode_html_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
+    html_escape::decode_html_entities(s).into_owned()
 }
 
 #[cfg(test)]
@@ -840,6 +834,25 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         Document::parse("t.md", text.to_owned(), false).expect("parses")
+    }
+
+    #[test]
+    fn entities_decode_once() {
+        assert_eq!(decode_html_entities("a&amp;lt;b"), "a&lt;b");
+        assert_eq!(decode_html_entities("&lt;&gt;&quot;&#39;&amp;"), "<>\"'&");
+        assert_eq!(decode_html_entities("&#47;x&#x2F;y&#X2f;"), "/x/y/");
+        assert_eq!(
+            decode_html_entities("caf&eacute;&nbsp;&mdash;"),
+            "café\u{a0}—"
+        );
+        assert_eq!(decode_html_entities("/a?b=1&c=2"), "/a?b=1&c=2");
+        assert_eq!(decode_html_entities("&unknown; &"), "&unknown; &");
+    }
+
+    #[test]
+    fn html_hrefs_are_decoded_once() {
+        let d = doc("<a href=\"/a/?x=1&amp;amp;y=2&#38;z\">x</a>\n");
+        assert_eq!(d.links[0].dest, "/a/?x=1&amp;y=2&z");
     }
 
     #[test]

@@ -452,14 +452,6 @@ pub fn is_shallow(top: &Path) -> bool {
     git_line(top, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|s| s == "true")
 }
 
-/// `rev` as a full commit id.
-pub fn commit_id(top: &Path, rev: &str) -> Result<String, GitError> {
-    git_line(
-        top,
-        &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
-    )
-}
-
 /// Every file under `top` (a repository or a folder in one; paths relative to
 /// it) that differs between the commits `base` and `head`, renames detected,
 /// each with its added lines as zero-context hunks. Two processes:

@@ -1,11 +1,11 @@
 //! The embedded data: each list and file parses and holds what the rules need.
 //! A parse failure here would otherwise show up only as missing findings.
 
-use hblint::config::Settings;
-use hblint::roles::RolesData;
-use hblint::spelling::hunspell::Hunspell;
-use hblint::spelling::typo_list::{DEFAULT_TYPOS_TOML, HandbookTypos};
-use hblint::spelling::{Dictionary, GeneralTypos, Verdict, Vocabulary};
+use hblint::Hunspell;
+use hblint::RolesData;
+use hblint::Settings;
+use hblint::{DEFAULT_TYPOS_TOML, HandbookTypos};
+use hblint::{Dictionary, GeneralTypos, Verdict, Vocabulary};
 
 #[test]
 fn handbook_typo_list_parses_and_corrects() {

@@ -822,11 +822,17 @@ fn rule_names_are_forgiving_and_errors_say_what_was_meant() {
     repo.write(PAGE, "One teh.\n");
     let o = repo.hblint(&["check", "--select", "tpyo"]);
     assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("did you mean `typo`?"),
-        "{}",
-        stderr(&o)
-    );
+    let err = stderr(&o);
+    assert!(err.contains("--select"), "{err}");
+    assert!(err.contains("unknown rule `tpyo`"), "{err}");
+    // A diagnostic like every other error, not clap's plain usage error.
+    assert!(err.contains("help: did you mean `typo`?"), "{err}");
+    assert!(!err.contains("invalid value"), "{err}");
+    let o = repo.hblint(&["check", "--ignore", "typo,speling"]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("--ignore"), "{err}");
+    assert!(err.contains("help: did you mean `spelling`?"), "{err}");
     let o = repo.hblint(&["check", "--select", "typo, spelling", "--format", "json"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     repo.write(

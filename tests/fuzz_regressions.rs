@@ -64,8 +64,7 @@ fn a_parser_panic_is_the_pages_error() {
     let page = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fuzz/document_parse/markdown-cannot-push-to-non-parent");
     let bytes = std::fs::read(&page).expect("read");
-    let err =
-        hblint::document::Document::from_bytes("content/p.md", &bytes).expect_err("a parse error");
+    let err = hblint::Document::from_bytes("content/p.md", &bytes).expect_err("a parse error");
     assert!(err.to_string().contains("Markdown parser failed"), "{err}");
 
     let root = tempfile::tempdir().expect("temp dir");

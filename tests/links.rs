@@ -1,5 +1,7 @@
 //! CLI tests of the link rules on small trees copied from the two handbook layouts.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,25 +14,9 @@ fn fixture(name: &str) -> PathBuf {
 
 /// Run `hblint check --format json` with `args`; return the exit code and findings.
 fn check(root: &Path, args: &[&str]) -> (i32, Vec<Value>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
-        .env_remove("CI")
-        .arg("check")
-        .arg("--root")
-        .arg(root)
-        .args(["--format", "json"])
-        .args(args)
-        .current_dir(root)
-        .output()
-        .expect("hblint runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (code, report) = common::check_json(root, args);
     let findings = report["findings"].as_array().cloned().unwrap_or_default();
-    (out.status.code().unwrap_or(-1), findings)
+    (code, findings)
 }
 
 /// `(rule, path, line, column, help or fix)` of each finding.

@@ -3,12 +3,12 @@
 //! with their span; `--fix` applied twice equals once; masking keeps every
 //! offset; a page's findings do not depend on the order of the files.
 
-use hblint::config::Settings;
-use hblint::document::Document;
-use hblint::finding::Finding;
-use hblint::inputs::{Content, SourceFile};
-use hblint::lint::{self, Outcome, RuleSet};
-use hblint::rules::RunFacts;
+use hblint::Document;
+use hblint::Finding;
+use hblint::RunFacts;
+use hblint::Settings;
+use hblint::{Content, SourceFile};
+use hblint::{Outcome, RuleSet};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -53,7 +53,7 @@ fn lint_with(rules: &RuleSet, pages: &[(String, String)]) -> Outcome {
         changed: pages.iter().map(|(p, _)| p.clone()).collect(),
         ..RunFacts::default()
     };
-    lint::lint(&s.settings, rules, &workspace, &files, &run)
+    hblint::lint(&s.settings, rules, &workspace, &files, &run)
 }
 
 /// Pieces handbook pages are made of, including the awkward ones: typos,
@@ -102,10 +102,10 @@ const PAGE: &str = "content/handbook/p.md";
 /// of fixes until none is left. `None` when the fixes do not settle.
 fn fix(text: &str) -> Option<String> {
     let plans =
-        |outcome: &Outcome| hblint::fix::plan(&outcome.documents_with_fixes(), &outcome.findings);
+        |outcome: &Outcome| hblint::plan(&outcome.documents_with_fixes(), &outcome.findings);
     let first = lint_pages(&[(PAGE.to_owned(), text.to_owned())]);
     let first_plans = plans(&first);
-    let settled = hblint::fix::settle((first, first_plans), |pages| {
+    let settled = hblint::settle((first, first_plans), |pages| {
         let fixed = String::from_utf8(pages[0].1.clone()).expect("fixes keep UTF-8");
         let again = lint_pages(&[(PAGE.to_owned(), fixed)]);
         let p = plans(&again);
@@ -145,7 +145,7 @@ proptest! {
     #[test]
     fn findings_lie_on_character_boundaries_and_their_position_agrees(text in page()) {
         let outcome = lint_pages(&[("content/handbook/p.md".to_owned(), text.clone())]);
-        let doc = hblint::document::Document::parse("content/handbook/p.md", text.clone(), false)
+        let doc = hblint::Document::parse("content/handbook/p.md", text.clone(), false)
             .expect("parses");
         for f in &outcome.findings {
             prop_assert!(f.range.start <= f.range.end && f.range.end <= text.len(), "{f:?}");

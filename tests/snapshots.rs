@@ -1,10 +1,10 @@
 //! The findings on each fixture tree, pinned: a change in a message, a
 //! position, a severity or a fix shows up in review as a snapshot diff
 //! (`cargo insta review`). Also checks each rule's declared fix availability
-//! against what it emits on the fixtures.
+//! against what it emits on the fixtures, and pins the MR note.
 
-use hblint::finding::Applicability;
-use hblint::rules::{FixAvailability, TABLE};
+use hblint::Applicability;
+use hblint::{FixAvailability, TABLE};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -114,6 +114,23 @@ fn findings_on_the_fixture_trees() {
             without_timing(&check(run, "human"))
         );
     }
+}
+
+/// The MR note is a contract: the MR job posts it, edits it in place on
+/// every pipeline and reviewers read it. Pinned on the example handbook, next
+/// to its human report (the version in the footer is masked).
+#[test]
+fn the_note_on_the_example_handbook() {
+    let run = RUNS
+        .iter()
+        .find(|r| r.name == "example-handbook")
+        .expect("the example run");
+    let note = check(run, "note").replace(
+        concat!("hblint ", env!("CARGO_PKG_VERSION")),
+        "hblint [version]",
+    );
+    assert!(note.starts_with("<!-- hblint:mr-note -->"), "{note}");
+    insta::assert_snapshot!("example-handbook-note", note);
 }
 
 #[test]

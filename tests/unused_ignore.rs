@@ -3,8 +3,9 @@
 //! every page it matches, are reported on the table in `.hblint.toml`; a run
 //! that linted only some of a table's pages does not judge it.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 const CONFIG: &str = r#"[rules]
 spelling = "off"
@@ -41,23 +42,7 @@ fn tree() -> tempfile::TempDir {
 
 /// `(path, line, column, message)` of the unused-suppression findings.
 fn unused(root: &Path, paths: &[&str]) -> Vec<(String, u64, u64, String)> {
-    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
-        .env_remove("CI")
-        .arg("check")
-        .arg("--root")
-        .arg(root)
-        .args(["--format", "json"])
-        .args(paths)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("hblint runs");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "JSON report ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (_, json) = common::check_json(root, paths);
     json["findings"]
         .as_array()
         .expect("findings")

@@ -16,6 +16,7 @@ use crate::gitlab::notes;
 use crate::report::note::{MARKER, reviewed_sha};
 use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -196,7 +197,7 @@ fn sweep_one(
     }
 }
 
-pub fn run(args: &BotArgs) -> miette::Result<u8> {
+pub fn run(args: &BotArgs) -> miette::Result<ExitCode> {
     let env = |k: &str| std::env::var(k).ok();
     let setup = Setup::new(&args.bot, &env)?;
     let mut projects = args.project.clone();
@@ -286,6 +287,6 @@ pub fn run(args: &BotArgs) -> miette::Result<u8> {
     Ok(if failed.is_empty() {
         EXIT_CLEAN
     } else {
-        EXIT_TROUBLE
+        EXIT_TROUBLE()
     })
 }

@@ -2,8 +2,9 @@
 
 use super::{EXIT_CLEAN, find_root};
 use crate::cli::CacheCommand;
+use std::process::ExitCode;
 
-pub fn run(command: &CacheCommand) -> miette::Result<u8> {
+pub fn run(command: &CacheCommand) -> miette::Result<ExitCode> {
     match command {
         CacheCommand::Clean { root, cache_dir } => {
             let dir = match cache_dir {

@@ -14,11 +14,12 @@ use crate::rules::RunFacts;
 use crate::workspace::Workspace;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
 use std::time::Instant;
 
 /// A run that would judge nothing: exit 2 with a one-line reason, or with
 /// `--exit-zero` the reason on standard error and exit 0.
-fn nothing_to_judge(args: &CheckArgs, reason: String, help: &str) -> miette::Result<u8> {
+fn nothing_to_judge(args: &CheckArgs, reason: String, help: &str) -> miette::Result<ExitCode> {
     if args.exit_zero {
         eprintln!("hblint: {reason}");
         return Ok(EXIT_CLEAN);
@@ -35,7 +36,7 @@ fn change_of(args: &CheckArgs) -> Option<crate::git::Change> {
     }
 }
 
-pub fn run(args: &CheckArgs) -> miette::Result<u8> {
+pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
     let started = Instant::now();
     let change = change_of(args);
     if args.scope.is_some() && change.is_none() {
@@ -311,7 +312,7 @@ fn progress_bar(args: &CheckArgs, files: usize) -> indicatif::ProgressBar {
 }
 
 /// `--diff`: print the patch the safe fixes would make; exit 1 when it is not empty.
-fn print_diff(args: &CheckArgs, settled: &Settled<(Outcome, usize)>) -> miette::Result<u8> {
+fn print_diff(args: &CheckArgs, settled: &Settled<(Outcome, usize)>) -> miette::Result<ExitCode> {
     let (outcome, _) = &settled.outcome;
     let plans = &settled.pages;
     let patch = crate::fix::patch(plans);
@@ -343,7 +344,7 @@ fn print_diff(args: &CheckArgs, settled: &Settled<(Outcome, usize)>) -> miette::
         }
     }
     if !outcome.errors.is_empty() {
-        Ok(EXIT_TROUBLE)
+        Ok(EXIT_TROUBLE())
     } else if plans.is_empty() {
         Ok(EXIT_CLEAN)
     } else {
@@ -487,7 +488,7 @@ fn inbound(
     workspace: &Workspace,
     mut run: RunFacts,
     started: Instant,
-) -> miette::Result<u8> {
+) -> miette::Result<ExitCode> {
     for page in &args.inbound {
         let rel = crate::workspace::inside_root(&settings.root, page).ok_or_else(|| {
             miette::miette!(
@@ -519,9 +520,9 @@ fn inbound(
 }
 
 /// 2 if a file could not be linted, else 1 if any error-severity finding, else 0.
-pub fn exit_code(outcome: &Outcome) -> u8 {
+pub fn exit_code(outcome: &Outcome) -> ExitCode {
     if !outcome.errors.is_empty() {
-        EXIT_TROUBLE
+        EXIT_TROUBLE()
     } else if outcome
         .findings
         .iter()

@@ -3,6 +3,7 @@
 use super::EXIT_CLEAN;
 use crate::cli::InstallHookArgs;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// The line that marks a hook as written by hblint (and so safe to replace).
 pub const MARKER: &str = "# Written by `hblint install-hook`.";
@@ -45,7 +46,7 @@ fn program() -> String {
     }
 }
 
-pub fn run(args: &InstallHookArgs) -> miette::Result<u8> {
+pub fn run(args: &InstallHookArgs) -> miette::Result<ExitCode> {
     let cwd = std::env::current_dir()
         .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
     let hooks = crate::git::hooks_dir(&cwd).map_err(|e| {

@@ -4,6 +4,7 @@
 use super::{EXIT_CLEAN, find_root};
 use crate::config::{CONFIG_FILE_NAME, Settings};
 use std::path::Path;
+use std::process::ExitCode;
 
 /// The file `hblint init` writes. Every line that sets something is a
 /// comment: the file changes nothing until a line is uncommented.
@@ -46,7 +47,7 @@ pub const TEMPLATE: &str = r#"# hblint configuration. Every key is optional: hbl
 # rules = ["spelling"]
 "#;
 
-pub fn run(root: Option<&Path>, force: bool) -> miette::Result<u8> {
+pub fn run(root: Option<&Path>, force: bool) -> miette::Result<ExitCode> {
     let root = find_root(root, None)?;
     let path = root.join(CONFIG_FILE_NAME);
     if path.exists() && !force {

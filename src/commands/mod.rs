@@ -1,4 +1,5 @@
-//! One file per subcommand; each returns the process's exit code.
+//! One file per subcommand; each returns the process's exit code, and
+//! [`dispatch`] picks the one the command line names.
 
 pub mod bot;
 pub mod cache;
@@ -12,16 +13,63 @@ pub mod rules;
 pub mod serve;
 pub mod vocab;
 
+use crate::cli::{Cli, Command, VocabCommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Exit codes, as ruff and clippy use them.
-pub const EXIT_CLEAN: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_TROUBLE: u8 = 2;
+/// Exit codes, as ruff and clippy use them: 0 clean, 1 findings, 2 trouble.
+pub const EXIT_CLEAN: ExitCode = ExitCode::SUCCESS;
+/// 1: `ExitCode::FAILURE` is 1 on every platform hblint builds for (a test checks it).
+pub const EXIT_FINDINGS: ExitCode = ExitCode::FAILURE;
 
-pub fn exit(code: u8) -> ExitCode {
-    ExitCode::from(code)
+/// 2: hblint could not judge (bad settings, a file it could not read, an API
+/// failure). A function: `ExitCode` has no constant but 0 and 1.
+#[allow(non_snake_case)]
+pub fn EXIT_TROUBLE() -> ExitCode {
+    ExitCode::from(2)
+}
+
+/// Run the subcommand the command line names.
+pub fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
+    match &cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Mr(args) => mr::run(args),
+        Command::Bot(args) => bot::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Rules { format } => rules::list(*format, &mut std::io::stdout().lock()),
+        Command::Explain { rule } => rules::explain(
+            rule,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        ),
+        Command::InstallHook(args) => hook::run(args),
+        Command::Vocab(VocabCommand::Add { words, root }) => vocab::add(words, root.as_deref()),
+        Command::Vocab(VocabCommand::List { root }) => {
+            vocab::list(root.as_deref(), &mut std::io::stdout().lock())
+        }
+        Command::Vocab(VocabCommand::Remove { words, root }) => {
+            vocab::remove(words, root.as_deref())
+        }
+        Command::Init { root, force } => init::run(root.as_deref(), *force),
+        Command::Completions { shell } => {
+            completions::completions(*shell, &mut std::io::stdout().lock())
+        }
+        Command::Man { out_dir } => {
+            completions::man(out_dir.as_deref(), &mut std::io::stdout().lock())
+        }
+        Command::Roles { command } => roles::run(command),
+        Command::Cache(command) => cache::run(command),
+    }
+}
+
+/// An I/O result as the command's result: a closed pipe (`hblint rules | head`)
+/// ends the output quietly, as the reader asked.
+pub(crate) fn written(result: std::io::Result<ExitCode>) -> miette::Result<ExitCode> {
+    match result {
+        Ok(code) => Ok(code),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_CLEAN),
+        Err(e) => Err(miette::miette!("{e}")),
+    }
 }
 
 /// The repository root: `--root`; else the git top level of the first path
@@ -78,4 +126,16 @@ pub fn locate_root(root: Option<&Path>, start: Option<&Path>) -> miette::Result<
             "the current directory (no git repository, no .hblint.toml)".to_owned(),
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_are_zero_one_two() {
+        assert_eq!(EXIT_CLEAN, ExitCode::from(0));
+        assert_eq!(EXIT_FINDINGS, ExitCode::from(1));
+        assert_eq!(EXIT_TROUBLE(), ExitCode::from(2));
+    }
 }

@@ -7,8 +7,9 @@ use crate::document::Document;
 use crate::roles::{RolesData, compare, extract, write};
 use std::io::Write;
 use std::path::Path;
+use std::process::ExitCode;
 
-pub fn run(command: &RolesCommand) -> miette::Result<u8> {
+pub fn run(command: &RolesCommand) -> miette::Result<ExitCode> {
     match command {
         RolesCommand::Show(args) => {
             let (data, name) = load(args, None)?;
@@ -49,7 +50,7 @@ fn extract_page(
     output: Option<&Path>,
     force: bool,
     args: &RolesDataArgs,
-) -> miette::Result<u8> {
+) -> miette::Result<ExitCode> {
     if let Some(out) = output
         && out.exists()
         && !force
@@ -100,17 +101,14 @@ fn extract_page(
     Ok(EXIT_CLEAN)
 }
 
-fn check_page(page: &Path, args: &RolesDataArgs, format: RolesFormat) -> miette::Result<u8> {
+fn check_page(page: &Path, args: &RolesDataArgs, format: RolesFormat) -> miette::Result<ExitCode> {
     let (data, name) = load(args, Some(page))?;
     let doc = read_document(page)?;
     let facts = extract::read_page(&doc, &data).map_err(|e| miette::miette!("{e}"))?;
     let differences = compare::compare(&facts, &data, &data);
     let mut out = std::io::stdout().lock();
     let shown = page.display().to_string();
-    let written = match format {
-        RolesFormat::Human => write_human(&doc, &differences, &shown, &name, &mut out),
-        RolesFormat::Json => write_json(&doc, &differences, &shown, &name, &mut out),
-    };
+    let written = write_differences(&doc, &differences, &shown, &name, format, &mut out);
     written.map_err(|e| miette::miette!("cannot write: {e}"))?;
     Ok(if differences.is_empty() {
         EXIT_CLEAN
@@ -119,59 +117,59 @@ fn check_page(page: &Path, args: &RolesDataArgs, format: RolesFormat) -> miette:
     })
 }
 
-/// One `PAGE:LINE:COLUMN: message` line and a `help:` line per difference, then a count.
-fn write_human(
+/// The differences as `format` writes them, each located once.
+///
+/// Human: one `PAGE:LINE:COLUMN: message` line and a `help:` line per
+/// difference, then a count. JSON: `{"version": 1, "page", "data",
+/// "differences": [{line, column, end_line, end_column, message, help}],
+/// "count"}`: positions 1-based, columns in characters.
+fn write_differences(
     doc: &Document,
     differences: &[compare::Difference],
     page: &str,
     name: &str,
+    format: RolesFormat,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    for d in differences {
-        let p = doc.locate(d.range.start);
-        writeln!(out, "{page}:{}:{}: {}", p.line, p.column, d.message)?;
-        writeln!(out, "  help: {}", d.help)?;
-    }
-    match differences.len() {
-        0 => writeln!(out, "no difference between {page} and {name}"),
-        1 => writeln!(out, "1 difference between {page} and {name}"),
-        n => writeln!(out, "{n} differences between {page} and {name}"),
-    }
-}
-
-/// `{"version": 1, "page", "data", "differences": [{line, column, end_line,
-/// end_column, message, help}], "count"}`: positions 1-based, columns in characters.
-fn write_json(
-    doc: &Document,
-    differences: &[compare::Difference],
-    page: &str,
-    name: &str,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let items: Vec<serde_json::Value> = differences
+    let located = differences
         .iter()
-        .map(|d| {
-            let start = doc.locate(d.range.start);
-            let end = doc.locate(d.range.end);
-            serde_json::json!({
-                "line": start.line,
-                "column": start.column,
-                "end_line": end.line,
-                "end_column": end.column,
-                "message": d.message,
-                "help": d.help,
-            })
-        })
-        .collect();
-    let value = serde_json::json!({
-        "version": 1,
-        "page": page,
-        "data": name,
-        "differences": items,
-        "count": differences.len(),
-    });
-    serde_json::to_writer_pretty(&mut *out, &value)?;
-    writeln!(out)
+        .map(|d| (doc.locate(d.range.start), doc.locate(d.range.end), d));
+    match format {
+        RolesFormat::Human => {
+            for (p, _, d) in located {
+                writeln!(out, "{page}:{}:{}: {}", p.line, p.column, d.message)?;
+                writeln!(out, "  help: {}", d.help)?;
+            }
+            match differences.len() {
+                0 => writeln!(out, "no difference between {page} and {name}"),
+                1 => writeln!(out, "1 difference between {page} and {name}"),
+                n => writeln!(out, "{n} differences between {page} and {name}"),
+            }
+        }
+        RolesFormat::Json => {
+            let items: Vec<serde_json::Value> = located
+                .map(|(start, end, d)| {
+                    serde_json::json!({
+                        "line": start.line,
+                        "column": start.column,
+                        "end_line": end.line,
+                        "end_column": end.column,
+                        "message": d.message,
+                        "help": d.help,
+                    })
+                })
+                .collect();
+            let value = serde_json::json!({
+                "version": 1,
+                "page": page,
+                "data": name,
+                "differences": items,
+                "count": differences.len(),
+            });
+            serde_json::to_writer_pretty(&mut *out, &value)?;
+            writeln!(out)
+        }
+    }
 }
 
 /// Print the data: a summary table, the comparison table, the spectrum and the handoff.

@@ -1,9 +1,15 @@
 //! `hblint rules` and `hblint explain RULE`.
 
-use super::{EXIT_CLEAN, EXIT_TROUBLE};
+use super::{EXIT_CLEAN, EXIT_TROUBLE, written};
 use std::io::Write;
+use std::process::ExitCode;
 
-pub fn list(format: crate::cli::RulesFormat, out: &mut dyn Write) -> std::io::Result<u8> {
+/// `hblint rules`: every rule with its severity and fix availability.
+pub fn list(format: crate::cli::RulesFormat, out: &mut dyn Write) -> miette::Result<ExitCode> {
+    written(write_list(format, out))
+}
+
+fn write_list(format: crate::cli::RulesFormat, out: &mut dyn Write) -> std::io::Result<ExitCode> {
     let rules = &crate::rules::TABLE;
     if format == crate::cli::RulesFormat::Json {
         let list: Vec<serde_json::Value> = rules
@@ -37,7 +43,16 @@ pub fn list(format: crate::cli::RulesFormat, out: &mut dyn Write) -> std::io::Re
     Ok(EXIT_CLEAN)
 }
 
-pub fn explain(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
+/// `hblint explain RULE`: the rule's documentation.
+pub fn explain(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> miette::Result<ExitCode> {
+    written(write_explanation(name, out, err))
+}
+
+fn write_explanation(
+    name: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitCode> {
     match crate::rules::meta(name) {
         Some(m) => {
             writeln!(out, "{}", m.doc.trim_end())?;
@@ -55,7 +70,7 @@ pub fn explain(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
                 "error: unknown rule `{name}`\n  help: {}",
                 crate::rules::unknown_rule_help(name)
             )?;
-            Ok(EXIT_TROUBLE)
+            Ok(EXIT_TROUBLE())
         }
     }
 }

@@ -11,10 +11,11 @@ use crate::config::options::Options;
 use crate::config::{CONFIG_FILE_NAME, parse_options, read_config};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 pub const DEFAULT_VOCABULARY: &str = ".hblint/vocabulary.txt";
 
-pub fn add(words: &[String], root: Option<&Path>) -> miette::Result<u8> {
+pub fn add(words: &[String], root: Option<&Path>) -> miette::Result<ExitCode> {
     let root = find_root(root, None)?;
     let outcome = add_words(&root, words)?;
     if let Some(config) = &outcome.config_changed {
@@ -51,7 +52,7 @@ fn options_at(root: &Path) -> miette::Result<Options> {
 
 /// `hblint vocab list`: every word the repository accepts, one a line: the
 /// vocabulary files' words, then `[spelling] extra-words`.
-pub fn list(root: Option<&Path>, out: &mut dyn std::io::Write) -> miette::Result<u8> {
+pub fn list(root: Option<&Path>, out: &mut dyn std::io::Write) -> miette::Result<ExitCode> {
     let root = find_root(root, None)?;
     let options = options_at(&root)?;
     let mut words = BTreeSet::new();
@@ -85,7 +86,7 @@ fn entries(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// `hblint vocab remove WORD…`: take words out of the vocabulary file that
 /// `vocab add` writes to. A word that is not there is an error.
-pub fn remove(words: &[String], root: Option<&Path>) -> miette::Result<u8> {
+pub fn remove(words: &[String], root: Option<&Path>) -> miette::Result<ExitCode> {
     let root = find_root(root, None)?;
     let options = options_at(&root)?;
     let Some(file) = options.spelling.vocabulary.first().map(|f| f.get_ref()) else {

@@ -22,9 +22,9 @@ use crate::rules::name::UnknownRule;
 use crate::rules::{RuleName, RunData, SharedInputs};
 use crate::spelling::{Vocabulary, vocabulary};
 use crate::suppress::PathIgnores;
-use crate::workspace::{Links, Mount, Workspace};
+use crate::workspace::{Links, Workspace};
 use globset::{Glob, GlobSetBuilder};
-use options::{LabelsOptions, LinksOptions, MountOptions, Options};
+use options::{LabelsOptions, Options};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -340,18 +340,11 @@ fn position_in(text: &str, offset: usize) -> crate::finding::Position {
     }
 }
 
-fn mount(m: MountOptions) -> Mount {
-    Mount {
-        url: m.url,
-        dir: m.dir,
-    }
-}
-
 /// The `[links]` settings, with the exclusions of the first link checker
 /// configuration of `exclude-files` that the tree has.
-fn links(root: &Path, o: LinksOptions) -> Result<Links, Fault> {
+fn links(root: &Path, mut links: Links) -> Result<Links, Fault> {
     let mut excludes = None;
-    for file in &o.exclude_files {
+    for file in &links.exclude_files {
         let Some(rel) = crate::links::join_normalize("", file) else {
             continue;
         };
@@ -373,18 +366,8 @@ fn links(root: &Path, o: LinksOptions) -> Result<Links, Fault> {
         ));
         break;
     }
-    Ok(Links {
-        mount: o.mount.into_iter().map(mount).collect(),
-        static_dirs: o.static_dirs.into_iter().map(mount).collect(),
-        static_lists: o.static_lists,
-        page_forms: o.page_forms,
-        hosts: o.hosts,
-        skip: o.skip,
-        redirects: o.redirects,
-        anchor_style: o.anchor_style,
-        generator: o.generator,
-        excludes,
-    })
+    links.excludes = excludes;
+    Ok(links)
 }
 
 /// The configured label requirements, else the embedded ones.

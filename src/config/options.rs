@@ -4,8 +4,7 @@
 //! resolves them (globs compiled, word lists and role data read) before any
 //! page is read.
 
-use crate::links::slug::SlugStyle;
-pub use crate::workspace::Generator;
+use crate::workspace::Links;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -26,7 +25,7 @@ pub struct Options {
     pub spelling: SpellingOptions,
     /// `[links]`: how URLs map to files.
     #[serde(default)]
-    pub links: LinksOptions,
+    pub links: Links,
     /// `[labels]`: labels a merge request needs when it changes some paths.
     #[serde(default)]
     pub labels: LabelsOptions,
@@ -66,67 +65,6 @@ pub struct SpellingOptions {
     pub corrections: BTreeMap<String, String>,
     /// Leave out the embedded handbook vocabulary (`rules/vocabulary/`).
     pub no_default_vocabulary: bool,
-}
-
-/// A URL prefix served from a folder of the repository.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MountOptions {
-    /// URL path prefix, such as `/handbook/`.
-    pub url: String,
-    /// Folder relative to the root, such as `content/handbook`.
-    pub dir: String,
-}
-
-/// `[links]` in `.hblint.toml`. The defaults fit today's Hugo handbook.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct LinksOptions {
-    /// `[[links.mount]]`: URL prefixes served from page folders (default `/` from `content`).
-    pub mount: Vec<MountOptions>,
-    /// `[[links.static]]`: URL prefixes served from folders of plain files (default `/` from `static`).
-    #[serde(rename = "static")]
-    pub static_dirs: Vec<MountOptions>,
-    /// Files listing root-relative paths of static files, standing in for a missing static folder.
-    pub static_lists: Vec<String>,
-    /// The files a page URL can be served from; `{}` is the URL path below the mount.
-    pub page_forms: Vec<String>,
-    /// The handbook's own hosts (`host` or `host/prefix`): full URLs there are internal links.
-    pub hosts: Vec<String>,
-    /// URL path prefixes never checked (pages that live in another repository).
-    pub skip: Vec<String>,
-    /// Middleman-style redirect files (`data/redirects.yml`): their sources are valid targets.
-    pub redirects: Vec<String>,
-    /// How the site generator turns headings into ids: `github` (Hugo) or `kramdown` (Middleman).
-    pub anchor_style: SlugStyle,
-    /// How a written link becomes a URL: `hugo` (the render-link hook and `GetPage`) or `paths` (file and URL paths only, as Middleman).
-    pub generator: Generator,
-    /// Link checker configurations whose `exclude: - pattern:` regexes are links never checked (`.hugolint.yaml`).
-    pub exclude_files: Vec<String>,
-}
-
-impl Default for LinksOptions {
-    fn default() -> Self {
-        let root = |dir: &str| MountOptions {
-            url: "/".into(),
-            dir: dir.into(),
-        };
-        LinksOptions {
-            mount: vec![root("content")],
-            static_dirs: vec![root("static")],
-            static_lists: vec!["static-files.txt".into()],
-            page_forms: vec!["{}.md".into(), "{}/_index.md".into(), "{}/index.md".into()],
-            hosts: vec![
-                "handbook.gitlab.com".into(),
-                "about.gitlab.com/handbook".into(),
-            ],
-            skip: Vec::new(),
-            redirects: vec!["data/redirects.yml".into()],
-            anchor_style: SlugStyle::Github,
-            generator: Generator::Hugo,
-            exclude_files: vec![".hugolint.yaml".into()],
-        }
-    }
 }
 
 /// `[labels]` in `.hblint.toml`: replaces the embedded `rules/labels.toml` when it lists requirements.
@@ -186,8 +124,8 @@ mod tests {
         ("Options", "`.hblint.toml`"),
         ("FilesOptions", "`[files]`"),
         ("SpellingOptions", "`[spelling]`"),
-        ("MountOptions", "`[[links.mount]]`, `[[links.static]]`"),
-        ("LinksOptions", "`[links]`"),
+        ("Mount", "`[[links.mount]]`, `[[links.static]]`"),
+        ("Links", "`[links]`"),
         ("LabelsOptions", "`[labels]`"),
         ("RequirementOptions", "`[[labels.require]]`"),
         ("IgnoreOptions", "`[[ignore]]`"),
@@ -195,15 +133,20 @@ mod tests {
         ("TermsOptions", "`[terms]`"),
     ];
 
-    /// One README row per key, from this file's doc comments:
-    /// `| table | key | doc |`.
+    /// One README row per key, from the doc comments of this file and of
+    /// `[links]` (`workspace::Links`, read as written): `| table | key | doc |`.
     fn rows() -> Vec<String> {
-        let source = include_str!("options.rs");
-        let source = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
+        let before_tests = |s: &'static str| &s[..s.find("#[cfg(test)]").unwrap_or(s.len())];
+        let source = [
+            before_tests(include_str!("options.rs")),
+            before_tests(include_str!("../workspace/mod.rs")),
+        ]
+        .join("\n");
         let mut rows = Vec::new();
         let mut table = None;
         let mut doc = String::new();
         let mut rename = None;
+        let mut skip = false;
         for line in source.lines().map(str::trim) {
             if let Some(name) = line
                 .strip_prefix("pub struct ")
@@ -218,12 +161,16 @@ mod tests {
                 .and_then(|r| r.strip_suffix("\")]"))
             {
                 rename = Some(r.to_owned());
+            } else if line == "#[serde(skip)]" {
+                skip = true;
             } else if let (Some(t), Some(field)) = (table, line.strip_prefix("pub ")) {
                 let Some((name, _)) = field.split_once(':') else {
                     continue;
                 };
                 let key = rename.take().unwrap_or_else(|| name.replace('_', "-"));
-                rows.push(format!("| {t} | `{key}` | {doc} |"));
+                if !std::mem::take(&mut skip) {
+                    rows.push(format!("| {t} | `{key}` | {doc} |"));
+                }
                 doc.clear();
             } else if line == "}" {
                 table = None;

@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Discussion {
-    pub id: String,
     #[serde(default)]
     pub notes: Vec<Note>,
 }
@@ -123,24 +122,17 @@ mod tests {
     #[test]
     fn keys_come_only_from_our_own_notes() {
         let d = Discussion {
-            id: "a".into(),
             notes: vec![
                 Note {
                     id: 1,
                     body: format!("x {}", key_marker("k1")),
-                    author: Author {
-                        id: 5,
-                        username: String::new(),
-                    },
+                    author: Author { id: 5 },
                     system: false,
                 },
                 Note {
                     id: 2,
                     body: key_marker("k2"),
-                    author: Author {
-                        id: 6,
-                        username: String::new(),
-                    },
+                    author: Author { id: 6 },
                     system: false,
                 },
             ],

@@ -37,10 +37,6 @@ pub struct DiffRefs {
 pub struct MergeRequest {
     pub iid: u64,
     #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub state: String,
-    #[serde(default)]
     pub sha: Option<String>,
     #[serde(default)]
     pub labels: Vec<String>,

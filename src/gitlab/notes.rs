@@ -12,8 +12,6 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 pub struct Author {
     pub id: u64,
-    #[serde(default)]
-    pub username: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -101,10 +99,7 @@ mod tests {
         Note {
             id,
             body: body.into(),
-            author: Author {
-                id: author,
-                username: String::new(),
-            },
+            author: Author { id: author },
             system: false,
         }
     }

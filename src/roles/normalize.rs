@@ -29,7 +29,7 @@ pub fn plain(markdown: &str) -> String {
         })
         .into_owned();
     s = HTML_TAG.replace_all(&s, " ").into_owned();
-    s = decode_entities(&s);
+    s = crate::document::decode_html_entities(&s);
     s = s
         .replace("**", "")
         .replace("~~", "")
@@ -115,24 +115,6 @@ pub fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    s.replace("&nbsp;", " ")
-        .replace("&mdash;", "—")
-        .replace("&ndash;", "–")
-        .replace("&rsquo;", "’")
-        .replace("&lsquo;", "‘")
-        .replace("&rdquo;", "”")
-        .replace("&ldquo;", "“")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +126,13 @@ mod tests {
             "Designated for Advanced and Signature tiers"
         );
         assert_eq!(plain("snake_case `code` a\\|b"), "snake_case code a|b");
+    }
+
+    #[test]
+    fn entities_are_decoded_once() {
+        assert_eq!(plain("R&amp;D&nbsp;&mdash; a&amp;lt;b"), "R&D — a&lt;b");
+        assert_eq!(plain("&#8220;x&#x201D; &rsquo;"), "“x” ’");
+        assert!(same("Sales &amp; Support", "Sales & Support"));
     }
 
     #[test]

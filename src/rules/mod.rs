@@ -28,7 +28,7 @@ pub mod typo;
 pub mod unused_suppression;
 pub mod uppercase_anchor;
 
-pub use name::RuleName;
+pub use name::{RuleName, UnknownRule};
 pub use run_data::{RunData, SharedInputs};
 
 /// What `hblint rules` and `hblint explain` print about a rule.

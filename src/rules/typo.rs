@@ -89,11 +89,6 @@ impl Typo {
         }))
     }
 
-    /// What the lists say of `word`: `None` if it is not a known misspelling.
-    pub fn corrections(&self, word: &str) -> Option<Vec<String>> {
-        self.lookup(word).map(|(list, _)| list)
-    }
-
     fn lookup(&self, word: &str) -> Option<(Vec<String>, Source)> {
         // One lowercase form per word, for every list keyed by it.
         let (verdict, source) = crate::spelling::with_lowercase(word, |lower| {

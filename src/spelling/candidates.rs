@@ -203,12 +203,9 @@ impl Lexicon {
             .collect()
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.words.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
     }
 }
 

@@ -45,8 +45,14 @@ impl HandbookTypos {
         })
     }
 
+    /// The embedded list. It is part of the binary, so a parse error is a
+    /// defect of the build, never of a run: it panics with the parser's
+    /// message, and `tests/data.rs` and the tests below parse the list.
     pub fn embedded() -> Self {
-        Self::from_toml(DEFAULT_TYPOS_TOML).unwrap_or_default()
+        match Self::from_toml(DEFAULT_TYPOS_TOML) {
+            Ok(list) => list,
+            Err(e) => panic!("the embedded rules/typos.toml does not parse: {e}"),
+        }
     }
 
     /// How many misspellings the list corrects.

@@ -47,29 +47,71 @@ pub use pages::{RunPage, load, read};
 use source::Files;
 pub use source::PageSource;
 
-/// A URL prefix (`url`) served from a folder of the repository (`dir`,
-/// relative to the root).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A URL prefix served from a folder of the repository.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Mount {
+    /// URL path prefix, such as `/handbook/`.
     pub url: String,
+    /// Folder relative to the root, such as `content/handbook`.
     pub dir: String,
 }
 
-/// How URLs map to files: the `[links]` options after loading, one field
-/// per key (documented in `config::options::LinksOptions`).
-#[derive(Debug, Clone)]
+/// `[links]` in `.hblint.toml`: how URLs map to files. The defaults fit
+/// today's Hugo handbook. The settings fill in `excludes` from the tree's
+/// link checker configuration; every other field is the key as written.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Links {
+    /// `[[links.mount]]`: URL prefixes served from page folders (default `/` from `content`).
     pub mount: Vec<Mount>,
+    /// `[[links.static]]`: URL prefixes served from folders of plain files (default `/` from `static`).
+    #[serde(rename = "static")]
     pub static_dirs: Vec<Mount>,
+    /// Files listing root-relative paths of static files, standing in for a missing static folder.
     pub static_lists: Vec<String>,
+    /// The files a page URL can be served from; `{}` is the URL path below the mount.
     pub page_forms: Vec<String>,
+    /// The handbook's own hosts (`host` or `host/prefix`): full URLs there are internal links.
     pub hosts: Vec<String>,
+    /// URL path prefixes never checked (pages that live in another repository).
     pub skip: Vec<String>,
+    /// Middleman-style redirect files (`data/redirects.yml`): their sources are valid targets.
     pub redirects: Vec<String>,
+    /// How the site generator turns headings into ids: `github` (Hugo) or `kramdown` (Middleman).
     pub anchor_style: SlugStyle,
+    /// How a written link becomes a URL: `hugo` (the render-link hook and `GetPage`) or `paths` (file and URL paths only, as Middleman).
     pub generator: Generator,
-    /// Links never checked, from the tree's own link checker configuration.
+    /// Link checker configurations whose `exclude: - pattern:` regexes are links never checked (`.hugolint.yaml`).
+    pub exclude_files: Vec<String>,
+    /// Not a key: the exclusions read from the first of `exclude_files` the tree has.
+    #[serde(skip)]
     pub excludes: Option<Arc<LinkExcludes>>,
+}
+
+impl Default for Links {
+    fn default() -> Self {
+        let root = |dir: &str| Mount {
+            url: "/".into(),
+            dir: dir.into(),
+        };
+        Links {
+            mount: vec![root("content")],
+            static_dirs: vec![root("static")],
+            static_lists: vec!["static-files.txt".into()],
+            page_forms: vec!["{}.md".into(), "{}/_index.md".into(), "{}/index.md".into()],
+            hosts: vec![
+                "handbook.gitlab.com".into(),
+                "about.gitlab.com/handbook".into(),
+            ],
+            skip: Vec::new(),
+            redirects: vec!["data/redirects.yml".into()],
+            anchor_style: SlugStyle::Github,
+            generator: Generator::Hugo,
+            exclude_files: vec![".hugolint.yaml".into()],
+            excludes: None,
+        }
+    }
 }
 
 /// How a written link becomes a URL.

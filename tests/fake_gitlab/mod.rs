@@ -914,7 +914,7 @@ fn mr_route(
             let on_diff = st.files.iter().any(|f| {
                 f.new_path == path
                     && line.is_some_and(|l| {
-                        hblint::gitlab::diff::added_lines(&f.diff)
+                        hblint::added_lines(&f.diff)
                             .iter()
                             .any(|(s, e)| (*s as u64) <= l && l <= (*e as u64))
                     })

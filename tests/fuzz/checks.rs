@@ -3,16 +3,11 @@
 //! replays the inputs kept under `tests/fuzz/TARGET/` on stable. Each
 //! function panics when the input breaks what hblint promises.
 
-use hblint::config::Settings;
-use hblint::document::Document;
-use hblint::finding::{Diagnostic, Severity};
-use hblint::gitlab::diff::{DiffItem, FileChange, added_lines};
-use hblint::inputs::{Content, SourceFile};
-use hblint::lint::{self, Outcome, RuleSet};
-use hblint::report::{Report, ReportContext};
-use hblint::rules::RunFacts;
-use hblint::suppress::{PathIgnores, RunRules, suppress};
-use hblint::workspace::Workspace;
+use hblint::{
+    Content, Diagnostic, DiffItem, Document, FileChange, Outcome, PathIgnores, Report,
+    ReportContext, RuleSet, RunFacts, RunRules, Settings, Severity, SourceFile, Workspace,
+    added_lines, suppress,
+};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -86,7 +81,7 @@ pub fn config(data: &[u8]) {
     };
     match Settings::from_toml(Path::new("/r"), Path::new(".hblint.toml"), text) {
         Ok(settings) => {
-            let _ = hblint::inputs::default_paths(&settings.files);
+            let _ = hblint::default_paths(&settings.files);
         }
         Err(e) => {
             if let Some(span) = e.span {
@@ -113,7 +108,7 @@ pub fn suppressions(data: &[u8]) {
             continue;
         };
         for rule in ["typo", "spelling"] {
-            findings.push(lint::place(
+            findings.push(hblint::place(
                 Some(&doc),
                 &doc.path,
                 rule,
@@ -180,11 +175,11 @@ fn lint_page(bytes: &[u8]) -> Outcome {
         changed: vec![PAGE.to_owned()],
         ..RunFacts::default()
     };
-    lint::lint(&s.settings, &s.rules, &s.workspace, &files, &run)
+    hblint::lint(&s.settings, &s.rules, &s.workspace, &files, &run)
 }
 
-fn plans(outcome: &Outcome) -> Vec<hblint::fix::FilePlan> {
-    hblint::fix::plan(&outcome.documents_with_fixes(), &outcome.findings)
+fn plans(outcome: &Outcome) -> Vec<hblint::FilePlan> {
+    hblint::plan(&outcome.documents_with_fixes(), &outcome.findings)
 }
 
 /// The whole `check` pipeline on one page: every rule, every report format
@@ -207,19 +202,19 @@ pub fn check_page(data: &[u8]) {
         notes: Vec::new(),
     };
     let reports: [Box<dyn Report>; 5] = [
-        Box::new(hblint::report::human::Human),
-        Box::new(hblint::report::json::Json),
-        Box::new(hblint::report::codequality::CodeQuality),
-        Box::new(hblint::report::junit::Junit),
-        Box::new(hblint::report::note::Note::default()),
+        Box::new(hblint::Human),
+        Box::new(hblint::Json),
+        Box::new(hblint::CodeQuality),
+        Box::new(hblint::Junit),
+        Box::new(hblint::Note::default()),
     ];
     for report in reports {
         let mut out = Vec::new();
         report.render(&ctx, &mut out).expect("renders");
     }
     let first = plans(&outcome);
-    let _ = hblint::fix::unified_diff(&first);
-    let settled = hblint::fix::settle((outcome, first), |pages| {
+    let _ = hblint::unified_diff(&first);
+    let settled = hblint::settle((outcome, first), |pages| {
         let again = lint_page(&pages[0].1);
         let p = plans(&again);
         (again, p)
@@ -227,10 +222,10 @@ pub fn check_page(data: &[u8]) {
     assert!(
         settled.unsettled.is_empty(),
         "fixes do not settle after {} rounds: {:?}",
-        hblint::fix::MAX_ROUNDS,
+        hblint::MAX_ROUNDS,
         settled.unsettled
     );
-    let _ = hblint::fix::patch(&settled.pages);
+    let _ = hblint::patch(&settled.pages);
     for page in &settled.pages {
         assert_eq!(page.old_bytes, data);
         assert!(

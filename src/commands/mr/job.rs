@@ -28,6 +28,7 @@ use crate::workspace::{PageSource, Workspace};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -221,7 +222,7 @@ fn labels(
     }
 }
 
-pub fn run(inputs: &Inputs) -> miette::Result<u8> {
+pub fn run(inputs: &Inputs) -> miette::Result<ExitCode> {
     let client = connect(inputs)?;
     Ok(review(inputs, &client, &mut std::io::stderr())?.exit)
 }
@@ -239,7 +240,7 @@ pub fn connect(inputs: &Inputs) -> miette::Result<Client> {
 /// What one review did.
 pub struct Review {
     /// The job's exit code.
-    pub exit: u8,
+    pub exit: ExitCode,
     /// What happened to the note.
     pub said: comment::Said,
     /// What a later label-only re-check needs.
@@ -446,7 +447,7 @@ pub fn review(inputs: &Inputs, client: &Client, stderr: &mut dyn Write) -> miett
     // A note GitLab failed to write may be stale: not a clean job.
     let stale = matches!(said, comment::Said::Failed(_));
     let exit = if nothing_linted || stale || (trouble && !has_errors) {
-        EXIT_TROUBLE
+        EXIT_TROUBLE()
     } else if has_errors {
         EXIT_FINDINGS
     } else {

@@ -13,6 +13,7 @@ use crate::gitlab::client::{Hints, Options, Token};
 use changes::Commit;
 use job::Inputs;
 use std::io::IsTerminal;
+use std::process::ExitCode;
 use std::time::Duration;
 
 /// The flag if given, else the first of `vars` that is set and not empty,
@@ -174,7 +175,7 @@ pub fn inputs(args: &MrArgs, env: &dyn Fn(&str) -> Option<String>) -> miette::Re
     })
 }
 
-pub fn run(args: &MrArgs) -> miette::Result<u8> {
+pub fn run(args: &MrArgs) -> miette::Result<ExitCode> {
     let inputs = inputs(args, &|k| std::env::var(k).ok())?;
     job::run(&inputs)
 }

@@ -242,7 +242,7 @@ pub fn settings(remote: &Remote, dir: &Path, config: Option<&Path>) -> miette::R
         wanted.extend(options.links.exclude_files.iter().map(PathBuf::from));
     } else {
         wanted.extend(
-            config::options::LinksOptions::default()
+            crate::workspace::Links::default()
                 .exclude_files
                 .into_iter()
                 .map(PathBuf::from),

@@ -24,6 +24,7 @@ use queue::{Job, Key, Pushed, Queue};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
@@ -507,7 +508,7 @@ async fn shutdown_signal() {
     }
 }
 
-pub fn run(args: &ServeArgs) -> miette::Result<u8> {
+pub fn run(args: &ServeArgs) -> miette::Result<ExitCode> {
     let env = |k: &str| std::env::var(k).ok();
     let setup = Setup::new(&args.bot, &env)?;
     let secret = env("HBLINT_WEBHOOK_SECRET")
