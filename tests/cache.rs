@@ -2,6 +2,8 @@
 //! run without it reports, through edits, renames, deletions and a
 //! settings change, and a damaged cache is never an error.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,22 +43,7 @@ fn write(root: &Path, path: &str, text: &str) {
 
 /// The findings of `hblint check --format json` with `args`.
 fn findings(root: &Path, args: &[&str]) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
-        .arg("check")
-        .arg("--root")
-        .arg(root)
-        .args(["--format", "json"])
-        .args(args)
-        .current_dir(root)
-        .output()
-        .expect("hblint runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (_, report) = common::check_json(root, args);
     report["findings"].as_array().cloned().unwrap_or_default()
 }
 

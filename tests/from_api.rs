@@ -7,7 +7,6 @@ mod fake_gitlab;
 
 use fake_gitlab::*;
 use std::path::Path;
-use std::process::Command;
 
 use fake_gitlab::{commit_all as commit, git_in as git, write_file as write};
 
@@ -121,25 +120,10 @@ struct Run {
 
 /// `hblint mr` with a merge request pipeline's variables, in `cwd`.
 fn mr(fake: &FakeGitlab, cwd: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hblint"));
-    cmd.arg("mr").args(args).current_dir(cwd);
-    for (var, _) in std::env::vars() {
-        if var.starts_with("CI_") || var.ends_with("GITLAB_TOKEN") || var == "NO_COLOR" {
-            cmd.env_remove(var);
-        }
-    }
-    let (base, head) = {
-        let st = fake.state();
-        (st.base_sha.clone(), st.head_sha.clone())
-    };
-    cmd.env("CI_API_V4_URL", fake.api_url())
-        .env("CI_PROJECT_ID", PROJECT_ID)
-        .env("CI_MERGE_REQUEST_IID", MR_IID.to_string())
-        .env("CI_MERGE_REQUEST_DIFF_BASE_SHA", base)
-        .env("CI_COMMIT_SHA", head)
-        .env("HBLINT_GITLAB_TOKEN", BOT_TOKEN)
-        .env("HBLINT_RETRY_BASE_MS", "20")
-        .env("HBLINT_HTTP_TIMEOUT", "5");
+    let mut cmd = mr_pipeline(fake);
+    cmd.args(args)
+        .current_dir(cwd)
+        .env("HBLINT_GITLAB_TOKEN", BOT_TOKEN);
     let out = cmd.output().expect("hblint runs");
     Run {
         code: out.status.code().unwrap_or(-1),

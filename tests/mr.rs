@@ -52,28 +52,7 @@ fn checkout(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 /// Run git in `dir` with a fixed identity; its trimmed standard output.
 fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    git_in(dir, args)
 }
 
 fn write(root: &Path, path: &str, text: &str) {
@@ -128,24 +107,8 @@ fn repo_with(fake: &FakeGitlab, extra: &[(&str, &str)]) -> tempfile::TempDir {
 /// The command for `hblint mr` in `root` against `fake`, with the CI
 /// variables of a merge request pipeline (and none from the caller's CI).
 fn mr_command(fake: &FakeGitlab, root: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hblint"));
-    cmd.arg("mr").arg("--root").arg(root);
-    for (var, _) in std::env::vars() {
-        if var.starts_with("CI_") || var.ends_with("GITLAB_TOKEN") || var == "NO_COLOR" {
-            cmd.env_remove(var);
-        }
-    }
-    let (base, head) = {
-        let st = fake.state();
-        (st.base_sha.clone(), st.head_sha.clone())
-    };
-    cmd.env("CI_API_V4_URL", fake.api_url())
-        .env("CI_PROJECT_ID", PROJECT_ID)
-        .env("CI_MERGE_REQUEST_IID", MR_IID.to_string())
-        .env("CI_MERGE_REQUEST_DIFF_BASE_SHA", base)
-        .env("CI_COMMIT_SHA", head)
-        .env("HBLINT_RETRY_BASE_MS", "20")
-        .env("HBLINT_HTTP_TIMEOUT", "5");
+    let mut cmd = mr_pipeline(fake);
+    cmd.arg("--root").arg(root);
     cmd
 }
 

@@ -1472,3 +1472,27 @@ fn proxy_one(
         }
     }
 }
+
+/// The command for `hblint mr` against `fake` with the CI variables of a
+/// merge request pipeline (and none from the caller's CI), retrying fast.
+pub fn mr_pipeline(fake: &FakeGitlab) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hblint"));
+    cmd.arg("mr");
+    for (var, _) in std::env::vars() {
+        if var.starts_with("CI_") || var.ends_with("GITLAB_TOKEN") || var == "NO_COLOR" {
+            cmd.env_remove(var);
+        }
+    }
+    let (base, head) = {
+        let st = fake.state();
+        (st.base_sha.clone(), st.head_sha.clone())
+    };
+    cmd.env("CI_API_V4_URL", fake.api_url())
+        .env("CI_PROJECT_ID", PROJECT_ID)
+        .env("CI_MERGE_REQUEST_IID", MR_IID.to_string())
+        .env("CI_MERGE_REQUEST_DIFF_BASE_SHA", base)
+        .env("CI_COMMIT_SHA", head)
+        .env("HBLINT_RETRY_BASE_MS", "20")
+        .env("HBLINT_HTTP_TIMEOUT", "5");
+    cmd
+}
