@@ -301,23 +301,17 @@ fn the_readme_scheduled_pipeline_runs_in_gitlab_ci_local() {
         },
     );
 
-    let mut cmd = Command::new(tool);
-    cmd.current_dir(root);
-    for (var, _) in std::env::vars() {
-        if var.starts_with("CI_") || var.ends_with("GITLAB_TOKEN") || var == "GITLAB_CI" {
-            cmd.env_remove(var);
-        }
-    }
-    cmd.args(["--force-shell-executor", "--no-color"]);
-    for (k, v) in [
-        ("CI_PIPELINE_SOURCE", "schedule".to_string()),
-        ("CI_API_V4_URL", fake.api_url()),
-        ("CI_JOB_TOKEN", JOB_TOKEN.to_string()),
-        ("CI_PROJECT_ID", PROJECT_ID.to_string()),
-        ("HBLINT_GITLAB_TOKEN", BOT_TOKEN.to_string()),
-    ] {
-        cmd.arg("--variable").arg(format!("{k}={v}"));
-    }
+    let mut cmd = ci_local_command(
+        &tool,
+        root,
+        &[
+            ("CI_PIPELINE_SOURCE", "schedule".to_string()),
+            ("CI_API_V4_URL", fake.api_url()),
+            ("CI_JOB_TOKEN", JOB_TOKEN.to_string()),
+            ("CI_PROJECT_ID", PROJECT_ID.to_string()),
+            ("HBLINT_GITLAB_TOKEN", BOT_TOKEN.to_string()),
+        ],
+    );
     cmd.arg("hblint-bot");
     let out = cmd.output().expect("gitlab-ci-local runs");
     let log = format!(

@@ -1496,3 +1496,24 @@ pub fn mr_pipeline(fake: &FakeGitlab) -> std::process::Command {
         .env("HBLINT_HTTP_TIMEOUT", "5");
     cmd
 }
+
+/// gitlab-ci-local (`tool`) in `root`: the shell executor, none of the
+/// caller's CI variables, and `variables` given as pipeline variables.
+pub fn ci_local_command(
+    tool: &std::path::Path,
+    root: &std::path::Path,
+    variables: &[(&str, String)],
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new(tool);
+    cmd.current_dir(root);
+    for (var, _) in std::env::vars() {
+        if var.starts_with("CI_") || var.ends_with("GITLAB_TOKEN") || var == "GITLAB_CI" {
+            cmd.env_remove(var);
+        }
+    }
+    cmd.args(["--force-shell-executor", "--no-color"]);
+    for (k, v) in variables {
+        cmd.arg("--variable").arg(format!("{k}={v}"));
+    }
+    cmd
+}

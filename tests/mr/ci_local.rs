@@ -91,25 +91,19 @@ fn run_case(
         ],
     );
     let base = fake.state().base_sha.clone();
-    let mut cmd = Command::new(tool);
-    cmd.current_dir(root);
-    for (var, _) in std::env::vars() {
-        if var.starts_with("CI_") || var.ends_with("GITLAB_TOKEN") || var == "GITLAB_CI" {
-            cmd.env_remove(var);
-        }
-    }
-    cmd.args(["--force-shell-executor", "--no-color"]);
-    for (k, v) in [
-        ("CI_PIPELINE_SOURCE", "merge_request_event".to_string()),
-        ("CI_API_V4_URL", fake.api_url()),
-        ("CI_JOB_TOKEN", JOB_TOKEN.to_string()),
-        ("CI_MERGE_REQUEST_IID", MR_IID.to_string()),
-        ("CI_MERGE_REQUEST_PROJECT_ID", PROJECT_ID.to_string()),
-        ("CI_MERGE_REQUEST_DIFF_BASE_SHA", base),
-        ("CI_MERGE_REQUEST_LABELS", "documentation".to_string()),
-    ] {
-        cmd.arg("--variable").arg(format!("{k}={v}"));
-    }
+    let mut cmd = ci_local_command(
+        tool,
+        root,
+        &[
+            ("CI_PIPELINE_SOURCE", "merge_request_event".to_string()),
+            ("CI_API_V4_URL", fake.api_url()),
+            ("CI_JOB_TOKEN", JOB_TOKEN.to_string()),
+            ("CI_MERGE_REQUEST_IID", MR_IID.to_string()),
+            ("CI_MERGE_REQUEST_PROJECT_ID", PROJECT_ID.to_string()),
+            ("CI_MERGE_REQUEST_DIFF_BASE_SHA", base),
+            ("CI_MERGE_REQUEST_LABELS", "documentation".to_string()),
+        ],
+    );
     cmd.arg("hblint");
     let run = output(cmd);
     if let Ok(dir) = std::env::var("HBLINT_EVIDENCE_DIR") {
