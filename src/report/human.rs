@@ -164,33 +164,17 @@ pub struct HumanQuiet;
 
 impl Report for HumanQuiet {
     fn render(&self, ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<()> {
-        render_findings(ctx, out)
+        render_findings(ctx, out).map(|_| ())
     }
 }
 
 impl Report for Human {
     fn render(&self, ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<()> {
-        render_findings(ctx, out)?;
+        let mut words = render_findings(ctx, out)?;
         if !ctx.outcome.findings.is_empty() {
             writeln!(out)?;
         }
         writeln!(out, "{}", summary(ctx))?;
-        // The flagged words, each page read once (findings are sorted by path).
-        let mut words: Vec<String> = Vec::new();
-        let mut page: Option<(&str, Option<crate::lint::PageText>)> = None;
-        for f in ctx.outcome.findings.iter() {
-            if f.rule != "typo" && f.rule != "spelling" {
-                continue;
-            }
-            if page.as_ref().is_none_or(|(p, _)| *p != f.path) {
-                page = Some((&f.path, ctx.outcome.text(&f.path)));
-            }
-            if let Some((_, Some(text))) = &page
-                && let Some(word) = text.text.get(f.range.clone())
-            {
-                words.push(word.to_owned());
-            }
-        }
         words.sort_unstable();
         words.dedup();
         if !words.is_empty() {
@@ -207,7 +191,9 @@ impl Report for Human {
     }
 }
 
-fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<()> {
+/// Print the findings, each page's text read once; return the words the
+/// `typo` and `spelling` findings flag, for the closing hint.
+fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<Vec<String>> {
     let theme = if ctx.color {
         GraphicalTheme::unicode()
     } else {
@@ -225,6 +211,7 @@ fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<(
     let mut text = None;
     // The same advice for the same rule is said once, at its first finding.
     let mut said: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    let mut words = Vec::new();
     for f in &outcome.findings {
         if current != Some(f.path.as_str()) {
             if current.is_some() {
@@ -233,6 +220,11 @@ fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<(
             writeln!(out, "── {} ──", f.path)?;
             current = Some(&f.path);
             text = outcome.text(&f.path);
+        }
+        if (f.rule == "typo" || f.rule == "spelling")
+            && let Some(word) = text.as_ref().and_then(|t| t.text.get(f.range.clone()))
+        {
+            words.push(word.to_owned());
         }
         let mut d = diagnostic(f, text.as_ref());
         if let Some(help) = f.help.as_deref()
@@ -246,7 +238,7 @@ fn render_findings(ctx: &ReportContext<'_>, out: &mut dyn Write) -> io::Result<(
             .map_err(io::Error::other)?;
         out.write_all(rendered.as_bytes())?;
     }
-    Ok(())
+    Ok(words)
 }
 
 /// The closing line: counts, the worst rules, the time.
