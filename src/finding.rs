@@ -52,6 +52,29 @@ pub struct Fix {
     pub range: Range<usize>,
     #[serde(skip)]
     pub applicability: Applicability,
+    /// Whether `--fix` may apply it where it stands, as the engine found when
+    /// it placed the finding in its page (see [`crate::fix::placement`]).
+    #[serde(skip)]
+    pub placement: Placement,
+}
+
+/// Where a fix stands in its page's text: what `--fix` needs to know of the
+/// page beyond the fix itself, kept so that counting the fixable findings
+/// never parses a page again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// Not placed in a page yet (a finding about a page the run did not read).
+    #[default]
+    Unplaced,
+    /// `--fix` may apply it.
+    Free,
+    /// Its range is not in the text, or the text already reads the replacement.
+    Void,
+    /// It starts or ends inside code.
+    InCode,
+    /// It would change a heading's generated anchor.
+    RenamesAnchor,
 }
 
 /// A 1-based line and column (column counted in characters).
@@ -125,6 +148,7 @@ impl Diagnostic {
             replacement: replacement.into(),
             range: self.range.clone(),
             applicability,
+            placement: Placement::Unplaced,
         });
         self
     }

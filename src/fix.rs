@@ -11,7 +11,7 @@
 //! half-written, and never with a change made since the read lost.
 
 use crate::document::Document;
-use crate::finding::{Applicability, Finding};
+use crate::finding::{Applicability, Finding, Fix, Placement};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -40,36 +40,48 @@ pub struct FilePlan {
     pub new_text: String,
 }
 
+/// Where `fix` stands in `doc`: whether `--fix` may apply it there.
+pub fn placement(doc: &Document, fix: &Fix) -> Placement {
+    let r = &fix.range;
+    match doc.text.get(r.clone()) {
+        None => return Placement::Void,
+        Some(original) if original == fix.replacement => return Placement::Void,
+        Some(_) => {}
+    }
+    // Never inside code: neither end of the range may fall in it.
+    if doc.in_code(r.start) || (r.end > r.start && doc.in_code(r.end - 1)) {
+        return Placement::InCode;
+    }
+    if changes_anchor(doc, r, &fix.replacement).is_some() {
+        return Placement::RenamesAnchor;
+    }
+    Placement::Free
+}
+
 /// The safe, non-overlapping fixes among `findings` (all of `doc`'s path).
 pub fn edits(doc: &Document, findings: &[&Finding]) -> Vec<Edit> {
-    let mut candidates: Vec<Edit> = findings
+    let candidates = findings
         .iter()
         .filter_map(|f| {
             let fix = f.fix.as_ref()?;
-            if fix.applicability != Applicability::Safe {
-                return None;
-            }
-            let r = fix.range.clone();
-            let original = doc.text.get(r.clone())?;
-            if original == fix.replacement {
-                return None;
-            }
-            // Never inside code: neither end of the range may fall in it.
-            if doc.in_code(r.start) || (r.end > r.start && doc.in_code(r.end - 1)) {
-                return None;
-            }
-            if changes_anchor(doc, &r, &fix.replacement).is_some() {
+            if fix.applicability != Applicability::Safe || placement(doc, fix) != Placement::Free {
                 return None;
             }
             Some(Edit {
-                range: r,
+                range: fix.range.clone(),
                 replacement: fix.replacement.clone(),
                 rule: f.rule,
                 line: f.start.line,
-                original: original.to_owned(),
+                original: doc.text.get(fix.range.clone())?.to_owned(),
             })
         })
         .collect();
+    select(candidates)
+}
+
+/// Of one page's candidate edits, those applied together: sorted, each once,
+/// and none overlapping one kept before it (the later is left for a re-run).
+fn select(mut candidates: Vec<Edit>) -> Vec<Edit> {
     candidates.sort_by_key(|e| (e.range.start, e.range.end));
     candidates.dedup_by(|a, b| a.range == b.range && a.replacement == b.replacement);
     let mut kept: Vec<Edit> = Vec::with_capacity(candidates.len());
@@ -83,6 +95,32 @@ pub fn edits(doc: &Document, findings: &[&Finding]) -> Vec<Edit> {
         }
     }
     kept
+}
+
+/// Per rule, how many of `findings` one `--fix` round fixes: the same
+/// choice as [`plan`], made from the placements the engine recorded, so no
+/// page is read or parsed again.
+pub fn fixable_by_rule(findings: &[Finding]) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut by_path: std::collections::BTreeMap<&str, Vec<Edit>> = Default::default();
+    for f in findings {
+        let Some(fix) = &f.fix else { continue };
+        if fix.applicability == Applicability::Safe && fix.placement == Placement::Free {
+            by_path.entry(&f.path).or_default().push(Edit {
+                range: fix.range.clone(),
+                replacement: fix.replacement.clone(),
+                rule: f.rule,
+                line: f.start.line,
+                original: String::new(),
+            });
+        }
+    }
+    let mut fixable = std::collections::BTreeMap::new();
+    for edits in by_path.into_values() {
+        for e in select(edits) {
+            *fixable.entry(e.rule).or_default() += 1;
+        }
+    }
+    fixable
 }
 
 /// The anchor of the heading that replacing `range` by `replacement` would
@@ -451,6 +489,7 @@ mod tests {
                 replacement: replacement.into(),
                 range,
                 applicability: app,
+                placement: Default::default(),
             }),
         }
     }
@@ -483,6 +522,59 @@ mod tests {
             apply(&doc.text, &e),
             "the cat `teh` and addition\r\nmore\r\n"
         );
+    }
+
+    #[test]
+    fn counting_from_placements_agrees_with_the_plan() {
+        let doc = Document::parse(
+            "p.md",
+            "## Our teh\n\nteh cat `teh` and addtion, teh teh.\n".into(),
+            false,
+        )
+        .expect("parses");
+        let mut fs: Vec<Finding> = doc
+            .text
+            .match_indices("teh")
+            .map(|(at, _)| {
+                let mut f = finding(&doc, "teh", "the", Applicability::Safe);
+                f.start = doc.locate(at);
+                f.range = at..at + 3;
+                if let Some(x) = f.fix.as_mut() {
+                    x.range = at..at + 3;
+                }
+                f
+            })
+            .collect();
+        // Two fixes of one range (kept once) and an overlapping one (left).
+        fs.push(fs[1].clone());
+        let mut overlapping = finding(&doc, "teh", "the", Applicability::Safe);
+        let at = fs[1].range.start + 1;
+        overlapping.range = at..at + 2;
+        if let Some(x) = overlapping.fix.as_mut() {
+            x.range = at..at + 2;
+        }
+        fs.push(overlapping);
+        fs.push(finding(&doc, "addtion", "addition", Applicability::Unsafe));
+        for f in &mut fs {
+            if let Some(x) = f.fix.as_mut() {
+                x.placement = placement(&doc, x);
+            }
+        }
+        let planned: usize = plan(std::slice::from_ref(&doc), &fs)
+            .iter()
+            .map(|p| p.edits.len())
+            .sum();
+        let counted: usize = fixable_by_rule(&fs).values().sum();
+        // The heading's (renames its anchor), the code span's and the
+        // unsafe one are not fixable; the prose's three are.
+        assert_eq!((planned, counted), (3, 3));
+        // Unplaced fixes are never counted.
+        for f in &mut fs {
+            if let Some(x) = f.fix.as_mut() {
+                x.placement = Placement::Unplaced;
+            }
+        }
+        assert!(fixable_by_rule(&fs).is_empty());
     }
 
     #[test]

@@ -109,8 +109,12 @@ impl Limits {
     /// A file's bytes, never reading more than one byte past `file-size`
     /// (the file may grow between the size check and the read).
     pub fn read(&self, path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+        self.read_open(std::fs::File::open(path).map_err(ReadError::Io)?)
+    }
+
+    /// [`Limits::read`] of a file already open.
+    pub fn read_open(&self, file: std::fs::File) -> Result<Vec<u8>, ReadError> {
         use std::io::Read;
-        let file = std::fs::File::open(path).map_err(ReadError::Io)?;
         let len = file.metadata().map_err(ReadError::Io)?.len();
         self.check_size(len).map_err(ReadError::Exceeded)?;
         let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
@@ -126,6 +130,13 @@ impl Limits {
     pub fn check_size(&self, len: u64) -> Result<(), Exceeded> {
         let len = usize::try_from(len).unwrap_or(usize::MAX);
         within("file-size", len, self.file_size, 0)
+    }
+
+    /// The limits that guard reading a page's frontmatter alone (its size,
+    /// the frontmatter's size and YAML aliases), without scanning the body.
+    pub fn check_frontmatter_only(&self, text: &str) -> Result<(), Exceeded> {
+        self.check_size(text.len() as u64)?;
+        self.check_frontmatter(text).map(|_| ())
     }
 
     /// Every limit on a page's text, in one pass, before it is parsed.

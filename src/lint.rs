@@ -257,22 +257,34 @@ pub fn lint_with_progress(
     tick: &(dyn Fn() + Sync),
 ) -> Outcome {
     let cache = &workspace.cache;
-    let probes: Vec<Probe> = files
-        .par_iter()
-        .map(|f| {
-            if !cache.is_enabled() {
-                return Probe::Read(None, None);
-            }
-            match crate::workspace::read(f, &settings.root, &settings.limits) {
-                Err(e) => Probe::Error(e),
-                Ok(bytes) => {
-                    let hash = crate::cache::content_hash(&bytes);
-                    let entry = cache.load(&f.path, &hash);
-                    Probe::Read(Some(hash), entry)
+    // The tree's file list is built on one thread while the pages are read.
+    let prepare = || {
+        if rules.rules.iter().any(|(_, rule, _)| rule.resolves_links()) {
+            workspace.prepare_index();
+        }
+    };
+    let probe = || -> Vec<Probe> {
+        files
+            .par_iter()
+            .map(|f| {
+                if !cache.is_enabled() {
+                    return Probe::Read(None, None);
                 }
-            }
-        })
-        .collect();
+                match crate::workspace::read(f, &settings.root, &settings.limits) {
+                    Err(e) => Probe::Error(e),
+                    Ok(bytes) => {
+                        if matches!(f.content, crate::inputs::Content::Disk(_)) {
+                            workspace.note_frontmatter(&f.path, &bytes);
+                        }
+                        let hash = crate::cache::content_hash(&bytes);
+                        let entry = cache.load(&f.path, &hash);
+                        Probe::Read(Some(hash), entry)
+                    }
+                }
+            })
+            .collect()
+    };
+    let ((), probes) = rayon::join(prepare, probe);
     let run_pages: HashMap<String, RunPage> = files
         .iter()
         .zip(&probes)
@@ -475,6 +487,8 @@ impl PageCheck<'_> {
 
     fn deps_hold(&self, checked: &Checked) -> bool {
         let w = self.ctx.workspace;
+        let words_same =
+            checked.words.is_some() && checked.words == self.ctx.data.word_counts_key();
         checked.deps.iter().all(|dep| match dep {
             Dep::Resolve { from, dest, answer } => deps::digest(&w.resolve(from, dest)) == *answer,
             Dep::NamesPage {
@@ -488,6 +502,11 @@ impl PageCheck<'_> {
             }
             Dep::Suggest { url, answer } => {
                 checked.targets == w.targets_digest() || deps::digest(&w.suggest(url)) == *answer
+            }
+            Dep::WordPages { .. } | Dep::WordOccurrences { .. } | Dep::TotalPages { .. }
+                if words_same =>
+            {
+                true
             }
             Dep::WordPages { word, answer } => self.ctx.data.word_counts().pages(word) == *answer,
             Dep::WordOccurrences { word, answer } => {
@@ -527,6 +546,7 @@ impl PageCheck<'_> {
                     .collect(),
                 deps: found,
                 targets: workspace.targets_digest(),
+                words: self.ctx.data.word_counts_key(),
             });
             cache.store(&entry);
         }
@@ -624,6 +644,10 @@ pub fn place(
         start
     };
     let end = if end.line == 0 { start } else { end };
+    let mut fix = d.fix;
+    if let (Some(doc), Some(fix)) = (doc, fix.as_mut()) {
+        fix.placement = crate::fix::placement(doc, fix);
+    }
     Finding {
         rule,
         severity,
@@ -633,6 +657,6 @@ pub fn place(
         end,
         message: d.message,
         help: d.help,
-        fix: d.fix,
+        fix,
     }
 }

@@ -16,7 +16,7 @@
 
 pub mod deps;
 
-use crate::finding::{Applicability, Finding, Fix, Position, Severity};
+use crate::finding::{Applicability, Finding, Fix, Placement, Position, Severity};
 use crate::links::anchors::AnchorSet;
 use crate::rules::RuleName;
 use deps::Dep;
@@ -25,7 +25,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the layout of [`Entry`] changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The folder name under the root when there is no git folder.
 pub const DIR_NAME: &str = ".hblint-cache";
@@ -100,8 +100,8 @@ pub struct StoredFinding {
     end: Position,
     message: String,
     help: Option<String>,
-    /// The replacement, its range and whether `--fix` applies it.
-    fix: Option<(String, std::ops::Range<usize>, bool)>,
+    /// The replacement, its range, whether `--fix` applies it and where it stands.
+    fix: Option<(String, std::ops::Range<usize>, bool, Placement)>,
 }
 
 impl StoredFinding {
@@ -119,6 +119,7 @@ impl StoredFinding {
                     x.replacement.clone(),
                     x.range.clone(),
                     x.applicability == Applicability::Safe,
+                    x.placement,
                 )
             }),
         }
@@ -136,15 +137,19 @@ impl StoredFinding {
             end: self.end,
             message: self.message.clone(),
             help: self.help.clone(),
-            fix: self.fix.as_ref().map(|(replacement, range, safe)| Fix {
-                replacement: replacement.clone(),
-                range: range.clone(),
-                applicability: if *safe {
-                    Applicability::Safe
-                } else {
-                    Applicability::Unsafe
-                },
-            }),
+            fix: self
+                .fix
+                .as_ref()
+                .map(|(replacement, range, safe, placement)| Fix {
+                    replacement: replacement.clone(),
+                    range: range.clone(),
+                    applicability: if *safe {
+                        Applicability::Safe
+                    } else {
+                        Applicability::Unsafe
+                    },
+                    placement: *placement,
+                }),
         })
     }
 }
@@ -164,6 +169,10 @@ pub struct Checked {
     /// The tree's link-target digest when it was checked: suggestions for
     /// broken links hold while it is the same.
     pub targets: u64,
+    /// The key of the tree's word counts when it was checked (see
+    /// `RunData::word_counts_key`): the answers about words hold while it is
+    /// the same.
+    pub words: Option<u64>,
 }
 
 /// One page's cache entry.
@@ -322,6 +331,7 @@ mod tests {
             ignored_by: Vec::new(),
             deps: vec![Dep::TotalPages { answer: 3 }],
             targets: 0,
+            words: None,
         });
         cache.store(&entry);
         let back = cache.load("content/a.md", "h1").expect("stored");

@@ -12,7 +12,7 @@ use crate::lint::{self, Outcome, RuleSet};
 use crate::report::{Report, ReportContext};
 use crate::rules::RunFacts;
 use crate::workspace::Workspace;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -566,17 +566,6 @@ fn format_of(args: &CheckArgs) -> Format {
     })
 }
 
-/// Per rule, how many findings `--fix` would fix.
-fn fixable_by_rule(outcome: &Outcome) -> BTreeMap<&'static str, usize> {
-    let mut fixable = BTreeMap::new();
-    for plan in crate::fix::plan(&outcome.documents_with_fixes(), &outcome.findings) {
-        for e in &plan.edits {
-            *fixable.entry(e.rule).or_default() += 1;
-        }
-    }
-    fixable
-}
-
 fn write_report(
     args: &CheckArgs,
     notes: Vec<String>,
@@ -595,7 +584,11 @@ fn write_report(
     let format = format_of(args);
     let mut buffer = Vec::new();
     let rendered = if args.statistics {
-        crate::report::statistics::render(&ctx, &fixable_by_rule(outcome), &mut buffer)
+        crate::report::statistics::render(
+            &ctx,
+            &crate::fix::fixable_by_rule(&outcome.findings),
+            &mut buffer,
+        )
     } else {
         let report: Box<dyn Report> = match format {
             Format::Human if args.quiet => Box::new(crate::report::human::HumanQuiet),
@@ -609,9 +602,14 @@ fn write_report(
             Format::Note => Box::new(crate::report::note::Note::default()),
         };
         report.render(&ctx, &mut buffer).and_then(|()| {
-            let fixable: usize = fixable_by_rule(outcome).values().sum();
             let says_summary = matches!(format, Format::Human | Format::Concise);
-            if says_summary && !args.quiet && !args.fix && fixable > 0 {
+            let fixable: usize = match says_summary && !args.quiet && !args.fix {
+                true => crate::fix::fixable_by_rule(&outcome.findings)
+                    .values()
+                    .sum(),
+                false => 0,
+            };
+            if fixable > 0 {
                 writeln!(
                     buffer,
                     "{} fixable with `hblint check{} --fix` (`--diff` shows the patch)",

@@ -462,6 +462,7 @@ mod tests {
                 replacement: "the".into(),
                 range: 0..1,
                 applicability: Default::default(),
+                placement: Default::default(),
             }),
         }
     }

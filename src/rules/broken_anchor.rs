@@ -53,6 +53,10 @@ impl Rule for BrokenAnchor {
         &META
     }
 
+    fn resolves_links(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         findings(doc, ctx, None, out);
     }

@@ -55,6 +55,10 @@ impl Rule for BrokenLink {
         &META
     }
 
+    fn resolves_links(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (link, res) in crate::links::resolved_links(doc, ctx.workspace) {
             let range = link.range.clone();

@@ -70,6 +70,10 @@ impl Rule for LinkToDeletedPage {
         &META
     }
 
+    fn resolves_links(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !ctx.run.deleted.is_empty() {
             out.extend(findings(doc, ctx));

@@ -100,8 +100,9 @@ pub struct MisusedTerm {
     /// (`rules/vocabulary/term-senses.toml`).
     senses: HashMap<String, Vec<String>>,
     /// Per phrase: an English word in lowercase (`middleman`, not `Zuora`),
-    /// so that a capital in the middle of a sentence makes it a name.
-    common: Vec<bool>,
+    /// so that a capital in the middle of a sentence makes it a name. Asked
+    /// of the dictionary on the first page that needs it.
+    common: std::sync::OnceLock<Vec<bool>>,
     broad: bool,
 }
 
@@ -185,14 +186,14 @@ impl MisusedTerm {
             return false;
         }
         let one_word = !phrase.text.contains(' ');
-        if one_word && self.common.get(hit.index).copied().unwrap_or(false) {
+        if one_word && self.common().get(hit.index).copied().unwrap_or(false) {
             let capitalised = matched.chars().next().is_some_and(char::is_uppercase);
             let page = passage.source_range(hit.range.clone());
             if capitalised && !place(&doc.text, page.start, page.end).sentence_start {
                 return false;
             }
         }
-        if one_word && self.common.get(hit.index).copied().unwrap_or(false) {
+        if one_word && self.common().get(hit.index).copied().unwrap_or(false) {
             // A common word the tree nearly always writes with a capital is
             // a name there (`Middleman`, the site generator), even in lowercase.
             let freq = freq();
@@ -438,15 +439,29 @@ fn senses() -> miette::Result<HashMap<String, Vec<String>>> {
 }
 
 impl MisusedTerm {
+    /// Per phrase, whether it is an English word in lowercase. The embedded
+    /// dictionary is part of the build: a build whose copy does not parse is
+    /// broken, and says so.
+    fn common(&self) -> &[bool] {
+        self.common.get_or_init(|| {
+            let dict = match crate::spelling::hunspell::Hunspell::en_us() {
+                Ok(dict) => dict,
+                Err(e) => panic!("the embedded en_US Hunspell dictionary does not parse: {e}"),
+            };
+            self.list
+                .phrases
+                .iter()
+                .map(|p| !p.acronym && dict.is_word(&p.text.to_lowercase()))
+                .collect()
+        })
+    }
+
     pub fn build(data: &RunData) -> miette::Result<Box<dyn Rule>> {
         let (list, broad) = data.terms();
         Ok(Box::new(MisusedTerm::with_list(list, broad)?))
     }
 
     fn with_list(list: Arc<TermList>, broad: bool) -> miette::Result<MisusedTerm> {
-        let dict = crate::spelling::hunspell::Hunspell::en_us().map_err(|e| {
-            miette::miette!("cannot load the embedded en_US Hunspell dictionary: {e}")
-        })?;
         Ok(MisusedTerm {
             senses: senses()?,
             pattern: build_pattern(&list),
@@ -456,11 +471,7 @@ impl MisusedTerm {
                 .enumerate()
                 .map(|(i, p)| (normalise(&p.text.replace('’', "'")), i))
                 .collect(),
-            common: list
-                .phrases
-                .iter()
-                .map(|p| !p.acronym && dict.is_word(&p.text.to_lowercase()))
-                .collect(),
+            common: std::sync::OnceLock::new(),
             list,
             broad,
         })

@@ -128,6 +128,12 @@ pub trait Rule: Send + Sync {
 
     /// Check the run as a whole (labels, deleted pages); called once.
     fn check_run(&self, _ctx: &Context<'_>, _out: &mut Vec<PathDiagnostic>) {}
+
+    /// Whether it resolves links against the tree: the engine then lists the
+    /// tree's files while it reads the run's pages, not after.
+    fn resolves_links(&self) -> bool {
+        false
+    }
 }
 
 /// One row of the table: a rule's name, its metadata, and how to build it

@@ -6,7 +6,6 @@ use crate::cache::Cache;
 use crate::inputs::{FileSelection, SourceFile};
 use crate::roles::{self, mentions::Matcher};
 use crate::spelling::frequency::{self, TreeFrequency};
-use crate::spelling::hunspell::Hunspell;
 use crate::spelling::{HandbookTypos, Vocabulary};
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -44,6 +43,7 @@ pub struct RunData {
     handbook: OnceLock<Arc<HandbookTypos>>,
     roles: OnceLock<Arc<(roles::Shared, Matcher)>>,
     word_counts: OnceLock<Arc<TreeFrequency>>,
+    word_counts_key: OnceLock<Option<u64>>,
     /// The run's pages, which the word counts cover when they are the tree,
     /// with their content hashes and the cache (when it is on).
     pages: OnceLock<RunPages>,
@@ -56,6 +56,7 @@ impl RunData {
             handbook: OnceLock::new(),
             roles: OnceLock::new(),
             word_counts: OnceLock::new(),
+            word_counts_key: OnceLock::new(),
             pages: OnceLock::new(),
         }
     }
@@ -75,12 +76,6 @@ impl RunData {
                 Arc::new(list)
             })
             .clone()
-    }
-
-    /// The embedded en_US dictionary.
-    pub fn hunspell(&self) -> miette::Result<Arc<Hunspell>> {
-        Hunspell::en_us()
-            .map_err(|e| miette::miette!("cannot load the embedded en_US Hunspell dictionary: {e}"))
     }
 
     /// The role data with the matcher of its names.
@@ -126,6 +121,26 @@ impl RunData {
     /// How often each word occurs in the tree, counted on first use: from the
     /// run's pages when they are the tree, else from the root's Markdown
     /// files (see `spelling::frequency`).
+    /// A key that names the table [`RunData::word_counts`] gives, known
+    /// without building it: two runs with the same key have the same table.
+    /// `None` when the table is not counted from the run's hashed pages.
+    pub fn word_counts_key(&self) -> Option<u64> {
+        *self.word_counts_key.get_or_init(|| {
+            let run = self.pages.get()?;
+            let (_, fingerprint) = run.words_file.as_ref()?;
+            if run.files.len() < frequency::TREE_SIZE || run.hashes.len() != run.files.len() {
+                return None;
+            }
+            let pages = run
+                .files
+                .iter()
+                .zip(&run.hashes)
+                .map(|(f, h)| Some((f.path.as_str(), h.as_deref()?)))
+                .collect::<Option<Vec<_>>>()?;
+            Some(crate::spelling::word_cache::table_key(*fingerprint, pages))
+        })
+    }
+
     pub fn word_counts(&self) -> Arc<TreeFrequency> {
         self.word_counts
             .get_or_init(|| {

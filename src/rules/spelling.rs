@@ -85,7 +85,9 @@ const JARGON_PAGES: u32 = 3;
 const JARGON_OCCURRENCES: u32 = 4;
 
 pub struct Spelling {
-    dict: Arc<Hunspell>,
+    /// The dictionary, parsed on the first page that needs it (a run whose
+    /// pages all come from the cache never parses it).
+    dict: std::sync::OnceLock<Arc<Hunspell>>,
     vocabulary: Arc<Vocabulary>,
     handbook: Arc<HandbookTypos>,
     /// Word -> suggestions (empty: not a misspelling), shared by the pages of a run.
@@ -97,12 +99,21 @@ pub struct Spelling {
 impl Spelling {
     pub fn build(data: &RunData) -> miette::Result<Box<dyn Rule>> {
         Ok(Box::new(Spelling {
-            dict: data.hunspell()?,
+            dict: std::sync::OnceLock::new(),
             vocabulary: data.vocabulary(),
             handbook: data.handbook_typos(),
             judged: RwLock::default(),
             lexicon: std::sync::OnceLock::new(),
         }))
+    }
+
+    /// The embedded en_US dictionary. It is part of the build: a build whose
+    /// copy does not parse is broken, and says so.
+    fn dict(&self) -> &Hunspell {
+        self.dict.get_or_init(|| match Hunspell::en_us() {
+            Ok(dict) => dict,
+            Err(e) => panic!("the embedded en_US Hunspell dictionary does not parse: {e}"),
+        })
     }
 
     /// Whether any list or the dictionary accepts the word (or calls it a known typo,
@@ -267,7 +278,7 @@ impl Rule for Spelling {
     }
 
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let dict = &*self.dict;
+        let dict = self.dict();
         let mut freq: Option<Arc<TreeFrequency>> = None;
         let mut link_names = None;
         let mut foreign_page = None;
@@ -363,7 +374,7 @@ mod tests {
         let data = s.run_data();
         // Forget the handbook list: `serivices` is then a word no list knows.
         let rule = Spelling {
-            dict: data.hunspell().expect("dictionary"),
+            dict: std::sync::OnceLock::new(),
             vocabulary: data.vocabulary(),
             handbook: Arc::new(HandbookTypos::default()),
             judged: RwLock::default(),

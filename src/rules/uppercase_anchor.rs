@@ -46,6 +46,10 @@ impl Rule for UppercaseAnchor {
         &META
     }
 
+    fn resolves_links(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let with_fragment = crate::links::resolved_links(doc, ctx.workspace)
             .filter(|(link, _)| link.dest.contains('#'));

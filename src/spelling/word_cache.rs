@@ -93,6 +93,14 @@ fn count_all<'t>(
     (freq, sections)
 }
 
+/// What names the table [`counts`] gives for `pages` (path and content
+/// hash of each) under `tag`: equal keys, equal tables.
+pub fn table_key(tag: u64, mut pages: Vec<(&str, &str)>) -> u64 {
+    pages.sort_unstable();
+    let current: Vec<(&str, &str, usize)> = pages.into_iter().map(|(p, h)| (p, h, 0)).collect();
+    crate::cache::hash_str(&format!("{tag:x} {:x}", pages_digest(&current)))
+}
+
 /// The digest of the sorted `(path, hash)` list.
 fn pages_digest(current: &[(&str, &str, usize)]) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();

@@ -30,15 +30,35 @@ impl Workspace {
         &self.meta().aliases
     }
 
+    /// Keep the frontmatter of a page the engine has read from the root
+    /// anyway, so that [`Workspace::meta`] need not read the file again.
+    pub fn note_frontmatter(&self, page: &str, bytes: &[u8]) {
+        if self.is_remote() || self.meta.get().is_some() {
+            return;
+        }
+        let found = frontmatter(bytes, &self.limits);
+        if let Ok(mut noted) = self.noted_frontmatter.lock() {
+            noted.insert(page.to_owned(), found);
+        }
+    }
+
     /// The frontmatter of every page, read once, on first need.
     pub(super) fn meta(&self) -> &PageMeta {
         self.meta.get_or_init(|| {
             let pages = &self.index().pages;
+            let noted = self
+                .noted_frontmatter
+                .lock()
+                .map(|mut n| std::mem::take(&mut *n))
+                .unwrap_or_default();
             let found: Vec<(String, Frontmatter)> = pages
                 .par_iter()
                 .filter_map(|page| {
-                    let bytes = self.read_file(page)?;
-                    Some((page.clone(), frontmatter(&bytes, &self.limits)?))
+                    let fm = match noted.get(page) {
+                        Some(fm) => fm.clone()?,
+                        None => frontmatter(&self.read_file(page)?, &self.limits)?,
+                    };
+                    Some((page.clone(), fm))
                 })
                 .collect();
             let mut meta = PageMeta::default();
@@ -185,8 +205,8 @@ pub(super) struct Placed {
 }
 
 /// The frontmatter keys that say where a page is published.
-#[derive(Debug, Default)]
-struct Frontmatter {
+#[derive(Debug, Clone, Default)]
+pub(super) struct Frontmatter {
     aliases: Vec<String>,
     url: Option<String>,
     slug: Option<String>,
@@ -197,7 +217,7 @@ struct Frontmatter {
 /// has none of the keys that matter here.
 fn frontmatter(bytes: &[u8], limits: &crate::limits::Limits) -> Option<Frontmatter> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
-    limits.check_text(text).ok()?;
+    limits.check_frontmatter_only(text).ok()?;
     let body = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))?;

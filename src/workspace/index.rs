@@ -30,6 +30,11 @@ impl Workspace {
         self.index.get_or_init(|| self.build_index())
     }
 
+    /// Build the tree's file list now, if no lookup has yet.
+    pub fn prepare_index(&self) {
+        self.index();
+    }
+
     pub(super) fn build_index(&self) -> Index {
         let mut paths: Vec<String> = match &self.files {
             Files::Walk => self.walk(),

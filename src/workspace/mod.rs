@@ -181,6 +181,8 @@ pub struct Workspace {
     files: Files,
     index: OnceLock<Index>,
     meta: OnceLock<aliases::PageMeta>,
+    /// Pages' frontmatter the engine read before `meta` was built.
+    noted_frontmatter: Mutex<HashMap<String, Option<aliases::Frontmatter>>>,
     /// Pages' placements read one by one (a remote tree).
     placed: Mutex<HashMap<String, aliases::Placed>>,
     redirects: OnceLock<Redirects>,
@@ -207,6 +209,7 @@ impl Workspace {
             files: Files::Walk,
             index: OnceLock::new(),
             meta: OnceLock::new(),
+            noted_frontmatter: Mutex::new(HashMap::new()),
             placed: Mutex::new(HashMap::new()),
             redirects: OnceLock::new(),
             anchors: Mutex::new(HashMap::new()),

@@ -34,25 +34,28 @@ pub fn read<'a>(
     root: &Path,
     limits: &Limits,
 ) -> Result<Cow<'a, [u8]>, InputError> {
+    let unreadable = |reason: String| InputError::Unreadable {
+        path: file.path.clone(),
+        reason,
+    };
     match &file.content {
         Content::Bytes(bytes) => Ok(Cow::Borrowed(bytes.as_slice())),
-        Content::Disk(path) if leaves_root(root, path) => Err(InputError::Unreadable {
-            path: file.path.clone(),
-            reason: "a symbolic link leads outside the root".into(),
-        }),
-        Content::Disk(path) => match limits.read(path) {
-            Ok(bytes) => Ok(Cow::Owned(bytes)),
-            Err(ReadError::Exceeded(exceeded)) => Err(InputError::Limit {
-                path: file.path.clone(),
-                line: 1,
-                column: 1,
-                exceeded,
-            }),
-            Err(ReadError::Io(e)) => Err(InputError::Unreadable {
-                path: file.path.clone(),
-                reason: e.to_string(),
-            }),
-        },
+        Content::Disk(path) => {
+            let opened = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+            if leaves_root(root, path, &opened) {
+                return Err(unreadable("a symbolic link leads outside the root".into()));
+            }
+            match limits.read_open(opened) {
+                Ok(bytes) => Ok(Cow::Owned(bytes)),
+                Err(ReadError::Exceeded(exceeded)) => Err(InputError::Limit {
+                    path: file.path.clone(),
+                    line: 1,
+                    column: 1,
+                    exceeded,
+                }),
+                Err(ReadError::Io(e)) => Err(unreadable(e.to_string())),
+            }
+        }
     }
 }
 
@@ -61,17 +64,55 @@ pub fn load(file: &SourceFile, root: &Path, limits: &Limits) -> Result<Document,
     Document::from_bytes_within(&file.path, &read(file, root, limits)?, limits)
 }
 
-/// Whether `path`, written inside `root`, really lies outside it (through a
-/// symbolic link). A path that cannot be resolved is left to the read to report.
-fn leaves_root(root: &Path, path: &Path) -> bool {
+/// Whether `path`, written inside `root` and open as `opened`, really lies
+/// outside it (through a symbolic link). A path that cannot be resolved is
+/// left to the read to report.
+fn leaves_root(root: &Path, path: &Path, opened: &std::fs::File) -> bool {
     let written = crate::inputs::normalize(&absolute(path));
     if !written.starts_with(crate::inputs::normalize(&absolute(root))) {
         return false;
     }
-    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
-        (Ok(root), Ok(real)) => !real.starts_with(root),
+    match (real_root(root), real_path(path, opened)) {
+        (Some(root), Some(real)) => !real.starts_with(root),
         _ => false,
     }
+}
+
+/// Where the open file really is. On Linux one `readlink` of its descriptor
+/// answers (and answers for the file that was opened, not for whatever the
+/// path names a moment later); elsewhere the path is resolved.
+fn real_path(path: &Path, opened: &std::fs::File) -> Option<std::path::PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let link = std::fs::read_link(format!("/proc/self/fd/{}", opened.as_raw_fd()));
+        if let Ok(real) = link
+            && real.is_absolute()
+        {
+            return Some(real);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = opened;
+    std::fs::canonicalize(path).ok()
+}
+
+/// The real path of a run's root, resolved once for consecutive reads
+/// under the same root (a run reads thousands of pages under one root).
+fn real_root(root: &Path) -> Option<std::path::PathBuf> {
+    static LAST: std::sync::Mutex<Option<(std::path::PathBuf, std::path::PathBuf)>> =
+        std::sync::Mutex::new(None);
+    if let Ok(last) = LAST.lock()
+        && let Some((written, real)) = last.as_ref()
+        && written == root
+    {
+        return Some(real.clone());
+    }
+    let real = std::fs::canonicalize(root).ok()?;
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((root.to_path_buf(), real.clone()));
+    }
+    Some(real)
 }
 
 fn absolute(path: &Path) -> std::path::PathBuf {

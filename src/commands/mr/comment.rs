@@ -295,6 +295,7 @@ mod tests {
                 replacement: replacement.into(),
                 range: span.clone(),
                 applicability,
+                placement: Default::default(),
             }),
             rule: "typo",
             severity: Severity::Error,
