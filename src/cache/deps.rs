@@ -78,9 +78,13 @@ pub fn paused<T>(f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// A stable digest of an answer's debug form.
-pub fn digest<T: std::fmt::Debug + ?Sized>(value: &T) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(format!("{value:?}").as_bytes())
+/// A digest of an answer, stable for one build of hblint (the cache's
+/// fingerprint names the build).
+pub fn digest<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub mod testing;
 use percent_encoding::percent_decode_str;
 
 /// A destination that hblint can check.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Internal {
     /// The path, percent-decoded; empty for a same-page `#anchor`.
     pub path: String,

@@ -127,7 +127,7 @@ pub enum Generator {
 }
 
 /// What a link points at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     /// A Markdown page (root-relative file path).
     Page(String),
@@ -148,7 +148,7 @@ pub enum Target {
 }
 
 /// A link looked up in the workspace.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Resolution {
     pub target: Target,
     pub link: Internal,
