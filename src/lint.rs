@@ -436,6 +436,7 @@ pub fn lint_with_progress(
         }
     }
 
+    cache.forget_other_generations();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     errors.sort_by(|a, b| a.path().cmp(b.path()));

@@ -9,7 +9,8 @@
 //! questions get a different answer now.
 //!
 //! Files live under `.hblint-cache/` at the root, or `hblint/cache` in the
-//! git folder when the root is in a git work tree. Each entry is written to a
+//! git folder when the root is in a git work tree, in one folder per
+//! fingerprint; a run removes the folders of other fingerprints. Each entry is written to a
 //! fresh temporary file and renamed into place, so two runs sharing a cache
 //! never see half a file; an entry that cannot be read, does not parse, or
 //! belongs to another page, build or settings is ignored and rewritten.
@@ -221,11 +222,40 @@ impl Cache {
     }
 
     fn entry_path(&self, path: &str, hash: &str) -> Option<PathBuf> {
-        let dir = self.dir.as_ref()?;
         let key =
             xxhash_rust::xxh3::xxh3_128(format!("{}\0{path}\0{hash}", self.fingerprint).as_bytes());
         let key = format!("{key:032x}");
-        Some(dir.join("pages").join(&key[..2]).join(&key[2..]))
+        Some(self.pages_dir()?.join(&key[..2]).join(&key[2..]))
+    }
+
+    /// The folder of this fingerprint's entries: one generation of the
+    /// cache (a build of hblint with one set of settings).
+    fn pages_dir(&self) -> Option<PathBuf> {
+        Some(
+            self.dir
+                .as_ref()?
+                .join(format!("pages-{:016x}", self.fingerprint)),
+        )
+    }
+
+    /// Remove the entries of other generations (another build or other
+    /// settings), so that the folder does not grow with every upgrade. A run
+    /// under other settings that shares the folder loses only time.
+    pub fn forget_other_generations(&self) {
+        let (Some(dir), Some(mine)) = (&self.dir, self.pages_dir()) else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let generation = name == "pages" || name.starts_with("pages-");
+            if generation && entry.path() != mine {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
     }
 
     /// The entry of `path` with content `hash`, if one was stored under this
@@ -233,7 +263,7 @@ impl Cache {
     pub fn load(&self, path: &str, hash: &str) -> Option<Entry> {
         let file = self.entry_path(path, hash)?;
         let bytes = std::fs::read(file).ok()?;
-        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+        let entry: Entry = postcard::from_bytes(&bytes).ok()?;
         (entry.format == FORMAT
             && entry.fingerprint == self.fingerprint
             && entry.path == path
@@ -259,7 +289,7 @@ impl Cache {
         let Some(file) = self.entry_path(&entry.path, &entry.hash) else {
             return;
         };
-        if let Ok(bytes) = serde_json::to_vec(entry) {
+        if let Ok(bytes) = postcard::to_stdvec(entry) {
             let _ = write_replacing(&file, &bytes);
         }
     }
@@ -341,6 +371,15 @@ mod tests {
         assert!(cache.load("content/b.md", "h1").is_none(), "other page");
         let other = Cache::open(dir.path().to_path_buf(), 8);
         assert!(other.load("content/a.md", "h1").is_none(), "other settings");
+        // Another generation's entries go when a run of this one ends.
+        other.store(&other.entry("content/a.md", "h1", anchors.clone()));
+        other.forget_other_generations();
+        assert!(other.load("content/a.md", "h1").is_some(), "its own stay");
+        assert!(
+            cache.load("content/a.md", "h1").is_none(),
+            "the other's are gone"
+        );
+        cache.store(&entry);
         // A damaged file is a miss, and is replaced by the next store.
         let file = cache.entry_path("content/a.md", "h1").expect("path");
         std::fs::write(&file, b"{not json").expect("write");
