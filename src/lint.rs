@@ -198,10 +198,18 @@ pub fn open_cache(settings: &Settings, dir: Option<&std::path::Path>, no_cache: 
         limits,
     } = settings;
     let digest = format!(
-        "{root:?}|{config_path:?}|{severities:?}|{files:?}|{links:?}|{ignore:?}|{roles:?}|\
+        "{config_path:?}|{severities:?}|{files:?}|{links:?}|{ignore:?}|{roles:?}|\
          {roles_name:?}|{:x}|{corrections:?}|{labels:?}|{terms:?}|{terms_broad}|{limits:?}",
         vocabulary.digest()
     );
+    // Findings name pages by their path below the root: a checkout of the
+    // same tree elsewhere (another CI job's build folder) shares the cache.
+    let root = format!("{root:?}");
+    let root = root.trim_matches('"');
+    let digest = match root.is_empty() {
+        true => digest,
+        false => digest.replace(root, "<root>"),
+    };
     Cache::open(dir, crate::cache::fingerprint(&digest))
 }
 

@@ -108,7 +108,12 @@ fn same_findings_through_edits_renames_deletions_and_settings() {
     );
     let entries = cache_files(&cache)
         .into_iter()
-        .filter(|p| p.starts_with(cache.join("pages")))
+        .filter(|p| {
+            p.strip_prefix(&cache)
+                .ok()
+                .and_then(|rel| rel.components().next())
+                .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with("pages-"))
+        })
         .count();
     assert_eq!(entries, 4, "one entry a page");
 
@@ -229,14 +234,21 @@ fn a_valid_entry_is_reused_and_a_damaged_one_is_ignored() {
     let plain = findings(root, &["--no-cache"]);
     assert_eq!(findings(root, &["--cache-dir", arg]), plain);
 
-    // Change a stored message: the next run prints it, so the page was not
-    // checked again.
+    // Change a stored message (by as many bytes: entries are binary, each
+    // string after its length): the next run prints it, so the page was
+    // not checked again.
+    let (stored, changed): (&[u8], &[u8]) = (b"is a misspelling of", b"was stored, not new");
+    assert_eq!(stored.len(), changed.len());
     let mut edited = 0;
     for file in cache_files(&cache) {
-        let text = std::fs::read_to_string(&file).expect("entry");
-        if text.contains("is a misspelling of") {
-            std::fs::write(&file, text.replace("is a misspelling of", "was stored as"))
-                .expect("write");
+        let mut bytes = std::fs::read(&file).expect("entry");
+        let mut found = false;
+        while let Some(at) = bytes.windows(stored.len()).position(|w| w == stored) {
+            bytes[at..at + stored.len()].copy_from_slice(changed);
+            found = true;
+        }
+        if found {
+            std::fs::write(&file, &bytes).expect("write");
             edited += 1;
         }
     }
@@ -246,16 +258,17 @@ fn a_valid_entry_is_reused_and_a_damaged_one_is_ignored() {
         reused.iter().any(|f| f["message"]
             .as_str()
             .unwrap_or_default()
-            .contains("was stored as")),
+            .contains("was stored, not new")),
         "{reused:?}"
     );
 
-    // Damaged and foreign entries: ignored and rewritten.
+    // Damaged, cut short and foreign entries: ignored and rewritten.
     for (i, file) in cache_files(&cache).into_iter().enumerate() {
-        let junk: &[u8] = if i % 2 == 0 {
-            b"\x00\xff not json"
-        } else {
-            b"{\"format\": 1}"
+        let whole = std::fs::read(&file).expect("entry");
+        let junk: Vec<u8> = match i % 3 {
+            0 => b"\x00\xff not an entry".to_vec(),
+            1 => b"{\"format\": 1}".to_vec(),
+            _ => whole[..whole.len() / 2].to_vec(),
         };
         std::fs::write(&file, junk).expect("write");
     }
@@ -297,4 +310,71 @@ fn default_folder_is_at_the_root_outside_git() {
     assert_eq!(findings(root, &[]), plain);
     assert!(root.join(".hblint-cache").is_dir());
     assert_eq!(findings(root, &[]), plain);
+}
+
+/// Each CI job downloads the release binary afresh: a copy of the same build
+/// (another path, another modification time) must find the entries the
+/// first run wrote, not start a new generation of the cache.
+#[test]
+fn a_copy_of_the_same_binary_finds_the_cache() {
+    let dir = tree();
+    let root = dir.path();
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let cache = cache_dir.path().join("cache");
+    let cache_arg = cache.to_str().expect("utf-8 path");
+    let first = findings(root, &["--cache-dir", cache_arg]);
+    let mut written = cache_files(&cache);
+    written.sort();
+    assert!(
+        written
+            .iter()
+            .any(|p| p.to_string_lossy().contains("pages-")),
+        "entries written: {written:?}"
+    );
+
+    let bin = tempfile::tempdir().expect("tempdir");
+    let copy = bin.path().join("hblint");
+    std::fs::copy(env!("CARGO_BIN_EXE_hblint"), &copy).expect("copy the binary");
+    let out = Command::new(&copy)
+        .env_remove("CI")
+        .arg("check")
+        .arg("--root")
+        .arg(root)
+        .args(["--format", "json", "--cache-dir", cache_arg])
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run the copy");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
+    assert_eq!(
+        report["findings"].as_array().cloned().unwrap_or_default(),
+        first,
+        "the copy reports the same findings"
+    );
+    let mut after = cache_files(&cache);
+    after.sort();
+    assert_eq!(
+        after, written,
+        "the copy reused the entries, wrote no new generation"
+    );
+}
+
+/// CI jobs check the tree out in build folders whose path can differ from
+/// job to job: the same tree elsewhere finds the entries, and the findings
+/// are the same.
+#[test]
+fn the_same_tree_elsewhere_finds_the_cache() {
+    let first_tree = tree();
+    let second_tree = tree();
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let cache = cache_dir.path().join("cache");
+    let cache_arg = cache.to_str().expect("utf-8 path");
+    let first = findings(first_tree.path(), &["--cache-dir", cache_arg]);
+    let mut written = cache_files(&cache);
+    written.sort();
+    let second = findings(second_tree.path(), &["--cache-dir", cache_arg]);
+    let mut after = cache_files(&cache);
+    after.sort();
+    assert_eq!(second, first, "the same findings");
+    assert_eq!(after, written, "the entries were reused, none written");
 }

@@ -83,11 +83,7 @@ impl Anchors {
     }
 
     pub fn to_set(&self) -> AnchorSet {
-        AnchorSet {
-            ids: self.list.iter().cloned().collect(),
-            list: self.list.clone(),
-            complete: self.complete,
-        }
+        AnchorSet::new(self.list.clone(), self.complete)
     }
 }
 
@@ -318,17 +314,15 @@ pub(crate) fn write_replacing(file: &Path, bytes: &[u8]) -> std::io::Result<()> 
 }
 
 /// The fingerprint of everything besides a page's bytes that can change what
-/// its check finds: this build of hblint and the resolved settings (which
-/// hold the word lists, role data, link mounts and severities).
+/// its check finds: this build of hblint, named by a digest of its sources
+/// (so that a copy of the same binary, as each CI job downloads, finds the
+/// cache another job filled), and the resolved settings (which hold the word
+/// lists, role data, link mounts and severities).
 pub fn fingerprint(settings_digest: &str) -> u64 {
-    let build = std::env::current_exe()
-        .ok()
-        .and_then(|exe| std::fs::metadata(exe).ok())
-        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
-        .unwrap_or_default();
     hash_str(&format!(
-        "hblint {} {FORMAT} {build}\n{settings_digest}",
-        env!("CARGO_PKG_VERSION")
+        "hblint {} {FORMAT} {}\n{settings_digest}",
+        env!("CARGO_PKG_VERSION"),
+        env!("HBLINT_SOURCE_DIGEST"),
     ))
 }
 

@@ -7,20 +7,46 @@ use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-/// The ids a page can be linked to with `#fragment`.
+/// The ids a page can be linked to with `#fragment`. A run keeps one per
+/// page until its end (other pages may link to it later), so it is compact:
+/// each id is held once, with a sorted index for lookups.
 #[derive(Debug, Default)]
 pub struct AnchorSet {
-    pub ids: HashSet<String>,
-    /// In page order, for suggestions.
+    /// In page order, each once, for suggestions.
     pub list: Vec<String>,
+    /// Positions in `list`, in the order of the ids they hold.
+    sorted: Vec<u32>,
     /// False when the page pulls in content hblint cannot see (Hugo `include`
     /// shortcodes, ERB partials): a missing anchor may then be there.
     pub complete: bool,
 }
 
 impl AnchorSet {
+    /// The set of `list` (in page order; repeated ids are kept once).
+    pub fn new(list: Vec<String>, complete: bool) -> AnchorSet {
+        let mut seen = HashSet::with_capacity(list.len());
+        let mut list: Vec<String> = list
+            .into_iter()
+            .filter(|a| seen.insert(a.clone()))
+            .collect();
+        list.shrink_to_fit();
+        let mut sorted: Vec<u32> = (0..list.len())
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
+        sorted.sort_unstable_by(|a, b| list[*a as usize].cmp(&list[*b as usize]));
+        AnchorSet {
+            list,
+            sorted,
+            complete,
+        }
+    }
+
     pub fn contains(&self, id: &str) -> bool {
-        self.ids.contains(id) || id == "top"
+        id == "top"
+            || self
+                .sorted
+                .binary_search_by(|i| self.list[*i as usize].as_str().cmp(id))
+                .is_ok()
     }
 
     /// An id equal to `id` but for case.
@@ -52,21 +78,12 @@ impl AnchorSet {
             .map(|(_, a)| a.as_str())
     }
 
-    fn insert(&mut self, id: String) {
-        if self.ids.insert(id.clone()) {
-            self.list.push(id);
-        }
-    }
-
     /// The anchors of a parsed page.
     pub fn of(doc: &Document, style: SlugStyle) -> AnchorSet {
         static ATTR: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(r"\{:?\s*#([A-Za-z0-9_][\w:.\-]*)[^}\n]*\}").expect("static regex")
         });
-        let mut set = AnchorSet {
-            complete: !generates_content(&doc.text),
-            ..AnchorSet::default()
-        };
+        let mut list = Vec::new();
         let mut factory = IdFactory::new(style);
         for h in &doc.headings {
             let id = match &h.custom_id {
@@ -89,7 +106,7 @@ impl AnchorSet {
                         for variant in [bare, collapsed] {
                             let id = crate::links::slug::slug(style, &variant);
                             if !id.is_empty() {
-                                set.insert(id);
+                                list.push(id);
                             }
                         }
                     }
@@ -97,16 +114,16 @@ impl AnchorSet {
                 }
                 None => factory.generate(&h.text),
             };
-            set.insert(id);
+            list.push(id);
         }
         for a in &doc.html_anchors {
-            set.insert(a.id.clone());
+            list.push(a.id.clone());
         }
         // `{#id}` / `{: #id}` attribute lists on any block, not only headings.
         for c in ATTR.captures_iter(&doc.text) {
-            set.insert(c[1].to_owned());
+            list.push(c[1].to_owned());
         }
-        set
+        AnchorSet::new(list, !generates_content(&doc.text))
     }
 }
 

@@ -94,6 +94,12 @@ pub struct Spelling {
     judged: RwLock<HashMap<String, Vec<String>>>,
     /// The tree's words and names, built once per run on first use.
     lexicon: std::sync::OnceLock<Lexicon>,
+    /// Words outside the dictionary already asked about, shared by the pages
+    /// of a run: `(token, word)` -> known (a list, a compound, a British or
+    /// derived form). The same jargon recurs on thousands of pages.
+    known_memo: RwLock<HashMap<Box<str>, bool, crate::spelling::FastHash>>,
+    /// Word -> whether a dictionary word is close enough to suggest.
+    candidates_memo: RwLock<HashMap<Box<str>, bool, crate::spelling::FastHash>>,
 }
 
 impl Spelling {
@@ -104,6 +110,8 @@ impl Spelling {
             handbook: data.handbook_typos(),
             judged: RwLock::default(),
             lexicon: std::sync::OnceLock::new(),
+            known_memo: RwLock::default(),
+            candidates_memo: RwLock::default(),
         }))
     }
 
@@ -119,13 +127,37 @@ impl Spelling {
     /// Whether any list or the dictionary accepts the word (or calls it a known typo,
     /// which is the `typo` rule's business).
     fn known(&self, dict: &Hunspell, token: &str, word: &str) -> bool {
+        // Most words are English: ask the dictionary first, it allocates nothing.
+        if dict.is_word(word) {
+            return true;
+        }
+        let key: Box<str> = if token == word {
+            word.into()
+        } else {
+            format!("{token}\0{word}").into()
+        };
+        if let Some(known) = self
+            .known_memo
+            .read()
+            .ok()
+            .and_then(|m| m.get(&key).copied())
+        {
+            return known;
+        }
+        let known = self.known_outside_dictionary(dict, token, word);
+        if let Ok(mut memo) = self.known_memo.write() {
+            memo.insert(key, known);
+        }
+        known
+    }
+
+    /// [`Spelling::known`] for a word the dictionary does not have as written.
+    fn known_outside_dictionary(&self, dict: &Hunspell, token: &str, word: &str) -> bool {
         let with_vocabulary = WithVocabulary {
             vocabulary: &self.vocabulary,
             inner: dict,
         };
-        // Most words are English: ask the dictionary first, it allocates nothing.
-        dict.is_word(word)
-            || self.handbook.accepts(word)
+        self.handbook.accepts(word)
             || with_vocabulary.check(word) == Verdict::Valid
             || ["s", "es", "ed", "d", "ing"].iter().any(|suffix| {
                 word.strip_suffix(suffix)
@@ -145,7 +177,19 @@ impl Spelling {
         if let Some(found) = self.judged.read().ok().and_then(|j| j.get(&key).cloned()) {
             return !found.is_empty();
         }
-        !suggestions_without_tree(dict, &key).is_empty()
+        if let Some(has) = self
+            .candidates_memo
+            .read()
+            .ok()
+            .and_then(|m| m.get(key.as_str()).copied())
+        {
+            return has;
+        }
+        let has = !suggestions_without_tree(dict, &key).is_empty();
+        if let Ok(mut memo) = self.candidates_memo.write() {
+            memo.insert(key.into(), has);
+        }
+        has
     }
 
     /// The suggestions for a word that no list knows, or none when it is
@@ -379,6 +423,8 @@ mod tests {
             handbook: Arc::new(HandbookTypos::default()),
             judged: RwLock::default(),
             lexicon: std::sync::OnceLock::new(),
+            known_memo: RwLock::default(),
+            candidates_memo: RwLock::default(),
         };
         let doc = Document::parse("a.md", "Professional serivices partners.\n".into(), false)
             .expect("parses");
