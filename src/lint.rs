@@ -210,7 +210,9 @@ pub fn open_cache(settings: &Settings, dir: Option<&std::path::Path>, no_cache: 
         true => digest,
         false => digest.replace(root, "<root>"),
     };
-    Cache::open(dir, crate::cache::fingerprint(&digest))
+    let cache = Cache::open(dir, crate::cache::fingerprint(&digest));
+    cache.forget_other_generations();
+    cache
 }
 
 /// Read and parse one file, within `limits` (see [`crate::workspace::load`]).
@@ -444,7 +446,6 @@ pub fn lint_with_progress(
         }
     }
 
-    cache.forget_other_generations();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     errors.sort_by(|a, b| a.path().cmp(b.path()));

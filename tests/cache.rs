@@ -82,6 +82,7 @@ fn cache_files(dir: &Path) -> Vec<PathBuf> {
             }
         }
     }
+    out.sort();
     out
 }
 
@@ -323,8 +324,7 @@ fn a_copy_of_the_same_binary_finds_the_cache() {
     let cache = cache_dir.path().join("cache");
     let cache_arg = cache.to_str().expect("utf-8 path");
     let first = findings(root, &["--cache-dir", cache_arg]);
-    let mut written = cache_files(&cache);
-    written.sort();
+    let written = cache_files(&cache);
     assert!(
         written
             .iter()
@@ -335,24 +335,13 @@ fn a_copy_of_the_same_binary_finds_the_cache() {
     let bin = tempfile::tempdir().expect("tempdir");
     let copy = bin.path().join("hblint");
     std::fs::copy(env!("CARGO_BIN_EXE_hblint"), &copy).expect("copy the binary");
-    let out = Command::new(&copy)
-        .env_remove("CI")
-        .arg("check")
-        .arg("--root")
-        .arg(root)
-        .args(["--format", "json", "--cache-dir", cache_arg])
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run the copy");
-    let report: Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let (_, report) = common::check_json_with(&copy, root, &["--cache-dir", cache_arg]);
     assert_eq!(
         report["findings"].as_array().cloned().unwrap_or_default(),
         first,
         "the copy reports the same findings"
     );
-    let mut after = cache_files(&cache);
-    after.sort();
+    let after = cache_files(&cache);
     assert_eq!(
         after, written,
         "the copy reused the entries, wrote no new generation"
@@ -370,11 +359,9 @@ fn the_same_tree_elsewhere_finds_the_cache() {
     let cache = cache_dir.path().join("cache");
     let cache_arg = cache.to_str().expect("utf-8 path");
     let first = findings(first_tree.path(), &["--cache-dir", cache_arg]);
-    let mut written = cache_files(&cache);
-    written.sort();
+    let written = cache_files(&cache);
     let second = findings(second_tree.path(), &["--cache-dir", cache_arg]);
-    let mut after = cache_files(&cache);
-    after.sort();
+    let after = cache_files(&cache);
     assert_eq!(second, first, "the same findings");
     assert_eq!(after, written, "the entries were reused, none written");
 }

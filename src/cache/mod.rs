@@ -10,7 +10,7 @@
 //!
 //! Files live under `.hblint-cache/` at the root, or `hblint/cache` in the
 //! git folder when the root is in a git work tree, in one folder per
-//! fingerprint; a run removes the folders of other fingerprints. Each entry is written to a
+//! fingerprint; opening the cache removes the folders of other fingerprints. Each entry is written to a
 //! fresh temporary file and renamed into place, so two runs sharing a cache
 //! never see half a file; an entry that cannot be read, does not parse, or
 //! belongs to another page, build or settings is ignored and rewritten.
@@ -236,7 +236,8 @@ impl Cache {
 
     /// Remove the entries of other generations (another build or other
     /// settings), so that the folder does not grow with every upgrade. A run
-    /// under other settings that shares the folder loses only time.
+    /// under other settings that shares the folder loses only time. Called
+    /// once per run, when the run opens the cache.
     pub fn forget_other_generations(&self) {
         let (Some(dir), Some(mine)) = (&self.dir, self.pages_dir()) else {
             return;
@@ -365,7 +366,7 @@ mod tests {
         assert!(cache.load("content/b.md", "h1").is_none(), "other page");
         let other = Cache::open(dir.path().to_path_buf(), 8);
         assert!(other.load("content/a.md", "h1").is_none(), "other settings");
-        // Another generation's entries go when a run of this one ends.
+        // Another generation's entries go when a run of this one opens the cache.
         other.store(&other.entry("content/a.md", "h1", anchors.clone()));
         other.forget_other_generations();
         assert!(other.load("content/a.md", "h1").is_some(), "its own stay");

@@ -252,22 +252,10 @@ fn lost_anchors(
     style: crate::links::slug::SlugStyle,
     cache: &crate::cache::Cache,
 ) -> Vec<(String, Vec<String>)> {
-    use crate::workspace::AnchorSet;
-    let anchors = |path: &str, bytes: &[u8]| -> Option<Vec<String>> {
-        let hash = cache
-            .is_enabled()
-            .then(|| crate::cache::content_hash(bytes));
-        if let Some(hash) = &hash
-            && let Some(entry) = cache.load(path, hash)
-        {
-            return Some(entry.anchors.list);
-        }
-        let doc = crate::document::Document::from_bytes(path, bytes).ok()?;
-        let set = AnchorSet::of(&doc, style);
-        if let Some(hash) = &hash {
-            cache.store_anchors(path, hash, crate::cache::Anchors::of(&set));
-        }
-        Some(set.list)
+    // Each side as a page of its own, within the default limits.
+    let limits = crate::limits::Limits::default();
+    let anchors = |path: &str, bytes: &[u8]| {
+        crate::workspace::anchors_of_bytes(cache, path, bytes, &limits, style).map(|a| a.list)
     };
     let mut lost = Vec::new();
     for page in &set.pages {

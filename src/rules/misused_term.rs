@@ -439,15 +439,11 @@ fn senses() -> miette::Result<HashMap<String, Vec<String>>> {
 }
 
 impl MisusedTerm {
-    /// Per phrase, whether it is an English word in lowercase. The embedded
-    /// dictionary is part of the build: a build whose copy does not parse is
-    /// broken, and says so.
+    /// Per phrase, whether it is an English word in lowercase (asked of the
+    /// embedded dictionary, see `Hunspell::built_in`).
     fn common(&self) -> &[bool] {
         self.common.get_or_init(|| {
-            let dict = match crate::spelling::hunspell::Hunspell::en_us() {
-                Ok(dict) => dict,
-                Err(e) => panic!("the embedded en_US Hunspell dictionary does not parse: {e}"),
-            };
+            let dict = crate::spelling::hunspell::Hunspell::built_in();
             self.list
                 .phrases
                 .iter()

@@ -115,13 +115,9 @@ impl Spelling {
         }))
     }
 
-    /// The embedded en_US dictionary. It is part of the build: a build whose
-    /// copy does not parse is broken, and says so.
+    /// The embedded en_US dictionary (see [`Hunspell::built_in`]).
     fn dict(&self) -> &Hunspell {
-        self.dict.get_or_init(|| match Hunspell::en_us() {
-            Ok(dict) => dict,
-            Err(e) => panic!("the embedded en_US Hunspell dictionary does not parse: {e}"),
-        })
+        self.dict.get_or_init(Hunspell::built_in)
     }
 
     /// Whether any list or the dictionary accepts the word (or calls it a known typo,

@@ -38,6 +38,15 @@ impl Hunspell {
             .clone()
     }
 
+    /// [`Hunspell::en_us`] for the rules: the dictionary is part of the
+    /// build, so a build whose copy does not parse is broken, and says so.
+    pub fn built_in() -> Arc<Hunspell> {
+        match Hunspell::en_us() {
+            Ok(dict) => dict,
+            Err(e) => panic!("the embedded en_US Hunspell dictionary does not parse: {e}"),
+        }
+    }
+
     /// Whether `word` is a word of the language, in the case written
     /// (Hunspell accepts `Services` and `SERVICES` for `services`, but not
     /// `london` for `London`).

@@ -43,7 +43,7 @@ pub fn counts(
     {
         return count_all(&current, pages, read).0;
     }
-    let digest = pages_digest(&current);
+    let digest = pages_digest(current.iter().map(|(p, h, _)| (*p, *h)));
     let text = std::fs::read_to_string(file).ok();
     let stored = text.as_deref().and_then(|t| Stored::parse(t, tag));
     if let Some(stored) = &stored
@@ -97,14 +97,13 @@ fn count_all<'t>(
 /// hash of each) under `tag`: equal keys, equal tables.
 pub fn table_key(tag: u64, mut pages: Vec<(&str, &str)>) -> u64 {
     pages.sort_unstable();
-    let current: Vec<(&str, &str, usize)> = pages.into_iter().map(|(p, h)| (p, h, 0)).collect();
-    crate::cache::hash_str(&format!("{tag:x} {:x}", pages_digest(&current)))
+    crate::cache::hash_str(&format!("{tag:x} {:x}", pages_digest(pages)))
 }
 
 /// The digest of the sorted `(path, hash)` list.
-fn pages_digest(current: &[(&str, &str, usize)]) -> u64 {
+fn pages_digest<'a>(current: impl IntoIterator<Item = (&'a str, &'a str)>) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for (path, hash, _) in current {
+    for (path, hash) in current {
         hasher.update(path.as_bytes());
         hasher.update(b"\0");
         hasher.update(hash.as_bytes());

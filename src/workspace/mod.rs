@@ -43,7 +43,7 @@ pub use crate::links::anchors::AnchorSet;
 pub use crate::links::exclude::LinkExcludes;
 use aliases::Redirects;
 use index::Index;
-pub use pages::{RunPage, load, read};
+pub use pages::{RunPage, anchors_of_bytes, load, read};
 use source::Files;
 pub use source::PageSource;
 

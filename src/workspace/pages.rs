@@ -194,17 +194,29 @@ impl Workspace {
         }
         let real = self.file(page)?;
         let bytes = self.read_file(real)?;
-        if !self.cache.is_enabled() {
-            let doc = Document::from_bytes_within(real, &bytes, &self.limits).ok()?;
-            return Some(Arc::new(AnchorSet::of(&doc, style)));
-        }
-        let hash = cache::content_hash(&bytes);
-        if let Some(entry) = self.cache.load(real, &hash) {
-            return Some(Arc::new(entry.anchors.to_set()));
-        }
-        let doc = Document::from_bytes_within(real, &bytes, &self.limits).ok()?;
-        let set = AnchorSet::of(&doc, style);
-        self.cache.store_anchors(real, &hash, Anchors::of(&set));
-        Some(Arc::new(set))
+        anchors_of_bytes(&self.cache, real, &bytes, &self.limits, style).map(Arc::new)
     }
+}
+
+/// The anchors of `path` holding `bytes`: from the cache when it has seen
+/// these bytes, else parsed (within `limits`) and kept in the cache.
+pub fn anchors_of_bytes(
+    cache: &cache::Cache,
+    path: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    style: crate::links::slug::SlugStyle,
+) -> Option<AnchorSet> {
+    let hash = cache.is_enabled().then(|| cache::content_hash(bytes));
+    if let Some(hash) = &hash
+        && let Some(entry) = cache.load(path, hash)
+    {
+        return Some(entry.anchors.to_set());
+    }
+    let doc = Document::from_bytes_within(path, bytes, limits).ok()?;
+    let set = AnchorSet::of(&doc, style);
+    if let Some(hash) = &hash {
+        cache.store_anchors(path, hash, Anchors::of(&set));
+    }
+    Some(set)
 }

@@ -6,7 +6,12 @@ use std::process::Command;
 /// Run `hblint check --root ROOT --format json ARGS…` in ROOT (no CI, no
 /// colour); return the exit code and the parsed report.
 pub fn check_json(root: &Path, args: &[&str]) -> (i32, serde_json::Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hblint"))
+    check_json_with(Path::new(env!("CARGO_BIN_EXE_hblint")), root, args)
+}
+
+/// [`check_json`] with the binary at `bin` (a copy of hblint's).
+pub fn check_json_with(bin: &Path, root: &Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let out = Command::new(bin)
         .env_remove("CI")
         .arg("check")
         .arg("--root")
