@@ -114,8 +114,13 @@ impl Limits {
 
     /// [`Limits::read`] of a file already open.
     pub fn read_open(&self, file: std::fs::File) -> Result<Vec<u8>, ReadError> {
-        use std::io::Read;
         let len = file.metadata().map_err(ReadError::Io)?.len();
+        self.read_open_len(file, len)
+    }
+
+    /// [`Limits::read_open`] of a file whose metadata says it holds `len` bytes.
+    pub fn read_open_len(&self, file: std::fs::File, len: u64) -> Result<Vec<u8>, ReadError> {
+        use std::io::Read;
         self.check_size(len).map_err(ReadError::Exceeded)?;
         let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
         file.take(self.file_size as u64 + 1)

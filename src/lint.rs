@@ -280,13 +280,9 @@ pub fn lint_with_progress(
                 if !cache.is_enabled() {
                     return Probe::Read(None, None);
                 }
-                match crate::workspace::read(f, &settings.root, &settings.limits) {
+                match workspace.probe(f) {
                     Err(e) => Probe::Error(e),
-                    Ok(bytes) => {
-                        if matches!(f.content, crate::inputs::Content::Disk(_)) {
-                            workspace.note_frontmatter(&f.path, &bytes);
-                        }
-                        let hash = crate::cache::content_hash(&bytes);
+                    Ok(hash) => {
                         let entry = cache.load(&f.path, &hash);
                         Probe::Read(Some(hash), entry)
                     }
@@ -446,6 +442,7 @@ pub fn lint_with_progress(
         }
     }
 
+    workspace.save_stamps();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     errors.sort_by(|a, b| a.path().cmp(b.path()));
@@ -499,7 +496,10 @@ impl PageCheck<'_> {
         let w = self.ctx.workspace;
         let words_same =
             checked.words.is_some() && checked.words == self.ctx.data.word_counts_key();
+        // Asked only when an entry has a question about links.
+        let links_same = || checked.links.is_some_and(|d| d == w.links_digest());
         checked.deps.iter().all(|dep| match dep {
+            Dep::Resolve { .. } | Dep::NamesPage { .. } if links_same() => true,
             Dep::Resolve { from, dest, answer } => deps::digest(&w.resolve(from, dest)) == *answer,
             Dep::NamesPage {
                 from,
@@ -557,6 +557,7 @@ impl PageCheck<'_> {
                 deps: found,
                 targets: workspace.targets_digest(),
                 words: self.ctx.data.word_counts_key(),
+                links: workspace.links_digest_known(),
             });
             cache.store(&entry);
         }

@@ -115,6 +115,7 @@ fn same_findings_through_edits_renames_deletions_and_settings() {
                 .and_then(|rel| rel.components().next())
                 .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with("pages-"))
         })
+        .filter(|p| !p.ends_with("stamps"))
         .count();
     assert_eq!(entries, 4, "one entry a page");
 
@@ -146,6 +147,20 @@ fn same_findings_through_edits_renames_deletions_and_settings() {
         "{found:?}"
     );
 
+    // Another page's frontmatter makes the broken link's URL an alias: the
+    // unchanged linking page's cached finding must not be reused.
+    write(
+        root,
+        "content/handbook/people/perks.md",
+        "---\naliases:\n  - /handbook/nowhere/\n---\n# Benefits\n\n[Values](/handbook/values/) and [leave](/handbook/people/#leave).\n\n<!-- hblint-disable-next-line typo -->\nWe recieve nothing.\n",
+    );
+    let found = same_with_and_without(root, &cache, &[]);
+    assert!(
+        !found.iter().any(|f| f["rule"] == "broken-link"
+            && f["message"].as_str().is_some_and(|m| m.contains("nowhere"))),
+        "{found:?}"
+    );
+
     // A page deleted: its findings go, the links to it break.
     std::fs::remove_file(root.join("content/handbook/values/_index.md")).expect("delete");
     let found = same_with_and_without(root, &cache, &[]);
@@ -170,6 +185,56 @@ fn same_findings_through_edits_renames_deletions_and_settings() {
 
     // Another rule selection on the same pages.
     same_with_and_without(root, &cache, &["--select", "typo"]);
+}
+
+/// Long enough after a write for the run to trust the file's stamp (see
+/// `workspace::stamps`: three seconds, and a margin).
+const SETTLED: std::time::Duration = std::time::Duration::from_millis(3300);
+
+#[test]
+fn an_edit_that_keeps_size_and_modification_time_is_still_seen() {
+    let dir = tree();
+    let root = dir.path();
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let cache = cache_dir.path().join("cache");
+    let page = root.join("content/handbook/people/_index.md");
+    std::thread::sleep(SETTLED);
+    // The first run reads every page and keeps their stamps; the second
+    // trusts them (the pages settled before it began).
+    let found = same_with_and_without(root, &cache, &[]);
+    assert!(typo_on(&found, "people/_index.md"), "{found:?}");
+    let stamps: Vec<PathBuf> = cache_files(&cache)
+        .into_iter()
+        .filter(|p| p.ends_with("stamps"))
+        .collect();
+    assert_eq!(
+        stamps.len(),
+        1,
+        "one stamps file: {:?}",
+        cache_files(&cache)
+    );
+
+    // The typo fixed in place, same length, modification time set back:
+    // only the status-change time tells.
+    let modified = std::fs::metadata(&page)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let text = std::fs::read_to_string(&page).expect("read");
+    let fixed = text.replace("serivices", "services ");
+    assert_eq!(fixed.len(), text.len());
+    std::fs::write(&page, fixed).expect("write");
+    std::fs::File::options()
+        .write(true)
+        .open(&page)
+        .and_then(|f| f.set_modified(modified))
+        .expect("set mtime");
+    std::thread::sleep(SETTLED);
+    let found = same_with_and_without(root, &cache, &[]);
+    assert!(!typo_on(&found, "people/_index.md"), "{found:?}");
+
+    // A damaged stamps file is ignored, never an error.
+    std::fs::write(&stamps[0], b"\x01\x02 not stamps").expect("write");
+    same_with_and_without(root, &cache, &[]);
 }
 
 /// Whether `found` has a `typo` finding on `path`.

@@ -26,7 +26,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the layout of [`Entry`] changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The folder name under the root when there is no git folder.
 pub const DIR_NAME: &str = ".hblint-cache";
@@ -170,6 +170,10 @@ pub struct Checked {
     /// `RunData::word_counts_key`): the answers about words hold while it is
     /// the same.
     pub words: Option<u64>,
+    /// The tree's links digest when it was checked (see
+    /// `Workspace::links_digest`): the resolutions of links hold while it
+    /// is the same.
+    pub links: Option<u64>,
 }
 
 /// One page's cache entry.
@@ -215,6 +219,12 @@ impl Cache {
     /// with the fingerprint they are valid under.
     pub fn words_file(&self) -> Option<(PathBuf, u64)> {
         Some((self.dir.as_ref()?.join("words"), self.fingerprint))
+    }
+
+    /// Where the tree's file stamps are kept (see `workspace::stamps`), with
+    /// the fingerprint they are valid under: in this generation's folder.
+    pub fn stamps_file(&self) -> Option<(PathBuf, u64)> {
+        Some((self.pages_dir()?.join("stamps"), self.fingerprint))
     }
 
     fn entry_path(&self, path: &str, hash: &str) -> Option<PathBuf> {
@@ -356,6 +366,7 @@ mod tests {
             ignored_by: Vec::new(),
             deps: vec![Dep::TotalPages { answer: 3 }],
             targets: 0,
+            links: None,
             words: None,
         });
         cache.store(&entry);

@@ -32,11 +32,10 @@ impl Workspace {
 
     /// Keep the frontmatter of a page the engine has read from the root
     /// anyway, so that [`Workspace::meta`] need not read the file again.
-    pub fn note_frontmatter(&self, page: &str, bytes: &[u8]) {
+    pub(super) fn note_frontmatter(&self, page: &str, found: Option<Frontmatter>) {
         if self.is_remote() || self.meta.get().is_some() {
             return;
         }
-        let found = frontmatter(bytes, &self.limits);
         if let Ok(mut noted) = self.noted_frontmatter.lock() {
             noted.insert(page.to_owned(), found);
         }
@@ -56,7 +55,7 @@ impl Workspace {
                 .filter_map(|page| {
                     let fm = match noted.get(page) {
                         Some(fm) => fm.clone()?,
-                        None => frontmatter(&self.read_file(page)?, &self.limits)?,
+                        None => self.facts(page)?.frontmatter?,
                     };
                     Some((page.clone(), fm))
                 })
@@ -205,7 +204,7 @@ pub(super) struct Placed {
 }
 
 /// The frontmatter keys that say where a page is published.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(super) struct Frontmatter {
     aliases: Vec<String>,
     url: Option<String>,
@@ -215,7 +214,7 @@ pub(super) struct Frontmatter {
 
 /// A page's YAML frontmatter, without parsing the Markdown; `None` when it
 /// has none of the keys that matter here.
-fn frontmatter(bytes: &[u8], limits: &crate::limits::Limits) -> Option<Frontmatter> {
+pub(super) fn frontmatter(bytes: &[u8], limits: &crate::limits::Limits) -> Option<Frontmatter> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
     limits.check_frontmatter_only(text).ok()?;
     let body = text

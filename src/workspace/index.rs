@@ -5,6 +5,7 @@ use super::{Mount, Target, Workspace, source::Files};
 use crate::inputs::is_markdown;
 use crate::links::{hugo, join_normalize, url_key};
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// The file index: paths only.
 #[derive(Debug, Default)]
@@ -23,6 +24,8 @@ pub(super) struct Index {
     pub(super) by_trigram: HashMap<[u8; 3], Vec<String>>,
     /// Hugo's page tree: a content file's key (`links::hugo::base`) → the file.
     pub(super) bases: HashMap<String, String>,
+    /// A digest of every path the index was built from.
+    pub(super) paths_digest: u64,
 }
 
 impl Workspace {
@@ -63,7 +66,10 @@ impl Workspace {
         }
         paths.sort();
         paths.dedup();
-        let mut index = Index::default();
+        let mut index = Index {
+            paths_digest: crate::cache::deps::digest(&paths),
+            ..Index::default()
+        };
         for path in paths {
             if is_markdown(&path) && self.mount_of(&path, &self.config.mount).is_some() {
                 index.pages.push(path.clone());
@@ -104,6 +110,40 @@ impl Workspace {
         index
     }
 
+    /// A digest of everything a link's resolution reads from the tree: the
+    /// file paths, where pages' frontmatter publishes them, and the redirect
+    /// files. `None` until the pages' frontmatter has been read (this run's
+    /// resolutions did not need it); reading it is left to [`Workspace::links_digest`].
+    pub fn links_digest_known(&self) -> Option<u64> {
+        self.meta.get()?;
+        Some(self.links_digest())
+    }
+
+    /// [`Workspace::links_digest_known`], reading the pages' frontmatter if need be.
+    pub fn links_digest(&self) -> u64 {
+        *self.links_digest.get_or_init(|| {
+            let meta = self.meta();
+            let mut aliases: Vec<_> = meta.aliases.iter().collect();
+            aliases.sort();
+            let mut moved: Vec<_> = meta.moved.iter().collect();
+            moved.sort();
+            let mut unpublished: Vec<_> = meta.unpublished.iter().collect();
+            unpublished.sort();
+            let redirects = self.redirects();
+            let mut exact: Vec<_> = redirects.exact.iter().collect();
+            exact.sort();
+            let patterns = redirects.patterns.as_ref().map(|p| p.patterns());
+            crate::cache::deps::digest(&(
+                self.index().paths_digest,
+                aliases,
+                moved,
+                unpublished,
+                exact,
+                patterns,
+            ))
+        })
+    }
+
     /// A digest of every link target of the tree: a broken link's
     /// suggestion cannot change while it stays the same.
     pub fn targets_digest(&self) -> u64 {
@@ -130,33 +170,27 @@ impl Workspace {
                 Ok(real) if real.starts_with(&root) && real.is_dir() => {}
                 _ => continue,
             }
-            let walker = ignore::WalkBuilder::new(&path)
+            // Two walkers share the folders: a walk is mostly system calls.
+            let found = Mutex::new(Vec::new());
+            ignore::WalkBuilder::new(&path)
                 .hidden(false)
                 .git_ignore(true)
                 .require_git(false)
                 .follow_links(false)
-                .build();
-            for entry in walker.flatten() {
-                let Some(ft) = entry.file_type() else {
-                    continue;
-                };
-                if ft.is_symlink() {
-                    match std::fs::canonicalize(entry.path()) {
-                        Ok(real) if real.starts_with(&root) && real.is_file() => {}
-                        _ => continue,
-                    }
-                } else if !ft.is_file() {
-                    continue;
-                }
-                let Ok(rel) = entry.path().strip_prefix(&root) else {
-                    continue;
-                };
-                let rel: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                out.push(rel.join("/"));
-            }
+                .threads(1)
+                .build_parallel()
+                .run(|| {
+                    let (root, found) = (&root, &found);
+                    Box::new(move |entry| {
+                        if let Some(rel) = entry.ok().and_then(|e| listed(root, &e))
+                            && let Ok(mut found) = found.lock()
+                        {
+                            found.push(rel);
+                        }
+                        ignore::WalkState::Continue
+                    })
+                });
+            out.extend(found.into_inner().unwrap_or_default());
         }
         out
     }
@@ -280,4 +314,24 @@ pub(super) fn trigrams(s: &str) -> Vec<[u8; 3]> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The root-relative path of a file a walk met: a file, or a symbolic link
+/// to a file inside the root.
+fn listed(root: &std::path::Path, entry: &ignore::DirEntry) -> Option<String> {
+    let ft = entry.file_type()?;
+    if ft.is_symlink() {
+        match std::fs::canonicalize(entry.path()) {
+            Ok(real) if real.starts_with(root) && real.is_file() => {}
+            _ => return None,
+        }
+    } else if !ft.is_file() {
+        return None;
+    }
+    let rel = entry.path().strip_prefix(root).ok()?;
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(rel.join("/"))
 }

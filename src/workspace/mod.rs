@@ -21,6 +21,7 @@
 //! | [`suggest`] | the closest existing page for a broken link |
 //! | [`inbound`] | the pages that may link to a deleted page |
 //! | [`source`] | where the files come from: the root, or a [`PageSource`] |
+//! | [`stamps`] | what unchanged files gave the last run, without reading them |
 
 mod aliases;
 mod inbound;
@@ -28,6 +29,7 @@ mod index;
 mod pages;
 mod resolve;
 mod source;
+mod stamps;
 mod suggest;
 
 use crate::cache::Cache;
@@ -181,6 +183,8 @@ pub struct Workspace {
     files: Files,
     index: OnceLock<Index>,
     meta: OnceLock<aliases::PageMeta>,
+    /// See [`Workspace::links_digest`].
+    links_digest: OnceLock<u64>,
     /// Pages' frontmatter the engine read before `meta` was built.
     noted_frontmatter: Mutex<HashMap<String, Option<aliases::Frontmatter>>>,
     /// Pages' placements read one by one (a remote tree).
@@ -190,6 +194,8 @@ pub struct Workspace {
     suggestions: Mutex<HashMap<String, Option<String>>>,
     /// Where pages' anchors are kept between runs.
     pub cache: Cache,
+    /// The files' stamps, opened from `cache` on first use.
+    stamps: OnceLock<stamps::Stamps>,
     /// The run's own pages, registered by the engine.
     run_pages: std::sync::RwLock<HashMap<String, RunPage>>,
     /// Linted pages parsed early for their anchors, waiting for their turn.
@@ -209,12 +215,14 @@ impl Workspace {
             files: Files::Walk,
             index: OnceLock::new(),
             meta: OnceLock::new(),
+            links_digest: OnceLock::new(),
             noted_frontmatter: Mutex::new(HashMap::new()),
             placed: Mutex::new(HashMap::new()),
             redirects: OnceLock::new(),
             anchors: Mutex::new(HashMap::new()),
             suggestions: Mutex::new(HashMap::new()),
             cache: Cache::disabled(),
+            stamps: OnceLock::new(),
             run_pages: Default::default(),
             parked: Mutex::new(HashMap::new()),
         }

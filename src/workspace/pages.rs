@@ -7,6 +7,7 @@
 //! turn comes, so no page is parsed twice and no page waits for another.
 
 use super::Workspace;
+use super::stamps::{Record, Stamp, Stamps};
 use crate::cache::{self, Anchors, deps};
 use crate::document::{Document, InputError};
 use crate::inputs::{Content, SourceFile};
@@ -34,19 +35,30 @@ pub fn read<'a>(
     root: &Path,
     limits: &Limits,
 ) -> Result<Cow<'a, [u8]>, InputError> {
+    read_stamped(file, root, limits).map(|(bytes, _)| bytes)
+}
+
+/// [`read`], with the file's stamp taken before its bytes were read (none
+/// for bytes already in memory).
+fn read_stamped<'a>(
+    file: &'a SourceFile,
+    root: &Path,
+    limits: &Limits,
+) -> Result<(Cow<'a, [u8]>, Option<Stamp>), InputError> {
     let unreadable = |reason: String| InputError::Unreadable {
         path: file.path.clone(),
         reason,
     };
     match &file.content {
-        Content::Bytes(bytes) => Ok(Cow::Borrowed(bytes.as_slice())),
+        Content::Bytes(bytes) => Ok((Cow::Borrowed(bytes.as_slice()), None)),
         Content::Disk(path) => {
             let opened = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+            let meta = opened.metadata().map_err(|e| unreadable(e.to_string()))?;
             if leaves_root(root, path, &opened) {
                 return Err(unreadable("a symbolic link leads outside the root".into()));
             }
-            match limits.read_open(opened) {
-                Ok(bytes) => Ok(Cow::Owned(bytes)),
+            match limits.read_open_len(opened, meta.len()) {
+                Ok(bytes) => Ok((Cow::Owned(bytes), Stamp::of(&meta))),
                 Err(ReadError::Exceeded(exceeded)) => Err(InputError::Limit {
                     path: file.path.clone(),
                     line: 1,
@@ -120,6 +132,52 @@ fn absolute(path: &Path) -> std::path::PathBuf {
 }
 
 impl Workspace {
+    /// The content hash of a file of the run, noting a page's frontmatter
+    /// on the way: from the file's stamp when it is unchanged since a run
+    /// read it, else read (within the limits, as [`read`]).
+    pub fn probe(&self, file: &SourceFile) -> Result<String, InputError> {
+        let Content::Disk(path) = &file.content else {
+            return Ok(cache::content_hash(&read(file, &self.root, &self.limits)?));
+        };
+        if let Some(known) = self.stamps().lookup(&file.path, path) {
+            self.note_frontmatter(&file.path, known.frontmatter);
+            return Ok(known.hash);
+        }
+        let (bytes, stamp) = read_stamped(file, &self.root, &self.limits)?;
+        let record = self.stamp(&file.path, &bytes, stamp);
+        self.note_frontmatter(&file.path, record.frontmatter);
+        Ok(record.hash)
+    }
+
+    /// The stamps of the root's files (none for a remote tree, or without a cache).
+    pub(super) fn stamps(&self) -> &Stamps {
+        self.stamps.get_or_init(|| match self.is_remote() {
+            true => Stamps::default(),
+            false => Stamps::open(&self.cache),
+        })
+    }
+
+    /// What a file's bytes give the stamps: their hash and frontmatter,
+    /// kept for the next run under `stamp`.
+    pub(super) fn stamp(&self, rel: &str, bytes: &[u8], stamp: Option<Stamp>) -> Record {
+        let record = Record {
+            stamp: stamp.unwrap_or_default(),
+            hash: cache::content_hash(bytes),
+            frontmatter: super::aliases::frontmatter(bytes, &self.limits),
+        };
+        if stamp.is_some() {
+            self.stamps().record(rel, record.clone());
+        }
+        record
+    }
+
+    /// Keep the stamps this run took for the next one.
+    pub fn save_stamps(&self) {
+        let index = self.index.get();
+        self.stamps()
+            .save(|rel| index.is_none_or(|i| i.files.contains_key(&rel.to_lowercase())));
+    }
+
     /// Register the run's pages before the rules run. Anchors found for an
     /// earlier run (before `--fix` changed pages) are forgotten.
     pub fn register_run(&self, pages: HashMap<String, RunPage>) {
@@ -193,7 +251,12 @@ impl Workspace {
             None => {}
         }
         let real = self.file(page)?;
-        let bytes = self.read_file(real)?;
+        if let Some(known) = self.stamps().lookup(real, &self.root.join(real))
+            && let Some(entry) = self.cache.load(real, &known.hash)
+        {
+            return Some(Arc::new(entry.anchors.to_set()));
+        }
+        let (bytes, _) = self.read_recorded(real)?;
         anchors_of_bytes(&self.cache, real, &bytes, &self.limits, style).map(Arc::new)
     }
 }

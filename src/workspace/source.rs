@@ -3,6 +3,7 @@
 //! read through the GitLab API) with no checkout at all.
 
 use super::Workspace;
+use super::stamps::{Record, Stamp};
 use std::sync::Arc;
 
 /// The bytes of the tree's files, one at a time, for a workspace without a
@@ -51,6 +52,30 @@ impl Workspace {
             }
             Files::Walk | Files::Given(_) => self.limits.read(&self.root.join(rel)).ok(),
         }
+    }
+
+    /// A file of the tree read within the run's limits, with what its bytes
+    /// give the stamps (kept for the next run when read from the root).
+    pub(super) fn read_recorded(&self, rel: &str) -> Option<(Vec<u8>, Record)> {
+        if self.is_remote() {
+            let bytes = self.read_file(rel)?;
+            let record = self.stamp(rel, &bytes, None);
+            return Some((bytes, record));
+        }
+        let opened = std::fs::File::open(self.root.join(rel)).ok()?;
+        let meta = opened.metadata().ok()?;
+        let bytes = self.limits.read_open_len(opened, meta.len()).ok()?;
+        let record = self.stamp(rel, &bytes, Stamp::of(&meta));
+        Some((bytes, record))
+    }
+
+    /// What a file of the tree gives the stamps (its hash, its frontmatter):
+    /// from its stamp when it is unchanged since a run read it, else read.
+    pub(super) fn facts(&self, rel: &str) -> Option<Record> {
+        if let Some(known) = self.stamps().lookup(rel, &self.root.join(rel)) {
+            return Some(known);
+        }
+        self.read_recorded(rel).map(|(_, record)| record)
     }
 
     /// A file of the tree whatever its size (a redirect file, a static file
