@@ -135,19 +135,27 @@ impl Outcome {
         PageText::new(std::str::from_utf8(body).ok()?.to_owned()).into()
     }
 
+    /// A linted page, read and parsed again.
+    pub fn document(&self, path: &str) -> Option<Document> {
+        crate::workspace::load(self.page(path)?, &self.root, &self.limits).ok()
+    }
+
     /// The linted pages that have a finding with a fix, parsed again.
     pub fn documents_with_fixes(&self) -> Vec<Document> {
+        self.documents_with(|_| true)
+    }
+
+    /// The linted pages that have a finding with a fix `keep` takes, parsed
+    /// again, by path.
+    pub fn documents_with(&self, keep: impl Fn(&crate::finding::Fix) -> bool) -> Vec<Document> {
         let mut paths: Vec<&str> = self
             .findings
             .iter()
-            .filter(|f| f.fix.is_some())
+            .filter(|f| f.fix.as_ref().is_some_and(&keep))
             .map(|f| f.path.as_str())
             .collect();
         paths.dedup();
-        paths
-            .into_iter()
-            .filter_map(|p| crate::workspace::load(self.page(p)?, &self.root, &self.limits).ok())
-            .collect()
+        paths.into_iter().filter_map(|p| self.document(p)).collect()
     }
 }
 

@@ -272,15 +272,7 @@ fn the_readme_scheduled_pipeline_runs_in_gitlab_ci_local() {
     }
     git(root, &["init", "-q"]);
     commit_all(root, "the handbook");
-    git(
-        root,
-        &[
-            "remote",
-            "add",
-            "origin",
-            "https://gitlab.example.com/group/handbook.git",
-        ],
-    );
+    add_origin(root);
     let head = git(root, &["rev-parse", "HEAD"]);
     fake.serve_repository(root);
     {

@@ -415,9 +415,14 @@ fn apply_fixes(
     settled: &Settled<(Outcome, usize)>,
 ) -> miette::Result<usize> {
     let (outcome, _) = &settled.outcome;
-    let documents = outcome.documents_with_fixes();
     let plans = &settled.pages;
     if !args.quiet {
+        // Only a fix placed in a heading's anchor, or in code (a heading's
+        // code span), can be held back: only those pages are parsed again.
+        use crate::finding::Placement;
+        let documents = outcome.documents_with(|fix| {
+            matches!(fix.placement, Placement::RenamesAnchor | Placement::InCode)
+        });
         for (path, line, original, replacement, anchor) in
             crate::fix::held_back(&documents, &outcome.findings)
         {

@@ -7,23 +7,26 @@ use crate::links::{hugo, join_normalize, url_key};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+/// The index's maps: thousands of short keys, hashed fast.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// The file index: paths only.
 #[derive(Debug, Default)]
 pub(super) struct Index {
     /// Lowercased root-relative path → the path as it is on disk.
-    pub(super) files: HashMap<String, String>,
+    pub(super) files: Map<String, String>,
     /// Markdown pages under the mounts.
     pub(super) pages: Vec<String>,
     /// Every link target, for suggestions: `(url key, url as shown)`.
     pub(super) targets: Vec<(String, String)>,
     /// Last URL segment → indices into `targets`.
-    pub(super) by_last: HashMap<String, Vec<usize>>,
+    pub(super) by_last: Map<String, Vec<usize>>,
     /// A digest of `targets`: suggestions stay the same while it does.
     pub(super) targets_digest: u64,
     /// Trigram of a last URL segment → the segments (keys of `by_last`) that hold it.
-    pub(super) by_trigram: HashMap<[u8; 3], Vec<String>>,
+    pub(super) by_trigram: Map<[u8; 3], Vec<String>>,
     /// Hugo's page tree: a content file's key (`links::hugo::base`) → the file.
-    pub(super) bases: HashMap<String, String>,
+    pub(super) bases: Map<String, String>,
     /// A digest of every path the index was built from.
     pub(super) paths_digest: u64,
 }

@@ -159,9 +159,12 @@ impl Stamps {
             .cloned()
     }
 
-    /// Keep what `rel`'s bytes gave; `stamp` must be taken before they were read.
+    /// Keep what `rel`'s bytes gave; `stamp` must be taken before they were
+    /// read. A stamp last run kept but could not trust yet is kept again,
+    /// under this run's start, so that it settles.
     pub(super) fn record(&self, rel: &str, record: Record) {
-        if !self.is_enabled() || self.old.get(rel) == Some(&record) {
+        let known = |old: &Record| *old == record && old.stamp.settled_before(self.old_started);
+        if !self.is_enabled() || self.old.get(rel).is_some_and(known) {
             return;
         }
         if let Ok(mut fresh) = self.fresh.lock() {
@@ -299,6 +302,25 @@ mod tests {
         );
         std::fs::write(s.file.as_ref().expect("enabled"), b"\xff\xff").expect("write");
         assert!(stamps(dir.path()).old.is_empty());
+    }
+
+    #[test]
+    fn a_racy_stamp_is_taken_again_so_that_it_settles() {
+        let dir = tempfile::tempdir().expect("dir");
+        let page = dir.path().join("a.md");
+        std::fs::write(&page, "one").expect("write");
+        let r = record(&page, "h1");
+        // Kept by a run that began as the page was written: not trusted.
+        write_stamps(dir.path(), now_ns(), vec![("a.md".into(), r.clone())]);
+        let s = stamps(dir.path());
+        assert_eq!(s.lookup("a.md", &page), None);
+        // Read again, the same stamp is kept under this run's start.
+        s.record("a.md", r);
+        s.save(|_| true);
+        let path = s.file.clone().expect("enabled");
+        let file: StampsFile =
+            postcard::from_bytes(&std::fs::read(path).expect("read")).expect("decode");
+        assert_eq!(i128::from(file.started), s.started);
     }
 
     #[test]

@@ -1252,6 +1252,19 @@ pub fn git_in(dir: &std::path::Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
+/// Give the repository at `root` the remote `origin` a GitLab checkout has.
+pub fn add_origin(root: &std::path::Path) {
+    git_in(
+        root,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://gitlab.example.com/group/handbook.git",
+        ],
+    );
+}
+
 /// Write `text` to the file `path` below `root`, making its folders.
 pub fn write_file(root: &std::path::Path, path: &str, text: &str) {
     let full = root.join(path);

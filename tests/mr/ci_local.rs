@@ -81,15 +81,7 @@ fn run_case(
         ],
     );
     let root = dir.path();
-    git(
-        root,
-        &[
-            "remote",
-            "add",
-            "origin",
-            "https://gitlab.example.com/group/handbook.git",
-        ],
-    );
+    add_origin(root);
     let base = fake.state().base_sha.clone();
     let mut cmd = ci_local_command(
         tool,

@@ -221,9 +221,9 @@ fn inline(
         .iter()
         .map(|c| (c.new_path.as_str(), c))
         .collect();
-    // The run keeps no text: the pages with fixes are read again.
-    let with_fixes = ctx.outcome.documents_with_fixes();
-    let docs: HashMap<&str, &Document> = with_fixes.iter().map(|d| (d.path.as_str(), d)).collect();
+    // The run keeps no text: a page whose fix becomes a suggestion block is
+    // parsed again, once, when its first such finding comes.
+    let mut docs: HashMap<&str, Option<Document>> = HashMap::new();
     let mut ranks: HashMap<(&str, &str, &str), usize> = HashMap::new();
     let mut opened = 0;
     for f in &ctx.outcome.findings {
@@ -251,7 +251,14 @@ fn inline(
             f.rule,
             message_cell(&f.message)
         );
-        let block = docs.get(f.path.as_str()).and_then(|d| suggestion(f, d));
+        let block = match &f.fix {
+            Some(_) => docs
+                .entry(f.path.as_str())
+                .or_insert_with(|| ctx.outcome.document(&f.path))
+                .as_ref()
+                .and_then(|d| suggestion(f, d)),
+            None => None,
+        };
         match (block, &f.fix, &f.help) {
             (Some(block), _, _) => body.push_str(&format!("\n\n{block}")),
             (None, Some(fix), _) => body.push_str(&format!(
