@@ -451,6 +451,9 @@ pub fn lint_with_progress(
     }
 
     workspace.save_stamps();
+    if cache.is_enabled() && workspace.is_whole_tree(files.iter().map(|f| f.path.as_str())) {
+        cache.sweep();
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     errors.sort_by(|a, b| a.path().cmp(b.path()));

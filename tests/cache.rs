@@ -107,17 +107,7 @@ fn same_findings_through_edits_renames_deletions_and_settings() {
         !rules.iter().any(|r| r.contains("\"broken-anchor\"")),
         "no broken anchor yet: {rules:?}"
     );
-    let entries = cache_files(&cache)
-        .into_iter()
-        .filter(|p| {
-            p.strip_prefix(&cache)
-                .ok()
-                .and_then(|rel| rel.components().next())
-                .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with("pages-"))
-        })
-        .filter(|p| !p.ends_with("stamps"))
-        .count();
-    assert_eq!(entries, 4, "one entry a page");
+    assert_eq!(entries(&cache).len(), 4, "one entry a page");
 
     // A heading renamed on one page breaks the anchors of links on two
     // pages that did not change: their cached findings must not be reused.
@@ -235,6 +225,61 @@ fn an_edit_that_keeps_size_and_modification_time_is_still_seen() {
     // A damaged stamps file is ignored, never an error.
     std::fs::write(&stamps[0], b"\x01\x02 not stamps").expect("write");
     same_with_and_without(root, &cache, &[]);
+}
+
+/// Set a file's modification time `days` into the past.
+fn age(path: &Path, days: u64) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 24 * 60 * 60);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(when))
+        .expect("set mtime");
+}
+
+/// The page entries of the cache (not the stamps or the sweep's marker).
+fn entries(cache: &Path) -> Vec<PathBuf> {
+    cache_files(cache)
+        .into_iter()
+        .filter(|p| {
+            p.parent().and_then(Path::parent).is_some_and(|d| {
+                d.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("pages-"))
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn entries_of_old_contents_are_swept_once_a_day() {
+    let dir = tree();
+    let root = dir.path();
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let cache = cache_dir.path().join("cache");
+    same_with_and_without(root, &cache, &[]);
+    assert_eq!(entries(&cache).len(), 4);
+    let swept = cache_files(&cache)
+        .into_iter()
+        .find(|p| p.ends_with("swept"))
+        .expect("the first full run sweeps");
+
+    // An edit: the page's old entry stays until the next sweep, a day on.
+    write(
+        root,
+        "content/handbook/engineering/_index.md",
+        "# Engineering\n\nNo links.\n",
+    );
+    same_with_and_without(root, &cache, &[]);
+    assert_eq!(entries(&cache).len(), 5);
+    for file in entries(&cache) {
+        age(&file, 2);
+    }
+    // A run over part of the tree never sweeps.
+    same_with_and_without(root, &cache, &["content/handbook/values"]);
+    assert_eq!(entries(&cache).len(), 5);
+    age(&swept, 2);
+    same_with_and_without(root, &cache, &[]);
+    assert_eq!(entries(&cache).len(), 4, "{:?}", entries(&cache));
 }
 
 /// Whether `found` has a `typo` finding on `path`.

@@ -22,8 +22,10 @@ use crate::links::anchors::AnchorSet;
 use crate::rules::RuleName;
 use deps::Dep;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Bumped whenever the layout of [`Entry`] changes.
 const FORMAT: u32 = 3;
@@ -192,7 +194,12 @@ pub struct Entry {
 pub struct Cache {
     dir: Option<PathBuf>,
     fingerprint: u64,
+    /// The entry files this run read or wrote (see [`Cache::sweep`]).
+    used: Arc<Mutex<HashSet<PathBuf>>>,
 }
+
+/// How long after a sweep the next may run.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 
 impl Cache {
     /// No cache: `--no-cache`.
@@ -200,6 +207,7 @@ impl Cache {
         Cache {
             dir: None,
             fingerprint: 0,
+            used: Arc::default(),
         }
     }
 
@@ -208,6 +216,7 @@ impl Cache {
         Cache {
             dir: Some(dir),
             fingerprint,
+            used: Arc::default(),
         }
     }
 
@@ -269,13 +278,63 @@ impl Cache {
     /// fingerprint and reads back whole.
     pub fn load(&self, path: &str, hash: &str) -> Option<Entry> {
         let file = self.entry_path(path, hash)?;
-        let bytes = std::fs::read(file).ok()?;
+        let bytes = std::fs::read(&file).ok()?;
         let entry: Entry = postcard::from_bytes(&bytes).ok()?;
-        (entry.format == FORMAT
+        let valid = entry.format == FORMAT
             && entry.fingerprint == self.fingerprint
             && entry.path == path
-            && entry.hash == hash)
-            .then_some(entry)
+            && entry.hash == hash;
+        valid.then(|| {
+            self.mark_used(file);
+            entry
+        })
+    }
+
+    fn mark_used(&self, file: PathBuf) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(file);
+        }
+    }
+
+    /// Remove the entries this run neither read nor wrote: the pages' older
+    /// contents, and pages gone from the tree. Only a run that read every
+    /// page of the tree may call it; it runs at most once a day (a file
+    /// `swept` keeps the time), and spares entries written in the last day,
+    /// which another run sharing the cache may have written.
+    pub fn sweep(&self) {
+        let Some(dir) = self.pages_dir() else {
+            return;
+        };
+        let marker = dir.join("swept");
+        let age = |p: &Path| {
+            std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+        };
+        if age(&marker).is_some_and(|a| a < SWEEP_EVERY) {
+            return;
+        }
+        let Ok(used) = self.used.lock() else {
+            return;
+        };
+        for sub in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            // Entries live two levels down: `pages-FP/ab/cdef…`.
+            if !sub.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            for entry in std::fs::read_dir(sub.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let path = entry.path();
+                if !used.contains(&path) && age(&path).is_some_and(|a| a >= SWEEP_EVERY) {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
+        let _ = write_replacing(&marker, b"");
     }
 
     /// A new entry for `path` with content `hash`.
@@ -299,6 +358,7 @@ impl Cache {
         if let Ok(bytes) = postcard::to_stdvec(entry) {
             let _ = write_replacing(&file, &bytes);
         }
+        self.mark_used(file);
     }
 
     /// Store the anchors of a page that was parsed only for them, unless an

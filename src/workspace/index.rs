@@ -36,6 +36,16 @@ impl Workspace {
         self.index.get_or_init(|| self.build_index())
     }
 
+    /// Whether `run` (root-relative paths) holds every page of the tree; `false`
+    /// when the run has not needed the tree's file list.
+    pub fn is_whole_tree<'a>(&self, run: impl IntoIterator<Item = &'a str>) -> bool {
+        let Some(index) = self.index.get() else {
+            return false;
+        };
+        let run: std::collections::HashSet<&str> = run.into_iter().collect();
+        index.pages.iter().all(|p| run.contains(p.as_str()))
+    }
+
     /// Build the tree's file list now, if no lookup has yet.
     pub fn prepare_index(&self) {
         self.index();
