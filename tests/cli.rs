@@ -383,3 +383,50 @@ fn report_goes_to_the_output_file() {
         serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
     assert_eq!(v["version"], 1);
 }
+
+#[test]
+fn the_output_file_is_replaced_whole_keeping_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("r.json");
+    std::fs::write(&report, "an older report").expect("write");
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let args = |path: &Path| {
+        let path = path.to_str().unwrap_or_default().to_owned();
+        vec![
+            "check".to_owned(),
+            "--root".into(),
+            "examples/handbook".into(),
+            "--format".into(),
+            "json".into(),
+            "--output".into(),
+            path,
+        ]
+    };
+    let run = |path: &Path| {
+        let a = args(path);
+        hblint(&a.iter().map(String::as_str).collect::<Vec<_>>(), &repo())
+    };
+    run(&report);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    assert_eq!(v["version"], 1);
+    let mode = std::fs::metadata(&report)
+        .expect("meta")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+    // Nothing but the report is left in the folder.
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+
+    // A folder that does not exist: a clear error, no report.
+    let missing = dir.path().join("no/such/folder/r.json");
+    let out = run(&missing);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot write the report to"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!missing.exists());
+}

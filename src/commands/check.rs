@@ -598,7 +598,43 @@ fn write_report(
         notes,
     };
     let format = format_of(args);
-    let mut buffer = Vec::new();
+    // The report streams to its destination: a report of thousands of
+    // findings is never held whole. `--output` goes through a temporary file
+    // beside it, renamed into place once complete.
+    let (mut buffer, temp): (Box<dyn Write>, _) = match &args.output {
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => std::path::Path::new("."),
+            };
+            let temp = tempfile::Builder::new()
+                .prefix(".hblint-report-")
+                .tempfile_in(dir)
+                .map_err(|e| {
+                    miette::miette!("cannot write the report to {}: {e}", path.display())
+                })?;
+            // The file's permissions if it exists, else the usual `rw-r--r--`.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let permissions = std::fs::metadata(path)
+                    .map(|m| m.permissions())
+                    .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+                let _ = temp.as_file().set_permissions(permissions);
+            }
+            let file = temp.reopen().map_err(|e| {
+                miette::miette!("cannot write the report to {}: {e}", path.display())
+            })?;
+            (Box::new(std::io::BufWriter::new(file)), Some(temp))
+        }
+        None => (
+            Box::new(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout().lock(),
+            )),
+            None,
+        ),
+    };
     let rendered = if args.statistics {
         crate::report::statistics::render(
             &ctx,
@@ -640,18 +676,17 @@ fn write_report(
             Ok(())
         })
     };
-    rendered.map_err(|e| miette::miette!("cannot render the report: {e}"))?;
-    match &args.output {
-        Some(path) => std::fs::write(path, &buffer)
+    let written = rendered.and_then(|()| buffer.flush());
+    drop(buffer);
+    match (&args.output, temp) {
+        (Some(path), Some(temp)) => written
+            .and_then(|()| temp.persist(path).map(|_| ()).map_err(|e| e.error))
             .map_err(|e| miette::miette!("cannot write the report to {}: {e}", path.display())),
-        None => {
-            let mut stdout = std::io::stdout().lock();
+        _ => match written {
+            Ok(()) => Ok(()),
             // A closed pipe (`hblint check | head`) is not an error.
-            match stdout.write_all(&buffer).and_then(|()| stdout.flush()) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(miette::miette!("cannot write the report: {e}")),
-            }
-        }
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(miette::miette!("cannot write the report: {e}")),
+        },
     }
 }
