@@ -28,9 +28,64 @@ pub struct TreeFrequency {
     /// occurrences written with a capital (`Sisense`: a name).
     counts: HashMap<Box<[u8]>, Counts, foldhash::fast::RandomState>,
     total: u32,
+    /// A table read from the stored counts of the tree at `HEAD`, its lines
+    /// sorted by word and looked up in place: a run that asks about a few
+    /// words never builds the map. Set only while `counts` is empty.
+    stored: Option<std::sync::Arc<StoredTable>>,
+}
+
+/// The stored table's text and where each of its word lines lies.
+#[derive(Debug)]
+struct StoredTable {
+    text: String,
+    lines: Vec<std::ops::Range<usize>>,
+}
+
+impl StoredTable {
+    /// The counts of a line: `word<TAB>pages<TAB>occurrences<TAB>capitalised`.
+    fn parse(line: &str) -> Option<(&str, Counts)> {
+        let mut fields = line.split('\t');
+        let word = fields.next()?;
+        let pages: u32 = fields.next()?.parse().ok()?;
+        let occurrences: u32 = fields.next()?.parse().ok()?;
+        let capitalised: u32 = fields.next()?.parse().ok()?;
+        fields
+            .next()
+            .is_none()
+            .then_some((word, (pages, occurrences, 0, capitalised)))
+    }
+
+    fn line(&self, i: usize) -> &str {
+        &self.text[self.lines[i].clone()]
+    }
+
+    fn get(&self, lower: &str) -> Option<Counts> {
+        let i = self
+            .lines
+            .binary_search_by(|r| {
+                let line = &self.text[r.clone()];
+                line.split_once('\t').map_or(line, |(w, _)| w).cmp(lower)
+            })
+            .ok()?;
+        StoredTable::parse(self.line(i)).map(|(_, c)| c)
+    }
+
+    fn entries(&self) -> impl Iterator<Item = (&str, Counts)> {
+        (0..self.lines.len()).filter_map(|i| StoredTable::parse(self.line(i)))
+    }
 }
 
 impl TreeFrequency {
+    /// Read a stored table into the map before it changes.
+    fn materialize(&mut self) {
+        if let Some(stored) = self.stored.take() {
+            self.counts.reserve(stored.lines.len());
+            for (word, c) in stored.entries() {
+                self.counts.insert(word.as_bytes().into(), c);
+            }
+        }
+    }
+
     /// Count the words of each page's text.
     pub fn from_pages<'a>(pages: impl IntoIterator<Item = &'a str>) -> TreeFrequency {
         let mut freq = TreeFrequency::default();
@@ -41,6 +96,7 @@ impl TreeFrequency {
     }
 
     fn add_page(&mut self, bytes: &[u8]) {
+        self.materialize();
         self.total += 1;
         let page = self.total;
         for_each_word(bytes, |lower, capital| {
@@ -71,12 +127,14 @@ impl TreeFrequency {
 
     /// Set one word's counts.
     pub(crate) fn insert(&mut self, word: &str, pages: u32, occurrences: u32, capitalised: u32) {
+        self.materialize();
         self.counts
             .insert(word.as_bytes().into(), (pages, occurrences, 0, capitalised));
     }
 
     /// Add one more page, counted by [`page_words`].
     pub(crate) fn add_page_words(&mut self, words: &PageWords) {
+        self.materialize();
         self.total += 1;
         for (word, (occurrences, capitalised)) in words {
             let entry = match self.counts.get_mut(word) {
@@ -95,6 +153,7 @@ impl TreeFrequency {
         &mut self,
         words: impl IntoIterator<Item = (&'w str, u32, u32)>,
     ) -> Option<()> {
+        self.materialize();
         self.total = self.total.checked_sub(1)?;
         for (word, occurrences, capitalised) in words {
             let entry = self.counts.get_mut(word.as_bytes())?;
@@ -125,7 +184,9 @@ impl TreeFrequency {
     }
 
     /// Add another table's counts (of other pages).
-    fn merge(&mut self, other: TreeFrequency) {
+    fn merge(&mut self, mut other: TreeFrequency) {
+        self.materialize();
+        other.materialize();
         self.total += other.total;
         for (word, (pages, occurrences, _, capitalised)) in other.counts {
             let entry = self.counts.entry(word).or_insert((0, 0, 0, 0));
@@ -157,8 +218,11 @@ impl TreeFrequency {
         all
     }
 
-    fn get(&self, word: &str) -> Option<&Counts> {
-        super::with_lowercase(word, |lower| self.counts.get(lower.as_bytes()))
+    fn get(&self, word: &str) -> Option<Counts> {
+        super::with_lowercase(word, |lower| match &self.stored {
+            Some(stored) => stored.get(lower),
+            None => self.counts.get(lower.as_bytes()).copied(),
+        })
     }
 
     /// On how many pages `word` (any case) occurs.
@@ -188,9 +252,15 @@ impl TreeFrequency {
 
     /// Every word with its pages, occurrences and capitalised occurrences.
     pub fn entries(&self) -> impl Iterator<Item = (&str, u32, u32, u32)> {
+        let stored = self
+            .stored
+            .iter()
+            .flat_map(|s| s.entries())
+            .map(|(w, c)| (w, c.0, c.1, c.3));
         self.counts
             .iter()
             .filter_map(|(word, c)| std::str::from_utf8(word).ok().map(|w| (w, c.0, c.1, c.3)))
+            .chain(stored)
     }
 
     /// How many pages were counted.
@@ -495,41 +565,53 @@ impl TreeFrequency {
     /// then `word<TAB>pages<TAB>occurrences<TAB>capitalised` lines.
     fn to_cache(&self, tree: &str) -> String {
         let mut out = format!("{CACHE_HEADER} {tree} {}\n", self.total);
-        for (word, (pages, occurrences, _, capitalised)) in &self.counts {
-            if let Ok(word) = std::str::from_utf8(word) {
+        let mut words: Vec<_> = self.entries().collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (word, pages, occurrences, capitalised) in words {
+            // A word with a tab or a line break cannot be stored (none can be one).
+            if !word.contains(['\t', '\n', '\r']) {
                 out.push_str(&format!("{word}\t{pages}\t{occurrences}\t{capitalised}\n"));
             }
         }
         out
     }
 
-    /// Read a cache file written for `tree`; `None` if it is for another tree or damaged.
+    /// Read a cache file written for `tree`; `None` if it is for another
+    /// tree, damaged, or its words are not in order. Each line is checked
+    /// now; the words are looked up in place, the map built only on need.
     fn from_cache(text: &str, tree: &str) -> Option<TreeFrequency> {
-        let mut lines = text.lines();
-        let mut header = lines.next()?.rsplitn(3, ' ');
+        let (head, body) = text.split_once('\n')?;
+        let mut header = head.rsplitn(3, ' ');
         let total: u32 = header.next()?.parse().ok()?;
         if header.next()? != tree || header.next()? != CACHE_HEADER {
             return None;
         }
-        let mut freq = TreeFrequency {
-            total,
-            ..TreeFrequency::default()
-        };
-        freq.counts.reserve(text.len() / 16);
-        for line in lines {
-            let mut fields = line.split('\t');
-            let word = fields.next()?;
-            let pages: u32 = fields.next()?.parse().ok()?;
-            let occurrences: u32 = fields.next()?.parse().ok()?;
-            let capitalised: u32 = fields.next()?.parse().ok()?;
-            freq.counts
-                .insert(word.as_bytes().into(), (pages, occurrences, 0, capitalised));
+        let start = head.len() + 1;
+        let mut lines = Vec::with_capacity(body.len() / 16);
+        let mut previous: Option<&str> = None;
+        let mut at = start;
+        for line in body.split_terminator('\n') {
+            let (word, _) = StoredTable::parse(line)?;
+            if previous.is_some_and(|p| p >= word) {
+                return None;
+            }
+            previous = Some(word);
+            lines.push(at..at + line.len());
+            at += line.len() + 1;
         }
-        Some(freq)
+        Some(TreeFrequency {
+            total,
+            stored: Some(std::sync::Arc::new(StoredTable {
+                text: text.to_owned(),
+                lines,
+            })),
+            ..TreeFrequency::default()
+        })
     }
 }
 
-const CACHE_HEADER: &str = "hblint-word-frequency 2";
+/// Version 3: the words sorted, so that they are looked up in place.
+const CACHE_HEADER: &str = "hblint-word-frequency 3";
 
 #[cfg(test)]
 mod tests {
@@ -547,6 +629,46 @@ mod tests {
         let g = TreeFrequency::from_pages(["recc’s and recc’s"]);
         assert_eq!(g.occurrences("recc"), 2);
         assert_eq!(f.total_pages(), 3);
+    }
+
+    #[test]
+    fn a_stored_table_is_looked_up_in_place_and_read_whole_on_change() {
+        let f = TreeFrequency::from_pages(["Zeta alpha Beta", "beta gamma", "Café naïve alpha"]);
+        let text = f.to_cache("t");
+        let back = TreeFrequency::from_cache(&text, "t").expect("valid");
+        assert!(back.counts.is_empty() && back.stored.is_some());
+        let words = |t: &TreeFrequency| {
+            let mut all: Vec<_> = t
+                .entries()
+                .map(|(w, p, o, c)| (w.to_owned(), p, o, c))
+                .collect();
+            all.sort();
+            all
+        };
+        assert_eq!(words(&back), words(&f));
+        for w in ["alpha", "BETA", "café", "zeta", "missing", "", "aaa", "zzz"] {
+            assert_eq!(back.pages(w), f.pages(w), "{w}");
+            assert_eq!(back.occurrences(w), f.occurrences(w), "{w}");
+            assert_eq!(back.capitalised(w), f.capitalised(w), "{w}");
+        }
+        // A change reads the stored table into the map first.
+        let mut changed = back.clone();
+        changed.insert("delta", 1, 1, 0);
+        assert!(changed.stored.is_none());
+        assert_eq!(changed.pages("beta"), 2);
+        assert_eq!(changed.pages("delta"), 1);
+        // Words out of order (an older file), a repeated word, a bad line: none.
+        let header = text.lines().next().expect("header");
+        for body in [
+            "beta\t1\t1\t0\nalpha\t1\t1\t0\n",
+            "a\t1\t1\t0\na\t1\t1\t0\n",
+            "a\t1\tx\t0\n",
+        ] {
+            assert!(
+                TreeFrequency::from_cache(&format!("{header}\n{body}"), "t").is_none(),
+                "{body}"
+            );
+        }
     }
 
     #[test]
