@@ -174,7 +174,10 @@ impl Stamps {
 
     /// Write the stamps for the next run, when this run took new ones:
     /// last run's, except for files `exists` says are gone, and this run's.
-    /// A cache that cannot be written is skipped silently.
+    /// The file is dated by this run's start, so a stamp of last run's is
+    /// carried over only if it had settled before last run began: a racy
+    /// one, dated anew, would pass for settled. A cache that cannot be
+    /// written is skipped silently.
     pub(super) fn save(&self, exists: impl Fn(&str) -> bool) {
         let Some(file) = &self.file else {
             return;
@@ -188,7 +191,7 @@ impl Stamps {
         let mut all: HashMap<&str, &Record> = self
             .old
             .iter()
-            .filter(|(rel, _)| exists(rel))
+            .filter(|(rel, r)| r.stamp.settled_before(self.old_started) && exists(rel))
             .map(|(rel, r)| (rel.as_str(), r))
             .collect();
         all.extend(fresh.iter().map(|(rel, r)| (rel.as_str(), r)));
@@ -324,15 +327,41 @@ mod tests {
     }
 
     #[test]
+    fn a_racy_stamp_no_run_read_again_is_not_carried_over() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (a, b) = (dir.path().join("a.md"), dir.path().join("b.md"));
+        std::fs::write(&a, "a").expect("write");
+        std::fs::write(&b, "b").expect("write");
+        // `a.md` was stamped by a run that began as it was written.
+        write_stamps(
+            dir.path(),
+            now_ns(),
+            vec![("a.md".into(), record(&a, "ha"))],
+        );
+        // A later run reads only `b.md`, and saves.
+        let s = stamps(dir.path());
+        s.record("b.md", record(&b, "hb"));
+        s.save(|_| true);
+        // Dated by the later run, `a.md`'s stamp would pass for settled.
+        let kept: Vec<String> = stamps(dir.path()).old.into_keys().collect();
+        assert_eq!(kept, ["b.md"]);
+    }
+
+    #[test]
     fn saving_drops_files_that_are_gone_and_keeps_the_rest() {
         let dir = tempfile::tempdir().expect("dir");
         let (a, b) = (dir.path().join("a.md"), dir.path().join("b.md"));
         std::fs::write(&a, "a").expect("write");
         std::fs::write(&b, "b").expect("write");
-        let s = stamps(dir.path());
-        s.record("a.md", record(&a, "ha"));
-        s.record("b.md", record(&b, "hb"));
-        s.save(|_| true);
+        // Stamped by a run that began well after both were written.
+        write_stamps(
+            dir.path(),
+            now_ns() + 2 * RACY_NS,
+            vec![
+                ("a.md".into(), record(&a, "ha")),
+                ("b.md".into(), record(&b, "hb")),
+            ],
+        );
         let s = stamps(dir.path());
         assert_eq!(s.old.len(), 2);
         s.record("c.md", record(&a, "hc"));
