@@ -5,7 +5,6 @@ use super::{Mount, Target, Workspace, source::Files};
 use crate::inputs::is_markdown;
 use crate::links::{hugo, join_normalize, url_key};
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 /// The index's maps: thousands of short keys, hashed fast.
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -183,27 +182,13 @@ impl Workspace {
                 Ok(real) if real.starts_with(&root) && real.is_dir() => {}
                 _ => continue,
             }
-            // Two walkers share the folders: a walk is mostly system calls.
-            let found = Mutex::new(Vec::new());
-            ignore::WalkBuilder::new(&path)
+            let walker = ignore::WalkBuilder::new(&path)
                 .hidden(false)
                 .git_ignore(true)
                 .require_git(false)
                 .follow_links(false)
-                .threads(1)
-                .build_parallel()
-                .run(|| {
-                    let (root, found) = (&root, &found);
-                    Box::new(move |entry| {
-                        if let Some(rel) = entry.ok().and_then(|e| listed(root, &e))
-                            && let Ok(mut found) = found.lock()
-                        {
-                            found.push(rel);
-                        }
-                        ignore::WalkState::Continue
-                    })
-                });
-            out.extend(found.into_inner().unwrap_or_default());
+                .build();
+            out.extend(walker.flatten().filter_map(|entry| listed(&root, &entry)));
         }
         out
     }
