@@ -255,7 +255,7 @@ fn lost_anchors(
     // Each side as a page of its own, within the default limits.
     let limits = crate::limits::Limits::default();
     let anchors = |path: &str, bytes: &[u8]| {
-        crate::workspace::anchors_of_bytes(cache, path, bytes, &limits, style).map(|a| a.list)
+        crate::workspace::anchors_of_bytes(cache, path, bytes, None, &limits, style).map(|a| a.list)
     };
     let mut lost = Vec::new();
     for page in &set.pages {

@@ -55,7 +55,7 @@ impl Workspace {
                 .filter_map(|page| {
                     let fm = match noted.get(page) {
                         Some(fm) => fm.clone()?,
-                        None => self.facts(page)?.frontmatter?,
+                        None => self.page_frontmatter(page)?,
                     };
                     Some((page.clone(), fm))
                 })

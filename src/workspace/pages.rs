@@ -251,26 +251,39 @@ impl Workspace {
             None => {}
         }
         let real = self.file(page)?;
-        if let Some(known) = self.stamps().lookup(real, &self.root.join(real))
+        let stamps = self.stamps();
+        if let Some(known) = stamps.lookup(real, &self.root.join(real))
             && let Some(entry) = self.cache.load(real, &known.hash)
         {
             return Some(Arc::new(entry.anchors.to_set()));
         }
-        let (bytes, _) = self.read_recorded(real)?;
-        anchors_of_bytes(&self.cache, real, &bytes, &self.limits, style).map(Arc::new)
+        // Read and stamped for the next run, hashed once; without stamps
+        // (no cache, a remote tree), read as it is.
+        let (bytes, hash) = match stamps.is_enabled() {
+            true => {
+                let (bytes, record) = self.read_recorded(real)?;
+                (bytes, Some(record.hash))
+            }
+            false => (self.read_file(real)?, None),
+        };
+        anchors_of_bytes(&self.cache, real, &bytes, hash, &self.limits, style).map(Arc::new)
     }
 }
 
-/// The anchors of `path` holding `bytes`: from the cache when it has seen
-/// these bytes, else parsed (within `limits`) and kept in the cache.
+/// The anchors of `path` holding `bytes` (whose content hash is `hash`,
+/// when the caller has it): from the cache when it has seen these bytes,
+/// else parsed (within `limits`) and kept in the cache.
 pub fn anchors_of_bytes(
     cache: &cache::Cache,
     path: &str,
     bytes: &[u8],
+    hash: Option<String>,
     limits: &Limits,
     style: crate::links::slug::SlugStyle,
 ) -> Option<AnchorSet> {
-    let hash = cache.is_enabled().then(|| cache::content_hash(bytes));
+    let hash = cache
+        .is_enabled()
+        .then(|| hash.unwrap_or_else(|| cache::content_hash(bytes)));
     if let Some(hash) = &hash
         && let Some(entry) = cache.load(path, hash)
     {

@@ -3,6 +3,7 @@
 //! read through the GitLab API) with no checkout at all.
 
 use super::Workspace;
+use super::aliases::{Frontmatter, frontmatter};
 use super::stamps::{Record, Stamp};
 use std::sync::Arc;
 
@@ -54,14 +55,9 @@ impl Workspace {
         }
     }
 
-    /// A file of the tree read within the run's limits, with what its bytes
-    /// give the stamps (kept for the next run when read from the root).
+    /// A file of the root read within the run's limits, with what its bytes
+    /// give the stamps (kept for the next run).
     pub(super) fn read_recorded(&self, rel: &str) -> Option<(Vec<u8>, Record)> {
-        if self.is_remote() {
-            let bytes = self.read_file(rel)?;
-            let record = self.stamp(rel, &bytes, None);
-            return Some((bytes, record));
-        }
         let opened = std::fs::File::open(self.root.join(rel)).ok()?;
         let meta = opened.metadata().ok()?;
         let bytes = self.limits.read_open_len(opened, meta.len()).ok()?;
@@ -69,13 +65,17 @@ impl Workspace {
         Some((bytes, record))
     }
 
-    /// What a file of the tree gives the stamps (its hash, its frontmatter):
-    /// from its stamp when it is unchanged since a run read it, else read.
-    pub(super) fn facts(&self, rel: &str) -> Option<Record> {
-        if let Some(known) = self.stamps().lookup(rel, &self.root.join(rel)) {
-            return Some(known);
+    /// A page's frontmatter: from its stamp when it is unchanged since a
+    /// run read it, else read (and stamped, when the tree keeps stamps).
+    pub(super) fn page_frontmatter(&self, rel: &str) -> Option<Frontmatter> {
+        let stamps = self.stamps();
+        if !stamps.is_enabled() {
+            return frontmatter(&self.read_file(rel)?, &self.limits);
         }
-        self.read_recorded(rel).map(|(_, record)| record)
+        match stamps.lookup(rel, &self.root.join(rel)) {
+            Some(known) => known.frontmatter,
+            None => self.read_recorded(rel)?.1.frontmatter,
+        }
     }
 
     /// A file of the tree whatever its size (a redirect file, a static file
