@@ -435,6 +435,24 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     })
 }
 
+/// A temporary file in `target`'s folder, to be renamed over it: a fresh
+/// name, created exclusively (never written through a file or link already
+/// there), removed when dropped unless persisted.
+pub fn temp_beside(target: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}.hblint-"))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+}
+
 /// Write a temporary file beside `target` (a fresh name, so that two runs
 /// never share one), give it `permissions`, check `before_rename`, and rename
 /// it over `target`; on failure the temporary file is removed and `target` is
@@ -446,20 +464,7 @@ fn replace_via_temp<E: From<std::io::Error>>(
     before_rename: impl FnOnce() -> Result<(), E>,
 ) -> Result<(), E> {
     use std::io::Write;
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // A fresh name, created exclusively: never written through a file or
-    // link already there; removed when dropped unless persisted.
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!(".{name}.hblint-"))
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut file = temp_beside(target)?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     file.as_file().set_permissions(permissions)?;

@@ -603,16 +603,9 @@ fn write_report(
     // beside it, renamed into place once complete.
     let (mut buffer, temp): (Box<dyn Write>, _) = match &args.output {
         Some(path) => {
-            let dir = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d,
-                _ => std::path::Path::new("."),
-            };
-            let temp = tempfile::Builder::new()
-                .prefix(".hblint-report-")
-                .tempfile_in(dir)
-                .map_err(|e| {
-                    miette::miette!("cannot write the report to {}: {e}", path.display())
-                })?;
+            let temp = crate::fix::temp_beside(path).map_err(|e| {
+                miette::miette!("cannot write the report to {}: {e}", path.display())
+            })?;
             // The file's permissions if it exists, else the usual `rw-r--r--`.
             #[cfg(unix)]
             {
