@@ -5,7 +5,7 @@
 //!
 //! Every call runs the `git` program. `--staged` and `--changed-since` take
 //! three short processes whatever the number of files: `rev-parse
-//! --show-toplevel`, `diff --raw` for the old and new blobs' ids (so symbolic
+//! --show-toplevel` (asked once per folder, see [`toplevel`]), `diff --raw` for the old and new blobs' ids (so symbolic
 //! links and submodules are left out, and any path works), and one `cat-file
 //! --batch` for all their bytes. The changed lines come from comparing the two
 //! sides in process.
@@ -51,7 +51,72 @@ fn git_line(dir: &Path, args: &[&str]) -> Result<String, GitError> {
 
 /// The top level of the working tree that holds `dir`.
 pub fn toplevel(dir: &Path) -> Result<PathBuf, GitError> {
-    git_line(dir, &["rev-parse", "--show-toplevel"]).map(PathBuf::from)
+    repo(dir).map(|r| r.top)
+}
+
+/// Where hblint keeps its cache in the git folder of the work tree that
+/// holds `dir` (`hblint/cache`, absolute).
+pub fn cache_dir(dir: &Path) -> Result<PathBuf, GitError> {
+    repo(dir).map(|r| r.cache)
+}
+
+/// What `git rev-parse` says of a folder that cannot change while hblint
+/// runs: its work tree's top level, and hblint's folder in the git folder.
+#[derive(Debug, Clone)]
+struct Repo {
+    top: PathBuf,
+    cache: PathBuf,
+}
+
+/// [`Repo`] of `dir`, asked of git once per folder per process (a run asks
+/// from the current folder, the root, the cache and the change: one
+/// process instead of four). Failures are not kept.
+fn repo(dir: &Path) -> Result<Repo, GitError> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, PoisonError};
+    static ASKED: Mutex<Option<HashMap<PathBuf, Repo>>> = Mutex::new(None);
+    let known = |dir: &Path| {
+        ASKED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .and_then(|m| m.get(dir).cloned())
+    };
+    if let Some(repo) = known(dir) {
+        return Ok(repo);
+    }
+    let out = git(
+        dir,
+        &[
+            "rev-parse",
+            "--path-format=absolute",
+            "--show-toplevel",
+            "--git-path",
+            "hblint/cache",
+        ],
+    )
+    .map_err(|e| GitError {
+        command: "rev-parse --show-toplevel".into(),
+        reason: e.reason,
+    })?;
+    let text = String::from_utf8_lossy(&out);
+    let mut lines = text.lines();
+    let (Some(top), Some(cache)) = (lines.next(), lines.next()) else {
+        return Err(GitError {
+            command: "rev-parse --show-toplevel".into(),
+            reason: format!("unexpected answer {text:?}"),
+        });
+    };
+    let repo = Repo {
+        top: PathBuf::from(top),
+        cache: PathBuf::from(cache),
+    };
+    let mut asked = ASKED.lock().unwrap_or_else(PoisonError::into_inner);
+    let map = asked.get_or_insert_with(HashMap::new);
+    map.insert(dir.to_path_buf(), repo.clone());
+    // The top level asks the same of itself.
+    map.insert(repo.top.clone(), repo.clone());
+    Ok(repo)
 }
 
 /// The folder git runs hooks from: `core.hooksPath` if set, else the hooks

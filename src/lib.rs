@@ -36,6 +36,7 @@ pub(crate) mod inputs;
 pub(crate) mod limits;
 pub(crate) mod links;
 pub(crate) mod lint;
+pub(crate) mod parallel;
 pub(crate) mod report;
 pub(crate) mod roles;
 pub(crate) mod rules;

@@ -475,3 +475,45 @@ fn the_same_tree_elsewhere_finds_the_cache() {
     assert_eq!(second, first, "the same findings");
     assert_eq!(after, written, "the entries were reused, none written");
 }
+
+fn broken_link_on(found: &[Value], path: &str) -> bool {
+    found.iter().any(|f| {
+        f["rule"] == "broken-link" && f["path"].as_str().is_some_and(|p| p.ends_with(path))
+    })
+}
+
+#[test]
+fn files_added_or_ignored_in_a_settled_tree_are_seen() {
+    let dir = tree();
+    let root = dir.path();
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let cache = cache_dir.path().join("cache");
+    std::thread::sleep(SETTLED);
+    // The first run walks the tree and keeps its file list; the second
+    // trusts it (no folder has changed since).
+    let found = same_with_and_without(root, &cache, &[]);
+    assert!(broken_link_on(&found, "engineering/_index.md"), "{found:?}");
+    assert!(
+        cache_files(&cache).iter().any(|p| p.ends_with("listing")),
+        "{:?}",
+        cache_files(&cache)
+    );
+
+    // A page in a new folder: the folder above it has changed.
+    write(root, "content/handbook/nowhere/_index.md", "# Nowhere\n");
+    std::thread::sleep(SETTLED);
+    let found = same_with_and_without(root, &cache, &[]);
+    assert!(
+        !broken_link_on(&found, "engineering/_index.md"),
+        "{found:?}"
+    );
+
+    // An ignore file rewritten in place leaves its folder as it was.
+    write(root, "content/handbook/.gitignore", "# nothing\n");
+    std::thread::sleep(SETTLED);
+    same_with_and_without(root, &cache, &[]);
+    write(root, "content/handbook/.gitignore", "nowhere/\n");
+    std::thread::sleep(SETTLED);
+    let found = same_with_and_without(root, &cache, &[]);
+    assert!(broken_link_on(&found, "engineering/_index.md"), "{found:?}");
+}

@@ -46,27 +46,7 @@ pub fn hash_str(text: &str) -> u64 {
 /// The cache folder for `root`: `hblint/cache` in its git folder when it is
 /// in a git work tree, else `.hblint-cache` at the root.
 pub fn default_dir(root: &Path) -> PathBuf {
-    git_path(root, "hblint/cache").unwrap_or_else(|| root.join(DIR_NAME))
-}
-
-/// `git rev-parse --git-path NAME` from `root`, absolute; `None` outside git.
-fn git_path(root: &Path, name: &str) -> Option<PathBuf> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["rev-parse", "--git-path", name])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let path = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
-    Some(if path.is_absolute() {
-        path
-    } else {
-        root.join(path)
-    })
+    crate::git::cache_dir(root).unwrap_or_else(|_| root.join(DIR_NAME))
 }
 
 /// A page's anchors as stored.
@@ -234,6 +214,12 @@ impl Cache {
     /// the fingerprint they are valid under: in this generation's folder.
     pub fn stamps_file(&self) -> Option<(PathBuf, u64)> {
         Some((self.pages_dir()?.join("stamps"), self.fingerprint))
+    }
+
+    /// Where the tree's file list is kept (see `workspace::listing`), with
+    /// the fingerprint it is valid under: in this generation's folder.
+    pub fn listing_file(&self) -> Option<(PathBuf, u64)> {
+        Some((self.pages_dir()?.join("listing"), self.fingerprint))
     }
 
     fn entry_path(&self, path: &str, hash: &str) -> Option<PathBuf> {

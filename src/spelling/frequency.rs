@@ -201,8 +201,10 @@ impl TreeFrequency {
         items: &[T],
         bytes: impl for<'t> Fn(&'t T) -> Option<Cow<'t, [u8]>> + Sync,
     ) -> Self {
-        let chunks: Vec<&[T]> = items.chunks(chunk_size(items.len())).collect();
-        let parts = par_map(&chunks, |part| {
+        let chunks: Vec<&[T]> = items
+            .chunks(crate::parallel::chunk_size(items.len()))
+            .collect();
+        let parts = crate::parallel::par_map(&chunks, |part| {
             let mut freq = TreeFrequency::default();
             for item in *part {
                 if let Some(b) = bytes(item) {
@@ -309,38 +311,6 @@ fn for_each_word(bytes: &[u8], mut f: impl FnMut(&[u8], bool)) {
         }
         f(&buf, capital);
     }
-}
-
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-fn chunk_size(items: usize) -> usize {
-    items.div_ceil(threads()).max(1)
-}
-
-/// `f` over `items` on every core, results in order. Plain threads, not
-/// rayon: the caller may be a rayon worker inside the run's `OnceLock` of
-/// the counts, and must not pick up another page's check while it waits.
-pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    if items.len() <= 1 {
-        return items.iter().map(f).collect();
-    }
-    std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = items
-            .chunks(chunk_size(items.len()))
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for h in handles {
-            match h.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
 }
 
 /// Maximal runs of letters (ASCII letters and any non-ASCII byte), so that
@@ -483,7 +453,8 @@ fn scan_root_kept(settings: &FileSelection, kept: &Kept<'_>) -> TreeFrequency {
             crate::inputs::Content::Bytes(bytes) => Some(bytes.clone()),
         }
     };
-    let hashes = par_map(&files, |f| raw(f).map(|b| crate::cache::content_hash(&b)));
+    let hashes =
+        crate::parallel::par_map(&files, |f| raw(f).map(|b| crate::cache::content_hash(&b)));
     // An unreadable file has no hash: it is neither counted nor stored.
     let pairs: Vec<(&SourceFile, &str)> = files
         .iter()

@@ -8,8 +8,9 @@
 //! a full count would give. A file that does not parse, or was written by
 //! another build, is ignored and rewritten.
 
-use super::frequency::{PageWords, TreeFrequency, par_map};
+use super::frequency::{PageWords, TreeFrequency};
 use crate::inputs::SourceFile;
+use crate::parallel::par_map;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;

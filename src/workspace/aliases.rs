@@ -3,7 +3,6 @@
 
 use super::Workspace;
 use crate::links::{join_normalize, url_key};
-use rayon::prelude::*;
 use regex::{Regex, RegexSet};
 use std::collections::{HashMap, HashSet};
 
@@ -50,18 +49,18 @@ impl Workspace {
                 .lock()
                 .map(|mut n| std::mem::take(&mut *n))
                 .unwrap_or_default();
-            let found: Vec<(String, Frontmatter)> = pages
-                .par_iter()
-                .filter_map(|page| {
-                    let fm = match noted.get(page) {
-                        Some(fm) => fm.clone()?,
-                        None => self.page_frontmatter(page)?,
-                    };
-                    Some((page.clone(), fm))
-                })
-                .collect();
+            // Plain threads: this runs inside a rayon worker's `OnceLock`.
+            let found: Vec<Option<Frontmatter>> =
+                crate::parallel::par_map(pages, |page| match noted.get(page) {
+                    Some(fm) => fm.clone(),
+                    None => self.page_frontmatter(page),
+                });
             let mut meta = PageMeta::default();
-            for (page, fm) in found {
+            for (page, fm) in pages.iter().zip(found) {
+                let Some(fm) = fm else {
+                    continue;
+                };
+                let page = page.clone();
                 let placed = self.place(&page, fm);
                 for key in placed.aliases {
                     meta.aliases.insert(key, page.clone());

@@ -1,10 +1,12 @@
 //! The file index: which files exist (paths only, no page is read), the
 //! mounts that serve them, and the URL each file is served at.
 
+use super::listing::Listing;
 use super::{Mount, Target, Workspace, source::Files};
 use crate::inputs::is_markdown;
 use crate::links::{hugo, join_normalize, url_key};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// The index's maps: thousands of short keys, hashed fast.
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -12,22 +14,33 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// The file index: paths only.
 #[derive(Debug, Default)]
 pub(super) struct Index {
+    /// Every path of the tree, sorted.
+    pub(super) paths: Vec<String>,
     /// Lowercased root-relative path → the path as it is on disk.
     pub(super) files: Map<String, String>,
     /// Markdown pages under the mounts.
     pub(super) pages: Vec<String>,
-    /// Every link target, for suggestions: `(url key, url as shown)`.
-    pub(super) targets: Vec<(String, String)>,
-    /// Last URL segment → indices into `targets`.
-    pub(super) by_last: Map<String, Vec<usize>>,
-    /// A digest of `targets`: suggestions stay the same while it does.
-    pub(super) targets_digest: u64,
-    /// Trigram of a last URL segment → the segments (keys of `by_last`) that hold it.
-    pub(super) by_trigram: Map<[u8; 3], Vec<String>>,
     /// Hugo's page tree: a content file's key (`links::hugo::base`) → the file.
     pub(super) bases: Map<String, String>,
-    /// A digest of every path the index was built from.
+    /// A digest of every path the index was built from. The link targets
+    /// are the paths' URLs under the settings (part of the cache's
+    /// fingerprint), so it is also their digest.
     pub(super) paths_digest: u64,
+    /// The link targets for suggestions, built on the first broken link.
+    pub(super) targets: OnceLock<Targets>,
+}
+
+/// Every link target of the tree, for suggestions.
+#[derive(Debug, Default)]
+pub(super) struct Targets {
+    /// `(url key, url as shown)`, in path order.
+    pub(super) list: Vec<(String, String)>,
+    /// Last URL segment → indices into `list`.
+    pub(super) by_last: Map<String, Vec<usize>>,
+    /// Trigram of a last URL segment → the segments (keys of `by_last`) that hold it.
+    pub(super) by_trigram: Map<[u8; 3], Vec<usize>>,
+    /// The keys of `by_last`, which `by_trigram` points into.
+    pub(super) segments: Vec<String>,
 }
 
 impl Workspace {
@@ -82,43 +95,21 @@ impl Workspace {
             paths_digest: crate::cache::deps::digest(&paths),
             ..Index::default()
         };
-        for path in paths {
-            if is_markdown(&path) && self.mount_of(&path, &self.config.mount).is_some() {
+        for path in &paths {
+            if is_markdown(path) && self.mount_of(path, &self.config.mount).is_some() {
                 index.pages.push(path.clone());
             }
-            if let Some(content) = self.content_path(&path)
+            if let Some(content) = self.content_path(path)
                 && hugo::is_content(&content)
             {
                 index
                     .bases
                     .entry(hugo::base(&content))
-                    .or_insert(path.clone());
+                    .or_insert_with(|| path.clone());
             }
-            if let Some(url) = self.url_of(&path) {
-                let key = url_key(&url);
-                let last = key.rsplit('/').next().unwrap_or_default().to_owned();
-                index
-                    .by_last
-                    .entry(last)
-                    .or_default()
-                    .push(index.targets.len());
-                index.targets.push((key, url));
-            }
-            index.files.insert(path.to_lowercase(), path);
+            index.files.insert(path.to_lowercase(), path.clone());
         }
-        for seg in index.by_last.keys() {
-            for t in trigrams(seg) {
-                index.by_trigram.entry(t).or_default().push(seg.clone());
-            }
-        }
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        for (key, url) in &index.targets {
-            hasher.update(key.as_bytes());
-            hasher.update(b"\0");
-            hasher.update(url.as_bytes());
-            hasher.update(b"\n");
-        }
-        index.targets_digest = hasher.digest();
+        index.paths = paths;
         index
     }
 
@@ -159,7 +150,39 @@ impl Workspace {
     /// A digest of every link target of the tree: a broken link's
     /// suggestion cannot change while it stays the same.
     pub fn targets_digest(&self) -> u64 {
-        self.index().targets_digest
+        self.index().paths_digest
+    }
+
+    /// The tree's link targets, built on first need.
+    pub(super) fn targets(&self) -> &Targets {
+        let index = self.index();
+        index.targets.get_or_init(|| {
+            let mut targets = Targets::default();
+            for path in &index.paths {
+                let Some(url) = self.url_of(path) else {
+                    continue;
+                };
+                let key = url_key(&url);
+                let last = key.rsplit('/').next().unwrap_or_default().to_owned();
+                targets
+                    .by_last
+                    .entry(last)
+                    .or_default()
+                    .push(targets.list.len());
+                targets.list.push((key, url));
+            }
+            for seg in targets.by_last.keys() {
+                for t in trigrams(seg) {
+                    targets
+                        .by_trigram
+                        .entry(t)
+                        .or_default()
+                        .push(targets.segments.len());
+                }
+                targets.segments.push(seg.clone());
+            }
+            targets
+        })
     }
 
     /// A file's path in Hugo's content tree (`/handbook/a/_index.md`): its
@@ -170,25 +193,48 @@ impl Workspace {
     }
 
     /// Every file under the mounted and static folders, not following
-    /// symlinks that lead out of the root.
+    /// symlinks that lead out of the root: last run's list while nothing it
+    /// was read from has changed (see [`super::listing`]), else a walk.
     pub(super) fn walk(&self) -> Vec<String> {
         let Ok(root) = std::fs::canonicalize(&self.root) else {
             return Vec::new();
         };
+        let kept = self.cache.listing_file();
+        if let Some((file, fingerprint)) = &kept
+            && let Some(listing) = Listing::load(file, *fingerprint, &root)
+        {
+            return listing.files;
+        }
+        let mut listing = Listing::begin(&root, kept.as_ref().map_or(0, |k| k.1));
+        let mut keep = kept.is_some();
         let mut out = Vec::new();
         for dir in self.walked_dirs() {
             let path = root.join(&dir);
-            match std::fs::canonicalize(&path) {
-                Ok(real) if real.starts_with(&root) && real.is_dir() => {}
-                _ => continue,
-            }
+            let real = match std::fs::canonicalize(&path) {
+                Ok(real) if real.starts_with(&root) && real.is_dir() => real,
+                _ => {
+                    listing.unwalked(&path);
+                    continue;
+                }
+            };
+            listing.above(&real);
             let walker = ignore::WalkBuilder::new(&path)
                 .hidden(false)
                 .git_ignore(true)
                 .require_git(false)
                 .follow_links(false)
                 .build();
-            out.extend(walker.flatten().filter_map(|entry| listed(&root, &entry)));
+            for entry in walker.flatten() {
+                if keep {
+                    keep = listing.note(&entry);
+                }
+                out.extend(listed(&root, &entry));
+            }
+        }
+        if let Some((file, _)) = kept
+            && keep
+        {
+            listing.finish(&out).save(&file);
         }
         out
     }

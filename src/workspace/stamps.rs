@@ -46,11 +46,17 @@ impl Stamp {
     /// The stamp of a regular file's metadata; `None` for anything else, or
     /// off Unix.
     pub(super) fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        meta.file_type().is_file().then_some(())?;
+        Stamp::of_any(meta)
+    }
+
+    /// The stamp of any entry's metadata (a folder's times change when an
+    /// entry is added, removed or renamed in it); `None` off Unix.
+    pub(super) fn of_any(meta: &std::fs::Metadata) -> Option<Stamp> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
             let ns = |s: i64, n: i64| s.checked_mul(1_000_000_000)?.checked_add(n);
-            meta.file_type().is_file().then_some(())?;
             Some(Stamp {
                 dev: meta.dev(),
                 ino: meta.ino(),
@@ -67,7 +73,7 @@ impl Stamp {
     }
 
     /// Whether a run that began at `started` (ns) saw the file settled.
-    fn settled_before(&self, started: i128) -> bool {
+    pub(super) fn settled_before(&self, started: i128) -> bool {
         i128::from(self.mtime.max(self.ctime)) + RACY_NS < started
     }
 }
@@ -105,7 +111,7 @@ pub(super) struct Stamps {
     fresh: Mutex<HashMap<String, Record>>,
 }
 
-fn now_ns() -> i128 {
+pub(super) fn now_ns() -> i128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0))

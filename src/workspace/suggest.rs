@@ -1,7 +1,7 @@
 //! Suggestions for a broken link: the existing page or file closest to it.
 
 use super::Workspace;
-use super::index::{Index, trigrams};
+use super::index::{Targets, trigrams};
 use crate::cache::deps::{self, Dep};
 use crate::links::url_key;
 use std::collections::HashMap;
@@ -33,23 +33,23 @@ impl Workspace {
     }
 
     pub(super) fn compute_suggestion(&self, key: &str) -> Option<String> {
-        let index = self.index();
         let last = key.rsplit('/').next().unwrap_or_default();
         if last.is_empty() {
             return None;
         }
+        let targets = self.targets();
         let best_of = |ids: &mut dyn Iterator<Item = usize>| {
-            ids.map(|i| (strsim::levenshtein(key, &index.targets[i].0), i))
+            ids.map(|i| (strsim::levenshtein(key, &targets.list[i].0), i))
                 .min()
-                .map(|(_, i)| index.targets[i].1.clone())
+                .map(|(_, i)| targets.list[i].1.clone())
         };
-        if let Some(ids) = index.by_last.get(last) {
+        if let Some(ids) = targets.by_last.get(last) {
             return best_of(&mut ids.iter().copied());
         }
         let limit = (last.chars().count() / 4).max(1);
-        let close: Vec<(usize, usize)> = similar_segments(index, last, limit)
+        let close: Vec<(usize, usize)> = similar_segments(targets, last, limit)
             .into_iter()
-            .filter_map(|seg| Some((seg, index.by_last.get(seg)?)))
+            .filter_map(|seg| Some((seg, targets.by_last.get(seg)?)))
             .filter(|(seg, _)| letters_apart(seg, last) <= limit)
             .map(|(seg, ids)| (strsim::osa_distance(seg, last), ids))
             .filter(|(d, _)| *d <= limit)
@@ -83,12 +83,12 @@ impl Workspace {
 /// `trigrams - 4 × limit` of them; a segment sharing none at all is left
 /// out (only a change in every third letter does that, which is no longer
 /// a near miss). Segments too short for trigrams are compared by length.
-fn similar_segments<'i>(index: &'i Index, last: &str, limit: usize) -> Vec<&'i str> {
+fn similar_segments<'t>(targets: &'t Targets, last: &str, limit: usize) -> Vec<&'t str> {
     let near_len = |seg: &str| seg.len().abs_diff(last.len()) <= limit;
     if last.len() < 4 {
-        return index
-            .by_last
-            .keys()
+        return targets
+            .segments
+            .iter()
             .map(String::as_str)
             .filter(|seg| near_len(seg))
             .collect();
@@ -97,9 +97,10 @@ fn similar_segments<'i>(index: &'i Index, last: &str, limit: usize) -> Vec<&'i s
     let need = grams.len().saturating_sub(4 * limit).max(1);
     let mut shared: HashMap<&str, usize> = HashMap::new();
     for g in &grams {
-        for seg in index.by_trigram.get(g).into_iter().flatten() {
+        for &seg in targets.by_trigram.get(g).into_iter().flatten() {
+            let seg = targets.segments[seg].as_str();
             if near_len(seg) {
-                *shared.entry(seg.as_str()).or_default() += 1;
+                *shared.entry(seg).or_default() += 1;
             }
         }
     }

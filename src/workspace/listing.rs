@@ -1,0 +1,349 @@
+//! The tree's file list, kept between runs: reading 1,300 folders is most
+//! of what a pre-commit run over three pages costs, and their stamps say
+//! whether any of them changed.
+//!
+//! A folder's times change whenever an entry is added to it, removed or
+//! renamed, so the list a walk gave still holds while every folder it read
+//! keeps its stamp. What the walk left out is steered by ignore files: those
+//! inside the walked folders (edited in place without touching their
+//! folder), those of every folder above (`.gitignore`, `.ignore`, and
+//! `.git/info/exclude`, which the walk reads up to `/`), and git's global
+//! excludes file. Their stamps, or their absence, are kept too.
+//!
+//! Like the file stamps (`super::stamps`), a stamp is trusted only when the
+//! walk began [`super::stamps`]' racy window after it. A walk that meets a
+//! symbolic link or a nested `.git` is not kept: what they list depends on
+//! more than their folder.
+
+use super::stamps::{Stamp, now_ns};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever the layout of the listing file changes.
+const FORMAT: u32 = 1;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(super) struct Listing {
+    format: u32,
+    fingerprint: u64,
+    /// When the walk began (ns since the epoch).
+    started: i64,
+    /// The root, canonical.
+    root: PathBuf,
+    /// Every folder the walk read, and the walked folders that were
+    /// missing: absolute path → stamp (`None` when missing).
+    dirs: Vec<(PathBuf, Option<Stamp>)>,
+    /// Every ignore file that may steer the walk: absolute path → stamp
+    /// (`None` when there was none).
+    steering: Vec<(PathBuf, Option<Stamp>)>,
+    /// The `.git` entry of every folder above: absolute path → what it is
+    /// (see [`git_state`]).
+    gits: Vec<(PathBuf, Option<Stamp>)>,
+    /// git's global excludes file, with its stamp.
+    global: Option<(PathBuf, Option<Stamp>)>,
+    /// The walk's answer: root-relative paths of the files, in walk order.
+    pub(super) files: Vec<String>,
+}
+
+/// The stamp of whatever is at `path` now, not following a last symbolic link.
+fn stamp_of(path: &Path) -> Option<Stamp> {
+    Stamp::of_any(&std::fs::symlink_metadata(path).ok()?)
+}
+
+/// The names of the ignore files a walk reads in each folder.
+const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+
+impl Listing {
+    /// A listing to fill by a walk from `root` (canonical) that begins now.
+    pub(super) fn begin(root: &Path, fingerprint: u64) -> Listing {
+        Listing {
+            format: FORMAT,
+            fingerprint,
+            started: i64::try_from(now_ns()).unwrap_or(0),
+            root: root.to_path_buf(),
+            ..Listing::default()
+        }
+    }
+
+    /// The listing kept in `file`, if it was walked from `root` under
+    /// `fingerprint` and nothing it read has changed since.
+    pub(super) fn load(file: &Path, fingerprint: u64, root: &Path) -> Option<Listing> {
+        let bytes = std::fs::read(file).ok()?;
+        let listing: Listing = postcard::from_bytes(&bytes).ok()?;
+        let holds = listing.format == FORMAT
+            && listing.fingerprint == fingerprint
+            && listing.root == root
+            && listing.is_current();
+        holds.then_some(listing)
+    }
+
+    /// Whether every stamp the listing holds is the one on disk now, and
+    /// had settled when the walk began.
+    fn is_current(&self) -> bool {
+        let started = i128::from(self.started);
+        let same = |(path, kept): &(PathBuf, Option<Stamp>)| {
+            let now = stamp_of(path);
+            now == *kept && now.is_none_or(|s| s.settled_before(started))
+        };
+        self.dirs.iter().all(same)
+            && self.steering.iter().all(same)
+            && self
+                .gits
+                .iter()
+                .all(|(path, kept)| git_state(path) == *kept)
+            && self.global.as_ref().is_none_or(same)
+            && self.global.as_ref().map(|(p, _)| p) == global_excludes_path().as_ref()
+    }
+
+    /// Note a folder to walk that is not walked: missing, not a folder, or
+    /// a link out of the root.
+    pub(super) fn unwalked(&mut self, dir: &Path) {
+        let stamp = stamp_of(dir);
+        self.dirs.push((dir.to_path_buf(), stamp));
+    }
+
+    /// Note an entry the walk met (a folder is met before it is read);
+    /// `false` when the listing cannot be kept: a symbolic link (what it
+    /// lists depends on its target), a nested `.git`, or unreadable metadata.
+    pub(super) fn note(&mut self, entry: &ignore::DirEntry) -> bool {
+        let Some(kind) = entry.file_type() else {
+            return false;
+        };
+        if kind.is_symlink() || entry.file_name() == ".git" {
+            return false;
+        }
+        let steers = kind.is_file() && is_ignore_file(entry.file_name());
+        if !kind.is_dir() && !steers {
+            return true;
+        }
+        let Ok(meta) = entry.metadata() else {
+            return false;
+        };
+        let stamped = (entry.path().to_path_buf(), Stamp::of_any(&meta));
+        match kind.is_dir() {
+            true => self.dirs.push(stamped),
+            false => self.steering.push(stamped),
+        }
+        true
+    }
+
+    /// Note the ignore files of every folder above a walked folder, and
+    /// how each folder's `.git` leads to its excludes file.
+    pub(super) fn above(&mut self, walked: &Path) {
+        for dir in walked.ancestors().skip(1) {
+            for name in IGNORE_FILES {
+                let path = dir.join(name);
+                let stamp = stamp_of(&path);
+                self.steering.push((path, stamp));
+            }
+            let git = dir.join(".git");
+            let state = git_state(&git);
+            self.gits.push((git.clone(), state));
+            if let Some(exclude) = exclude_file(&git) {
+                let stamp = stamp_of(&exclude);
+                self.steering.push((exclude, stamp));
+            }
+        }
+    }
+
+    /// Close the listing with the walk's files and git's global excludes file.
+    pub(super) fn finish(mut self, files: &[String]) -> Listing {
+        self.global = global_excludes_path().map(|path| {
+            let stamp = stamp_of(&path);
+            (path, stamp)
+        });
+        self.files = files.to_vec();
+        self
+    }
+
+    /// Keep the listing in `file`; a cache that cannot be written is skipped.
+    pub(super) fn save(&self, file: &Path) {
+        if let Ok(bytes) = postcard::to_stdvec(self) {
+            let _ = crate::cache::write_replacing(file, &bytes);
+        }
+    }
+}
+
+/// Whether a file the walk met is an ignore file.
+fn is_ignore_file(name: &std::ffi::OsStr) -> bool {
+    IGNORE_FILES.iter().any(|n| name == *n)
+}
+
+/// git's global excludes file as the walk finds it (from git's global
+/// configuration files, read anew each time).
+fn global_excludes_path() -> Option<PathBuf> {
+    ignore::gitignore::gitconfig_excludes_path()
+}
+
+/// What a `.git` entry is: a folder (the same however often git writes
+/// into it: its own times change with every `git add`), a file with its
+/// stamp (a linked work tree's pointer), or nothing.
+fn git_state(git: &Path) -> Option<Stamp> {
+    let meta = std::fs::symlink_metadata(git).ok()?;
+    match meta.is_dir() {
+        true => Some(Stamp::default()),
+        false => Stamp::of_any(&meta),
+    }
+}
+
+/// The `info/exclude` file of the repository a `.git` entry leads to: in
+/// the folder itself, or (a linked work tree's `.git` file, `gitdir: X`) in
+/// the common folder `X/commondir` names.
+fn exclude_file(git: &Path) -> Option<PathBuf> {
+    let meta = std::fs::metadata(git).ok()?;
+    if meta.is_dir() {
+        return Some(git.join("info/exclude"));
+    }
+    let text = std::fs::read_to_string(git).ok()?;
+    let gitdir = PathBuf::from(text.lines().next()?.strip_prefix("gitdir: ")?);
+    let gitdir = match gitdir.is_absolute() {
+        true => gitdir,
+        false => git.parent()?.join(gitdir),
+    };
+    let common = std::fs::read_to_string(gitdir.join("commondir")).ok()?;
+    let common = PathBuf::from(common.lines().next()?);
+    let common = match common.is_absolute() {
+        true => common,
+        false => gitdir.join(common),
+    };
+    Some(common.join("info/exclude"))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A listing of `root`'s folder `content` as a walk that began at
+    /// `started` (ns) keeps it.
+    fn listing(root: &Path, started: i128) -> Listing {
+        let mut l = Listing::begin(root, 7);
+        l.started = i64::try_from(started).expect("time");
+        let content = root.join("content");
+        l.above(&content);
+        for entry in ignore::WalkBuilder::new(&content).hidden(false).build() {
+            assert!(l.note(&entry.expect("entry")), "kept");
+        }
+        l.unwalked(&root.join("static"));
+        l.finish(&["content/a/x.md".to_owned()])
+    }
+
+    fn tree() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("dir");
+        let root = dir.path().join("root");
+        std::fs::create_dir_all(root.join("content/a")).expect("mkdir");
+        std::fs::write(root.join("content/a/x.md"), "x").expect("write");
+        std::fs::write(root.join("content/.gitignore"), "*.tmp\n").expect("write");
+        let root = std::fs::canonicalize(root).expect("canonical");
+        (dir, root)
+    }
+
+    /// Whether the listing kept as of a walk `started` holds after `change`.
+    fn holds_after(change: impl FnOnce(&Path)) -> bool {
+        let (dir, root) = tree();
+        let file = dir.path().join("listing");
+        listing(&root, now_ns() + 10_000_000_000).save(&file);
+        assert!(Listing::load(&file, 7, &root).is_some(), "holds before");
+        change(&root);
+        Listing::load(&file, 7, &root).is_some()
+    }
+
+    #[test]
+    fn holds_while_nothing_it_read_changes() {
+        assert!(holds_after(|_| {}));
+        // A page edited in place changes no folder: the list still holds.
+        assert!(holds_after(|r| std::fs::write(
+            r.join("content/a/x.md"),
+            "y"
+        )
+        .expect("write")));
+    }
+
+    #[test]
+    fn a_file_added_removed_or_renamed_in_a_read_folder_voids_it() {
+        assert!(!holds_after(|r| std::fs::write(
+            r.join("content/a/new.md"),
+            "n"
+        )
+        .expect("write")));
+        assert!(!holds_after(|r| std::fs::remove_file(
+            r.join("content/a/x.md")
+        )
+        .expect("remove")));
+        assert!(!holds_after(|r| std::fs::rename(
+            r.join("content/a/x.md"),
+            r.join("content/a/y.md")
+        )
+        .expect("rename")));
+        assert!(!holds_after(
+            |r| std::fs::create_dir(r.join("content/b")).expect("mkdir")
+        ));
+    }
+
+    #[test]
+    fn an_ignore_file_edited_or_added_above_voids_it() {
+        assert!(!holds_after(|r| std::fs::write(
+            r.join("content/.gitignore"),
+            "*.md\n"
+        )
+        .expect("write")));
+        // Above the walked folder: the root, and a folder above the root.
+        assert!(!holds_after(|r| std::fs::write(
+            r.join(".gitignore"),
+            "a/\n"
+        )
+        .expect("write")));
+        assert!(!holds_after(|r| std::fs::write(
+            r.parent().expect("parent").join(".ignore"),
+            "a/\n"
+        )
+        .expect("write")));
+        assert!(!holds_after(|r| {
+            std::fs::create_dir_all(r.join(".git/info")).expect("mkdir");
+            std::fs::write(r.join(".git/info/exclude"), "a/\n").expect("write");
+        }));
+        // A walked folder that was missing and now exists.
+        assert!(!holds_after(
+            |r| std::fs::create_dir(r.join("static")).expect("mkdir")
+        ));
+    }
+
+    #[test]
+    fn a_racy_or_foreign_listing_is_not_trusted() {
+        let (dir, root) = tree();
+        let file = dir.path().join("listing");
+        // Walked while the folders were being written: not trusted.
+        listing(&root, now_ns()).save(&file);
+        assert!(Listing::load(&file, 7, &root).is_none());
+        listing(&root, now_ns() + 10_000_000_000).save(&file);
+        assert!(
+            Listing::load(&file, 8, &root).is_none(),
+            "another generation"
+        );
+        assert!(
+            Listing::load(&file, 7, &root.join("content")).is_none(),
+            "another root"
+        );
+        std::fs::write(&file, b"\x01\x02damaged").expect("write");
+        assert!(Listing::load(&file, 7, &root).is_none(), "damaged");
+    }
+
+    #[test]
+    fn a_linked_work_tree_leads_to_the_common_excludes_file() {
+        let dir = tempfile::tempdir().expect("dir");
+        let common = dir.path().join("main/.git");
+        let linked = common.join("worktrees/w");
+        std::fs::create_dir_all(&linked).expect("mkdir");
+        std::fs::write(linked.join("commondir"), "../..\n").expect("write");
+        let tree = dir.path().join("w");
+        std::fs::create_dir_all(&tree).expect("mkdir");
+        std::fs::write(tree.join(".git"), format!("gitdir: {}\n", linked.display()))
+            .expect("write");
+        let found = exclude_file(&tree.join(".git")).expect("found");
+        assert_eq!(found, linked.join("../..").join("info/exclude"));
+        assert_eq!(
+            exclude_file(&common),
+            Some(common.join("info/exclude")),
+            "a plain .git folder"
+        );
+    }
+}
