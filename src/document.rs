@@ -11,6 +11,7 @@
 
 use crate::finding::Position;
 use crate::limits::{Exceeded, Limits};
+use crate::tokenize::Token;
 use markdown::mdast::Node;
 use regex::Regex;
 use std::ops::Range;
@@ -161,6 +162,9 @@ pub struct Document {
     pub code_ranges: Vec<Range<usize>>,
     pub suppressions: Vec<Suppression>,
     line_starts: Vec<usize>,
+    /// The words of the prose (start, end), split once for every rule that
+    /// judges words. Read them with [`Document::prose_words`].
+    prose_words: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
 
 /// Why a file could not be turned into a document.
@@ -310,6 +314,7 @@ impl Document {
             code_ranges: Vec::new(),
             suppressions: Vec::new(),
             line_starts,
+            prose_words: std::sync::OnceLock::new(),
         };
         let mut options = markdown::ParseOptions::gfm();
         // The parser's frontmatter construct, when it opens a fence it cannot
@@ -399,6 +404,26 @@ impl Document {
         self.prose_ranges
             .iter()
             .map(|r| (r.start, &self.masked()[r.clone()]))
+    }
+
+    /// The words of the prose worth judging ([`crate::tokenize::words`]),
+    /// with their offsets in the text; split on first use, once per page.
+    pub fn prose_words(&self) -> impl Iterator<Item = Token<'_>> {
+        let spans = self.prose_words.get_or_init(|| {
+            self.prose()
+                .flat_map(|(offset, text)| {
+                    crate::tokenize::words(text).into_iter().map(move |t| {
+                        let start = offset + t.offset;
+                        (start, start + t.word.len())
+                    })
+                })
+                .collect()
+        });
+        let masked = self.masked();
+        spans.iter().map(move |&(start, end)| Token {
+            offset: start,
+            word: &masked[start..end],
+        })
     }
 
     /// Whether a byte offset lies in code (fenced, indented or inline).
@@ -834,6 +859,30 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         Document::parse("t.md", text.to_owned(), false).expect("parses")
+    }
+
+    #[test]
+    fn prose_words_are_each_segments_words_at_their_offsets_in_the_text() {
+        let d = doc("# Our serivices\n\nSee `code` and https://x.io/a then GitLab's addtion.\n");
+        let split: Vec<(usize, String)> = d
+            .prose()
+            .flat_map(|(offset, text)| {
+                crate::tokenize::words(text)
+                    .into_iter()
+                    .map(move |t| (offset + t.offset, t.word.to_owned()))
+            })
+            .collect();
+        let shared: Vec<(usize, String)> = d
+            .prose_words()
+            .map(|t| (t.offset, t.word.to_owned()))
+            .collect();
+        assert_eq!(shared, split);
+        assert!(shared.iter().any(|(_, w)| w == "addtion"), "{shared:?}");
+        for (offset, word) in &shared {
+            assert_eq!(&d.text[*offset..offset + word.len()], word);
+        }
+        // Split once: the second pass reads the same spans.
+        assert_eq!(d.prose_words().count(), shared.len());
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub(crate) mod rules;
 pub(crate) mod spelling;
 pub(crate) mod suppress;
 pub(crate) mod terms;
+pub(crate) mod tokenize;
 pub(crate) mod workspace;
 
 pub use config::Settings;
@@ -62,10 +63,10 @@ pub use roles::RolesData;
 pub use rules::{Context, FixAvailability, RuleName, RunFacts, TABLE, entry};
 pub use spelling::frequency::TreeFrequency;
 pub use spelling::hunspell::Hunspell;
-pub use spelling::tokenize::words;
 pub use spelling::typo_list::{DEFAULT_TYPOS_TOML, HandbookTypos};
 pub use spelling::{Dictionary, GeneralTypos, Verdict, Vocabulary};
 pub use suppress::{PathIgnores, RunRules, suppress};
+pub use tokenize::words;
 pub use workspace::Workspace;
 
 /// The `hblint` command: parse the command line, run the subcommand, print

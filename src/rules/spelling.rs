@@ -10,7 +10,6 @@ use crate::spelling::precision::{
     defined_abbreviations, has_non_ascii_letter, is_acronym, is_capitalised, is_foreign_line,
     is_foreign_line_on_foreign_page, is_foreign_page, line_at, place,
 };
-use crate::spelling::tokenize::words;
 use crate::spelling::{
     Dictionary, GeneralTypos, HandbookTypos, Verdict, Vocabulary, WithVocabulary, match_case,
 };
@@ -323,67 +322,65 @@ impl Rule for Spelling {
         let mut link_names = None;
         let mut foreign_page = None;
         let mut abbreviations = None;
-        for (offset, text) in doc.prose() {
-            for token in words(text) {
-                let word = token.stem();
-                if word.chars().count() < MIN_LETTERS
-                    || word.contains(['\'', '’'])
-                    || is_acronym(word)
-                    || word.chars().filter(|c| c.is_uppercase()).count() > 1
-                    || (is_capitalised(word) && word.chars().count() < MIN_CAPITALISED)
-                    || has_non_ascii_letter(word)
-                    || self.known(dict, token.word, word)
-                {
-                    continue;
-                }
-                let start = offset + token.offset;
-                let end = start + word.len();
-                let at = place(&doc.text, start, end);
-                if (is_capitalised(word) && !at.sentence_start)
-                    || at.glued
-                    || at.in_compound()
-                    || (is_capitalised(word)
-                        && [at.previous, at.next]
-                            .into_iter()
-                            .flatten()
-                            .any(crate::rules::typo::is_name))
-                    || link_names
-                        .get_or_insert_with(|| link_names_of(doc))
-                        .contains(&word.to_lowercase())
-                    || is_foreign_line(line_at(&doc.text, start))
-                    || (*foreign_page.get_or_insert_with(|| is_foreign_page(&doc.text))
-                        && is_foreign_line_on_foreign_page(line_at(&doc.text, start)))
-                    || abbreviations
-                        .get_or_insert_with(|| defined_abbreviations(&doc.text))
-                        .contains(&word.to_lowercase())
-                {
-                    continue;
-                }
-                // The tree's counts are needed only for a word with a close
-                // dictionary word: most pages never pay for them.
-                if !self.has_candidates(dict, word) {
-                    continue;
-                }
-                let freq = freq.get_or_insert_with(|| ctx.data.word_counts()).clone();
-                let found = self.judge(dict, &freq, word);
-                if found.is_empty() {
-                    continue;
-                }
-                let found: Vec<String> = found.iter().map(|c| match_case(word, c)).collect();
-                let list = found
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                out.push(
-                    Diagnostic::new(
-                        start..end,
-                        format!("`{word}` is not in the dictionary; did you mean {list}?"),
-                    )
-                    .with_help(format!("did you mean {list}?"))
-                    .with_fix(found[0].clone(), Applicability::Unsafe),
-                );
+        for token in doc.prose_words() {
+            let word = token.stem();
+            if word.chars().count() < MIN_LETTERS
+                || word.contains(['\'', '’'])
+                || is_acronym(word)
+                || word.chars().filter(|c| c.is_uppercase()).count() > 1
+                || (is_capitalised(word) && word.chars().count() < MIN_CAPITALISED)
+                || has_non_ascii_letter(word)
+                || self.known(dict, token.word, word)
+            {
+                continue;
             }
+            let start = token.offset;
+            let end = start + word.len();
+            let at = place(&doc.text, start, end);
+            if (is_capitalised(word) && !at.sentence_start)
+                || at.glued
+                || at.in_compound()
+                || (is_capitalised(word)
+                    && [at.previous, at.next]
+                        .into_iter()
+                        .flatten()
+                        .any(crate::rules::typo::is_name))
+                || link_names
+                    .get_or_insert_with(|| link_names_of(doc))
+                    .contains(&word.to_lowercase())
+                || is_foreign_line(line_at(&doc.text, start))
+                || (*foreign_page.get_or_insert_with(|| is_foreign_page(&doc.text))
+                    && is_foreign_line_on_foreign_page(line_at(&doc.text, start)))
+                || abbreviations
+                    .get_or_insert_with(|| defined_abbreviations(&doc.text))
+                    .contains(&word.to_lowercase())
+            {
+                continue;
+            }
+            // The tree's counts are needed only for a word with a close
+            // dictionary word: most pages never pay for them.
+            if !self.has_candidates(dict, word) {
+                continue;
+            }
+            let freq = freq.get_or_insert_with(|| ctx.data.word_counts()).clone();
+            let found = self.judge(dict, &freq, word);
+            if found.is_empty() {
+                continue;
+            }
+            let found: Vec<String> = found.iter().map(|c| match_case(word, c)).collect();
+            let list = found
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(
+                Diagnostic::new(
+                    start..end,
+                    format!("`{word}` is not in the dictionary; did you mean {list}?"),
+                )
+                .with_help(format!("did you mean {list}?"))
+                .with_fix(found[0].clone(), Applicability::Unsafe),
+            );
         }
     }
 }

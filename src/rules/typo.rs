@@ -8,7 +8,6 @@ use crate::spelling::hunspell::Hunspell;
 use crate::spelling::precision::{
     is_capitalised, is_compound_fragment, is_foreign_line, line_at, place,
 };
-use crate::spelling::tokenize::words;
 use crate::spelling::{Dictionary, GeneralTypos, HandbookTypos, Verdict, Vocabulary, match_case};
 use std::sync::Arc;
 
@@ -162,49 +161,47 @@ impl Rule for Typo {
 
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut freq = None;
-        for (offset, text) in doc.prose() {
-            for token in words(text) {
-                let word = token.stem();
-                let Some((corrections, source)) = self.lookup(word) else {
-                    continue;
-                };
-                let start = offset + token.offset;
-                let range = start..start + word.len();
-                if source == Source::General
-                    && self.probably_right(doc, ctx, &mut freq, range.clone(), &corrections)
-                {
-                    continue;
-                }
-                let d = match corrections.as_slice() {
-                    [] => continue,
-                    [one] => {
-                        // A capitalised word that only the general list knows is
-                        // as likely a name (`Ines`, `Liberato`) as a typo: shown,
-                        // never applied by `--fix`.
-                        let applicability = if source == Source::General
-                            && word.chars().next().is_some_and(char::is_uppercase)
-                        {
-                            Applicability::Unsafe
-                        } else {
-                            Applicability::Safe
-                        };
-                        Diagnostic::new(range, format!("`{word}` is a misspelling of `{one}`"))
-                            .with_help(format!("replace with `{one}`"))
-                            .with_fix(one.clone(), applicability)
-                    }
-                    [first, ..] => {
-                        let list = corrections
-                            .iter()
-                            .map(|c| format!("`{c}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        Diagnostic::new(range, format!("`{word}` is a misspelling"))
-                            .with_help(format!("did you mean one of {list}?"))
-                            .with_fix(first.clone(), Applicability::Unsafe)
-                    }
-                };
-                out.push(d);
+        for token in doc.prose_words() {
+            let word = token.stem();
+            let Some((corrections, source)) = self.lookup(word) else {
+                continue;
+            };
+            let start = token.offset;
+            let range = start..start + word.len();
+            if source == Source::General
+                && self.probably_right(doc, ctx, &mut freq, range.clone(), &corrections)
+            {
+                continue;
             }
+            let d = match corrections.as_slice() {
+                [] => continue,
+                [one] => {
+                    // A capitalised word that only the general list knows is
+                    // as likely a name (`Ines`, `Liberato`) as a typo: shown,
+                    // never applied by `--fix`.
+                    let applicability = if source == Source::General
+                        && word.chars().next().is_some_and(char::is_uppercase)
+                    {
+                        Applicability::Unsafe
+                    } else {
+                        Applicability::Safe
+                    };
+                    Diagnostic::new(range, format!("`{word}` is a misspelling of `{one}`"))
+                        .with_help(format!("replace with `{one}`"))
+                        .with_fix(one.clone(), applicability)
+                }
+                [first, ..] => {
+                    let list = corrections
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    Diagnostic::new(range, format!("`{word}` is a misspelling"))
+                        .with_help(format!("did you mean one of {list}?"))
+                        .with_fix(first.clone(), Applicability::Unsafe)
+                }
+            };
+            out.push(d);
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Spelling: the tokenizer, the dictionaries and the handbook's vocabulary.
+//! Spelling: the dictionaries and the handbook's vocabulary.
 //!
 //! As in `typos`, a dictionary answers one question about a word — valid,
 //! a known misspelling with corrections, or unknown — and the handbook's
@@ -8,7 +8,6 @@ pub mod candidates;
 pub mod frequency;
 pub mod hunspell;
 pub mod precision;
-pub mod tokenize;
 pub mod typo_list;
 pub mod vocabulary;
 pub mod word_cache;
