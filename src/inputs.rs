@@ -147,8 +147,21 @@ pub fn collect(
     paths: &[PathBuf],
     explicit: bool,
 ) -> Result<Vec<SourceFile>, PathError> {
+    collect_kept(settings, paths, explicit, None)
+}
+
+/// [`collect`], the folders' file list kept in `kept` (a listing file of the
+/// cache and its fingerprint) and walked again only when a folder changed
+/// (see [`crate::cache::listing`]).
+pub fn collect_kept(
+    settings: &FileSelection,
+    paths: &[PathBuf],
+    explicit: bool,
+    kept: Option<(PathBuf, u64)>,
+) -> Result<Vec<SourceFile>, PathError> {
     let excludes = &settings.exclude;
     let mut files = Vec::new();
+    let mut folders = Vec::new();
     for path in paths {
         // A symbolic link that leads nowhere (or in a loop) is still a file
         // given by name: the read reports why it cannot be linted.
@@ -189,25 +202,35 @@ pub fn collect(
             }
             continue;
         }
-        let walker = ignore::WalkBuilder::new(path)
-            .hidden(true)
-            .git_ignore(true)
-            .require_git(false)
-            .build();
-        for entry in walker {
-            let Ok(entry) = entry else { continue };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let rel = relative_to_root(&settings.root, entry.path());
-            if !is_markdown(&rel) || excludes.is_match(&rel) {
-                continue;
-            }
-            files.push(SourceFile {
-                path: rel,
-                content: Content::Disk(entry.into_path()),
-            });
-        }
+        folders.push(path.clone());
+    }
+    if !folders.is_empty() {
+        // Without a canonical root the list is not kept.
+        let root = std::fs::canonicalize(&settings.root);
+        let kept = kept.filter(|_| root.is_ok());
+        let root = root.unwrap_or_else(|_| settings.root.clone());
+        let found = crate::cache::listing::walk(
+            kept,
+            &root,
+            &folders,
+            |path| std::fs::canonicalize(path).ok(),
+            |path| {
+                let mut walk = ignore::WalkBuilder::new(path);
+                walk.hidden(true).git_ignore(true).require_git(false);
+                walk
+            },
+            |entry| {
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return None;
+                }
+                let rel = relative_to_root(&settings.root, entry.path());
+                (is_markdown(&rel) && !excludes.is_match(&rel)).then_some(rel)
+            },
+        );
+        files.extend(found.into_iter().map(|rel| SourceFile {
+            content: Content::Disk(settings.root.join(&rel)),
+            path: rel,
+        }));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);

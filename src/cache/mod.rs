@@ -16,6 +16,8 @@
 //! belongs to another page, build or settings is ignored and rewritten.
 
 pub mod deps;
+pub(crate) mod listing;
+pub(crate) mod stamp;
 
 use crate::finding::{Applicability, Finding, Fix, Placement, Position, Severity};
 use crate::links::anchors::AnchorSet;
@@ -216,10 +218,10 @@ impl Cache {
         Some((self.pages_dir()?.join("stamps"), self.fingerprint))
     }
 
-    /// Where the tree's file list is kept (see `workspace::listing`), with
-    /// the fingerprint it is valid under: in this generation's folder.
-    pub fn listing_file(&self) -> Option<(PathBuf, u64)> {
-        Some((self.pages_dir()?.join("listing"), self.fingerprint))
+    /// Where the file list of a walk is kept (see [`listing`]), with the
+    /// fingerprint it is valid under: `name` in this generation's folder.
+    pub fn listing_file(&self, name: &str) -> Option<(PathBuf, u64)> {
+        Some((self.pages_dir()?.join(name), self.fingerprint))
     }
 
     fn entry_path(&self, path: &str, hash: &str) -> Option<PathBuf> {

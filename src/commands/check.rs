@@ -123,20 +123,22 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
                 args.paths.clone()
             };
             let explicit = !args.paths.is_empty();
-            let files = match crate::inputs::collect(&settings.files, &paths, explicit) {
-                Ok(files) => files,
-                // With --exit-zero, an excluded or non-Markdown path is said
-                // and skipped, like an empty run.
-                Err(e) if args.exit_zero && e.is_nothing_to_lint() => {
-                    eprintln!("hblint: {e}");
-                    crate::inputs::collect(&settings.files, &paths, false)
-                        .map_err(|e| miette::miette!(help = e.help(), "{e}"))?
-                        .into_iter()
-                        .filter(|f| crate::inputs::is_markdown(&f.path))
-                        .collect()
-                }
-                Err(e) => return Err(miette::miette!(help = e.help(), "{e}")),
-            };
+            let listing = cache.listing_file("listing-files");
+            let files =
+                match crate::inputs::collect_kept(&settings.files, &paths, explicit, listing) {
+                    Ok(files) => files,
+                    // With --exit-zero, an excluded or non-Markdown path is said
+                    // and skipped, like an empty run.
+                    Err(e) if args.exit_zero && e.is_nothing_to_lint() => {
+                        eprintln!("hblint: {e}");
+                        crate::inputs::collect(&settings.files, &paths, false)
+                            .map_err(|e| miette::miette!(help = e.help(), "{e}"))?
+                            .into_iter()
+                            .filter(|f| crate::inputs::is_markdown(&f.path))
+                            .collect()
+                    }
+                    Err(e) => return Err(miette::miette!(help = e.help(), "{e}")),
+                };
             if files.is_empty() {
                 let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
                 return nothing_to_judge(

@@ -35,6 +35,8 @@ struct RunPages {
     files: Vec<SourceFile>,
     hashes: Vec<Option<String>>,
     words_file: Option<(std::path::PathBuf, u64)>,
+    /// Where the root's file list is kept, for a scan of the root.
+    listing_file: Option<(std::path::PathBuf, u64)>,
 }
 
 /// The run's shared data. Each part is built on first use, once.
@@ -115,6 +117,7 @@ impl RunData {
             files,
             hashes,
             words_file: cache.words_file(),
+            listing_file: cache.listing_file("listing-files"),
         });
     }
 
@@ -152,6 +155,7 @@ impl RunData {
                         file,
                         fingerprint,
                         hashes: &r.hashes,
+                        listing: r.listing_file.clone(),
                     })
                 });
                 Arc::new(crate::cache::deps::paused(|| {

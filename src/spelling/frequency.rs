@@ -367,6 +367,8 @@ pub struct Kept<'a> {
     pub file: PathBuf,
     pub fingerprint: u64,
     pub hashes: &'a [Option<String>],
+    /// Where the root's file list is kept (see [`crate::cache::listing`]).
+    pub listing: Option<(PathBuf, u64)>,
 }
 
 /// The frequency table for a run: its pages when they are the tree, else
@@ -446,7 +448,8 @@ pub fn scan_root(settings: &FileSelection) -> TreeFrequency {
 fn scan_root_kept(settings: &FileSelection, kept: &Kept<'_>) -> TreeFrequency {
     let paths =
         crate::inputs::default_paths(settings).unwrap_or_else(|| vec![settings.root.clone()]);
-    let files = crate::inputs::collect(settings, &paths, false).unwrap_or_default();
+    let files = crate::inputs::collect_kept(settings, &paths, false, kept.listing.clone())
+        .unwrap_or_default();
     let raw = |file: &SourceFile| -> Option<Vec<u8>> {
         match &file.content {
             crate::inputs::Content::Disk(path) => std::fs::read(path).ok(),

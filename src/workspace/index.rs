@@ -1,11 +1,11 @@
 //! The file index: which files exist (paths only, no page is read), the
 //! mounts that serve them, and the URL each file is served at.
 
-use super::listing::Listing;
 use super::{Mount, Target, Workspace, source::Files};
 use crate::inputs::is_markdown;
 use crate::links::{hugo, join_normalize, url_key};
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// The index's maps: thousands of short keys, hashed fast.
@@ -199,44 +199,25 @@ impl Workspace {
         let Ok(root) = std::fs::canonicalize(&self.root) else {
             return Vec::new();
         };
-        let kept = self.cache.listing_file();
-        if let Some((file, fingerprint)) = &kept
-            && let Some(listing) = Listing::load(file, *fingerprint, &root)
-        {
-            return listing.files;
-        }
-        let mut listing = Listing::begin(&root, kept.as_ref().map_or(0, |k| k.1));
-        let mut keep = kept.is_some();
-        let mut out = Vec::new();
-        for dir in self.walked_dirs() {
-            let path = root.join(&dir);
-            let real = match std::fs::canonicalize(&path) {
-                Ok(real) if real.starts_with(&root) && real.is_dir() => real,
-                _ => {
-                    listing.unwalked(&path);
-                    continue;
-                }
-            };
-            listing.above(&real);
-            let walker = ignore::WalkBuilder::new(&path)
-                .hidden(false)
-                .git_ignore(true)
-                .require_git(false)
-                .follow_links(false)
-                .build();
-            for entry in walker.flatten() {
-                if keep {
-                    keep = listing.note(&entry);
-                }
-                out.extend(listed(&root, &entry));
-            }
-        }
-        if let Some((file, _)) = kept
-            && keep
-        {
-            listing.finish(&out).save(&file);
-        }
-        out
+        let starts: Vec<PathBuf> = self.walked_dirs().iter().map(|d| root.join(d)).collect();
+        crate::cache::listing::walk(
+            self.cache.listing_file("listing"),
+            &root,
+            &starts,
+            |path| match std::fs::canonicalize(path) {
+                Ok(real) if real.starts_with(&root) && real.is_dir() => Some(real),
+                _ => None,
+            },
+            |path| {
+                let mut walk = ignore::WalkBuilder::new(path);
+                walk.hidden(false)
+                    .git_ignore(true)
+                    .require_git(false)
+                    .follow_links(false);
+                walk
+            },
+            |entry| listed(&root, entry),
+        )
     }
 
     /// The mounted and static folders (root-relative, `""` for the root).

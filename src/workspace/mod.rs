@@ -22,12 +22,10 @@
 //! | [`inbound`] | the pages that may link to a deleted page |
 //! | [`source`] | where the files come from: the root, or a [`PageSource`] |
 //! | [`stamps`] | what unchanged files gave the last run, without reading them |
-//! | [`listing`] | the file list of the last run, while no folder has changed |
 
 mod aliases;
 mod inbound;
 mod index;
-mod listing;
 mod pages;
 mod resolve;
 mod source;

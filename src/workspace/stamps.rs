@@ -8,8 +8,9 @@
 //! into place has another inode; the status-change time cannot be set back
 //! (`touch -d` and `cp -p` change it). A write in the same clock tick as the
 //! stamp was taken could leave all of them equal, so a stamp is trusted only
-//! when both times lie [`RACY_NS`] before the run that took it began: git's
-//! "racy clean" rule. Such a file is read again, and stamped anew, until then.
+//! when both times lie [`crate::cache::stamp::RACY_NS`] before the run that
+//! took it began: git's "racy clean" rule. Such a file is read again, and
+//! stamped anew, until then.
 //!
 //! The stamps live in one file of the cache generation (so new settings or
 //! a new build start afresh); a file that cannot be read or parsed, or
@@ -17,6 +18,8 @@
 
 use super::aliases::Frontmatter;
 use crate::cache::Cache;
+pub(super) use crate::cache::stamp::Stamp;
+use crate::cache::stamp::now_ns;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,59 +27,6 @@ use std::sync::Mutex;
 
 /// Bumped whenever the layout of the stamps file changes.
 const FORMAT: u32 = 1;
-
-/// How long before the recording run began a file's times must lie for its
-/// stamp to be trusted: wider than any filesystem's timestamp granularity
-/// (2 s on FAT).
-const RACY_NS: i128 = 3_000_000_000;
-
-/// A file's identity and times, from its metadata.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct Stamp {
-    dev: u64,
-    ino: u64,
-    len: u64,
-    /// Modification time, nanoseconds since the epoch.
-    mtime: i64,
-    /// Status-change time, nanoseconds since the epoch.
-    ctime: i64,
-}
-
-impl Stamp {
-    /// The stamp of a regular file's metadata; `None` for anything else, or
-    /// off Unix.
-    pub(super) fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
-        meta.file_type().is_file().then_some(())?;
-        Stamp::of_any(meta)
-    }
-
-    /// The stamp of any entry's metadata (a folder's times change when an
-    /// entry is added, removed or renamed in it); `None` off Unix.
-    pub(super) fn of_any(meta: &std::fs::Metadata) -> Option<Stamp> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let ns = |s: i64, n: i64| s.checked_mul(1_000_000_000)?.checked_add(n);
-            Some(Stamp {
-                dev: meta.dev(),
-                ino: meta.ino(),
-                len: meta.len(),
-                mtime: ns(meta.mtime(), meta.mtime_nsec())?,
-                ctime: ns(meta.ctime(), meta.ctime_nsec())?,
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = meta;
-            None
-        }
-    }
-
-    /// Whether a run that began at `started` (ns) saw the file settled.
-    pub(super) fn settled_before(&self, started: i128) -> bool {
-        i128::from(self.mtime.max(self.ctime)) + RACY_NS < started
-    }
-}
 
 /// What a file's bytes gave when they were read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,12 +59,6 @@ pub(super) struct Stamps {
     old_started: i128,
     /// Taken by this run.
     fresh: Mutex<HashMap<String, Record>>,
-}
-
-pub(super) fn now_ns() -> i128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0))
 }
 
 impl Stamps {
@@ -221,6 +165,7 @@ impl Stamps {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::cache::stamp::RACY_NS;
 
     fn stamps(dir: &Path) -> Stamps {
         Stamps::open(&Cache::open(dir.join("cache"), 7))

@@ -1,6 +1,7 @@
-//! The tree's file list, kept between runs: reading 1,300 folders is most
-//! of what a pre-commit run over three pages costs, and their stamps say
-//! whether any of them changed.
+//! The file list of a walk, kept between runs: reading the handbook's 1,300
+//! folders is most of what a pre-commit run over three pages costs, and
+//! their stamps say whether any of them changed. [`walk`] is the one walk
+//! that keeps its answer: the tree's index and the pages a run lints.
 //!
 //! A folder's times change whenever an entry is added to it, removed or
 //! renamed, so the list a walk gave still holds while every folder it read
@@ -10,12 +11,11 @@
 //! `.git/info/exclude`, which the walk reads up to `/`), and git's global
 //! excludes file. Their stamps, or their absence, are kept too.
 //!
-//! Like the file stamps (`super::stamps`), a stamp is trusted only when the
-//! walk began [`super::stamps`]' racy window after it. A walk that meets a
-//! symbolic link or a nested `.git` is not kept: what they list depends on
-//! more than their folder.
+//! A stamp is trusted only when the walk began [`super::stamp::RACY_NS`] after it (see
+//! [`super::stamp`]). A walk that meets a symbolic link or a nested `.git`
+//! is not kept: what they list depends on more than their folder.
 
-use super::stamps::{Stamp, now_ns};
+use super::stamp::{Stamp, now_ns};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -23,13 +23,15 @@ use std::path::{Path, PathBuf};
 const FORMAT: u32 = 1;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub(super) struct Listing {
+struct Listing {
     format: u32,
     fingerprint: u64,
     /// When the walk began (ns since the epoch).
     started: i64,
     /// The root, canonical.
     root: PathBuf,
+    /// The folders the walk started from, as given.
+    starts: Vec<PathBuf>,
     /// Every folder the walk read, and the walked folders that were
     /// missing: absolute path → stamp (`None` when missing).
     dirs: Vec<(PathBuf, Option<Stamp>)>,
@@ -42,7 +44,7 @@ pub(super) struct Listing {
     /// git's global excludes file, with its stamp.
     global: Option<(PathBuf, Option<Stamp>)>,
     /// The walk's answer: root-relative paths of the files, in walk order.
-    pub(super) files: Vec<String>,
+    files: Vec<String>,
 }
 
 /// The stamp of whatever is at `path` now, not following a last symbolic link.
@@ -55,24 +57,26 @@ const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 
 impl Listing {
     /// A listing to fill by a walk from `root` (canonical) that begins now.
-    pub(super) fn begin(root: &Path, fingerprint: u64) -> Listing {
+    fn begin(root: &Path, starts: &[PathBuf], fingerprint: u64) -> Listing {
         Listing {
             format: FORMAT,
             fingerprint,
             started: i64::try_from(now_ns()).unwrap_or(0),
             root: root.to_path_buf(),
+            starts: starts.to_vec(),
             ..Listing::default()
         }
     }
 
-    /// The listing kept in `file`, if it was walked from `root` under
-    /// `fingerprint` and nothing it read has changed since.
-    pub(super) fn load(file: &Path, fingerprint: u64, root: &Path) -> Option<Listing> {
+    /// The listing kept in `file`, if it was walked from `starts` under
+    /// `root` and `fingerprint`, and nothing it read has changed since.
+    fn load(file: &Path, fingerprint: u64, root: &Path, starts: &[PathBuf]) -> Option<Listing> {
         let bytes = std::fs::read(file).ok()?;
         let listing: Listing = postcard::from_bytes(&bytes).ok()?;
         let holds = listing.format == FORMAT
             && listing.fingerprint == fingerprint
             && listing.root == root
+            && listing.starts == starts
             && listing.is_current();
         holds.then_some(listing)
     }
@@ -97,7 +101,7 @@ impl Listing {
 
     /// Note a folder to walk that is not walked: missing, not a folder, or
     /// a link out of the root.
-    pub(super) fn unwalked(&mut self, dir: &Path) {
+    fn unwalked(&mut self, dir: &Path) {
         let stamp = stamp_of(dir);
         self.dirs.push((dir.to_path_buf(), stamp));
     }
@@ -105,7 +109,7 @@ impl Listing {
     /// Note an entry the walk met (a folder is met before it is read);
     /// `false` when the listing cannot be kept: a symbolic link (what it
     /// lists depends on its target), a nested `.git`, or unreadable metadata.
-    pub(super) fn note(&mut self, entry: &ignore::DirEntry) -> bool {
+    fn note(&mut self, entry: &ignore::DirEntry) -> bool {
         let Some(kind) = entry.file_type() else {
             return false;
         };
@@ -129,7 +133,7 @@ impl Listing {
 
     /// Note the ignore files of every folder above a walked folder, and
     /// how each folder's `.git` leads to its excludes file.
-    pub(super) fn above(&mut self, walked: &Path) {
+    fn above(&mut self, walked: &Path) {
         for dir in walked.ancestors().skip(1) {
             for name in IGNORE_FILES {
                 let path = dir.join(name);
@@ -147,7 +151,7 @@ impl Listing {
     }
 
     /// Close the listing with the walk's files and git's global excludes file.
-    pub(super) fn finish(mut self, files: &[String]) -> Listing {
+    fn finish(mut self, files: &[String]) -> Listing {
         self.global = global_excludes_path().map(|path| {
             let stamp = stamp_of(&path);
             (path, stamp)
@@ -157,11 +161,54 @@ impl Listing {
     }
 
     /// Keep the listing in `file`; a cache that cannot be written is skipped.
-    pub(super) fn save(&self, file: &Path) {
+    fn save(&self, file: &Path) {
         if let Ok(bytes) = postcard::to_stdvec(self) {
             let _ = crate::cache::write_replacing(file, &bytes);
         }
     }
+}
+
+/// The files under the folders `starts`, as `each` names the entries of a
+/// walk `build` makes from each folder: the answer of the last walk while
+/// nothing it read has changed, else a walk, whose answer is kept in `kept`
+/// (the listing file and its fingerprint; `None`: nothing is kept).
+/// `walkable` gives the canonical folder a start leads to, `None` to skip
+/// it (missing, or out of bounds); `root` is canonical.
+pub(crate) fn walk(
+    kept: Option<(PathBuf, u64)>,
+    root: &Path,
+    starts: &[PathBuf],
+    walkable: impl Fn(&Path) -> Option<PathBuf>,
+    build: impl Fn(&Path) -> ignore::WalkBuilder,
+    mut each: impl FnMut(&ignore::DirEntry) -> Option<String>,
+) -> Vec<String> {
+    if let Some((file, fingerprint)) = &kept
+        && let Some(listing) = Listing::load(file, *fingerprint, root, starts)
+    {
+        return listing.files;
+    }
+    let mut listing = Listing::begin(root, starts, kept.as_ref().map_or(0, |k| k.1));
+    let mut keep = kept.is_some();
+    let mut out = Vec::new();
+    for start in starts {
+        let Some(real) = walkable(start) else {
+            listing.unwalked(start);
+            continue;
+        };
+        listing.above(&real);
+        for entry in build(start).build().flatten() {
+            if keep {
+                keep = listing.note(&entry);
+            }
+            out.extend(each(&entry));
+        }
+    }
+    if let Some((file, _)) = kept
+        && keep
+    {
+        listing.finish(&out).save(&file);
+    }
+    out
 }
 
 /// Whether a file the walk met is an ignore file.
@@ -216,7 +263,7 @@ mod tests {
     /// A listing of `root`'s folder `content` as a walk that began at
     /// `started` (ns) keeps it.
     fn listing(root: &Path, started: i128) -> Listing {
-        let mut l = Listing::begin(root, 7);
+        let mut l = Listing::begin(root, &[root.join("content")], 7);
         l.started = i64::try_from(started).expect("time");
         let content = root.join("content");
         l.above(&content);
@@ -242,9 +289,12 @@ mod tests {
         let (dir, root) = tree();
         let file = dir.path().join("listing");
         listing(&root, now_ns() + 10_000_000_000).save(&file);
-        assert!(Listing::load(&file, 7, &root).is_some(), "holds before");
+        assert!(
+            Listing::load(&file, 7, &root, &[root.join("content")]).is_some(),
+            "holds before"
+        );
         change(&root);
-        Listing::load(&file, 7, &root).is_some()
+        Listing::load(&file, 7, &root, &[root.join("content")]).is_some()
     }
 
     #[test]
@@ -313,18 +363,25 @@ mod tests {
         let file = dir.path().join("listing");
         // Walked while the folders were being written: not trusted.
         listing(&root, now_ns()).save(&file);
-        assert!(Listing::load(&file, 7, &root).is_none());
+        assert!(Listing::load(&file, 7, &root, &[root.join("content")]).is_none());
         listing(&root, now_ns() + 10_000_000_000).save(&file);
         assert!(
-            Listing::load(&file, 8, &root).is_none(),
+            Listing::load(&file, 8, &root, &[root.join("content")]).is_none(),
             "another generation"
         );
         assert!(
-            Listing::load(&file, 7, &root.join("content")).is_none(),
+            Listing::load(&file, 7, &root.join("content"), &[root.join("content")]).is_none(),
             "another root"
         );
+        assert!(
+            Listing::load(&file, 7, &root, &[root.join("content/a")]).is_none(),
+            "another start"
+        );
         std::fs::write(&file, b"\x01\x02damaged").expect("write");
-        assert!(Listing::load(&file, 7, &root).is_none(), "damaged");
+        assert!(
+            Listing::load(&file, 7, &root, &[root.join("content")]).is_none(),
+            "damaged"
+        );
     }
 
     #[test]
