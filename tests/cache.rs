@@ -489,8 +489,8 @@ fn files_added_or_ignored_in_a_settled_tree_are_seen() {
     let cache_dir = tempfile::tempdir().expect("tempdir");
     let cache = cache_dir.path().join("cache");
     std::thread::sleep(SETTLED);
-    // The first run walks the tree and keeps its file list; the second
-    // trusts it (no folder has changed since).
+    // The first run walks the tree and keeps its file lists (the tree's and
+    // the linted pages'); the second trusts them (no folder has changed).
     let found = same_with_and_without(root, &cache, &[]);
     assert!(broken_link_on(&found, "engineering/_index.md"), "{found:?}");
     assert!(
@@ -499,14 +499,20 @@ fn files_added_or_ignored_in_a_settled_tree_are_seen() {
         cache_files(&cache)
     );
 
-    // A page in a new folder: the folder above it has changed.
-    write(root, "content/handbook/nowhere/_index.md", "# Nowhere\n");
+    // A page in a new folder (the folder above it has changed) is linted,
+    // and a link to it resolves.
+    write(
+        root,
+        "content/handbook/nowhere/_index.md",
+        "# Nowhere\n\nThe serivices team.\n",
+    );
     std::thread::sleep(SETTLED);
     let found = same_with_and_without(root, &cache, &[]);
     assert!(
         !broken_link_on(&found, "engineering/_index.md"),
         "{found:?}"
     );
+    assert!(typo_on(&found, "nowhere/_index.md"), "{found:?}");
 
     // An ignore file rewritten in place leaves its folder as it was.
     write(root, "content/handbook/.gitignore", "# nothing\n");
@@ -516,4 +522,5 @@ fn files_added_or_ignored_in_a_settled_tree_are_seen() {
     std::thread::sleep(SETTLED);
     let found = same_with_and_without(root, &cache, &[]);
     assert!(broken_link_on(&found, "engineering/_index.md"), "{found:?}");
+    assert!(!typo_on(&found, "nowhere/_index.md"), "{found:?}");
 }

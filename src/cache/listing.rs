@@ -106,9 +106,11 @@ impl Listing {
         self.dirs.push((dir.to_path_buf(), stamp));
     }
 
-    /// Note an entry the walk met (a folder is met before it is read);
-    /// `false` when the listing cannot be kept: a symbolic link (what it
-    /// lists depends on its target), a nested `.git`, or unreadable metadata.
+    /// Note an entry the walk met (a folder is met before it is read), and
+    /// a folder's ignore files (hidden ones too: a walk that skips hidden
+    /// entries still reads them); `false` when the listing cannot be kept:
+    /// a symbolic link (what it lists depends on its target), a nested
+    /// `.git`, or unreadable metadata.
     fn note(&mut self, entry: &ignore::DirEntry) -> bool {
         let Some(kind) = entry.file_type() else {
             return false;
@@ -116,17 +118,24 @@ impl Listing {
         if kind.is_symlink() || entry.file_name() == ".git" {
             return false;
         }
-        let steers = kind.is_file() && is_ignore_file(entry.file_name());
-        if !kind.is_dir() && !steers {
+        if !kind.is_dir() {
             return true;
         }
+        let dir = entry.path();
         let Ok(meta) = entry.metadata() else {
             return false;
         };
-        let stamped = (entry.path().to_path_buf(), Stamp::of_any(&meta));
-        match kind.is_dir() {
-            true => self.dirs.push(stamped),
-            false => self.steering.push(stamped),
+        if std::fs::symlink_metadata(dir.join(".git")).is_ok() {
+            return false;
+        }
+        self.dirs.push((dir.to_path_buf(), Stamp::of_any(&meta)));
+        // One that is missing is covered by the folder's stamp: creating it
+        // changes the folder.
+        for name in IGNORE_FILES {
+            let path = dir.join(name);
+            if let Some(stamp) = stamp_of(&path) {
+                self.steering.push((path, Some(stamp)));
+            }
         }
         true
     }
@@ -209,11 +218,6 @@ pub(crate) fn walk(
         listing.finish(&out).save(&file);
     }
     out
-}
-
-/// Whether a file the walk met is an ignore file.
-fn is_ignore_file(name: &std::ffi::OsStr) -> bool {
-    IGNORE_FILES.iter().any(|n| name == *n)
 }
 
 /// git's global excludes file as the walk finds it (from git's global
@@ -382,6 +386,32 @@ mod tests {
             Listing::load(&file, 7, &root, &[root.join("content")]).is_none(),
             "damaged"
         );
+    }
+
+    #[test]
+    fn a_walk_that_meets_a_nested_repository_or_a_link_is_not_kept() {
+        for hidden in [false, true] {
+            let (_dir, root) = tree();
+            std::fs::create_dir_all(root.join("content/a/.git")).expect("mkdir");
+            let content = root.join("content");
+            let mut l = Listing::begin(&root, std::slice::from_ref(&content), 7);
+            let kept = ignore::WalkBuilder::new(&content)
+                .hidden(hidden)
+                .build()
+                .flatten()
+                .all(|e| l.note(&e));
+            assert!(!kept, "nested .git, hidden {hidden}");
+        }
+        let (_dir, root) = tree();
+        std::os::unix::fs::symlink(root.join("content/a/x.md"), root.join("content/y.md"))
+            .expect("symlink");
+        let content = root.join("content");
+        let mut l = Listing::begin(&root, std::slice::from_ref(&content), 7);
+        let kept = ignore::WalkBuilder::new(&content)
+            .build()
+            .flatten()
+            .all(|e| l.note(&e));
+        assert!(!kept, "a symbolic link");
     }
 
     #[test]
