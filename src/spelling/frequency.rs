@@ -115,23 +115,6 @@ impl TreeFrequency {
         });
     }
 
-    /// An empty table of `total` pages, with room for `words`.
-    pub(crate) fn with_total(total: u32, words: usize) -> TreeFrequency {
-        let mut freq = TreeFrequency {
-            total,
-            ..TreeFrequency::default()
-        };
-        freq.counts.reserve(words);
-        freq
-    }
-
-    /// Set one word's counts.
-    pub(crate) fn insert(&mut self, word: &str, pages: u32, occurrences: u32, capitalised: u32) {
-        self.materialize();
-        self.counts
-            .insert(word.as_bytes().into(), (pages, occurrences, 0, capitalised));
-    }
-
     /// Add one more page, counted by [`page_words`].
     pub(crate) fn add_page_words(&mut self, words: &PageWords) {
         self.materialize();
@@ -165,6 +148,12 @@ impl TreeFrequency {
             }
         }
         Some(())
+    }
+
+    /// Whether the table is looked up in place in stored text.
+    #[cfg(test)]
+    pub(crate) fn is_stored(&self) -> bool {
+        self.stored.is_some()
     }
 
     /// How many pages were counted (not logged as a question).
@@ -554,31 +543,41 @@ impl TreeFrequency {
     /// tree, damaged, or its words are not in order. Each line is checked
     /// now; the words are looked up in place, the map built only on need.
     fn from_cache(text: &str, tree: &str) -> Option<TreeFrequency> {
-        let (head, body) = text.split_once('\n')?;
+        let (head, _) = text.split_once('\n')?;
         let mut header = head.rsplitn(3, ' ');
         let total: u32 = header.next()?.parse().ok()?;
         if header.next()? != tree || header.next()? != CACHE_HEADER {
             return None;
         }
         let start = head.len() + 1;
+        TreeFrequency::in_place(total, text.to_owned(), start, "")
+    }
+
+    /// A table of `total` pages looked up in place in `text`: from byte
+    /// `start` on, lines `PREFIXword<TAB>pages<TAB>occurrences<TAB>capitalised`
+    /// sorted by word. `None` when a line does not parse or is out of order.
+    pub(crate) fn in_place(
+        total: u32,
+        text: String,
+        start: usize,
+        prefix: &str,
+    ) -> Option<TreeFrequency> {
+        let body = text.get(start..)?;
         let mut lines = Vec::with_capacity(body.len() / 16);
         let mut previous: Option<&str> = None;
         let mut at = start;
         for line in body.split_terminator('\n') {
-            let (word, _) = StoredTable::parse(line)?;
+            let (word, _) = StoredTable::parse(line.strip_prefix(prefix)?)?;
             if previous.is_some_and(|p| p >= word) {
                 return None;
             }
             previous = Some(word);
-            lines.push(at..at + line.len());
+            lines.push(at + prefix.len()..at + line.len());
             at += line.len() + 1;
         }
         Some(TreeFrequency {
             total,
-            stored: Some(std::sync::Arc::new(StoredTable {
-                text: text.to_owned(),
-                lines,
-            })),
+            stored: Some(std::sync::Arc::new(StoredTable { text, lines })),
             ..TreeFrequency::default()
         })
     }
@@ -627,7 +626,7 @@ mod tests {
         }
         // A change reads the stored table into the map first.
         let mut changed = back.clone();
-        changed.insert("delta", 1, 1, 0);
+        changed.add_page_words(&page_words(b"delta"));
         assert!(changed.stored.is_none());
         assert_eq!(changed.pages("beta"), 2);
         assert_eq!(changed.pages("delta"), 1);

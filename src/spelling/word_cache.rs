@@ -16,8 +16,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Bumped whenever the layout of the file or the way words are counted changes.
-const HEADER: &str = "hblint-tree-words 1";
+/// Bumped whenever the layout of the file or the way words are counted
+/// changes. Version 2: the table's words are sorted, looked up in place.
+const HEADER: &str = "hblint-tree-words 2";
 
 /// How one page's bytes are read for counting; `None`: the page is not counted.
 pub type ReadPage<'r> = dyn for<'t> Fn(&'t SourceFile) -> Option<Cow<'t, [u8]>> + Sync + 'r;
@@ -45,14 +46,17 @@ pub fn counts(
         return count_all(&current, pages, read).0;
     }
     let digest = pages_digest(current.iter().map(|(p, h, _)| (*p, *h)));
-    let text = std::fs::read_to_string(file).ok();
-    let stored = text.as_deref().and_then(|t| Stored::parse(t, tag));
-    if let Some(stored) = &stored
+    // The table alone, when it is of these very pages: their sections (most
+    // of the file) are read only when some page changed.
+    if let Some(head) = read_head(file)
+        && let Some(stored) = Stored::parse(&head, tag)
         && stored.digest == digest
         && let Some(table) = stored.table()
     {
         return table;
     }
+    let text = std::fs::read_to_string(file).ok();
+    let stored = text.as_deref().and_then(|t| Stored::parse(t, tag));
     let (freq, sections) = match stored.and_then(|s| s.update(&current, pages, read)) {
         Some(done) => done,
         None => count_all(&current, pages, read),
@@ -136,20 +140,12 @@ impl<'t> Stored<'t> {
         Some(Stored { digest, head, body })
     }
 
-    /// The tree's table: `T\tTOTAL`, then `W\tword\tpages\toccurrences\tcapitalised`.
+    /// The tree's table: `T\tTOTAL`, then `W\tword\tpages\toccurrences\tcapitalised`
+    /// sorted by word, looked up in place.
     fn table(&self) -> Option<TreeFrequency> {
-        let mut lines = self.head.lines();
-        let total = lines.next()?.strip_prefix("T\t")?.parse().ok()?;
-        let mut freq = TreeFrequency::with_total(total, self.head.len() / 24);
-        for line in lines {
-            let mut f = line.strip_prefix("W\t")?.split('\t');
-            let word = f.next()?;
-            let pages = f.next()?.parse().ok()?;
-            let occurrences = f.next()?.parse().ok()?;
-            let capitalised = f.next()?.parse().ok()?;
-            freq.insert(word, pages, occurrences, capitalised);
-        }
-        Some(freq)
+        let (first, _) = self.head.split_once('\n')?;
+        let total = first.strip_prefix("T\t")?.parse().ok()?;
+        TreeFrequency::in_place(total, self.head.to_owned(), first.len() + 1, "W\t")
     }
 
     /// Each section by `(path, hash)`: `S\tpath\thash\tCOUNTED` then
@@ -215,6 +211,27 @@ impl<'t> Stored<'t> {
     }
 }
 
+/// The start of `file` up to its first page section (`\nS\t`): the header
+/// line and the table, read in blocks until the sections begin.
+fn read_head(file: &Path) -> Option<String> {
+    use std::io::Read;
+    const BLOCK: usize = 1 << 20;
+    let mut f = std::fs::File::open(file).ok()?;
+    let mut buf = Vec::new();
+    loop {
+        let searched = buf.len().saturating_sub(2);
+        let read = (&mut f).take(BLOCK as u64).read_to_end(&mut buf).ok()?;
+        if let Some(i) = memchr::memmem::find(&buf[searched..], b"\nS\t") {
+            buf.truncate(searched + i + 1);
+            break;
+        }
+        if read < BLOCK {
+            break;
+        }
+    }
+    String::from_utf8(buf).ok()
+}
+
 /// Take one stored section's counts out of `freq`.
 fn subtract(freq: &mut TreeFrequency, section: &str) -> Option<()> {
     let mut lines = section.lines();
@@ -237,7 +254,9 @@ fn write(tag: u64, digest: u64, freq: &TreeFrequency, sections: &[Section<'_>]) 
     let mut out = String::with_capacity(1 << 20);
     let _ = writeln!(out, "{HEADER} {tag:x} {digest:x}");
     let _ = writeln!(out, "T\t{}", freq.total());
-    for (word, pages, occurrences, capitalised) in freq.entries() {
+    let mut entries: Vec<_> = freq.entries().collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (word, pages, occurrences, capitalised) in entries {
         let _ = writeln!(out, "W\t{word}\t{pages}\t{occurrences}\t{capitalised}");
     }
     for section in sections {
@@ -332,6 +351,51 @@ mod tests {
         let (kept, fresh) = both(&file, &files);
         assert_eq!(kept.sorted(), fresh.sorted());
         assert_eq!(kept.total_pages(), 4);
+    }
+
+    #[test]
+    fn unchanged_pages_read_the_sorted_table_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("words");
+        // Enough words that the table spans more than one block.
+        let many: String = (0..80_000).map(|i| format!("w{} ", base26(i))).collect();
+        let files = vec![page("a.md", &many), page("b.md", "zebra apple")];
+        both(&file, &files);
+        let text = std::fs::read_to_string(&file).expect("written");
+        let head = read_head(&file).expect("head");
+        assert!(head.len() > 1 << 20, "{}", head.len());
+        assert!(head == text[..text.find("\nS\t").expect("sections") + 1]);
+        let words: Vec<&str> = head
+            .lines()
+            .filter_map(|l| l.strip_prefix("W\t")?.split('\t').next())
+            .collect();
+        assert!(words.is_sorted(), "the table is sorted");
+        // Read back in place: the stored table, no map.
+        let (kept, fresh) = both(&file, &files);
+        assert!(kept.is_stored());
+        assert!(kept.sorted() == fresh.sorted());
+        // A table out of order (an older layout) is recounted, and rewritten.
+        let (first, rest) = text.split_once("\nW\t").expect("table");
+        let swapped = format!("{first}\nW\tzzzz\t1\t1\t0\nW\t{rest}");
+        std::fs::write(&file, swapped).expect("write");
+        let (kept, fresh) = both(&file, &files);
+        assert!(!kept.is_stored(), "counted again");
+        assert!(kept.sorted() == fresh.sorted());
+        let (kept, _) = both(&file, &files);
+        assert!(kept.is_stored(), "rewritten in order");
+    }
+
+    /// `i` in letters (`a`, `b`, … `ba`): words the counter keeps.
+    fn base26(mut i: usize) -> String {
+        let mut out = Vec::new();
+        loop {
+            out.push(b'a' + (i % 26) as u8);
+            i /= 26;
+            if i == 0 {
+                break;
+            }
+        }
+        String::from_utf8(out).expect("letters")
     }
 
     #[test]

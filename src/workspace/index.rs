@@ -20,8 +20,9 @@ pub(super) struct Index {
     pub(super) files: Map<String, String>,
     /// Markdown pages under the mounts.
     pub(super) pages: Vec<String>,
-    /// Hugo's page tree: a content file's key (`links::hugo::base`) → the file.
-    pub(super) bases: Map<String, String>,
+    /// Hugo's page tree: a content file's key (`links::hugo::base`) → the
+    /// file. Built on first need (a `ref` shortcode, a section link).
+    bases: OnceLock<Map<String, String>>,
     /// A digest of every path the index was built from. The link targets
     /// are the paths' URLs under the settings (part of the cache's
     /// fingerprint), so it is also their digest.
@@ -99,14 +100,6 @@ impl Workspace {
             if is_markdown(path) && self.mount_of(path, &self.config.mount).is_some() {
                 index.pages.push(path.clone());
             }
-            if let Some(content) = self.content_path(path)
-                && hugo::is_content(&content)
-            {
-                index
-                    .bases
-                    .entry(hugo::base(&content))
-                    .or_insert_with(|| path.clone());
-            }
             index.files.insert(path.to_lowercase(), path.clone());
         }
         index.paths = paths;
@@ -151,6 +144,24 @@ impl Workspace {
     /// suggestion cannot change while it stays the same.
     pub fn targets_digest(&self) -> u64 {
         self.index().paths_digest
+    }
+
+    /// Hugo's page tree: a content file's key (`links::hugo::base`) → the file.
+    pub(super) fn bases(&self) -> &Map<String, String> {
+        let index = self.index();
+        index.bases.get_or_init(|| {
+            let mut bases = Map::default();
+            for path in &index.paths {
+                if let Some(content) = self.content_path(path)
+                    && hugo::is_content(&content)
+                {
+                    bases
+                        .entry(hugo::base(&content))
+                        .or_insert_with(|| path.clone());
+                }
+            }
+            bases
+        })
     }
 
     /// The tree's link targets, built on first need.

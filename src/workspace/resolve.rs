@@ -220,9 +220,9 @@ impl Workspace {
     ) -> Option<Target> {
         let content = self.content_path(from)?;
         let path = path.strip_prefix("./").unwrap_or(path);
-        let index = self.index();
+        let bases = self.bases();
         for key in hugo::get_page_keys(&content, path) {
-            if let Some(file) = index.bases.get(&key) {
+            if let Some(file) = bases.get(&key) {
                 if !self.is_unpublished(file) {
                     return Some(Self::as_target(file));
                 }
@@ -284,8 +284,7 @@ impl Workspace {
             return None;
         }
         match self
-            .index()
-            .bases
+            .bases()
             .get(&hugo::base(&format!("{page_path}/_index.md")))
         {
             Some(file)
