@@ -318,7 +318,9 @@ pub fn lint_with_progress(
             Probe::Error(_) => None,
         })
         .collect();
-    rules.data.set_run_pages(files.to_vec(), hashes, cache);
+    rules
+        .data
+        .set_run_pages(files.to_vec(), hashes, cache, workspace.stamped_hashes());
 
     let mut linted: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     linted.sort();

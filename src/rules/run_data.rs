@@ -37,6 +37,8 @@ struct RunPages {
     words_file: Option<(std::path::PathBuf, u64)>,
     /// Where the root's file list is kept, for a scan of the root.
     listing_file: Option<(std::path::PathBuf, u64)>,
+    /// Hashes of the root's files known from their stamps.
+    known: Option<frequency::KnownHash>,
 }
 
 /// The run's shared data. Each part is built on first use, once.
@@ -102,22 +104,25 @@ impl RunData {
 
     /// Tell the word counts which pages the run lints (once, before the rules run).
     pub fn set_pages(&self, files: Vec<SourceFile>) {
-        self.set_run_pages(files, Vec::new(), &Cache::disabled());
+        self.set_run_pages(files, Vec::new(), &Cache::disabled(), None);
     }
 
-    /// [`RunData::set_pages`], with the hash of each page's bytes where the run computed it and
-    /// the cache that keeps the counts between runs.
+    /// [`RunData::set_pages`], with the hash of each page's bytes where the run computed it,
+    /// the cache that keeps the counts between runs, and the hashes of the
+    /// root's files that their stamps vouch for.
     pub fn set_run_pages(
         &self,
         files: Vec<SourceFile>,
         hashes: Vec<Option<String>>,
         cache: &Cache,
+        known: Option<frequency::KnownHash>,
     ) {
         let _ = self.pages.set(RunPages {
             files,
             hashes,
             words_file: cache.words_file(),
             listing_file: cache.listing_file("listing-files"),
+            known,
         });
     }
 
@@ -156,6 +161,7 @@ impl RunData {
                         fingerprint,
                         hashes: &r.hashes,
                         listing: r.listing_file.clone(),
+                        known: r.known.clone(),
                     })
                 });
                 Arc::new(crate::cache::deps::paused(|| {

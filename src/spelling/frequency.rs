@@ -352,12 +352,18 @@ impl<'a> Iterator for RawWords<'a> {
 /// Where the tree's counts are kept between runs (see [`super::word_cache`]):
 /// the file, the fingerprint they hold under, and the content hash of each
 /// of the run's pages (`None` where the run did not hash it).
+/// The content hash of a file (root-relative path, path on disk) known
+/// without reading it, if it is.
+pub type KnownHash = std::sync::Arc<dyn Fn(&str, &std::path::Path) -> Option<String> + Send + Sync>;
+
 pub struct Kept<'a> {
     pub file: PathBuf,
     pub fingerprint: u64,
     pub hashes: &'a [Option<String>],
     /// Where the root's file list is kept (see [`crate::cache::listing`]).
     pub listing: Option<(PathBuf, u64)>,
+    /// The hashes the workspace's file stamps vouch for: those files are not read.
+    pub known: Option<KnownHash>,
 }
 
 /// The frequency table for a run: its pages when they are the tree, else
@@ -445,8 +451,15 @@ fn scan_root_kept(settings: &FileSelection, kept: &Kept<'_>) -> TreeFrequency {
             crate::inputs::Content::Bytes(bytes) => Some(bytes.clone()),
         }
     };
-    let hashes =
-        crate::parallel::par_map(&files, |f| raw(f).map(|b| crate::cache::content_hash(&b)));
+    let hash = |f: &SourceFile| {
+        if let (Some(known), crate::inputs::Content::Disk(path)) = (&kept.known, &f.content)
+            && let Some(hash) = known(&f.path, path)
+        {
+            return Some(hash);
+        }
+        raw(f).map(|b| crate::cache::content_hash(&b))
+    };
+    let hashes = crate::parallel::par_map(&files, hash);
     // An unreadable file has no hash: it is neither counted nor stored.
     let pairs: Vec<(&SourceFile, &str)> = files
         .iter()

@@ -195,7 +195,7 @@ pub struct Workspace {
     /// Where pages' anchors are kept between runs.
     pub cache: Cache,
     /// The files' stamps, opened from `cache` on first use.
-    stamps: OnceLock<stamps::Stamps>,
+    stamps: OnceLock<Arc<stamps::Stamps>>,
     /// The run's own pages, registered by the engine.
     run_pages: std::sync::RwLock<HashMap<String, RunPage>>,
     /// Linted pages parsed early for their anchors, waiting for their turn.

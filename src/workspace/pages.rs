@@ -151,10 +151,26 @@ impl Workspace {
 
     /// The stamps of the root's files (none for a remote tree, or without a cache).
     pub(super) fn stamps(&self) -> &Stamps {
-        self.stamps.get_or_init(|| match self.is_remote() {
-            true => Stamps::default(),
-            false => Stamps::open(&self.cache),
+        self.stamps.get_or_init(|| {
+            Arc::new(match self.is_remote() {
+                true => Stamps::default(),
+                false => Stamps::open(&self.cache),
+            })
         })
+    }
+
+    /// The content hash of a file (root-relative path, path on disk) that
+    /// its stamp still vouches for, for code outside the workspace that
+    /// hashes the root's files (the word scan); `None` without stamps.
+    pub fn stamped_hashes(&self) -> Option<crate::spelling::frequency::KnownHash> {
+        self.stamps();
+        let stamps = self.stamps.get()?.clone();
+        if !stamps.is_enabled() {
+            return None;
+        }
+        Some(Arc::new(move |rel: &str, path: &Path| {
+            stamps.lookup(rel, path).map(|r| r.hash)
+        }))
     }
 
     /// What a file's bytes give the stamps: their hash and frontmatter,
