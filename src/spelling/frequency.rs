@@ -580,8 +580,9 @@ impl TreeFrequency {
         let mut previous: Option<&str> = None;
         let mut at = start;
         for line in body.split_terminator('\n') {
-            let (word, _) = StoredTable::parse(line.strip_prefix(prefix)?)?;
-            if previous.is_some_and(|p| p >= word) {
+            let entry = line.strip_prefix(prefix)?;
+            let (word, counts) = entry.split_once('\t')?;
+            if previous.is_some_and(|p| p >= word) || !are_counts(counts.as_bytes()) {
                 return None;
             }
             previous = Some(word);
@@ -594,6 +595,26 @@ impl TreeFrequency {
             ..TreeFrequency::default()
         })
     }
+}
+
+/// Whether a stored line's counts are `pages<TAB>occurrences<TAB>capitalised`,
+/// each a number that fits a `u32` (checked by bytes: the table is read
+/// whole on every run that asks it a word, and parsed line by line only
+/// where a word is looked up).
+fn are_counts(counts: &[u8]) -> bool {
+    let mut fields = 1;
+    let mut digits = 0;
+    for &b in counts {
+        match b {
+            b'0'..=b'9' if digits < 9 => digits += 1,
+            b'\t' if digits > 0 => {
+                fields += 1;
+                digits = 0;
+            }
+            _ => return false,
+        }
+    }
+    fields == 3 && digits > 0
 }
 
 /// Version 3: the words sorted, so that they are looked up in place.
@@ -649,6 +670,10 @@ mod tests {
             "beta\t1\t1\t0\nalpha\t1\t1\t0\n",
             "a\t1\t1\t0\na\t1\t1\t0\n",
             "a\t1\tx\t0\n",
+            "a\t1\t1\n",
+            "a\t1\t1\t0\t0\n",
+            "a\t\t1\t0\n",
+            "a\t9999999999\t1\t0\n",
         ] {
             assert!(
                 TreeFrequency::from_cache(&format!("{header}\n{body}"), "t").is_none(),
