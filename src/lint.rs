@@ -58,6 +58,11 @@ impl RuleSet {
         Ok(RuleSet { data, rules })
     }
 
+    /// Whether some rule resolves links against the tree's files.
+    pub fn resolves_links(&self) -> bool {
+        self.rules.iter().any(|(_, rule, _)| rule.resolves_links())
+    }
+
     pub fn is_enabled(&self, name: RuleName) -> bool {
         self.rules.iter().any(|(n, _, _)| *n == name)
     }
@@ -277,7 +282,7 @@ pub fn lint_with_progress(
     let cache = &workspace.cache;
     // The tree's file list is built on one thread while the pages are read.
     let prepare = || {
-        if rules.rules.iter().any(|(_, rule, _)| rule.resolves_links()) {
+        if rules.resolves_links() {
             workspace.prepare_index();
         }
     };

@@ -82,7 +82,15 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
             "`hblint rules` lists the rules; `hblint check --show-settings` shows which are on",
         );
     }
-    let cache = lint::open_cache(&settings, args.cache_dir.as_deref(), args.no_cache);
+    let mut workspace = settings.workspace();
+    workspace.cache = lint::open_cache(&settings, args.cache_dir.as_deref(), args.no_cache);
+    let workspace = std::sync::Arc::new(workspace);
+    if change.is_some() && rules.resolves_links() {
+        // The tree's file list is read while git answers (the process
+        // ends with the run, this thread with it).
+        let tree = workspace.clone();
+        std::thread::spawn(move || tree.prepare_index());
+    }
     let mut facts = RunFacts {
         labels: labels_for_check(args.labels.as_deref(), |k| std::env::var(k).ok()),
         ..RunFacts::default()
@@ -99,7 +107,7 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
                 return Ok(EXIT_CLEAN);
             }
             facts.deleted = set.deleted.clone();
-            facts.lost_anchors = lost_anchors(&set, settings.links.anchor_style, &cache);
+            facts.lost_anchors = lost_anchors(&set, settings.links.anchor_style, &workspace.cache);
             (set.files(), Some(set))
         }
         None => {
@@ -123,7 +131,7 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
                 args.paths.clone()
             };
             let explicit = !args.paths.is_empty();
-            let listing = cache.listing_file("listing-files");
+            let listing = workspace.cache.listing_file("listing-files");
             let files =
                 match crate::inputs::collect_kept(&settings.files, &paths, explicit, listing) {
                     Ok(files) => files,
@@ -154,8 +162,6 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
         .map_err(|e| miette::Report::new(*e))?;
     facts.changed = files.iter().map(|f| f.path.clone()).collect();
     facts.changed.extend(facts.deleted.iter().cloned());
-    let mut workspace = settings.workspace();
-    workspace.cache = cache;
     let scope = args.scope.unwrap_or(Scope::Added);
     let lint_files = |files: &[crate::inputs::SourceFile]| {
         let progress = progress_bar(args, files.len());
