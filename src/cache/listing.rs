@@ -11,9 +11,9 @@
 //! `.git/info/exclude`, which the walk reads up to `/`), and git's global
 //! excludes file. Their stamps, or their absence, are kept too.
 //!
-//! A stamp is trusted only when the walk began [`super::stamp::RACY_NS`] after it (see
-//! [`super::stamp`]). A walk that meets a symbolic link or a nested `.git`
-//! is not kept: what they list depends on more than their folder.
+//! A stamp is trusted only when the walk began [`super::stamp::RACY_NS`]
+//! after it. A walk that meets a symbolic link or a nested `.git` is not
+//! kept: what they list depends on more than their folder.
 
 use super::stamp::{Stamp, now_ns};
 use serde::{Deserialize, Serialize};
