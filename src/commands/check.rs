@@ -19,6 +19,17 @@ use std::time::Instant;
 
 /// A run that would judge nothing: exit 2 with a one-line reason, or with
 /// `--exit-zero` the reason on standard error and exit 0.
+/// A thread the run waits for when it ends, however it ends.
+struct JoinOnDrop(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for JoinOnDrop {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 fn nothing_to_judge(args: &CheckArgs, reason: String, help: &str) -> miette::Result<ExitCode> {
     if args.exit_zero {
         eprintln!("hblint: {reason}");
@@ -85,12 +96,12 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
     let mut workspace = settings.workspace();
     workspace.cache = lint::open_cache(&settings, args.cache_dir.as_deref(), args.no_cache);
     let workspace = std::sync::Arc::new(workspace);
-    if change.is_some() && rules.resolves_links() {
-        // The tree's file list is read while git answers (the process
-        // ends with the run, this thread with it).
+    // The tree's file list is read while git answers; every way out of the
+    // run waits for it, so that no list is left half written in the cache.
+    let _reading = JoinOnDrop((change.is_some() && rules.resolves_links()).then(|| {
         let tree = workspace.clone();
-        std::thread::spawn(move || tree.prepare_index());
-    }
+        std::thread::spawn(move || tree.prepare_index())
+    }));
     let mut facts = RunFacts {
         labels: labels_for_check(args.labels.as_deref(), |k| std::env::var(k).ok()),
         ..RunFacts::default()
