@@ -5,10 +5,10 @@
 //!
 //! Every call runs the `git` program. `--staged` and `--changed-since` take
 //! three short processes whatever the number of files: `rev-parse
-//! --show-toplevel` (asked once per folder, see [`toplevel`]), `diff --raw` for the old and new blobs' ids (so symbolic
-//! links and submodules are left out, and any path works), and one `cat-file
-//! --batch` for all their bytes. The changed lines come from comparing the two
-//! sides in process.
+//! --show-toplevel` (asked once per folder, see [`toplevel`]), `diff --raw`
+//! for the old and new blobs' ids (so symbolic links and submodules are left
+//! out, and any path works), and one `cat-file --batch` for all their bytes.
+//! The changed lines come from comparing the two sides in process.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -73,17 +73,11 @@ struct Repo {
 /// process instead of four). Failures are not kept.
 fn repo(dir: &Path) -> Result<Repo, GitError> {
     use std::collections::HashMap;
-    use std::sync::{Mutex, PoisonError};
-    static ASKED: Mutex<Option<HashMap<PathBuf, Repo>>> = Mutex::new(None);
-    let known = |dir: &Path| {
-        ASKED
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-            .and_then(|m| m.get(dir).cloned())
-    };
-    if let Some(repo) = known(dir) {
-        return Ok(repo);
+    use std::sync::{LazyLock, Mutex, PoisonError};
+    static ASKED: LazyLock<Mutex<HashMap<PathBuf, Repo>>> = LazyLock::new(Mutex::default);
+    let asked = || ASKED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(repo) = asked().get(dir) {
+        return Ok(repo.clone());
     }
     let out = git(
         dir,
@@ -111,8 +105,7 @@ fn repo(dir: &Path) -> Result<Repo, GitError> {
         top: PathBuf::from(top),
         cache: PathBuf::from(cache),
     };
-    let mut asked = ASKED.lock().unwrap_or_else(PoisonError::into_inner);
-    let map = asked.get_or_insert_with(HashMap::new);
+    let mut map = asked();
     map.insert(dir.to_path_buf(), repo.clone());
     // The top level asks the same of itself.
     map.insert(repo.top.clone(), repo.clone());

@@ -52,6 +52,12 @@ fn stamp_of(path: &Path) -> Option<Stamp> {
     Stamp::of_any(&std::fs::symlink_metadata(path).ok()?)
 }
 
+/// `path` with its stamp now (`None`: nothing there), as the listing keeps it.
+fn stamped(path: PathBuf) -> (PathBuf, Option<Stamp>) {
+    let stamp = stamp_of(&path);
+    (path, stamp)
+}
+
 /// The names of the ignore files a walk reads in each folder.
 const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 
@@ -102,8 +108,7 @@ impl Listing {
     /// Note a folder to walk that is not walked: missing, not a folder, or
     /// a link out of the root.
     fn unwalked(&mut self, dir: &Path) {
-        let stamp = stamp_of(dir);
-        self.dirs.push((dir.to_path_buf(), stamp));
+        self.dirs.push(stamped(dir.to_path_buf()));
     }
 
     /// Note an entry the walk met (a folder is met before it is read), and
@@ -132,39 +137,38 @@ impl Listing {
         // One that is missing is covered by the folder's stamp: creating it
         // changes the folder.
         for name in IGNORE_FILES {
-            let path = dir.join(name);
-            if let Some(stamp) = stamp_of(&path) {
-                self.steering.push((path, Some(stamp)));
+            let found = stamped(dir.join(name));
+            if found.1.is_some() {
+                self.steering.push(found);
             }
         }
         true
     }
 
     /// Note the ignore files of every folder above a walked folder, and
-    /// how each folder's `.git` leads to its excludes file.
+    /// how each folder's `.git` leads to its excludes file; a folder above
+    /// two walked folders is noted once.
     fn above(&mut self, walked: &Path) {
         for dir in walked.ancestors().skip(1) {
-            for name in IGNORE_FILES {
-                let path = dir.join(name);
-                let stamp = stamp_of(&path);
-                self.steering.push((path, stamp));
-            }
             let git = dir.join(".git");
-            let state = git_state(&git);
-            self.gits.push((git.clone(), state));
-            if let Some(exclude) = exclude_file(&git) {
-                let stamp = stamp_of(&exclude);
-                self.steering.push((exclude, stamp));
+            // Noted for an earlier walked folder, with every folder above.
+            if self.gits.iter().any(|(noted, _)| *noted == git) {
+                break;
             }
+            for name in IGNORE_FILES {
+                self.steering.push(stamped(dir.join(name)));
+            }
+            let state = git_state(&git);
+            if let Some(exclude) = exclude_file(&git) {
+                self.steering.push(stamped(exclude));
+            }
+            self.gits.push((git, state));
         }
     }
 
     /// Close the listing with the walk's files and git's global excludes file.
     fn finish(mut self, files: &[String]) -> Listing {
-        self.global = global_excludes_path().map(|path| {
-            let stamp = stamp_of(&path);
-            (path, stamp)
-        });
+        self.global = global_excludes_path().map(stamped);
         self.files = files.to_vec();
         self
     }
@@ -301,24 +305,21 @@ mod tests {
         Listing::load(&file, 7, &root, &[root.join("content")]).is_some()
     }
 
+    /// Write `text` to `rel` under `dir`.
+    fn put(dir: &Path, rel: &str, text: &str) {
+        std::fs::write(dir.join(rel), text).expect("write");
+    }
+
     #[test]
     fn holds_while_nothing_it_read_changes() {
         assert!(holds_after(|_| {}));
         // A page edited in place changes no folder: the list still holds.
-        assert!(holds_after(|r| std::fs::write(
-            r.join("content/a/x.md"),
-            "y"
-        )
-        .expect("write")));
+        assert!(holds_after(|r| put(r, "content/a/x.md", "y")));
     }
 
     #[test]
     fn a_file_added_removed_or_renamed_in_a_read_folder_voids_it() {
-        assert!(!holds_after(|r| std::fs::write(
-            r.join("content/a/new.md"),
-            "n"
-        )
-        .expect("write")));
+        assert!(!holds_after(|r| put(r, "content/a/new.md", "n")));
         assert!(!holds_after(|r| std::fs::remove_file(
             r.join("content/a/x.md")
         )
@@ -335,25 +336,17 @@ mod tests {
 
     #[test]
     fn an_ignore_file_edited_or_added_above_voids_it() {
-        assert!(!holds_after(|r| std::fs::write(
-            r.join("content/.gitignore"),
-            "*.md\n"
-        )
-        .expect("write")));
+        assert!(!holds_after(|r| put(r, "content/.gitignore", "*.md\n")));
         // Above the walked folder: the root, and a folder above the root.
-        assert!(!holds_after(|r| std::fs::write(
-            r.join(".gitignore"),
+        assert!(!holds_after(|r| put(r, ".gitignore", "a/\n")));
+        assert!(!holds_after(|r| put(
+            r.parent().expect("parent"),
+            ".ignore",
             "a/\n"
-        )
-        .expect("write")));
-        assert!(!holds_after(|r| std::fs::write(
-            r.parent().expect("parent").join(".ignore"),
-            "a/\n"
-        )
-        .expect("write")));
+        )));
         assert!(!holds_after(|r| {
             std::fs::create_dir_all(r.join(".git/info")).expect("mkdir");
-            std::fs::write(r.join(".git/info/exclude"), "a/\n").expect("write");
+            put(r, ".git/info/exclude", "a/\n");
         }));
         // A walked folder that was missing and now exists.
         assert!(!holds_after(

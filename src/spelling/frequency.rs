@@ -164,12 +164,20 @@ impl TreeFrequency {
     /// Every word with its pages, occurrences and capitalised occurrences, sorted.
     #[cfg(test)]
     pub(crate) fn sorted(&self) -> (u32, Vec<(String, u32, u32, u32)>) {
-        let mut all: Vec<_> = self
-            .entries()
+        let all = self
+            .sorted_entries()
+            .into_iter()
             .map(|(w, p, o, c)| (w.to_owned(), p, o, c))
             .collect();
-        all.sort();
         (self.total, all)
+    }
+
+    /// [`TreeFrequency::entries`] sorted by word: the order the stored
+    /// tables keep, so that they are looked up in place.
+    pub(crate) fn sorted_entries(&self) -> Vec<(&str, u32, u32, u32)> {
+        let mut all: Vec<_> = self.entries().collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        all
     }
 
     /// Add another table's counts (of other pages).
@@ -490,7 +498,7 @@ pub fn scan_root_cached(settings: &FileSelection, kept: Option<&Kept<'_>>) -> Tr
     };
     if let Some(freq) = std::fs::read_to_string(&cache)
         .ok()
-        .and_then(|text| TreeFrequency::from_cache(&text, &tree))
+        .and_then(|text| TreeFrequency::from_cache(text, &tree))
     {
         return freq;
     }
@@ -541,9 +549,7 @@ impl TreeFrequency {
     /// then `word<TAB>pages<TAB>occurrences<TAB>capitalised` lines.
     fn to_cache(&self, tree: &str) -> String {
         let mut out = format!("{CACHE_HEADER} {tree} {}\n", self.total);
-        let mut words: Vec<_> = self.entries().collect();
-        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (word, pages, occurrences, capitalised) in words {
+        for (word, pages, occurrences, capitalised) in self.sorted_entries() {
             // A word with a tab or a line break cannot be stored (none can be one).
             if !word.contains(['\t', '\n', '\r']) {
                 out.push_str(&format!("{word}\t{pages}\t{occurrences}\t{capitalised}\n"));
@@ -555,7 +561,7 @@ impl TreeFrequency {
     /// Read a cache file written for `tree`; `None` if it is for another
     /// tree, damaged, or its words are not in order. Each line is checked
     /// now; the words are looked up in place, the map built only on need.
-    fn from_cache(text: &str, tree: &str) -> Option<TreeFrequency> {
+    fn from_cache(text: String, tree: &str) -> Option<TreeFrequency> {
         let (head, _) = text.split_once('\n')?;
         let mut header = head.rsplitn(3, ' ');
         let total: u32 = header.next()?.parse().ok()?;
@@ -563,7 +569,7 @@ impl TreeFrequency {
             return None;
         }
         let start = head.len() + 1;
-        TreeFrequency::in_place(total, text.to_owned(), start, "")
+        TreeFrequency::in_place(total, text, start, "")
     }
 
     /// A table of `total` pages looked up in place in `text`: from byte
@@ -642,7 +648,7 @@ mod tests {
     fn a_stored_table_is_looked_up_in_place_and_read_whole_on_change() {
         let f = TreeFrequency::from_pages(["Zeta alpha Beta", "beta gamma", "Café naïve alpha"]);
         let text = f.to_cache("t");
-        let back = TreeFrequency::from_cache(&text, "t").expect("valid");
+        let back = TreeFrequency::from_cache(text.clone(), "t").expect("valid");
         assert!(back.counts.is_empty() && back.stored.is_some());
         let words = |t: &TreeFrequency| {
             let mut all: Vec<_> = t
@@ -676,7 +682,7 @@ mod tests {
             "a\t9999999999\t1\t0\n",
         ] {
             assert!(
-                TreeFrequency::from_cache(&format!("{header}\n{body}"), "t").is_none(),
+                TreeFrequency::from_cache(format!("{header}\n{body}"), "t").is_none(),
                 "{body}"
             );
         }
@@ -686,13 +692,13 @@ mod tests {
     fn cache_round_trips_and_is_keyed_by_tree() {
         let f = TreeFrequency::from_pages(["Services and services", "the SERVICES", "café"]);
         let text = f.to_cache("abc123");
-        let back = TreeFrequency::from_cache(&text, "abc123").expect("same tree");
+        let back = TreeFrequency::from_cache(text.clone(), "abc123").expect("same tree");
         assert_eq!(back.pages("services"), 2);
         assert_eq!(back.occurrences("services"), 3);
         assert_eq!(back.pages("café"), 1);
         assert_eq!(back.total_pages(), 3);
-        assert!(TreeFrequency::from_cache(&text, "def456").is_none());
-        assert!(TreeFrequency::from_cache("garbage", "abc123").is_none());
+        assert!(TreeFrequency::from_cache(text, "def456").is_none());
+        assert!(TreeFrequency::from_cache("garbage".into(), "abc123").is_none());
     }
 
     #[test]

@@ -254,9 +254,7 @@ fn write(tag: u64, digest: u64, freq: &TreeFrequency, sections: &[Section<'_>]) 
     let mut out = String::with_capacity(1 << 20);
     let _ = writeln!(out, "{HEADER} {tag:x} {digest:x}");
     let _ = writeln!(out, "T\t{}", freq.total());
-    let mut entries: Vec<_> = freq.entries().collect();
-    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    for (word, pages, occurrences, capitalised) in entries {
+    for (word, pages, occurrences, capitalised) in freq.sorted_entries() {
         let _ = writeln!(out, "W\t{word}\t{pages}\t{occurrences}\t{capitalised}");
     }
     for section in sections {

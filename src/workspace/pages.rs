@@ -150,7 +150,7 @@ impl Workspace {
     }
 
     /// The stamps of the root's files (none for a remote tree, or without a cache).
-    pub(super) fn stamps(&self) -> &Stamps {
+    pub(super) fn stamps(&self) -> &Arc<Stamps> {
         self.stamps.get_or_init(|| {
             Arc::new(match self.is_remote() {
                 true => Stamps::default(),
@@ -163,8 +163,7 @@ impl Workspace {
     /// its stamp still vouches for, for code outside the workspace that
     /// hashes the root's files (the word scan); `None` without stamps.
     pub fn stamped_hashes(&self) -> Option<crate::spelling::frequency::KnownHash> {
-        self.stamps();
-        let stamps = self.stamps.get()?.clone();
+        let stamps = self.stamps().clone();
         if !stamps.is_enabled() {
             return None;
         }

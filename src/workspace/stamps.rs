@@ -277,12 +277,18 @@ mod tests {
         assert_eq!(i128::from(file.started), s.started);
     }
 
+    /// `a.md` and `b.md` written in `dir`.
+    fn two_pages(dir: &Path) -> (PathBuf, PathBuf) {
+        let (a, b) = (dir.join("a.md"), dir.join("b.md"));
+        std::fs::write(&a, "a").expect("write");
+        std::fs::write(&b, "b").expect("write");
+        (a, b)
+    }
+
     #[test]
     fn a_racy_stamp_no_run_read_again_is_not_carried_over() {
         let dir = tempfile::tempdir().expect("dir");
-        let (a, b) = (dir.path().join("a.md"), dir.path().join("b.md"));
-        std::fs::write(&a, "a").expect("write");
-        std::fs::write(&b, "b").expect("write");
+        let (a, b) = two_pages(dir.path());
         // `a.md` was stamped by a run that began as it was written.
         write_stamps(
             dir.path(),
@@ -301,9 +307,7 @@ mod tests {
     #[test]
     fn saving_drops_files_that_are_gone_and_keeps_the_rest() {
         let dir = tempfile::tempdir().expect("dir");
-        let (a, b) = (dir.path().join("a.md"), dir.path().join("b.md"));
-        std::fs::write(&a, "a").expect("write");
-        std::fs::write(&b, "b").expect("write");
+        let (a, b) = two_pages(dir.path());
         // Stamped by a run that began well after both were written.
         write_stamps(
             dir.path(),
