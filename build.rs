@@ -1,10 +1,17 @@
-//! Names this build of hblint by its sources, for the content cache.
+//! Two build steps: a name for this build, and the general misspellings table.
 //!
-//! The cache keeps results only for the build that computed them. A digest of
-//! the sources (`src/`, `rules/`, `Cargo.toml`, `Cargo.lock`) names a build
-//! wherever its binary is copied: a CI job that downloads the same release
-//! binary as the job that filled the cache gets the same name, while any
-//! change to the code or its embedded data gives another.
+//! The name: the content cache keeps results only for the build that computed
+//! them. A digest of the sources (`src/`, `rules/`, `Cargo.toml`,
+//! `Cargo.lock`) names a build wherever its binary is copied: a CI job that
+//! downloads the same release binary as the job that filled the cache gets
+//! the same name, while any change to the code or its embedded data gives
+//! another.
+//!
+//! The table: the `typos-dict` crate holds its 96,000 misspellings as
+//! `&'static str` pairs, which a position-independent binary must relocate
+//! one by one when it starts (about 250,000 relocations, 5 ms of every run).
+//! Written here as one text and a table of offsets, the same list costs
+//! nothing until a word is looked up (`src/spelling/typo_list.rs`).
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +42,61 @@ fn main() {
         feed(&[0]);
     }
     println!("cargo:rustc-env=HBLINT_SOURCE_DIGEST={hash:016x}");
+    general_typos();
+}
+
+/// `general-typos.txt`: one line per misspelling, `typo<TAB>correction…`,
+/// sorted in the case-insensitive order of `unicase` (the order the lookup
+/// searches in); `general-typos.idx`: each line's start as a little-endian
+/// `u32`, then the text's length; `general_typos.rs`: the shortest and
+/// longest typo, which bound a lookup as the crate's own map does.
+fn general_typos() {
+    let Some(out) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
+        panic!("cargo sets OUT_DIR for build scripts");
+    };
+    let mut entries: Vec<(&str, &[&str])> = typos_dict::WORD
+        .map
+        .entries()
+        .map(|(typo, corrections)| (typo.into_inner(), *corrections))
+        .collect();
+    entries.sort_by(|a, b| unicase::UniCase::new(a.0).cmp(&unicase::UniCase::new(b.0)));
+    let (mut text, mut starts) = (String::new(), Vec::new());
+    for (typo, corrections) in &entries {
+        let fields = std::iter::once(typo).chain(corrections.iter());
+        for (i, field) in fields.enumerate() {
+            assert!(
+                !field.contains(['\t', '\n']) && !field.is_empty(),
+                "typos-dict entry {typo:?} cannot be written as a line"
+            );
+            if i > 0 {
+                text.push('\t');
+            }
+            text.push_str(field);
+        }
+        text.push('\n');
+    }
+    let mut offset = 0u32;
+    for line in text.split_inclusive('\n') {
+        starts.extend_from_slice(&offset.to_le_bytes());
+        offset += u32::try_from(line.len()).unwrap_or(u32::MAX);
+    }
+    starts.extend_from_slice(&offset.to_le_bytes());
+    let range = &typos_dict::WORD.range;
+    let consts = format!(
+        "/// The shortest and longest misspelling, in bytes.\n\
+         pub(crate) const GENERAL_TYPO_LENGTHS: std::ops::RangeInclusive<usize> = {}..={};\n",
+        range.start(),
+        range.end()
+    );
+    for (name, bytes) in [
+        ("general-typos.txt", text.as_bytes()),
+        ("general-typos.idx", &starts[..]),
+        ("general_typos.rs", consts.as_bytes()),
+    ] {
+        if let Err(e) = std::fs::write(out.join(name), bytes) {
+            panic!("cannot write {name} in OUT_DIR: {e}");
+        }
+    }
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -1,5 +1,6 @@
 //! Lists of known misspellings: the handbook's own (`rules/typos.toml`) and
-//! the general list of the `typos` project (the `typos-dict` crate).
+//! the general list of the `typos` project (the `typos-dict` crate, embedded
+//! as a sorted text by `build.rs`).
 
 use super::{Dictionary, FastHash, Verdict, WordSet, with_lowercase};
 use serde::Deserialize;
@@ -98,13 +99,53 @@ impl Dictionary for HandbookTypos {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct GeneralTypos;
 
+include!(concat!(env!("OUT_DIR"), "/general_typos.rs"));
+
+/// `typo<TAB>correction…` lines in `unicase` order, and where each starts
+/// (little-endian `u32`s, then the text's length): see `build.rs`.
+static GENERAL_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/general-typos.txt"));
+static GENERAL_STARTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/general-typos.idx"));
+
+impl GeneralTypos {
+    /// The corrections the list gives for `word` (any case), as the crate's
+    /// own map finds them: the same case-insensitive equality, by a binary
+    /// search in the order `build.rs` sorted the lines in.
+    fn find(word: &str) -> Option<std::str::Split<'static, char>> {
+        if !GENERAL_TYPO_LENGTHS.contains(&word.len()) {
+            return None;
+        }
+        let start = |i: usize| -> Option<usize> {
+            let bytes = GENERAL_STARTS.get(i * 4..i * 4 + 4)?;
+            usize::try_from(u32::from_le_bytes(bytes.try_into().ok()?)).ok()
+        };
+        let line = |i: usize| GENERAL_TEXT.get(start(i)?..start(i + 1)? - 1);
+        let wanted = unicase::UniCase::new(word);
+        let (mut lo, mut hi) = (0, GENERAL_STARTS.len() / 4 - 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let mut fields = line(mid)?.split('\t');
+            let typo = fields.next()?;
+            match unicase::UniCase::new(typo).cmp(&wanted) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(fields),
+            }
+        }
+        None
+    }
+}
+
 impl Dictionary for GeneralTypos {
     fn check(&self, word: &str) -> Verdict<'_> {
-        let key = unicase::UniCase::new(word);
-        match typos_dict::WORD.find(&key) {
-            // An empty list marks a word the `typos` project chose to allow.
-            Some([]) => Verdict::Valid,
-            Some(list) => Verdict::Typo(list.iter().map(|c| Cow::Borrowed(*c)).collect()),
+        match GeneralTypos::find(word) {
+            Some(corrections) => {
+                let list: Vec<Cow<'_, str>> = corrections.map(Cow::Borrowed).collect();
+                // An empty list marks a word the `typos` project chose to allow.
+                match list.is_empty() {
+                    true => Verdict::Valid,
+                    false => Verdict::Typo(list),
+                }
+            }
             None => Verdict::Unknown,
         }
     }
@@ -133,5 +174,50 @@ mod tests {
         assert!(matches!(GeneralTypos.check("addtion"), Verdict::Typo(_)));
         assert!(matches!(GeneralTypos.check("teh"), Verdict::Typo(_)));
         assert_eq!(GeneralTypos.check("services"), Verdict::Unknown);
+    }
+
+    /// The embedded table answers every question as the crate's own map
+    /// does: each misspelling in three cases, and near misses of each.
+    #[test]
+    fn general_list_answers_as_the_typos_dict_map() {
+        let crate_answer = |word: &str| -> Verdict<'static> {
+            match typos_dict::WORD.find(&unicase::UniCase::new(word)) {
+                Some([]) => Verdict::Valid,
+                Some(list) => Verdict::Typo(list.iter().map(|c| Cow::Borrowed(*c)).collect()),
+                None => Verdict::Unknown,
+            }
+        };
+        let mut typos = 0;
+        for (typo, _) in typos_dict::WORD.map.entries() {
+            let typo = typo.into_inner();
+            let mut chars = typo.chars();
+            let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+            let capital = first.unwrap_or_default() + chars.as_str();
+            let mut shorter = typo.chars();
+            shorter.next_back();
+            for word in [
+                typo.to_owned(),
+                typo.to_uppercase(),
+                capital,
+                format!("{typo}q"),
+                format!("a{typo}"),
+                shorter.as_str().to_owned(),
+            ] {
+                assert_eq!(GeneralTypos.check(&word), crate_answer(&word), "{word}");
+            }
+            typos += 1;
+        }
+        assert!(typos > 90_000, "{typos} misspellings");
+        for word in [
+            "",
+            "a",
+            "straße",
+            "STRASSE",
+            "сontaining",
+            "ſervices",
+            "x".repeat(40).as_str(),
+        ] {
+            assert_eq!(GeneralTypos.check(word), crate_answer(word), "{word}");
+        }
     }
 }
