@@ -5,7 +5,8 @@
 //!
 //! Every call runs the `git` program. `--staged` and `--changed-since` take
 //! three short processes whatever the number of files: `rev-parse
-//! --show-toplevel` (asked once per folder, see [`toplevel`]), `diff --raw`
+//! --show-toplevel` (asked once per folder, with the folder's tree at `HEAD`
+//! for the word counts, see [`repo`]), `diff --raw`
 //! for the old and new blobs' ids (so symbolic links and submodules are left
 //! out, and any path works), and one `cat-file --batch` for all their bytes.
 //! The changed lines come from comparing the two sides in process.
@@ -60,55 +61,105 @@ pub fn cache_dir(dir: &Path) -> Result<PathBuf, GitError> {
     repo(dir).map(|r| r.cache)
 }
 
+/// The id of the tree of `dir` at `HEAD`, and where hblint keeps the word
+/// counts of that tree (`hblint/word-frequency` in the git folder); `None`
+/// before the first commit. The answer the run's first question of `dir`
+/// brought (see [`repo`]) is used once: `HEAD` does not move within a run,
+/// but may between two runs in one process (the tests, the bot).
+pub fn head_tree(dir: &Path) -> Result<Option<(String, PathBuf)>, GitError> {
+    let words = |repo: &Repo, tree: Option<String>| {
+        tree.map(|tree| (tree, repo.cache.with_file_name("word-frequency")))
+    };
+    if let Some(repo) = asked().get_mut(dir)
+        && let Some(tree) = repo.tree.take()
+    {
+        return Ok(words(repo, tree));
+    }
+    let mut repo = ask(dir)?;
+    if let Some(kept) = asked().get_mut(dir) {
+        kept.tree = None;
+    }
+    let tree = repo.tree.take().flatten();
+    Ok(words(&repo, tree))
+}
+
 /// What `git rev-parse` says of a folder that cannot change while hblint
-/// runs: its work tree's top level, and hblint's folder in the git folder.
+/// runs: its work tree's top level, hblint's folder in the git folder, and
+/// the folder's tree at `HEAD`.
 #[derive(Debug, Clone)]
 struct Repo {
     top: PathBuf,
     cache: PathBuf,
+    /// `Some(None)`: no commit yet; `None`: used already, or not asked of
+    /// this folder (kept for the top level from a folder below it).
+    tree: Option<Option<String>>,
+}
+
+type Asked = std::sync::Mutex<std::collections::HashMap<PathBuf, Repo>>;
+
+/// What each folder asked has answered, in this process.
+fn asked() -> std::sync::MutexGuard<'static, std::collections::HashMap<PathBuf, Repo>> {
+    static ASKED: std::sync::LazyLock<Asked> = std::sync::LazyLock::new(Asked::default);
+    ASKED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// [`Repo`] of `dir`, asked of git once per folder per process (a run asks
-/// from the current folder, the root, the cache and the change: one
-/// process instead of four). Failures are not kept.
+/// from the current folder, the root, the cache, the change and the word
+/// counts: one process instead of five). Failures are not kept.
 fn repo(dir: &Path) -> Result<Repo, GitError> {
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, Mutex, PoisonError};
-    static ASKED: LazyLock<Mutex<HashMap<PathBuf, Repo>>> = LazyLock::new(Mutex::default);
-    let asked = || ASKED.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(repo) = asked().get(dir) {
         return Ok(repo.clone());
     }
-    let out = git(
-        dir,
-        &[
-            "rev-parse",
-            "--path-format=absolute",
-            "--show-toplevel",
+    ask(dir)
+}
+
+fn ask(dir: &Path) -> Result<Repo, GitError> {
+    let failed = |reason: String| GitError {
+        command: "rev-parse --show-toplevel".into(),
+        reason,
+    };
+    let output = Command::new("git")
+        .args(["rev-parse", "--path-format=absolute", "--show-toplevel"])
+        .args([
             "--git-path",
             "hblint/cache",
-        ],
-    )
-    .map_err(|e| GitError {
-        command: "rev-parse --show-toplevel".into(),
-        reason: e.reason,
-    })?;
-    let text = String::from_utf8_lossy(&out);
+            "--verify",
+            "--quiet",
+            "HEAD:./",
+        ])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| failed(format!("cannot run git: {e}")))?;
+    let text = String::from_utf8_lossy(&output.stdout);
     let mut lines = text.lines();
     let (Some(top), Some(cache)) = (lines.next(), lines.next()) else {
-        return Err(GitError {
-            command: "rev-parse --show-toplevel".into(),
-            reason: format!("unexpected answer {text:?}"),
-        });
+        let said = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        return Err(failed(match said.is_empty() {
+            true => format!("unexpected answer {text:?}"),
+            false => said,
+        }));
+    };
+    // `--verify --quiet` fails with nothing more to say before the first
+    // commit; the two lines before it are still true.
+    let tree = match (output.status.success(), lines.next()) {
+        (true, Some(tree)) => Some(tree.trim().to_owned()),
+        _ => None,
     };
     let repo = Repo {
         top: PathBuf::from(top),
         cache: PathBuf::from(cache),
+        tree: Some(tree),
     };
     let mut map = asked();
     map.insert(dir.to_path_buf(), repo.clone());
-    // The top level asks the same of itself.
-    map.insert(repo.top.clone(), repo.clone());
+    // The top level asks the same of itself (but for its tree).
+    map.entry(repo.top.clone()).or_insert_with(|| Repo {
+        tree: None,
+        ..repo.clone()
+    });
     Ok(repo)
 }
 
@@ -624,6 +675,60 @@ mod tests {
             .status
             .success();
         assert!(ok, "git {args:?}");
+    }
+
+    /// One question answers the top level, the cache folder and the tree at
+    /// `HEAD`; the tree is used once, so a commit between two runs of one
+    /// process is seen; before the first commit there is no tree, but the
+    /// rest is answered.
+    #[test]
+    fn the_tree_at_head_comes_with_the_top_level_and_is_used_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = &dir.path().canonicalize().expect("canonical");
+        run(d, &["init", "-q"]);
+        std::fs::create_dir(d.join("sub")).expect("mkdir");
+        let sub = d.join("sub");
+        assert_eq!(toplevel(&sub).expect("toplevel"), *d);
+        assert_eq!(head_tree(&sub).expect("asked"), None, "no commit yet");
+        let commit = |text: &str| {
+            std::fs::write(sub.join("a.md"), text).expect("write");
+            run(d, &["add", "."]);
+            run(
+                d,
+                &[
+                    "-c",
+                    "user.name=t",
+                    "-c",
+                    "user.email=t@t",
+                    "commit",
+                    "-qm",
+                    "c",
+                ],
+            );
+            let out = Command::new("git")
+                .args(["rev-parse", "HEAD:sub"])
+                .current_dir(d)
+                .output()
+                .expect("git runs");
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        };
+        let first = commit("one");
+        assert_eq!(toplevel(&sub).expect("toplevel"), *d, "kept");
+        let (tree, words) = head_tree(&sub).expect("asked").expect("a commit");
+        assert_eq!(tree, first, "the folder's own tree, not the top level's");
+        assert_eq!(
+            words,
+            cache_dir(d)
+                .expect("cache")
+                .with_file_name("word-frequency")
+        );
+        let second = commit("two");
+        assert_ne!(first, second);
+        let (tree, _) = head_tree(&sub).expect("asked").expect("a commit");
+        assert_eq!(tree, second, "asked again, not the first answer");
+        // The top level, known from the question below it, asks of itself.
+        let top_tree = head_tree(d).expect("asked").expect("a commit").0;
+        assert_ne!(top_tree, second);
     }
 
     #[test]

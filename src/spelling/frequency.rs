@@ -493,7 +493,7 @@ pub fn scan_root_cached(settings: &FileSelection, kept: Option<&Kept<'_>>) -> Tr
         Some(kept) => scan_root_kept(settings, kept),
         None => scan_root(settings),
     };
-    let Some((tree, cache)) = git_cache_path(&settings.root) else {
+    let Some((tree, cache)) = crate::git::head_tree(&settings.root).ok().flatten() else {
         return count();
     };
     if let Some(freq) = std::fs::read_to_string(&cache)
@@ -510,38 +510,6 @@ pub fn scan_root_cached(settings: &FileSelection, kept: Option<&Kept<'_>>) -> Tr
         let _ = crate::fix::write_new(&cache, freq.to_cache(&tree).as_bytes(), 0o644);
     }
     freq
-}
-
-/// The id of the root's tree at `HEAD` (the whole tree when the root is the
-/// top of the work tree, else the root's folder, so that two roots in one
-/// repository never share counts) and the cache file's path, if `root` is in
-/// a git work tree.
-fn git_cache_path(root: &std::path::Path) -> Option<(String, PathBuf)> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args([
-            "rev-parse",
-            "HEAD:./",
-            "--git-path",
-            "hblint/word-frequency",
-        ])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let text = String::from_utf8(out.stdout).ok()?;
-    let mut lines = text.lines();
-    let tree = lines.next()?.trim().to_owned();
-    let path = PathBuf::from(lines.next()?.trim());
-    let path = if path.is_absolute() {
-        path
-    } else {
-        root.join(path)
-    };
-    Some((tree, path))
 }
 
 impl TreeFrequency {
@@ -734,7 +702,10 @@ mod tests {
         assert!(commit("a"));
         let settings = FileSelection::all(root);
         assert_eq!(scan_root_cached(&settings, None).pages("runbook"), 1);
-        let (_, cache) = git_cache_path(root).expect("git cache path");
+        let (_, cache) = crate::git::head_tree(root)
+            .ok()
+            .flatten()
+            .expect("git cache path");
         assert!(cache.is_file(), "the counts were stored");
         // Same HEAD: the stored counts are used, even though a page changed.
         std::fs::write(root.join("content/b.md"), "runbook again").expect("write");
