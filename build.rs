@@ -10,10 +10,13 @@
 //! The table: the `typos-dict` crate holds its 96,000 misspellings as
 //! `&'static str` pairs, which a position-independent binary must relocate
 //! one by one when it starts (about 250,000 relocations, 5 ms of every run).
-//! Written here as one text and a table of offsets, the same list costs
-//! nothing until a word is looked up (`src/spelling/typo_list.rs`).
+//! Written here as one text, a table of offsets and a hash table, the same
+//! list costs nothing until a word is looked up (`src/spelling/typo_list.rs`).
 
 use std::path::{Path, PathBuf};
+
+#[path = "src/spelling/general_hash.rs"]
+mod general_hash;
 
 fn main() {
     let mut files = Vec::new();
@@ -48,7 +51,9 @@ fn main() {
 /// `general-typos.txt`: one line per misspelling, `typo<TAB>correction…`,
 /// sorted in the case-insensitive order of `unicase` (the order the lookup
 /// searches in); `general-typos.idx`: each line's start as a little-endian
-/// `u32`, then the text's length; `general_typos.rs`: the shortest and
+/// `u32`, then the text's length; `general-typos.hash`: for each of
+/// [`general_hash::SLOTS`] slots, 0 or 1 + the line of an ASCII misspelling
+/// (open addressing, linear probing); `general_typos.rs`: the shortest and
 /// longest typo, which bound a lookup as the crate's own map does.
 fn general_typos() {
     let Some(out) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
@@ -81,6 +86,23 @@ fn general_typos() {
         offset += u32::try_from(line.len()).unwrap_or(u32::MAX);
     }
     starts.extend_from_slice(&offset.to_le_bytes());
+    let mut slots = vec![0u32; general_hash::SLOTS];
+    for (line, (typo, _)) in entries.iter().enumerate() {
+        if !typo.is_ascii() {
+            // Found by a binary search; an ASCII word never equals it.
+            assert!(
+                !typo.to_lowercase().is_ascii(),
+                "typos-dict entry {typo:?} folds to ASCII: the hash table must hold it"
+            );
+            continue;
+        }
+        let mut i = general_hash::hash(typo.as_bytes()) as usize % general_hash::SLOTS;
+        while slots[i] != 0 {
+            i = (i + 1) % general_hash::SLOTS;
+        }
+        slots[i] = u32::try_from(line + 1).unwrap_or(u32::MAX);
+    }
+    let hash: Vec<u8> = slots.iter().flat_map(|s| s.to_le_bytes()).collect();
     let range = &typos_dict::WORD.range;
     let consts = format!(
         "/// The shortest and longest misspelling, in bytes.\n\
@@ -91,6 +113,7 @@ fn general_typos() {
     for (name, bytes) in [
         ("general-typos.txt", text.as_bytes()),
         ("general-typos.idx", &starts[..]),
+        ("general-typos.hash", &hash[..]),
         ("general_typos.rs", consts.as_bytes()),
     ] {
         if let Err(e) = std::fs::write(out.join(name), bytes) {

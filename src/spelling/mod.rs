@@ -6,6 +6,7 @@
 
 pub mod candidates;
 pub mod frequency;
+pub(crate) mod general_hash;
 pub mod hunspell;
 pub mod precision;
 pub mod typo_list;

@@ -101,24 +101,45 @@ pub struct GeneralTypos;
 
 include!(concat!(env!("OUT_DIR"), "/general_typos.rs"));
 
-/// `typo<TAB>correction…` lines in `unicase` order, and where each starts
-/// (little-endian `u32`s, then the text's length): see `build.rs`.
+/// `typo<TAB>correction…` lines in `unicase` order; where each starts
+/// (little-endian `u32`s, then the text's length); and a hash table of the
+/// ASCII misspellings' lines (see `build.rs`).
 static GENERAL_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/general-typos.txt"));
 static GENERAL_STARTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/general-typos.idx"));
+static GENERAL_HASH: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/general-typos.hash"));
+
+fn le_u32(bytes: &[u8], i: usize) -> Option<usize> {
+    let b = bytes.get(i * 4..i * 4 + 4)?;
+    usize::try_from(u32::from_le_bytes(b.try_into().ok()?)).ok()
+}
 
 impl GeneralTypos {
     /// The corrections the list gives for `word` (any case), as the crate's
-    /// own map finds them: the same case-insensitive equality, by a binary
-    /// search in the order `build.rs` sorted the lines in.
+    /// own map finds them (the same case-insensitive equality): an ASCII
+    /// word in the hash table, any other by a binary search in the order
+    /// `build.rs` sorted the lines in.
     fn find(word: &str) -> Option<std::str::Split<'static, char>> {
         if !GENERAL_TYPO_LENGTHS.contains(&word.len()) {
             return None;
         }
-        let start = |i: usize| -> Option<usize> {
-            let bytes = GENERAL_STARTS.get(i * 4..i * 4 + 4)?;
-            usize::try_from(u32::from_le_bytes(bytes.try_into().ok()?)).ok()
+        let line = |i: usize| {
+            GENERAL_TEXT.get(le_u32(GENERAL_STARTS, i)?..le_u32(GENERAL_STARTS, i + 1)? - 1)
         };
-        let line = |i: usize| GENERAL_TEXT.get(start(i)?..start(i + 1)? - 1);
+        if word.is_ascii() {
+            // An ASCII word equals an ASCII misspelling alone (unicase
+            // folds no other letter to an ASCII one in the list).
+            let mut slot = super::general_hash::hash(word.as_bytes()) as usize;
+            for _ in 0..super::general_hash::SLOTS {
+                slot %= super::general_hash::SLOTS;
+                let at = le_u32(GENERAL_HASH, slot)?.checked_sub(1)?;
+                let mut fields = line(at)?.split('\t');
+                if fields.next()?.eq_ignore_ascii_case(word) {
+                    return Some(fields);
+                }
+                slot += 1;
+            }
+            return None;
+        }
         let wanted = unicase::UniCase::new(word);
         let (mut lo, mut hi) = (0, GENERAL_STARTS.len() / 4 - 1);
         while lo < hi {
