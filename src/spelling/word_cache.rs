@@ -48,14 +48,17 @@ pub fn counts(
     let digest = pages_digest(current.iter().map(|(p, h, _)| (*p, *h)));
     // The table alone, when it is of these very pages: their sections (most
     // of the file) are read only when some page changed.
-    if let Some(head) = read_head(file)
-        && let Some(stored) = Stored::parse(&head, tag)
+    let opened = Opened::head(file);
+    if let Some(head) = opened.as_ref().and_then(Opened::text)
+        && let Some(stored) = Stored::parse(head, tag)
         && stored.digest == digest
         && let Some(table) = stored.table()
     {
         return table;
     }
-    let text = std::fs::read_to_string(file).ok();
+    // The rest from the same open file: the head is not read twice, and a
+    // file another run put in place meanwhile is not mixed with this one.
+    let text = opened.and_then(Opened::whole);
     let stored = text.as_deref().and_then(|t| Stored::parse(t, tag));
     let (freq, sections) = match stored.and_then(|s| s.update(&current, pages, read)) {
         Some(done) => done,
@@ -211,25 +214,47 @@ impl<'t> Stored<'t> {
     }
 }
 
-/// The start of `file` up to its first page section (`\nS\t`): the header
-/// line and the table, read in blocks until the sections begin.
-fn read_head(file: &Path) -> Option<String> {
-    use std::io::Read;
-    const BLOCK: usize = 1 << 20;
-    let mut f = std::fs::File::open(file).ok()?;
-    let mut buf = Vec::new();
-    loop {
-        let searched = buf.len().saturating_sub(2);
-        let read = (&mut f).take(BLOCK as u64).read_to_end(&mut buf).ok()?;
-        if let Some(i) = memchr::memmem::find(&buf[searched..], b"\nS\t") {
-            buf.truncate(searched + i + 1);
-            break;
-        }
-        if read < BLOCK {
-            break;
+/// A stored file, open, and its start read up to its first page section
+/// (`\nS\t`): the header line and the table, read in blocks until the
+/// sections begin.
+struct Opened {
+    file: std::fs::File,
+    read: Vec<u8>,
+    /// How many bytes of `read` are the head.
+    head: usize,
+}
+
+impl Opened {
+    fn head(path: &Path) -> Option<Opened> {
+        use std::io::Read;
+        const BLOCK: usize = 1 << 20;
+        let mut file = std::fs::File::open(path).ok()?;
+        let mut read = Vec::new();
+        loop {
+            let searched = read.len().saturating_sub(2);
+            let got = (&mut file).take(BLOCK as u64).read_to_end(&mut read).ok()?;
+            if let Some(i) = memchr::memmem::find(&read[searched..], b"\nS\t") {
+                let head = searched + i + 1;
+                return Some(Opened { file, read, head });
+            }
+            if got < BLOCK {
+                let head = read.len();
+                return Some(Opened { file, read, head });
+            }
         }
     }
-    String::from_utf8(buf).ok()
+
+    /// The head as text.
+    fn text(&self) -> Option<&str> {
+        std::str::from_utf8(self.read.get(..self.head)?).ok()
+    }
+
+    /// The whole file.
+    fn whole(mut self) -> Option<String> {
+        use std::io::Read;
+        self.file.read_to_end(&mut self.read).ok()?;
+        String::from_utf8(self.read).ok()
+    }
 }
 
 /// Take one stored section's counts out of `freq`.
@@ -360,7 +385,13 @@ mod tests {
         let files = vec![page("a.md", &many), page("b.md", "zebra apple")];
         both(&file, &files);
         let text = std::fs::read_to_string(&file).expect("written");
-        let head = read_head(&file).expect("head");
+        let opened = Opened::head(&file).expect("head");
+        let head = opened.text().expect("text").to_owned();
+        assert_eq!(
+            opened.whole().as_deref(),
+            Some(text.as_str()),
+            "then the rest"
+        );
         assert!(head.len() > 1 << 20, "{}", head.len());
         assert!(head == text[..text.find("\nS\t").expect("sections") + 1]);
         let words: Vec<&str> = head
