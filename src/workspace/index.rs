@@ -16,8 +16,9 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 pub(super) struct Index {
     /// Every path of the tree, sorted.
     pub(super) paths: Vec<String>,
-    /// Lowercased root-relative path → the path as it is on disk.
-    pub(super) files: Map<String, String>,
+    /// Lowercased root-relative path → the path as it is on disk (its
+    /// place in `paths`).
+    pub(super) files: Map<String, u32>,
     /// Markdown pages under the mounts.
     pub(super) pages: Vec<String>,
     /// Hugo's page tree: a content file's key (`links::hugo::base`) → the
@@ -96,11 +97,13 @@ impl Workspace {
             paths_digest: crate::cache::deps::digest(&paths),
             ..Index::default()
         };
-        for path in &paths {
+        for (i, path) in paths.iter().enumerate() {
             if is_markdown(path) && self.mount_of(path, &self.config.mount).is_some() {
                 index.pages.push(path.clone());
             }
-            index.files.insert(path.to_lowercase(), path.clone());
+            if let Ok(i) = u32::try_from(i) {
+                index.files.insert(path.to_lowercase(), i);
+            }
         }
         index.paths = paths;
         index
@@ -291,10 +294,11 @@ impl Workspace {
     }
 
     pub(super) fn file(&self, path: &str) -> Option<&str> {
-        self.index()
+        let index = self.index();
+        let at = index
             .files
-            .get(&path.trim_start_matches('/').to_lowercase())
-            .map(String::as_str)
+            .get(&path.trim_start_matches('/').to_lowercase())?;
+        index.paths.get(*at as usize).map(String::as_str)
     }
 
     pub(super) fn as_target(file: &str) -> Target {
