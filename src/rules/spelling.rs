@@ -90,15 +90,37 @@ pub struct Spelling {
     vocabulary: Arc<Vocabulary>,
     handbook: Arc<HandbookTypos>,
     /// Word -> suggestions (empty: not a misspelling), shared by the pages of a run.
-    judged: RwLock<HashMap<String, Vec<String>>>,
+    judged: Memo<Vec<String>>,
     /// The tree's words and names, built once per run on first use.
     lexicon: std::sync::OnceLock<Lexicon>,
     /// Words outside the dictionary already asked about, shared by the pages
     /// of a run: `(token, word)` -> known (a list, a compound, a British or
     /// derived form). The same jargon recurs on thousands of pages.
-    known_memo: RwLock<HashMap<Box<str>, bool, crate::spelling::FastHash>>,
+    known_memo: Memo<bool>,
     /// Word -> whether a dictionary word is close enough to suggest.
-    candidates_memo: RwLock<HashMap<Box<str>, bool, crate::spelling::FastHash>>,
+    candidates_memo: Memo<bool>,
+}
+
+/// Answers kept for the run's other pages: key -> answer.
+#[derive(Default)]
+struct Memo<V>(RwLock<HashMap<Box<str>, V, crate::spelling::FastHash>>);
+
+impl<V: Clone> Memo<V> {
+    fn get(&self, key: &str) -> Option<V> {
+        self.0.read().ok()?.get(key).cloned()
+    }
+
+    /// The answer kept for `key`, else `answer()`, kept.
+    fn get_or(&self, key: &str, answer: impl FnOnce() -> V) -> V {
+        if let Some(kept) = self.get(key) {
+            return kept;
+        }
+        let found = answer();
+        if let Ok(mut memo) = self.0.write() {
+            memo.insert(key.into(), found.clone());
+        }
+        found
+    }
 }
 
 impl Spelling {
@@ -107,10 +129,10 @@ impl Spelling {
             dict: std::sync::OnceLock::new(),
             vocabulary: data.vocabulary(),
             handbook: data.handbook_typos(),
-            judged: RwLock::default(),
+            judged: Memo::default(),
             lexicon: std::sync::OnceLock::new(),
-            known_memo: RwLock::default(),
-            candidates_memo: RwLock::default(),
+            known_memo: Memo::default(),
+            candidates_memo: Memo::default(),
         }))
     }
 
@@ -126,24 +148,12 @@ impl Spelling {
         if dict.is_word(word) {
             return true;
         }
-        let key: Box<str> = if token == word {
-            word.into()
-        } else {
-            format!("{token}\0{word}").into()
+        let key = match token == word {
+            true => std::borrow::Cow::Borrowed(word),
+            false => std::borrow::Cow::Owned(format!("{token}\0{word}")),
         };
-        if let Some(known) = self
-            .known_memo
-            .read()
-            .ok()
-            .and_then(|m| m.get(&key).copied())
-        {
-            return known;
-        }
-        let known = self.known_outside_dictionary(dict, token, word);
-        if let Ok(mut memo) = self.known_memo.write() {
-            memo.insert(key, known);
-        }
-        known
+        self.known_memo
+            .get_or(&key, || self.known_outside_dictionary(dict, token, word))
     }
 
     /// [`Spelling::known`] for a word the dictionary does not have as written.
@@ -169,37 +179,21 @@ impl Spelling {
     /// Whether a dictionary word is close enough to `word` to suggest.
     fn has_candidates(&self, dict: &Hunspell, word: &str) -> bool {
         let key = word.to_lowercase();
-        if let Some(found) = self.judged.read().ok().and_then(|j| j.get(&key).cloned()) {
+        if let Some(found) = self.judged.get(&key) {
             return !found.is_empty();
         }
-        if let Some(has) = self
-            .candidates_memo
-            .read()
-            .ok()
-            .and_then(|m| m.get(key.as_str()).copied())
-        {
-            return has;
-        }
-        let has = !suggestions_without_tree(dict, &key).is_empty();
-        if let Ok(mut memo) = self.candidates_memo.write() {
-            memo.insert(key.into(), has);
-        }
-        has
+        self.candidates_memo
+            .get_or(&key, || !suggestions_without_tree(dict, &key).is_empty())
     }
 
     /// The suggestions for a word that no list knows, or none when it is
     /// probably right (jargon used across the tree, nothing close).
     fn judge(&self, dict: &Hunspell, freq: &TreeFrequency, word: &str) -> Vec<String> {
         let key = word.to_lowercase();
-        if let Some(found) = self.judged.read().ok().and_then(|j| j.get(&key).cloned()) {
-            return found;
-        }
-        let lexicon = self.lexicon.get_or_init(|| Lexicon::new(dict, freq));
-        let found = suggestions(dict, freq, lexicon, &key);
-        if let Ok(mut judged) = self.judged.write() {
-            judged.insert(key, found.clone());
-        }
-        found
+        self.judged.get_or(&key, || {
+            let lexicon = self.lexicon.get_or_init(|| Lexicon::new(dict, freq));
+            suggestions(dict, freq, lexicon, &key)
+        })
     }
 }
 
@@ -414,10 +408,10 @@ mod tests {
             dict: std::sync::OnceLock::new(),
             vocabulary: data.vocabulary(),
             handbook: Arc::new(HandbookTypos::default()),
-            judged: RwLock::default(),
+            judged: Memo::default(),
             lexicon: std::sync::OnceLock::new(),
-            known_memo: RwLock::default(),
-            candidates_memo: RwLock::default(),
+            known_memo: Memo::default(),
+            candidates_memo: Memo::default(),
         };
         let doc = Document::parse("a.md", "Professional serivices partners.\n".into(), false)
             .expect("parses");
