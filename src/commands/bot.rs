@@ -8,31 +8,23 @@
 
 use super::mr::job::{self, Inputs, Review};
 use super::{EXIT_CLEAN, EXIT_TROUBLE, find_root};
-use crate::cli::{BotArgs, BotCommon, Scope};
+use crate::cli::{BotArgs, BotCommon};
 use crate::gitlab::client::{Client, Hints, Options, Token};
 use crate::gitlab::merge_request::{self, MergeRequest};
 use crate::gitlab::merge_requests::{self, Filter};
 use crate::gitlab::notes;
 use crate::report::note::{MARKER, reviewed_sha};
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-/// What every review of the bot and the service shares.
+/// What every review of the bot and the service shares: the MR job's
+/// inputs but for the merge request, which each review sets.
 #[derive(Debug, Clone)]
 pub struct Setup {
-    pub api_url: String,
-    pub token: Token,
-    pub options: Options,
-    pub root: PathBuf,
-    pub config: Option<PathBuf>,
-    pub select: Vec<crate::rules::RuleName>,
-    pub ignore: Vec<crate::rules::RuleName>,
-    pub scope: Scope,
-    pub inline: bool,
+    job: Inputs,
 }
 
 impl Setup {
@@ -69,62 +61,55 @@ impl Setup {
             options.timeout = Duration::from_secs_f64(secs);
         }
         Ok(Setup {
-            api_url,
-            token,
-            options,
-            root: find_root(b.common.root.as_deref(), None)?,
-            config: b.common.config.clone(),
-            select: b.common.select.clone(),
-            ignore: b.common.ignore.clone(),
-            scope: b.scope,
-            inline: b.inline,
+            job: Inputs {
+                api_url,
+                project: String::new(),
+                mr: 0,
+                token,
+                hints: Hints::default(),
+                options,
+                root: find_root(b.common.root.as_deref(), None)?,
+                config: b.common.config.clone(),
+                select: b.common.select.clone(),
+                ignore: b.common.ignore.clone(),
+                scope: b.scope,
+                codequality: None,
+                junit: None,
+                dry_run: false,
+                no_comment: false,
+                inline: b.inline,
+                from_api: true,
+                base: None,
+                head: None,
+                labels_env: None,
+                project_url: None,
+                color: false,
+                quiet: true,
+            },
         })
     }
 
     /// The MR job's inputs for one merge request, reviewed from the API.
     pub fn inputs(&self, project: &str, iid: u64) -> Inputs {
         Inputs {
-            api_url: self.api_url.clone(),
             project: project.to_owned(),
             mr: iid,
-            token: self.token.clone(),
-            hints: self.hints(project, iid),
-            options: self.options.clone(),
-            root: self.root.clone(),
-            config: self.config.clone(),
-            select: self.select.clone(),
-            ignore: self.ignore.clone(),
-            scope: self.scope,
-            codequality: None,
-            junit: None,
-            dry_run: false,
-            no_comment: false,
-            inline: self.inline,
-            from_api: true,
-            base: None,
-            head: None,
-            labels_env: None,
-            project_url: None,
-            color: false,
-            quiet: true,
-        }
-    }
-
-    fn hints(&self, project: &str, iid: u64) -> Hints {
-        Hints {
-            project_source: "--project".into(),
-            project: project.to_owned(),
-            mr_source: "the merge request list".into(),
-            mr: iid,
+            hints: Hints {
+                project_source: "--project".into(),
+                project: project.to_owned(),
+                mr_source: "the merge request list".into(),
+                mr: iid,
+            },
+            ..self.job.clone()
         }
     }
 
     /// A client for the configured GitLab (nothing is sent yet).
     pub fn client(&self) -> miette::Result<Client> {
         Ok(Client::connect(
-            &self.api_url,
-            self.token.clone(),
-            self.options.clone(),
+            &self.job.api_url,
+            self.job.token.clone(),
+            self.job.options.clone(),
             Hints::default(),
         )?)
     }
