@@ -17,8 +17,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// Bumped whenever the layout of the file or the way words are counted
-/// changes. Version 2: the table's words are sorted, looked up in place.
-const HEADER: &str = "hblint-tree-words 2";
+/// changes. Version 3: the table's words are sorted, looked up in place,
+/// their checksum on the `T` line.
+const HEADER: &str = "hblint-tree-words 3";
 
 /// How one page's bytes are read for counting; `None`: the page is not counted.
 pub type ReadPage<'r> = dyn for<'t> Fn(&'t SourceFile) -> Option<Cow<'t, [u8]>> + Sync + 'r;
@@ -143,12 +144,15 @@ impl<'t> Stored<'t> {
         Some(Stored { digest, head, body })
     }
 
-    /// The tree's table: `T\tTOTAL`, then `W\tword\tpages\toccurrences\tcapitalised`
-    /// sorted by word, looked up in place.
+    /// The tree's table: `T\tTOTAL\tCHECKSUM`, then
+    /// `W\tword\tpages\toccurrences\tcapitalised` sorted by word, looked up
+    /// in place (the checksum is the `W` lines').
     fn table(&self) -> Option<TreeFrequency> {
         let (first, _) = self.head.split_once('\n')?;
-        let total = first.strip_prefix("T\t")?.parse().ok()?;
-        TreeFrequency::in_place(total, self.head.to_owned(), first.len() + 1, "W\t")
+        let (total, checksum) = first.strip_prefix("T\t")?.split_once('\t')?;
+        let checksum = u64::from_str_radix(checksum, 16).ok()?;
+        let (head, start) = (self.head.to_owned(), first.len() + 1);
+        TreeFrequency::in_place(total.parse().ok()?, head, start, "W\t", checksum)
     }
 
     /// Each section by `(path, hash)`: `S\tpath\thash\tCOUNTED` then
@@ -278,10 +282,13 @@ fn subtract(freq: &mut TreeFrequency, section: &str) -> Option<()> {
 fn write(tag: u64, digest: u64, freq: &TreeFrequency, sections: &[Section<'_>]) -> String {
     let mut out = String::with_capacity(1 << 20);
     let _ = writeln!(out, "{HEADER} {tag:x} {digest:x}");
-    let _ = writeln!(out, "T\t{}", freq.total());
+    let mut table = String::with_capacity(1 << 20);
     for (word, pages, occurrences, capitalised) in freq.sorted_entries() {
-        let _ = writeln!(out, "W\t{word}\t{pages}\t{occurrences}\t{capitalised}");
+        let _ = writeln!(table, "W\t{word}\t{pages}\t{occurrences}\t{capitalised}");
     }
+    let checksum = super::frequency::lines_checksum(&table);
+    let _ = writeln!(out, "T\t{}\t{checksum:x}", freq.total());
+    out.push_str(&table);
     for section in sections {
         match section {
             Section::Kept(text) => {
