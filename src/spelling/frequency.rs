@@ -109,31 +109,11 @@ impl TreeFrequency {
 
     /// Count the words of each page's text.
     pub fn from_pages<'a>(pages: impl IntoIterator<Item = &'a str>) -> TreeFrequency {
-        let mut freq = TreeFrequency::default();
+        let mut counter = Counter::default();
         for text in pages {
-            freq.add_page(text.as_bytes());
+            counter.add_page(text.as_bytes());
         }
-        freq
-    }
-
-    fn add_page(&mut self, bytes: &[u8]) {
-        self.materialize();
-        self.total += 1;
-        let page = self.total;
-        for_each_word(bytes, |lower, capital| {
-            let entry = match self.counts.get_mut(lower) {
-                Some(e) => e,
-                None => self.counts.entry(lower.into()).or_insert((0, 0, 0, 0)),
-            };
-            entry.1 += 1;
-            if capital {
-                entry.3 += 1;
-            }
-            if entry.2 != page {
-                entry.0 += 1;
-                entry.2 = page;
-            }
-        });
+        counter.finish()
     }
 
     /// Add one more page, counted by [`page_words`].
@@ -201,19 +181,6 @@ impl TreeFrequency {
         all
     }
 
-    /// Add another table's counts (of other pages).
-    fn merge(&mut self, mut other: TreeFrequency) {
-        self.materialize();
-        other.materialize();
-        self.total += other.total;
-        for (word, (pages, occurrences, _, capitalised)) in other.counts {
-            let entry = self.counts.entry(word).or_insert((0, 0, 0, 0));
-            entry.0 += pages;
-            entry.3 += capitalised;
-            entry.1 += occurrences;
-        }
-    }
-
     /// Count pages on every core.
     fn count_parallel<T: Sync>(
         items: &[T],
@@ -223,19 +190,20 @@ impl TreeFrequency {
             .chunks(crate::parallel::chunk_size(items.len()))
             .collect();
         let parts = crate::parallel::par_map(&chunks, |part| {
-            let mut freq = TreeFrequency::default();
+            let mut counter = Counter::default();
             for item in *part {
                 if let Some(b) = bytes(item) {
-                    freq.add_page(&b);
+                    counter.add_page(&b);
                 }
             }
-            freq
+            counter
         });
-        let mut all = TreeFrequency::default();
+        let mut parts = parts.into_iter();
+        let mut all = parts.next().unwrap_or_default();
         for part in parts {
             all.merge(part);
         }
-        all
+        all.finish()
     }
 
     fn get(&self, word: &str) -> Option<Counts> {
@@ -290,91 +258,326 @@ impl TreeFrequency {
     }
 }
 
+/// The tree's counts while its pages are read, turned into a
+/// [`TreeFrequency`] once, at the end.
+type Counter = Tally<Counts>;
+
+impl Counter {
+    /// Add another counter's counts (of other pages).
+    fn merge(&mut self, other: Counter) {
+        self.pages += other.pages;
+        let add = |entry: &mut Counts, (pages, occurrences, _, capitalised): Counts| {
+            entry.0 += pages;
+            entry.1 += occurrences;
+            entry.3 += capitalised;
+        };
+        for (key, counts) in other.packed {
+            add(self.packed.entry(key).or_default(), counts);
+        }
+        for (word, counts) in other.long {
+            add(self.long.entry(word).or_default(), counts);
+        }
+    }
+
+    fn finish(self) -> TreeFrequency {
+        TreeFrequency {
+            total: self.pages,
+            counts: self.into_map(),
+            stored: None,
+        }
+    }
+}
+
 /// One page's words: lowercase word -> (occurrences, capitalised occurrences).
 pub(crate) type PageWords = HashMap<Box<[u8]>, (u32, u32), foldhash::fast::RandomState>;
 
 /// Count one page's words.
 pub(crate) fn page_words(bytes: &[u8]) -> PageWords {
-    let mut words = PageWords::default();
-    for_each_word(bytes, |lower, capital| {
-        let entry = match words.get_mut(lower) {
-            Some(e) => e,
-            None => words.entry(lower.into()).or_insert((0, 0)),
-        };
-        entry.0 += 1;
-        entry.1 += u32::from(capital);
-    });
-    words
+    let mut words = Tally::<(u32, u32)>::default();
+    words.add_page(bytes);
+    words.into_map()
 }
 
-/// Call `f` with each counted word of `bytes` in lowercase (two letters or
-/// more), and whether it was written with a capital. One buffer for all.
-fn for_each_word(bytes: &[u8], mut f: impl FnMut(&[u8], bool)) {
-    let mut buf: Vec<u8> = Vec::with_capacity(32);
-    for word in raw_words(bytes) {
-        if word.len() < 2 {
-            continue;
-        }
-        let capital = word[0].is_ascii_uppercase();
-        if word.is_ascii() {
-            if !word.iter().any(u8::is_ascii_uppercase) {
-                f(word, capital);
-                continue;
-            }
-            buf.clear();
-            buf.extend(word.iter().map(u8::to_ascii_lowercase));
-        } else {
-            buf.clear();
-            buf.extend(String::from_utf8_lossy(word).to_lowercase().bytes());
-        }
-        f(&buf, capital);
+/// A word's counts, one occurrence more.
+trait Count: Default {
+    fn add(&mut self, page: u32, capital: bool);
+}
+
+/// One page's counts of a word: occurrences, capitalised occurrences.
+impl Count for (u32, u32) {
+    fn add(&mut self, _page: u32, capital: bool) {
+        self.0 += 1;
+        self.1 += u32::from(capital);
     }
 }
 
-/// Maximal runs of letters (ASCII letters and any non-ASCII byte), so that
-/// `GitLab's` counts `gitlab` and `s`, and `café` stays one word. The right
-/// single quote `’` (E2 80 99) ends a word as `'` does: `recc’s` counts `recc`.
-/// No allocation: each word is a slice of `bytes`.
-pub(crate) fn raw_words(bytes: &[u8]) -> RawWords<'_> {
-    RawWords { bytes, pos: 0 }
+/// The tree's counts of a word (see [`Counts`]).
+impl Count for Counts {
+    fn add(&mut self, page: u32, capital: bool) {
+        self.1 += 1;
+        self.3 += u32::from(capital);
+        if self.2 != page {
+            self.0 += 1;
+            self.2 = page;
+        }
+    }
+}
+
+/// Words counted while pages are read. Most words are short: those of up to
+/// [`PACKED`] bytes are keyed by a `u128` (see [`pack`]), hashed and compared
+/// without reading memory elsewhere; longer ones by their bytes.
+struct Tally<V> {
+    packed: HashMap<u128, V, foldhash::fast::RandomState>,
+    long: HashMap<Box<[u8]>, V, foldhash::fast::RandomState>,
+    /// Pages counted: the number of the page being read.
+    pages: u32,
+}
+
+impl<V> Default for Tally<V> {
+    fn default() -> Self {
+        Tally {
+            packed: HashMap::default(),
+            long: HashMap::default(),
+            pages: 0,
+        }
+    }
+}
+
+impl<V: Count> Tally<V> {
+    fn add_page(&mut self, bytes: &[u8]) {
+        self.pages += 1;
+        for_each_word(bytes, self);
+    }
+
+    /// Every word as bytes. A word is packed exactly when it has at most
+    /// [`PACKED`] bytes, so the two maps never share one.
+    fn into_map(self) -> HashMap<Box<[u8]>, V, foldhash::fast::RandomState> {
+        let mut all = self.long;
+        all.reserve(self.packed.len());
+        all.extend(self.packed.into_iter().map(|(k, v)| (unpack(k), v)));
+        all
+    }
+}
+
+/// Where [`for_each_word`] hands each lowercase word, and whether it was
+/// written with a capital.
+trait Words {
+    /// A word of at most [`PACKED`] bytes, packed.
+    fn packed(&mut self, key: u128, capital: bool);
+    /// A longer word.
+    fn long(&mut self, word: &[u8], capital: bool);
+}
+
+impl<V: Count> Words for Tally<V> {
+    // Inlined into the word scan: most words end here.
+    #[inline(always)]
+    fn packed(&mut self, key: u128, capital: bool) {
+        self.packed.entry(key).or_default().add(self.pages, capital);
+    }
+
+    fn long(&mut self, word: &[u8], capital: bool) {
+        // Looked up first: a word already counted is not copied.
+        match self.long.get_mut(word) {
+            Some(v) => v.add(self.pages, capital),
+            None => self
+                .long
+                .entry(word.into())
+                .or_default()
+                .add(self.pages, capital),
+        }
+    }
+}
+
+/// The longest word kept packed.
+const PACKED: usize = 16;
+
+/// `word` (at most [`PACKED`] bytes) little-endian, zero-padded: a word has
+/// no zero byte, so the packing is one-to-one and its length is known back.
+fn pack(word: &[u8]) -> u128 {
+    u128::from_le_bytes(padded(word))
+}
+
+/// The first `N` bytes of `bytes`, zero-padded past its end.
+fn padded<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    if let Some(first) = bytes.first_chunk() {
+        return *first;
+    }
+    let mut buf = [0; N];
+    for (to, from) in buf.iter_mut().zip(bytes) {
+        *to = *from;
+    }
+    buf
+}
+
+/// The bytes of a packed word.
+fn unpack(key: u128) -> Box<[u8]> {
+    let len = PACKED - (key.leading_zeros() / 8) as usize;
+    key.to_le_bytes()[..len].into()
 }
 
 const QUOTE: &[u8] = "’".as_bytes();
 
-pub(crate) struct RawWords<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-fn is_letter(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b >= 0x80
-}
-
-impl<'a> Iterator for RawWords<'a> {
-    type Item = &'a [u8];
-
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let bytes = self.bytes;
-        loop {
-            while self.pos < bytes.len() && !is_letter(bytes[self.pos]) {
-                self.pos += 1;
-            }
-            if self.pos >= bytes.len() {
-                return None;
-            }
-            if bytes[self.pos..].starts_with(QUOTE) {
-                self.pos += QUOTE.len();
-                continue;
-            }
-            let start = self.pos;
-            while self.pos < bytes.len()
-                && is_letter(bytes[self.pos])
-                && !(bytes[self.pos] == QUOTE[0] && bytes[self.pos..].starts_with(QUOTE))
-            {
-                self.pos += 1;
-            }
-            return Some(&bytes[start..self.pos]);
+/// Hand `words` each counted word of `bytes` in lowercase (two letters or
+/// more).
+///
+/// Words are maximal runs of letters (ASCII letters and any non-ASCII
+/// byte), so that `GitLab's` counts `gitlab` and `s`, and `café` stays one
+/// word. The right single quote `’` (E2 80 99) ends a word as `'` does:
+/// `recc’s` counts `recc`.
+fn for_each_word(bytes: &[u8], words: &mut impl Words) {
+    let mut buf = Vec::with_capacity(32);
+    let mut word = |start: usize, end: usize, ascii: bool| {
+        let (Some(text), Some(run)) = (bytes.get(start..), bytes.get(start..end)) else {
+            return;
+        };
+        if ascii {
+            ascii_word(run, text, &mut buf, words);
+        } else {
+            split_quotes(run, |part| {
+                if part.is_ascii() {
+                    ascii_word(part, part, &mut buf, words);
+                } else {
+                    other_word(part, words);
+                }
+            });
         }
+    };
+    // The run of letters still open at the end of the block before: its
+    // start, and whether it has a non-ASCII byte there.
+    let mut open: Option<(usize, bool)> = None;
+    let blocks = bytes.chunks_exact(BLOCK);
+    // The last block is padded with zeros, which are not letters: it ends
+    // the run that the text ends in.
+    let last = padded::<BLOCK>(blocks.remainder());
+    let blocks = blocks.filter_map(|b| b.first_chunk::<BLOCK>());
+    for (base, block) in (0..).step_by(BLOCK).zip(blocks.chain([&last])) {
+        let (letters, high) = block_masks(block);
+        // A bit where a byte is a letter and the one before is not, or
+        // the other way round: each run of letters starts at one and ends
+        // at the next.
+        let mut edges = letters ^ ((letters << 1) | u64::from(open.is_some()));
+        // The bit where the open run's part in this block starts.
+        let mut from = 0;
+        while edges != 0 {
+            let bit = edges.trailing_zeros();
+            edges &= edges - 1;
+            match open.take() {
+                None => {
+                    open = Some((base + bit as usize, false));
+                    from = bit;
+                }
+                Some((start, non_ascii)) => {
+                    let part = high & below(bit) & !below(from);
+                    word(start, base + bit as usize, !non_ascii && part == 0);
+                }
+            }
+        }
+        if let Some((_, non_ascii)) = &mut open {
+            *non_ascii |= high & !below(from) != 0;
+        }
+    }
+}
+
+// Letters are found a block at a time, as bits of a `u64`, and runs of
+// letters from the bits: no branch is taken per byte, and the work on one
+// word does not wait for the search for the next.
+const BLOCK: usize = 64;
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+const HIGH: u64 = ONES * 0x80;
+
+/// The letters and the non-ASCII bytes of a block, a bit for each byte.
+fn block_masks(block: &[u8; BLOCK]) -> (u64, u64) {
+    let mut letter_bits = 0;
+    let mut high_bits = 0;
+    for (i, eight) in block.as_chunks::<8>().0.iter().enumerate() {
+        let x = u64::from_le_bytes(*eight);
+        letter_bits |= gather(letters(x)) << (8 * i);
+        high_bits |= gather(x & HIGH) << (8 * i);
+    }
+    (letter_bits, high_bits)
+}
+
+/// Bit 5 of each byte: set, an ASCII letter is lowercase.
+const CASE: u64 = ONES * 0x20;
+/// Added to a byte below 0x80: bit 7 set from `a` on.
+const FROM_A: u64 = ONES * (0x80 - b'a' as u64);
+/// Added to a byte below 0x80: bit 7 set past `z`.
+const PAST_Z: u64 = ONES * (0x80 - b'z' as u64 - 1);
+
+/// Bit 7 of each byte of `x` that is a letter: non-ASCII, or an ASCII byte
+/// that, lowercase, lies in `a..=z`. With bit 7 clear the sums never carry
+/// into the next byte.
+fn letters(x: u64) -> u64 {
+    let lower = (x | CASE) & !HIGH;
+    (x | ((lower + FROM_A) & !(lower + PAST_Z))) & HIGH
+}
+
+/// Bit 7 of each byte of `m` (nothing else set) as the low eight bits: the
+/// multiplication moves bit 7 of byte `k` to bit `56 + k`, without carries.
+fn gather(m: u64) -> u64 {
+    (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// The bits below `bit` (at most 63).
+fn below(bit: u32) -> u64 {
+    (1 << bit) - 1
+}
+
+/// Call `f` with each part of a run of letters between right single quotes.
+fn split_quotes(run: &[u8], mut f: impl FnMut(&[u8])) {
+    let mut rest = run;
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(QUOTE[0], &rest[from..]).map(|i| from + i) {
+        if rest[i..].starts_with(QUOTE) {
+            f(&rest[..i]);
+            rest = &rest[i + QUOTE.len()..];
+            from = 0;
+        } else {
+            from = i + 1;
+        }
+    }
+    f(rest);
+}
+
+/// All ASCII letters are lowercase with this bit set.
+const LOWER: u128 = u128::from_le_bytes([0x20; PACKED]);
+
+/// An ASCII word; `text` is the text from its first byte on, packed in one
+/// load and cut to the word's length.
+#[inline(always)]
+fn ascii_word(word: &[u8], text: &[u8], buf: &mut Vec<u8>, words: &mut impl Words) {
+    if word.len() < 2 {
+        return;
+    }
+    let capital = word.first().is_some_and(u8::is_ascii_uppercase);
+    if word.len() <= PACKED {
+        let keep = u128::MAX
+            .checked_shr(8 * (PACKED - word.len()) as u32)
+            .unwrap_or(0);
+        words.packed((pack(text) | LOWER) & keep, capital);
+    } else if word.iter().any(u8::is_ascii_uppercase) {
+        buf.clear();
+        buf.extend(word.iter().map(u8::to_ascii_lowercase));
+        words.long(buf, capital);
+    } else {
+        words.long(word, capital);
+    }
+}
+
+/// A word with a non-ASCII byte, lowercased as Unicode says (`ÉCOLE`:
+/// `école`; a byte that is not UTF-8 as U+FFFD).
+fn other_word(word: &[u8], words: &mut impl Words) {
+    if word.len() < 2 {
+        return;
+    }
+    let capital = word.first().is_some_and(u8::is_ascii_uppercase);
+    let lower = String::from_utf8_lossy(word).to_lowercase();
+    // The lowercase form may be shorter (`K`, the Kelvin sign, is `k`):
+    // it is keyed by its own length, as every word is.
+    if lower.len() <= PACKED {
+        words.packed(pack(lower.as_bytes()), capital);
+    } else {
+        words.long(lower.as_bytes(), capital);
     }
 }
 
@@ -595,6 +798,230 @@ const CACHE_HEADER: &str = "hblint-word-frequency 4";
 mod tests {
     use super::*;
 
+    /// The counting as it was before keys were packed: words found by a
+    /// byte-by-byte scan, every word keyed by its bytes. The counter must
+    /// agree with it exactly.
+    pub(super) mod reference {
+        use super::super::{Counts, PageWords, TreeFrequency};
+        use std::collections::HashMap;
+
+        const QUOTE: &[u8] = "’".as_bytes();
+
+        fn is_letter(b: u8) -> bool {
+            b.is_ascii_alphabetic() || b >= 0x80
+        }
+
+        fn raw_words(bytes: &[u8]) -> RawWords<'_> {
+            RawWords { bytes, pos: 0 }
+        }
+
+        struct RawWords<'a> {
+            bytes: &'a [u8],
+            pos: usize,
+        }
+
+        impl<'a> Iterator for RawWords<'a> {
+            type Item = &'a [u8];
+
+            fn next(&mut self) -> Option<&'a [u8]> {
+                let bytes = self.bytes;
+                loop {
+                    while self.pos < bytes.len() && !is_letter(bytes[self.pos]) {
+                        self.pos += 1;
+                    }
+                    if self.pos >= bytes.len() {
+                        return None;
+                    }
+                    if bytes[self.pos..].starts_with(QUOTE) {
+                        self.pos += QUOTE.len();
+                        continue;
+                    }
+                    let start = self.pos;
+                    while self.pos < bytes.len()
+                        && is_letter(bytes[self.pos])
+                        && !(bytes[self.pos] == QUOTE[0] && bytes[self.pos..].starts_with(QUOTE))
+                    {
+                        self.pos += 1;
+                    }
+                    return Some(&bytes[start..self.pos]);
+                }
+            }
+        }
+
+        fn for_each_word(bytes: &[u8], mut f: impl FnMut(&[u8], bool)) {
+            let mut buf: Vec<u8> = Vec::with_capacity(32);
+            for word in raw_words(bytes) {
+                if word.len() < 2 {
+                    continue;
+                }
+                let capital = word[0].is_ascii_uppercase();
+                if word.is_ascii() {
+                    if !word.iter().any(u8::is_ascii_uppercase) {
+                        f(word, capital);
+                        continue;
+                    }
+                    buf.clear();
+                    buf.extend(word.iter().map(u8::to_ascii_lowercase));
+                } else {
+                    buf.clear();
+                    buf.extend(String::from_utf8_lossy(word).to_lowercase().bytes());
+                }
+                f(&buf, capital);
+            }
+        }
+
+        pub fn from_pages(pages: &[&[u8]]) -> TreeFrequency {
+            let mut counts: HashMap<Box<[u8]>, Counts, _> = HashMap::default();
+            for (page, bytes) in (1..).zip(pages) {
+                for_each_word(bytes, |lower, capital| {
+                    let entry = match counts.get_mut(lower) {
+                        Some(e) => e,
+                        None => counts.entry(lower.into()).or_insert((0, 0, 0, 0)),
+                    };
+                    entry.1 += 1;
+                    entry.3 += u32::from(capital);
+                    if entry.2 != page {
+                        entry.0 += 1;
+                        entry.2 = page;
+                    }
+                });
+            }
+            TreeFrequency {
+                counts,
+                total: pages.len() as u32,
+                stored: None,
+            }
+        }
+
+        pub fn page_words(bytes: &[u8]) -> PageWords {
+            let mut words = PageWords::default();
+            for_each_word(bytes, |lower, capital| {
+                let entry = match words.get_mut(lower) {
+                    Some(e) => e,
+                    None => words.entry(lower.into()).or_insert((0, 0)),
+                };
+                entry.0 += 1;
+                entry.1 += u32::from(capital);
+            });
+            words
+        }
+    }
+
+    pub(super) fn sorted_page(words: &PageWords) -> Vec<(Vec<u8>, (u32, u32))> {
+        let mut all: Vec<_> = words.iter().map(|(w, c)| (w.to_vec(), *c)).collect();
+        all.sort();
+        all
+    }
+
+    /// The counter, the parallel counter and one page's counts agree with
+    /// [`reference`] on `pages`.
+    fn agrees_with_reference(pages: &[&[u8]]) {
+        let expected = reference::from_pages(pages);
+        let mut counter = Counter::default();
+        for page in pages {
+            counter.add_page(page);
+        }
+        let counted = counter.finish();
+        assert_eq!(counted.sorted(), expected.sorted());
+        assert_eq!(counted.total_pages(), expected.total_pages());
+        let parallel = TreeFrequency::count_parallel(pages, |p| Some(Cow::Borrowed(*p)));
+        assert_eq!(parallel.sorted(), expected.sorted());
+        assert_eq!(parallel.total_pages(), expected.total_pages());
+        for page in pages {
+            assert_eq!(
+                sorted_page(&page_words(page)),
+                sorted_page(&reference::page_words(page)),
+                "{}",
+                String::from_utf8_lossy(page)
+            );
+        }
+    }
+
+    #[test]
+    fn packed_keys_count_exactly_as_bytes_do() {
+        let pages: &[&[u8]] = &[
+            b"GitLab's gitlab GITLAB Gitlab gitLab. It is GitLab's; GitLab",
+            "recc’s ’quoted’ it’s’’’ ’’ a’b x’yz ’ab ab’ Don’t DON’T".as_bytes(),
+            // 16 and 17 bytes, in every case, mid-text and at the very end.
+            b"abcdefghijklmnop ABCDEFGHIJKLMNOP abcdefghijklmnopq ABCDEFGHIJKLMNOPQ Abcdefghijklmnop",
+            b"abcdefghijklmnopq",
+            b"Abcdefghijklmnop",
+            b"x Abcdefghijklmno",
+            "café Café CAFÉ ÉCOLE école straße STRASSE Straße Ünïcødé ümlaut".as_bytes(),
+            // Invalid UTF-8, a cut quote, a quote right after a lead byte.
+            b"bad \xff\xfe bytes ab\xffcd \xe2\x80 trailing\xe2\x80 q\xe2\xe2\x80\x99s \xe2\x80\x99\xe2\x80\x99",
+            b"a I x y abc123def 42 A1 b2b ab_cd tab\tline\r\nend",
+            // Lowercase forms shorter or longer than the word: the Kelvin
+            // sign is `k`, `İ` is `i` and a combining dot, `ẞ` is `ß`.
+            "\u{212A} \u{212A}elvin kelvin KELVIN İİİİİİİİ İstanbul ẞẞẞẞẞẞ aaaaaaaaaaaaaaẞ"
+                .as_bytes(),
+            "ééééééé éééééééé ÉÉÉÉÉÉÉÉ ééééééééé abcdefghijklmné abcdefghijklmnoé".as_bytes(),
+            b"",
+            b"a",
+            b"...   ---",
+            b"the the The THE the",
+            b"the end",
+        ];
+        agrees_with_reference(pages);
+        // Words that cross the edges of the 64-byte blocks the scan reads,
+        // with a non-ASCII byte before, at or after an edge.
+        let long = "abcdefghijklmnopqrstuvwxyz".repeat(6);
+        let shifted: Vec<Vec<u8>> = (0..=130)
+            .map(|n| {
+                format!(
+                    "{}Straße’s GitLab {long} é{long} {long}é {long}É{long} x{}",
+                    " ".repeat(n),
+                    "ab".repeat(n)
+                )
+                .into_bytes()
+            })
+            .collect();
+        let shifted: Vec<&[u8]> = shifted.iter().map(Vec::as_slice).collect();
+        agrees_with_reference(&shifted);
+        // The same word on several pages: pages, not occurrences.
+        let f = TreeFrequency::from_pages(["GitLab and gitlab", "GITLAB", "none"]);
+        assert_eq!(f.pages("gitlab"), 2);
+        assert_eq!(f.occurrences("gitlab"), 3);
+        assert_eq!(f.capitalised("gitlab"), 2);
+        assert_eq!(f.total_pages(), 3);
+    }
+
+    #[test]
+    fn packed_keys_round_trip() {
+        for word in [&b"ab"[..], b"abcdefghijklmnop", "é".as_bytes(), b"\x80\xff"] {
+            assert_eq!(&*unpack(pack(word)), word);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Pages made of pieces that meet at word edges in every way.
+        #[test]
+        fn any_text_counts_as_the_reference_does(
+            pages in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "a", "B", "z", "Q", "gitlab", "GitLab", "abcdefghijklmno", " ", ".", "'",
+                        "1", "’", "\u{e2}", "é", "É", "ß", "\u{212A}", "İ", "ẞ",
+                        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl",
+                        "                                ",
+                    ]),
+                    0..60,
+                ),
+                1..5,
+            ),
+            raw in proptest::collection::vec(
+                proptest::sample::select(vec![0xe2u8, 0x80, 0x99, 0xff, b'a', b'Z', b' ']),
+                0..40,
+            ),
+        ) {
+            let mut texts: Vec<Vec<u8>> = pages.iter().map(|p| p.concat().into_bytes()).collect();
+            texts.push(raw);
+            let all: Vec<&[u8]> = texts.iter().map(Vec::as_slice).collect();
+            agrees_with_reference(&all);
+        }
+    }
+
     #[test]
     fn counts_pages_not_occurrences_in_any_case() {
         let f =
@@ -770,5 +1197,91 @@ mod timing {
         let t = std::time::Instant::now();
         let f = super::scan_root(&settings);
         eprintln!("scan of {} pages: {:?}", f.total_pages(), t.elapsed());
+    }
+
+    /// The counters against the reference on every page of the handbook, on
+    /// one thread, timed: `HBLINT_CORPUS=/path cargo test --release -- --ignored count_timing --nocapture`.
+    #[test]
+    #[ignore]
+    fn count_timing() {
+        let Ok(root) = std::env::var("HBLINT_CORPUS") else {
+            return;
+        };
+        let settings = crate::inputs::FileSelection::all(std::path::Path::new(&root));
+        let paths =
+            crate::inputs::default_paths(&settings).unwrap_or_else(|| vec![settings.root.clone()]);
+        let files = crate::inputs::collect(&settings, &paths, false).unwrap_or_default();
+        let texts: Vec<Vec<u8>> = files
+            .iter()
+            .filter_map(|file| match &file.content {
+                crate::inputs::Content::Disk(path) => std::fs::read(path).ok(),
+                crate::inputs::Content::Bytes(bytes) => Some(bytes.clone()),
+            })
+            .collect();
+        let pages: Vec<&[u8]> = texts.iter().map(Vec::as_slice).collect();
+        let best = |f: &dyn Fn() -> super::TreeFrequency| {
+            (0..5)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    std::hint::black_box(f());
+                    t.elapsed()
+                })
+                .min()
+        };
+        let reference = || super::tests::reference::from_pages(&pages);
+        let counter = || {
+            let mut counter = super::Counter::default();
+            for page in &pages {
+                counter.add_page(page);
+            }
+            counter.finish()
+        };
+        let page_words = || {
+            for page in &pages {
+                std::hint::black_box(super::page_words(page));
+            }
+            super::TreeFrequency::default()
+        };
+        let reference_page_words = || {
+            for page in &pages {
+                std::hint::black_box(super::tests::reference::page_words(page));
+            }
+            super::TreeFrequency::default()
+        };
+        assert_eq!(counter().sorted(), reference().sorted());
+        for page in &pages {
+            assert_eq!(
+                super::tests::sorted_page(&super::page_words(page)),
+                super::tests::sorted_page(&super::tests::reference::page_words(page))
+            );
+        }
+        struct Xor(u128);
+        impl super::Words for Xor {
+            fn packed(&mut self, key: u128, capital: bool) {
+                self.0 ^= key + u128::from(capital);
+            }
+            fn long(&mut self, word: &[u8], _capital: bool) {
+                self.0 ^= word.len() as u128;
+            }
+        }
+        let scan = || {
+            let mut x = Xor(0);
+            for page in &pages {
+                super::for_each_word(page, &mut x);
+            }
+            std::hint::black_box(x.0);
+            super::TreeFrequency::default()
+        };
+        eprintln!("scan only: {:?}", best(&scan));
+        let bytes: usize = pages.iter().map(|p| p.len()).sum();
+        eprintln!(
+            "{} pages, {bytes} bytes, {} words",
+            pages.len(),
+            counter().counts.len()
+        );
+        eprintln!("reference: {:?}", best(&reference));
+        eprintln!("counter: {:?}", best(&counter));
+        eprintln!("reference page_words: {:?}", best(&reference_page_words));
+        eprintln!("page_words: {:?}", best(&page_words));
     }
 }
