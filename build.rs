@@ -15,6 +15,8 @@
 
 use std::path::{Path, PathBuf};
 
+// The lookup half (`line`) is the binary's.
+#[allow(dead_code)]
 #[path = "src/spelling/general_hash.rs"]
 mod general_hash;
 
@@ -52,8 +54,8 @@ fn main() {
 /// sorted in the case-insensitive order of `unicase` (the order the lookup
 /// searches in); `general-typos.idx`: each line's start as a little-endian
 /// `u32`, then the text's length; `general-typos.hash`: for each of
-/// [`general_hash::SLOTS`] slots, 0 or 1 + the line of an ASCII misspelling
-/// (open addressing, linear probing); `general_typos.rs`: the shortest and
+/// [`general_hash::SLOTS`] slots, 0 or an ASCII misspelling's line with bits
+/// of its hash (open addressing, linear probing; see `general_hash::slot`); `general_typos.rs`: the shortest and
 /// longest typo, which bound a lookup as the crate's own map does.
 fn general_typos() {
     let Some(out) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
@@ -96,11 +98,14 @@ fn general_typos() {
             );
             continue;
         }
-        let mut i = general_hash::hash(typo.as_bytes()) as usize % general_hash::SLOTS;
+        let hash = general_hash::hash(typo.as_bytes());
+        let mut i = hash as usize % general_hash::SLOTS;
         while slots[i] != 0 {
             i = (i + 1) % general_hash::SLOTS;
         }
-        slots[i] = u32::try_from(line + 1).unwrap_or(u32::MAX);
+        slots[i] = general_hash::slot(line, hash).unwrap_or_else(|| {
+            panic!("typos-dict has more misspellings than general_hash::LINE_BITS can number")
+        });
     }
     let hash: Vec<u8> = slots.iter().flat_map(|s| s.to_le_bytes()).collect();
     let range = &typos_dict::WORD.range;

@@ -128,13 +128,17 @@ impl GeneralTypos {
         if word.is_ascii() {
             // An ASCII word equals an ASCII misspelling alone (unicase
             // folds no other letter to an ASCII one in the list).
-            let mut slot = super::general_hash::hash(word.as_bytes()) as usize;
-            for _ in 0..super::general_hash::SLOTS {
-                slot %= super::general_hash::SLOTS;
-                let at = le_u32(GENERAL_HASH, slot)?.checked_sub(1)?;
-                let mut fields = line(at)?.split('\t');
-                if fields.next()?.eq_ignore_ascii_case(word) {
-                    return Some(fields);
+            use super::general_hash::{self, SLOTS};
+            let hash = general_hash::hash(word.as_bytes());
+            let mut slot = hash as usize;
+            for _ in 0..SLOTS {
+                slot %= SLOTS;
+                let held = u32::try_from(le_u32(GENERAL_HASH, slot)?).ok()?;
+                if let Some(at) = general_hash::line(held, hash)? {
+                    let mut fields = line(at)?.split('\t');
+                    if fields.next()?.eq_ignore_ascii_case(word) {
+                        return Some(fields);
+                    }
                 }
                 slot += 1;
             }
