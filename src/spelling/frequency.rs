@@ -78,9 +78,13 @@ impl StoredTable {
         None
     }
 
+    /// The word lines.
+    fn lines(&self) -> &str {
+        self.text.get(self.start..).unwrap_or_default()
+    }
+
     fn entries(&self) -> impl Iterator<Item = (&str, Counts)> {
-        let lines = self.text.get(self.start..).unwrap_or_default();
-        lines
+        self.lines()
             .split_terminator('\n')
             .filter_map(|line| StoredTable::parse(line.get(self.prefix..)?))
     }
@@ -90,7 +94,7 @@ impl StoredTable {
 /// were damaged, reordered or cut is not looked up in place, but counted
 /// again (xxh3: 2 MB in a fraction of a millisecond, against a check of
 /// every line).
-pub(crate) fn lines_checksum(lines: &str) -> u64 {
+fn lines_checksum(lines: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(lines.as_bytes())
 }
 
@@ -98,9 +102,9 @@ impl TreeFrequency {
     /// Read a stored table into the map before it changes.
     fn materialize(&mut self) {
         if let Some(stored) = self.stored.take() {
-            let lines = stored.text.get(stored.start..).unwrap_or_default();
+            let lines = stored.lines().as_bytes();
             self.counts
-                .reserve(memchr::memchr_iter(b'\n', lines.as_bytes()).count());
+                .reserve(memchr::memchr_iter(b'\n', lines).count());
             for (word, c) in stored.entries() {
                 self.counts.insert(word.as_bytes().into(), c);
             }
@@ -581,13 +585,13 @@ fn other_word(word: &[u8], words: &mut impl Words) {
     }
 }
 
-/// Where the tree's counts are kept between runs (see [`super::word_cache`]):
-/// the file, the fingerprint they hold under, and the content hash of each
-/// of the run's pages (`None` where the run did not hash it).
 /// The content hash of a file (root-relative path, path on disk) known
 /// without reading it, if it is.
 pub type KnownHash = std::sync::Arc<dyn Fn(&str, &std::path::Path) -> Option<String> + Send + Sync>;
 
+/// Where the tree's counts are kept between runs (see [`super::word_cache`]):
+/// the file, the fingerprint they hold under, and the content hash of each
+/// of the run's pages (`None` where the run did not hash it).
 pub struct Kept<'a> {
     pub file: PathBuf,
     pub fingerprint: u64,
@@ -741,15 +745,29 @@ impl TreeFrequency {
     /// CHECKSUM`, then `word<TAB>pages<TAB>occurrences<TAB>capitalised` lines
     /// sorted by word (their [`lines_checksum`] in the header).
     fn to_cache(&self, tree: &str) -> String {
-        let mut lines = String::new();
+        let (lines, checksum) = self.stored_lines("");
+        format!("{CACHE_HEADER} {tree} {} {checksum:x}\n{lines}", self.total)
+    }
+
+    /// The word lines of a stored table, each `PREFIXword<TAB>pages<TAB>
+    /// occurrences<TAB>capitalised`, sorted by word (as [`in_place`] reads
+    /// them), and their [`lines_checksum`].
+    ///
+    /// [`in_place`]: TreeFrequency::in_place
+    pub(crate) fn stored_lines(&self, prefix: &str) -> (String, u64) {
+        use std::fmt::Write as _;
+        let mut lines = String::with_capacity(1 << 20);
         for (word, pages, occurrences, capitalised) in self.sorted_entries() {
             // A word with a tab or a line break cannot be stored (none can be one).
             if !word.contains(['\t', '\n', '\r']) {
-                lines.push_str(&format!("{word}\t{pages}\t{occurrences}\t{capitalised}\n"));
+                let _ = writeln!(
+                    lines,
+                    "{prefix}{word}\t{pages}\t{occurrences}\t{capitalised}"
+                );
             }
         }
         let checksum = lines_checksum(&lines);
-        format!("{CACHE_HEADER} {tree} {} {checksum:x}\n{lines}", self.total)
+        (lines, checksum)
     }
 
     fn from_cache(text: String, tree: &str) -> Option<TreeFrequency> {

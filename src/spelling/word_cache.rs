@@ -282,11 +282,7 @@ fn subtract(freq: &mut TreeFrequency, section: &str) -> Option<()> {
 fn write(tag: u64, digest: u64, freq: &TreeFrequency, sections: &[Section<'_>]) -> String {
     let mut out = String::with_capacity(1 << 20);
     let _ = writeln!(out, "{HEADER} {tag:x} {digest:x}");
-    let mut table = String::with_capacity(1 << 20);
-    for (word, pages, occurrences, capitalised) in freq.sorted_entries() {
-        let _ = writeln!(table, "W\t{word}\t{pages}\t{occurrences}\t{capitalised}");
-    }
-    let checksum = super::frequency::lines_checksum(&table);
+    let (table, checksum) = freq.stored_lines("W\t");
     let _ = writeln!(out, "T\t{}\t{checksum:x}", freq.total());
     out.push_str(&table);
     for section in sections {
