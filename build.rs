@@ -55,8 +55,9 @@ fn main() {
 /// searches in); `general-typos.idx`: each line's start as a little-endian
 /// `u32`, then the text's length; `general-typos.hash`: for each of
 /// [`general_hash::SLOTS`] slots, 0 or an ASCII misspelling's line with bits
-/// of its hash (open addressing, linear probing; see `general_hash::slot`); `general_typos.rs`: the shortest and
-/// longest typo, which bound a lookup as the crate's own map does.
+/// of its hash (open addressing, linear probing; see `general_hash::slot`);
+/// `general_typos.rs`: the shortest and longest typo, which bound a lookup
+/// as the crate's own map does.
 fn general_typos() {
     let Some(out) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
         panic!("cargo sets OUT_DIR for build scripts");
@@ -68,7 +69,12 @@ fn general_typos() {
         .collect();
     entries.sort_by(|a, b| unicase::UniCase::new(a.0).cmp(&unicase::UniCase::new(b.0)));
     let (mut text, mut starts) = (String::new(), Vec::new());
+    let mut start = |text: &String| {
+        let at = u32::try_from(text.len()).unwrap_or_else(|_| panic!("the list passed 4 GiB"));
+        starts.extend_from_slice(&at.to_le_bytes());
+    };
     for (typo, corrections) in &entries {
+        start(&text);
         let fields = std::iter::once(typo).chain(corrections.iter());
         for (i, field) in fields.enumerate() {
             assert!(
@@ -82,12 +88,7 @@ fn general_typos() {
         }
         text.push('\n');
     }
-    let mut offset = 0u32;
-    for line in text.split_inclusive('\n') {
-        starts.extend_from_slice(&offset.to_le_bytes());
-        offset += u32::try_from(line.len()).unwrap_or(u32::MAX);
-    }
-    starts.extend_from_slice(&offset.to_le_bytes());
+    start(&text);
     let mut slots = vec![0u32; general_hash::SLOTS];
     for (line, (typo, _)) in entries.iter().enumerate() {
         if !typo.is_ascii() {

@@ -108,9 +108,11 @@ static GENERAL_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/general-typo
 static GENERAL_STARTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/general-typos.idx"));
 static GENERAL_HASH: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/general-typos.hash"));
 
-fn le_u32(bytes: &[u8], i: usize) -> Option<usize> {
-    let b = bytes.get(i * 4..i * 4 + 4)?;
-    usize::try_from(u32::from_le_bytes(b.try_into().ok()?)).ok()
+/// The `i`th little-endian `u32` of `bytes`.
+fn le_u32(bytes: &[u8], i: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(
+        bytes.get(i * 4..i * 4 + 4)?.try_into().ok()?,
+    ))
 }
 
 impl GeneralTypos {
@@ -122,9 +124,8 @@ impl GeneralTypos {
         if !GENERAL_TYPO_LENGTHS.contains(&word.len()) {
             return None;
         }
-        let line = |i: usize| {
-            GENERAL_TEXT.get(le_u32(GENERAL_STARTS, i)?..le_u32(GENERAL_STARTS, i + 1)? - 1)
-        };
+        let start = |i: usize| le_u32(GENERAL_STARTS, i).map(|at| at as usize);
+        let line = |i: usize| GENERAL_TEXT.get(start(i)?..start(i + 1)? - 1);
         if word.is_ascii() {
             // An ASCII word equals an ASCII misspelling alone (unicase
             // folds no other letter to an ASCII one in the list).
@@ -133,8 +134,7 @@ impl GeneralTypos {
             let mut slot = hash as usize;
             for _ in 0..SLOTS {
                 slot %= SLOTS;
-                let held = u32::try_from(le_u32(GENERAL_HASH, slot)?).ok()?;
-                if let Some(at) = general_hash::line(held, hash)? {
+                if let Some(at) = general_hash::line(le_u32(GENERAL_HASH, slot)?, hash)? {
                     let mut fields = line(at)?.split('\t');
                     if fields.next()?.eq_ignore_ascii_case(word) {
                         return Some(fields);
