@@ -662,7 +662,7 @@ pub fn changes_between(top: &Path, base: &str, head: &str) -> Result<Vec<CommitC
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn run(dir: &Path, args: &[&str]) {
@@ -692,19 +692,7 @@ mod tests {
         assert_eq!(head_tree(&sub).expect("asked"), None, "no commit yet");
         let commit = |text: &str| {
             std::fs::write(sub.join("a.md"), text).expect("write");
-            run(d, &["add", "."]);
-            run(
-                d,
-                &[
-                    "-c",
-                    "user.name=t",
-                    "-c",
-                    "user.email=t@t",
-                    "commit",
-                    "-qm",
-                    "c",
-                ],
-            );
+            commit_all(d, "c");
             let out = Command::new("git")
                 .args(["rev-parse", "HEAD:sub"])
                 .current_dir(d)
@@ -767,7 +755,8 @@ mod tests {
         assert!(hooks_dir(d).expect("hooks").ends_with(".git/hooks"));
     }
 
-    fn commit_all(dir: &Path, message: &str) -> String {
+    /// Commit everything under `dir` as a test author: the commit's id.
+    pub(crate) fn commit_all(dir: &Path, message: &str) -> String {
         run(dir, &["add", "-A"]);
         run(
             dir,

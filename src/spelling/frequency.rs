@@ -1147,18 +1147,7 @@ mod tests {
         if !git(&["init", "-q"]) {
             return; // no git on this machine: nothing to cache
         }
-        let commit = |message: &str| {
-            git(&["add", "."])
-                && git(&[
-                    "-c",
-                    "user.name=t",
-                    "-c",
-                    "user.email=t@t",
-                    "commit",
-                    "-qm",
-                    message,
-                ])
-        };
+        let commit = |message: &str| !crate::git::tests::commit_all(root, message).is_empty();
         std::fs::create_dir_all(root.join("content")).expect("mkdir");
         std::fs::write(root.join("content/a.md"), "runbook here").expect("write");
         assert!(commit("a"));
