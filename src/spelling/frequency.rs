@@ -330,21 +330,12 @@ impl Count for Counts {
 /// Words counted while pages are read. Most words are short: those of up to
 /// [`PACKED`] bytes are keyed by a `u128` (see [`pack`]), hashed and compared
 /// without reading memory elsewhere; longer ones by their bytes.
+#[derive(Default)]
 struct Tally<V> {
     packed: HashMap<u128, V, foldhash::fast::RandomState>,
     long: HashMap<Box<[u8]>, V, foldhash::fast::RandomState>,
     /// Pages counted: the number of the page being read.
     pages: u32,
-}
-
-impl<V> Default for Tally<V> {
-    fn default() -> Self {
-        Tally {
-            packed: HashMap::default(),
-            long: HashMap::default(),
-            pages: 0,
-        }
-    }
 }
 
 impl<V: Count> Tally<V> {
