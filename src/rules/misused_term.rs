@@ -92,8 +92,10 @@ const MAX_REPLACEMENT_WORDS: usize = 4;
 #[derive(Default)]
 pub struct MisusedTerm {
     list: Arc<TermList>,
-    /// Every phrase, longest first, with an optional plural.
-    pattern: Option<Regex>,
+    /// Every phrase, longest first, with an optional plural; compiled on
+    /// the first page checked (a run whose pages all come from the cache
+    /// never needs it).
+    pattern: std::sync::OnceLock<Option<Regex>>,
     /// Lowercase phrase (spaces single) -> its index in `list.phrases`.
     by_text: HashMap<String, usize>,
     /// Lowercase term -> the words that mark the sense the list means
@@ -460,7 +462,7 @@ impl MisusedTerm {
     fn with_list(list: Arc<TermList>, broad: bool) -> miette::Result<MisusedTerm> {
         Ok(MisusedTerm {
             senses: senses()?,
-            pattern: build_pattern(&list),
+            pattern: std::sync::OnceLock::new(),
             by_text: list
                 .phrases
                 .iter()
@@ -480,7 +482,7 @@ impl Rule for MisusedTerm {
     }
 
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(pattern) = &self.pattern else {
+        let Some(pattern) = self.pattern.get_or_init(|| build_pattern(&self.list)) else {
             return;
         };
         let anchors = doc.text_anchored_headings();

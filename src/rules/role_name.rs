@@ -3,12 +3,11 @@
 use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
+use crate::roles::RolesData;
 use crate::roles::mentions::{Matcher, NameKind, RoleMention};
 use crate::roles::passage::{self, Passage};
-use crate::roles::{self, RolesData};
 use regex::Regex;
 use std::ops::Range;
-use std::sync::Arc;
 use std::sync::LazyLock;
 
 pub static META: RuleMeta = RuleMeta {
@@ -62,7 +61,7 @@ static QUALIFIER_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([A-Za-z][\w&-]*)\s*$").expect("static regex"));
 
 pub struct RoleName {
-    data: Arc<(roles::Shared, Matcher)>,
+    data: crate::rules::run_data::Roles,
 }
 
 /// Write `canonical` in the case of `original`, word by word.
@@ -325,7 +324,7 @@ impl Rule for RoleName {
     }
 
     fn check(&self, doc: &Document, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let (data, matcher) = &*self.data;
+        let (data, matcher) = &**self.data;
         let anchors: Vec<Range<usize>> = doc
             .headings
             .iter()

@@ -3,9 +3,7 @@
 use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
-use crate::roles::mentions::Matcher;
-use crate::roles::{self, table};
-use std::sync::Arc;
+use crate::roles::table;
 
 pub static META: RuleMeta = RuleMeta {
     name: "role-table",
@@ -61,7 +59,7 @@ the row, or `hblint: {disable: [role-table]}` in the page's frontmatter.
 };
 
 pub struct RoleTable {
-    data: Arc<(roles::Shared, Matcher)>,
+    data: crate::rules::run_data::Roles,
 }
 
 impl RoleTable {
@@ -76,7 +74,7 @@ impl Rule for RoleTable {
     }
 
     fn check(&self, doc: &Document, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let (data, matcher) = &*self.data;
+        let (data, matcher) = &**self.data;
         for t in &doc.tables {
             let Some(rt) = table::classify(data, t, &doc.text) else {
                 continue;

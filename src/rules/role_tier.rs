@@ -3,11 +3,10 @@
 use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
 use crate::finding::{Diagnostic, Severity};
+use crate::roles::RolesData;
 use crate::roles::mentions::{Matcher, RoleMention, TierMention};
 use crate::roles::passage::{self, Passage};
-use crate::roles::{self, RolesData};
 use regex::Regex;
-use std::sync::Arc;
 use std::sync::LazyLock;
 
 pub static META: RuleMeta = RuleMeta {
@@ -102,7 +101,7 @@ static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub struct RoleTier {
-    data: Arc<(roles::Shared, Matcher)>,
+    data: crate::rules::run_data::Roles,
 }
 
 /// The tiers of a list that starts with the mention at `first`.
@@ -273,7 +272,7 @@ impl Rule for RoleTier {
     }
 
     fn check(&self, doc: &Document, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let (data, matcher) = &*self.data;
+        let (data, matcher) = &**self.data;
         for p in passage::passages(doc) {
             self.check_passage(data, matcher, &p, out);
         }

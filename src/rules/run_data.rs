@@ -8,7 +8,7 @@ use crate::roles::{self, mentions::Matcher};
 use crate::spelling::frequency::{self, TreeFrequency};
 use crate::spelling::{HandbookTypos, Vocabulary};
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use super::missing_label::LabelRequirement;
 
@@ -30,6 +30,10 @@ pub struct SharedInputs {
     pub terms_broad: bool,
 }
 
+/// The role data and the matcher of its names, built on first use.
+pub type Roles =
+    Arc<LazyLock<(roles::Shared, Matcher), Box<dyn FnOnce() -> (roles::Shared, Matcher) + Send>>>;
+
 /// The run's pages as the word counts see them.
 struct RunPages {
     files: Vec<SourceFile>,
@@ -45,7 +49,7 @@ struct RunPages {
 pub struct RunData {
     inputs: SharedInputs,
     handbook: OnceLock<Arc<HandbookTypos>>,
-    roles: OnceLock<Arc<(roles::Shared, Matcher)>>,
+    roles: OnceLock<Roles>,
     word_counts: OnceLock<Arc<TreeFrequency>>,
     word_counts_key: OnceLock<Option<u64>>,
     /// The run's pages, which the word counts cover when they are the tree,
@@ -82,13 +86,17 @@ impl RunData {
             .clone()
     }
 
-    /// The role data with the matcher of its names.
-    pub fn roles(&self) -> Arc<(roles::Shared, Matcher)> {
+    /// The role data with the matcher of its names, built when a rule
+    /// first reads them (a run whose pages all come from the cache never
+    /// compiles the matcher).
+    pub fn roles(&self) -> Roles {
         self.roles
             .get_or_init(|| {
                 let data = self.inputs.roles.clone();
-                let matcher = Matcher::new(&data);
-                Arc::new((data, matcher))
+                Arc::new(LazyLock::new(Box::new(move || {
+                    let matcher = Matcher::new(&data);
+                    (data, matcher)
+                })))
             })
             .clone()
     }
