@@ -9,6 +9,8 @@
 //! for the word counts, see [`repo`]), `diff --raw`
 //! for the old and new blobs' ids (so symbolic links and submodules are left
 //! out, and any path works), and one `cat-file --batch` for all their bytes.
+//! [`changed_files`] needs no top level until its end, so a run starts it
+//! first and asks `rev-parse` meanwhile.
 //! The changed lines come from comparing the two sides in process.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -217,21 +219,24 @@ fn is_null_id(id: &str) -> bool {
     id.bytes().all(|b| b == b'0')
 }
 
-/// The regular files that `change` adds, modifies, deletes or renames,
+/// The regular files that `change` adds, modifies, deletes or renames in
+/// the work tree that holds `dir` (paths relative to its top level),
 /// limited to `pathspecs` when given. A rename is the old path deleted (so
 /// its inbound links are judged) and the new one modified from the old
 /// content. Symbolic links and submodules are left out.
 pub fn diff_entries(
-    top: &Path,
+    dir: &Path,
     change: &Change,
     pathspecs: &[String],
 ) -> Result<Vec<DiffEntry>, GitError> {
     if let Change::Since(base) = change {
-        verify_commit(top, base)?;
+        verify_commit(dir, base)?;
     }
     let mut args = change.diff_args();
     args.extend(
         [
+            // Paths from the top level, whatever `diff.relative` says.
+            "--no-relative",
             "--raw",
             "-z",
             "--no-abbrev",
@@ -243,7 +248,7 @@ pub fn diff_entries(
     );
     args.extend(pathspecs.iter().cloned());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = git(top, &args)?;
+    let out = git(dir, &args)?;
     // Records: `:old_mode new_mode old_id new_id status` NUL `path` NUL, and
     // for a rename (`R…`) `old_path` NUL `new_path` NUL.
     let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
@@ -472,21 +477,41 @@ pub fn changed_pages(
     change: &Change,
     paths: &[PathBuf],
 ) -> Result<ChangeSet, String> {
-    let top = toplevel(&settings.root).map_err(|e| e.to_string())?;
+    let files = changed_files(&settings.root, change, paths).map_err(|e| e.to_string())?;
+    Ok(files.pages(settings))
+}
+
+/// The Markdown files a change adds, modifies or deletes in the work tree
+/// that holds a folder, with both sides' bytes and the changed lines: all
+/// that [`changed_pages`] asks of git, read before the settings are known
+/// (a run reads them while it loads its settings), so that
+/// [`ChangedFiles::pages`] only picks.
+#[derive(Debug)]
+pub struct ChangedFiles {
+    top: PathBuf,
+    /// Paths relative to the top level.
+    pages: Vec<ChangedPage>,
+    deleted: Vec<String>,
+}
+
+/// [`ChangedFiles`] of the work tree that holds `dir`; `paths` (relative to
+/// the current directory) limit them.
+pub fn changed_files(
+    dir: &Path,
+    change: &Change,
+    paths: &[PathBuf],
+) -> Result<ChangedFiles, GitError> {
+    // Absolute, so that git reads them from `dir` as the user meant them
+    // from the current folder.
     let pathspecs: Vec<String> = paths
         .iter()
-        .map(|p| crate::inputs::relative_to_root(&top, p))
-        .map(|p| if p.is_empty() { ".".to_owned() } else { p })
+        .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+        .map(|p| crate::inputs::normalize(&p).to_string_lossy().into_owned())
         .collect();
-    let excludes = &settings.exclude;
-    let rel = |p: &str| crate::inputs::relative_to_root(&settings.root, &top.join(p));
-    let entries: Vec<DiffEntry> = diff_entries(&top, change, &pathspecs)
-        .map_err(|e| e.to_string())?
+    let (deleted, kept): (Vec<DiffEntry>, Vec<DiffEntry>) = diff_entries(dir, change, &pathspecs)?
         .into_iter()
-        .filter(|e| crate::inputs::is_markdown(&e.path) && !excludes.is_match(rel(&e.path)))
-        .collect();
-    let (deleted, kept): (Vec<DiffEntry>, Vec<DiffEntry>) =
-        entries.into_iter().partition(|e| e.deleted);
+        .filter(|e| crate::inputs::is_markdown(&e.path))
+        .partition(|e| e.deleted);
     let mut ids: Vec<&str> = Vec::with_capacity(kept.len() * 2);
     for e in &kept {
         ids.push(&e.blob);
@@ -496,34 +521,57 @@ pub fn changed_pages(
             &e.old_blob
         });
     }
-    let blobs = read_blobs(&top, &ids).map_err(|e| e.to_string())?;
+    let mut blobs = read_blobs(dir, &ids)?.into_iter();
     let mut pages = Vec::with_capacity(kept.len());
-    for (i, e) in kept.iter().enumerate() {
-        let Some(bytes) = blobs.get(2 * i).cloned().flatten() else {
+    for e in kept {
+        let (Some(new), Some(old)) = (blobs.next(), blobs.next()) else {
+            break;
+        };
+        let Some(bytes) = new else {
             continue;
         };
-        let old_text = if is_null_id(&e.old_blob) {
-            String::new()
-        } else {
-            blobs
-                .get(2 * i + 1)
-                .cloned()
-                .flatten()
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default()
+        let old_text = match (is_null_id(&e.old_blob), old) {
+            (false, Some(old)) => String::from_utf8_lossy(&old).into_owned(),
+            _ => String::new(),
         };
         let added = added_lines(&old_text, &String::from_utf8_lossy(&bytes));
         pages.push(ChangedPage {
-            path: rel(&e.path),
+            path: e.path,
             bytes,
             old_text,
             added,
         });
     }
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut deleted: Vec<String> = deleted.iter().map(|e| rel(&e.path)).collect();
-    deleted.sort();
-    Ok(ChangeSet { pages, deleted })
+    let deleted = deleted.into_iter().map(|e| e.path).collect();
+    // Asked once per folder: a run has usually asked it meanwhile.
+    let top = toplevel(dir)?;
+    Ok(ChangedFiles {
+        top,
+        pages,
+        deleted,
+    })
+}
+
+impl ChangedFiles {
+    /// The pages under `settings.root` that `[files] exclude` keeps, with
+    /// root-relative paths, sorted.
+    pub fn pages(self, settings: &crate::inputs::FileSelection) -> ChangeSet {
+        let rel = |p: &str| crate::inputs::relative_to_root(&settings.root, &self.top.join(p));
+        let kept = |p: &String| !settings.exclude.is_match(p);
+        let mut pages: Vec<ChangedPage> = self
+            .pages
+            .into_iter()
+            .map(|page| ChangedPage {
+                path: rel(&page.path),
+                ..page
+            })
+            .filter(|page| kept(&page.path))
+            .collect();
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut deleted: Vec<String> = self.deleted.iter().map(|p| rel(p)).filter(kept).collect();
+        deleted.sort();
+        ChangeSet { pages, deleted }
+    }
 }
 
 /// Stage the working-tree content of `paths` (after `--fix --staged`).

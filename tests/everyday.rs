@@ -169,6 +169,69 @@ fn staged_from_a_subfolder_with_pathspecs_and_deletions() {
     assert_eq!(v["summary"]["files"], 1);
 }
 
+/// git reads the change from the folder the run starts in (or `--root`),
+/// while the run finds the top level: paths stay the top level's whatever
+/// `diff.relative` says, and path arguments keep meaning what they meant
+/// from the current folder.
+#[test]
+fn staged_paths_hold_from_a_subfolder_with_diff_relative_and_from_outside_with_root() {
+    let repo = Repo::new();
+    repo.write("content/handbook/a/x.md", "ok\n");
+    repo.write("content/handbook/b/y.md", "ok\n");
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-qm", "one"]);
+    repo.git(&["config", "diff.relative", "true"]);
+    repo.write("content/handbook/a/x.md", "teh\n");
+    repo.write("content/handbook/b/y.md", "addtion\n");
+    repo.git(&["add", "."]);
+    let paths = |o: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("json: {e}\n{}\n{}", stdout(o), stderr(o)));
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["path"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let run = |dir: &Path, args: &[&str]| {
+        Repo::env(Command::new(BIN).args(args).current_dir(dir))
+            .output()
+            .expect("runs")
+    };
+    // From a subfolder, no path: the whole change, named from the top level.
+    let sub = repo.path().join("content/handbook/a");
+    let o = run(&sub, &["check", "--staged", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let mut got = paths(&o);
+    got.sort();
+    assert_eq!(
+        got,
+        vec!["content/handbook/a/x.md", "content/handbook/b/y.md"],
+        "{}",
+        stdout(&o)
+    );
+    // A relative path from the subfolder picks its page alone.
+    let o = run(&sub, &["check", "--staged", "--format", "json", "../b"]);
+    assert_eq!(paths(&o), vec!["content/handbook/b/y.md"], "{}", stderr(&o));
+    // From outside the repository, with --root and a path from there.
+    let outside = repo.path().parent().expect("parent");
+    let name = repo
+        .path()
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let page = format!("{name}/content/handbook/a/x.md");
+    let o = run(
+        outside,
+        &[
+            "check", "--staged", "--format", "json", "--root", &name, &page,
+        ],
+    );
+    assert_eq!(paths(&o), vec!["content/handbook/a/x.md"], "{}", stderr(&o));
+}
+
 #[test]
 fn staged_outside_a_repository_is_a_usage_error() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -56,10 +56,27 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
             "--scope needs --staged or --changed-since: it picks findings by the lines a change touches"
         ));
     }
+    let cwd = || {
+        std::env::current_dir()
+            .map_err(|e| miette::miette!("cannot read the current directory: {e}"))
+    };
+    // git reads the change (from the root, or the current folder) while the
+    // run finds its top level, loads the settings and builds the rules.
+    let reading_change = match &change {
+        Some(change) => {
+            let dir = match &args.common.root {
+                Some(root) => root.clone(),
+                None => cwd()?,
+            };
+            let (change, paths) = (change.clone(), args.paths.clone());
+            Some(std::thread::spawn(move || {
+                crate::git::changed_files(&dir, &change, &paths)
+            }))
+        }
+        None => None,
+    };
     let (root, found) = if change.is_some() && args.common.root.is_none() {
-        let cwd = std::env::current_dir()
-            .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
-        let top = crate::git::toplevel(&cwd).map_err(|e| {
+        let top = crate::git::toplevel(&cwd()?).map_err(|e| {
             miette::miette!(
                 help = "--staged and --changed-since read git: run them inside a git repository",
                 "{e}"
@@ -96,20 +113,24 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
     let mut workspace = settings.workspace();
     workspace.cache = lint::open_cache(&settings, args.cache_dir.as_deref(), args.no_cache);
     let workspace = std::sync::Arc::new(workspace);
-    // The tree's file list is read while git answers; every way out of the
-    // run waits for it, so that no list is left half written in the cache.
+    // What the links need of the tree is read while git answers; every way
+    // out of the run waits for it, so that no list is left half written in
+    // the cache.
     let _reading = JoinOnDrop((change.is_some() && rules.resolves_links()).then(|| {
         let tree = workspace.clone();
-        std::thread::spawn(move || tree.prepare_index())
+        std::thread::spawn(move || tree.prepare_for_change())
     }));
     let mut facts = RunFacts {
         labels: labels_for_check(args.labels.as_deref(), |k| std::env::var(k).ok()),
         ..RunFacts::default()
     };
-    let (files, changes) = match &change {
-        Some(change) => {
-            let set = crate::git::changed_pages(&settings.files, change, &args.paths)
-                .map_err(|e| miette::miette!("{e}"))?;
+    let (files, changes) = match (&change, reading_change) {
+        (Some(change), Some(reading)) => {
+            let set = reading
+                .join()
+                .map_err(|_| miette::miette!("git: the thread reading the change failed"))?
+                .map_err(|e| miette::miette!("{e}"))?
+                .pages(&settings.files);
             if set.pages.is_empty() && set.deleted.is_empty() {
                 // Nothing of the handbook changed: the commit or push is not ours to judge.
                 if !args.quiet {
@@ -121,7 +142,7 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
             facts.lost_anchors = lost_anchors(&set, settings.links.anchor_style, &workspace.cache);
             (set.files(), Some(set))
         }
-        None => {
+        _ => {
             let paths = if args.paths.is_empty() {
                 match crate::inputs::default_paths(&settings.files) {
                     Some(paths) => paths,

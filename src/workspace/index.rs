@@ -60,6 +60,17 @@ impl Workspace {
         index.pages.iter().all(|p| run.contains(p.as_str()))
     }
 
+    /// Read now what a run that judges a change asks of the tree when it
+    /// checks links: the files' stamps, the file list and every page's
+    /// frontmatter (a change's few pages leave the rest of the tree unread,
+    /// so nothing is read twice). A run calls it on a thread of its own
+    /// while git answers.
+    pub fn prepare_for_change(&self) {
+        self.stamps();
+        self.index();
+        self.meta();
+    }
+
     /// Build the tree's file list now, if no lookup has yet.
     pub fn prepare_index(&self) {
         self.index();
