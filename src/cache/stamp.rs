@@ -61,9 +61,86 @@ impl Stamp {
     }
 }
 
+/// A folder whose files are stamped by their path relative to it. On Linux
+/// the folder is held open and each file is asked of it (`statx` at the
+/// folder's descriptor), so the kernel walks the path from the folder, not
+/// from `/`: a tree's stamps are taken thousands at a time.
+#[derive(Debug)]
+pub(crate) struct StampRoot {
+    path: std::path::PathBuf,
+    #[cfg(target_os = "linux")]
+    fd: Option<std::os::fd::OwnedFd>,
+}
+
+impl StampRoot {
+    pub(crate) fn open(path: &std::path::Path) -> StampRoot {
+        StampRoot {
+            path: path.to_path_buf(),
+            #[cfg(target_os = "linux")]
+            fd: rustix::fs::open(
+                path,
+                rustix::fs::OFlags::PATH
+                    | rustix::fs::OFlags::DIRECTORY
+                    | rustix::fs::OFlags::CLOEXEC,
+                rustix::fs::Mode::empty(),
+            )
+            .ok(),
+        }
+    }
+
+    /// The stamp of the regular file at `rel` (relative to the folder, a
+    /// symbolic link not followed), as [`Stamp::of`] gives it.
+    pub(crate) fn file(&self, rel: &str) -> Option<Stamp> {
+        #[cfg(target_os = "linux")]
+        if let Some(fd) = &self.fd {
+            use rustix::fs::{AtFlags, FileType, StatxFlags};
+            let x = rustix::fs::statx(fd, rel, AtFlags::SYMLINK_NOFOLLOW, StatxFlags::BASIC_STATS)
+                .ok()?;
+            if FileType::from_raw_mode(x.stx_mode.into()) != FileType::RegularFile {
+                return None;
+            }
+            let ns = |s: i64, n: u32| s.checked_mul(1_000_000_000)?.checked_add(i64::from(n));
+            // The device as std's metadata gives it (`makedev` of the two numbers).
+            return Some(Stamp {
+                dev: rustix::fs::makedev(x.stx_dev_major, x.stx_dev_minor),
+                ino: x.stx_ino,
+                len: x.stx_size,
+                mtime: ns(x.stx_mtime.tv_sec, x.stx_mtime.tv_nsec)?,
+                ctime: ns(x.stx_ctime.tv_sec, x.stx_ctime.tv_nsec)?,
+            });
+        }
+        Stamp::of(&std::fs::symlink_metadata(self.path.join(rel)).ok()?)
+    }
+}
+
 /// Now, in nanoseconds since the epoch.
 pub(crate) fn now_ns() -> i128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_taken_in_a_folder_is_the_stamp_of_the_files_metadata() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::create_dir_all(dir.path().join("a/b")).expect("mkdir");
+        let page = dir.path().join("a/b/page.md");
+        std::fs::write(&page, "some bytes").expect("write");
+        let root = StampRoot::open(dir.path());
+        let meta = std::fs::symlink_metadata(&page).expect("meta");
+        assert_eq!(root.file("a/b/page.md"), Stamp::of(&meta));
+        assert!(root.file("a/b/page.md").is_some());
+        // Folders, missing files and symbolic links have no file stamp.
+        assert_eq!(root.file("a/b"), None);
+        assert_eq!(root.file("a/b/gone.md"), None);
+        std::os::unix::fs::symlink(&page, dir.path().join("link.md")).expect("symlink");
+        assert_eq!(root.file("link.md"), None);
+        // A folder that cannot be opened asks each path as it is.
+        let missing = StampRoot::open(&dir.path().join("nowhere"));
+        assert_eq!(missing.file("a/b/page.md"), None);
+    }
 }

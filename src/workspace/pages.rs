@@ -154,7 +154,7 @@ impl Workspace {
         self.stamps.get_or_init(|| {
             Arc::new(match self.is_remote() {
                 true => Stamps::default(),
-                false => Stamps::open(&self.cache),
+                false => Stamps::open(&self.cache, &self.root),
             })
         })
     }
@@ -267,7 +267,7 @@ impl Workspace {
         }
         let real = self.file(page)?;
         let stamps = self.stamps();
-        if let Some(known) = stamps.lookup(real, &self.root.join(real))
+        if let Some(known) = stamps.lookup_in_root(real)
             && let Some(entry) = self.cache.load(real, &known.hash)
         {
             return Some(Arc::new(entry.anchors.to_set()));

@@ -72,7 +72,7 @@ impl Workspace {
         if !stamps.is_enabled() {
             return frontmatter(&self.read_file(rel)?, &self.limits);
         }
-        match stamps.lookup(rel, &self.root.join(rel)) {
+        match stamps.lookup_in_root(rel) {
             Some(known) => known.frontmatter,
             None => self.read_recorded(rel)?.1.frontmatter,
         }

@@ -19,7 +19,7 @@
 use super::aliases::Frontmatter;
 use crate::cache::Cache;
 pub(super) use crate::cache::stamp::Stamp;
-use crate::cache::stamp::now_ns;
+use crate::cache::stamp::{StampRoot, now_ns};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -59,11 +59,14 @@ pub(super) struct Stamps {
     old_started: i128,
     /// Taken by this run.
     fresh: Mutex<HashMap<String, Record>>,
+    /// The root, for [`Stamps::lookup_in_root`].
+    root: Option<StampRoot>,
 }
 
 impl Stamps {
-    /// The stamps kept in `cache` (none when it is disabled).
-    pub(super) fn open(cache: &Cache) -> Stamps {
+    /// The stamps kept in `cache` (none when it is disabled) of the files
+    /// under `root`.
+    pub(super) fn open(cache: &Cache, root: &Path) -> Stamps {
         let started = now_ns();
         let Some((file, fingerprint)) = cache.stamps_file() else {
             return Stamps::default();
@@ -83,6 +86,7 @@ impl Stamps {
             old,
             old_started,
             fresh: Mutex::new(HashMap::new()),
+            root: Some(StampRoot::open(root)),
         }
     }
 
@@ -97,6 +101,19 @@ impl Stamps {
             return None;
         }
         let stamp = Stamp::of(&std::fs::symlink_metadata(path).ok()?)?;
+        self.known(rel, stamp)
+    }
+
+    /// [`Stamps::lookup`] of the file at `rel` under the root, stamped
+    /// relative to the open root (see [`StampRoot`]).
+    pub(super) fn lookup_in_root(&self, rel: &str) -> Option<Record> {
+        let stamp = self.root.as_ref()?.file(rel)?;
+        self.known(rel, stamp)
+    }
+
+    /// What `rel` gave when last read, if `stamp` is still its stamp and
+    /// was taken when the file had settled.
+    fn known(&self, rel: &str, stamp: Stamp) -> Option<Record> {
         if let Some(r) = self.fresh.lock().ok()?.get(rel)
             && r.stamp == stamp
             && stamp.settled_before(self.started)
@@ -168,7 +185,7 @@ mod tests {
     use crate::cache::stamp::RACY_NS;
 
     fn stamps(dir: &Path) -> Stamps {
-        Stamps::open(&Cache::open(dir.join("cache"), 7))
+        Stamps::open(&Cache::open(dir.join("cache"), 7), dir)
     }
 
     fn record(path: &Path, hash: &str) -> Record {
@@ -250,7 +267,7 @@ mod tests {
         assert_eq!(stamps(dir.path()).lookup("a.md", &page), None);
         // Another generation, or a damaged file: no stamps.
         assert!(
-            Stamps::open(&Cache::open(dir.path().join("cache"), 8))
+            Stamps::open(&Cache::open(dir.path().join("cache"), 8), dir.path())
                 .old
                 .is_empty()
         );
@@ -331,7 +348,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let page = dir.path().join("a.md");
         std::fs::write(&page, "one").expect("write");
-        let s = Stamps::open(&Cache::disabled());
+        let s = Stamps::open(&Cache::disabled(), Path::new("."));
         s.record("a.md", record(&page, "h"));
         assert_eq!(s.lookup("a.md", &page), None);
         s.save(|_| true);
