@@ -1185,13 +1185,20 @@ mod tests {
 /// Timing on the real handbook: `HBLINT_CORPUS=/path cargo test --release -- --ignored scan_timing --nocapture`.
 #[cfg(test)]
 mod timing {
+    /// The handbook the ignored timings read (`HBLINT_CORPUS`), if given.
+    fn corpus() -> Option<crate::inputs::FileSelection> {
+        let root = std::env::var("HBLINT_CORPUS").ok()?;
+        Some(crate::inputs::FileSelection::all(std::path::Path::new(
+            &root,
+        )))
+    }
+
     #[test]
     #[ignore]
     fn scan_timing() {
-        let Ok(root) = std::env::var("HBLINT_CORPUS") else {
+        let Some(settings) = corpus() else {
             return;
         };
-        let settings = crate::inputs::FileSelection::all(std::path::Path::new(&root));
         let t = std::time::Instant::now();
         let f = super::scan_root(&settings);
         eprintln!("scan of {} pages: {:?}", f.total_pages(), t.elapsed());
@@ -1202,10 +1209,9 @@ mod timing {
     #[test]
     #[ignore]
     fn count_timing() {
-        let Ok(root) = std::env::var("HBLINT_CORPUS") else {
+        let Some(settings) = corpus() else {
             return;
         };
-        let settings = crate::inputs::FileSelection::all(std::path::Path::new(&root));
         let paths =
             crate::inputs::default_paths(&settings).unwrap_or_else(|| vec![settings.root.clone()]);
         let files = crate::inputs::collect(&settings, &paths, false).unwrap_or_default();
