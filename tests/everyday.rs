@@ -56,9 +56,7 @@ impl Repo {
     }
 
     fn hblint(&self, args: &[&str]) -> Output {
-        Self::env(Command::new(BIN).args(args).current_dir(self.path()))
-            .output()
-            .expect("hblint runs")
+        hblint_in(self.path(), args)
     }
 
     fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
@@ -87,11 +85,32 @@ fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 
+/// hblint run in `dir`, with the repositories' git settings.
+fn hblint_in(dir: &Path, args: &[&str]) -> Output {
+    Repo::env(Command::new(BIN).args(args).current_dir(dir))
+        .output()
+        .expect("hblint runs")
+}
+
+/// The report of a `--format json` run.
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("json: {e}\n{}\n{}", stdout(o), stderr(o)))
+}
+
+/// The path of each finding of a `--format json` run.
+fn finding_paths(o: &Output) -> Vec<String> {
+    json(o)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["path"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// `(rule, line, message)` of each finding of a `--format json` run.
 fn findings(o: &Output) -> Vec<(String, u64, String)> {
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("json: {e}\n{}\n{}", stdout(o), stderr(o)));
-    v["findings"]
+    json(o)["findings"]
         .as_array()
         .expect("findings")
         .iter()
@@ -151,22 +170,14 @@ fn staged_from_a_subfolder_with_pathspecs_and_deletions() {
     repo.git(&["add", "."]);
     repo.git(&["rm", "-q", "content/handbook/gone.md"]);
     let sub = repo.path().join("content/handbook/a");
-    let o = Repo::env(
-        Command::new(BIN)
-            .args(["check", "--staged", "--format", "json", "."])
-            .current_dir(&sub),
-    )
-    .output()
-    .expect("runs");
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    let paths: Vec<&str> = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter_map(|f| f["path"].as_str())
-        .collect();
-    assert_eq!(paths, vec!["content/handbook/a/x.md"], "{}", stderr(&o));
-    assert_eq!(v["summary"]["files"], 1);
+    let o = hblint_in(&sub, &["check", "--staged", "--format", "json", "."]);
+    assert_eq!(
+        finding_paths(&o),
+        vec!["content/handbook/a/x.md"],
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(json(&o)["summary"]["files"], 1);
 }
 
 /// git reads the change from the folder the run starts in (or `--root`),
@@ -184,26 +195,11 @@ fn staged_paths_hold_from_a_subfolder_with_diff_relative_and_from_outside_with_r
     repo.write("content/handbook/a/x.md", "teh\n");
     repo.write("content/handbook/b/y.md", "addtion\n");
     repo.git(&["add", "."]);
-    let paths = |o: &Output| -> Vec<String> {
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
-            .unwrap_or_else(|e| panic!("json: {e}\n{}\n{}", stdout(o), stderr(o)));
-        v["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .filter_map(|f| f["path"].as_str().map(str::to_owned))
-            .collect()
-    };
-    let run = |dir: &Path, args: &[&str]| {
-        Repo::env(Command::new(BIN).args(args).current_dir(dir))
-            .output()
-            .expect("runs")
-    };
     // From a subfolder, no path: the whole change, named from the top level.
     let sub = repo.path().join("content/handbook/a");
-    let o = run(&sub, &["check", "--staged", "--format", "json"]);
+    let o = hblint_in(&sub, &["check", "--staged", "--format", "json"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let mut got = paths(&o);
+    let mut got = finding_paths(&o);
     got.sort();
     assert_eq!(
         got,
@@ -212,8 +208,13 @@ fn staged_paths_hold_from_a_subfolder_with_diff_relative_and_from_outside_with_r
         stdout(&o)
     );
     // A relative path from the subfolder picks its page alone.
-    let o = run(&sub, &["check", "--staged", "--format", "json", "../b"]);
-    assert_eq!(paths(&o), vec!["content/handbook/b/y.md"], "{}", stderr(&o));
+    let o = hblint_in(&sub, &["check", "--staged", "--format", "json", "../b"]);
+    assert_eq!(
+        finding_paths(&o),
+        vec!["content/handbook/b/y.md"],
+        "{}",
+        stderr(&o)
+    );
     // From outside the repository, with --root and a path from there.
     let outside = repo.path().parent().expect("parent");
     let name = repo
@@ -223,13 +224,18 @@ fn staged_paths_hold_from_a_subfolder_with_diff_relative_and_from_outside_with_r
         .to_string_lossy()
         .into_owned();
     let page = format!("{name}/content/handbook/a/x.md");
-    let o = run(
+    let o = hblint_in(
         outside,
         &[
             "check", "--staged", "--format", "json", "--root", &name, &page,
         ],
     );
-    assert_eq!(paths(&o), vec!["content/handbook/a/x.md"], "{}", stderr(&o));
+    assert_eq!(
+        finding_paths(&o),
+        vec!["content/handbook/a/x.md"],
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
