@@ -39,13 +39,12 @@ impl Stamp {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            let ns = |s: i64, n: i64| s.checked_mul(1_000_000_000)?.checked_add(n);
             Some(Stamp {
                 dev: meta.dev(),
                 ino: meta.ino(),
                 len: meta.len(),
-                mtime: ns(meta.mtime(), meta.mtime_nsec())?,
-                ctime: ns(meta.ctime(), meta.ctime_nsec())?,
+                mtime: nanos(meta.mtime(), meta.mtime_nsec())?,
+                ctime: nanos(meta.ctime(), meta.ctime_nsec())?,
             })
         }
         #[cfg(not(unix))]
@@ -99,18 +98,24 @@ impl StampRoot {
             if FileType::from_raw_mode(x.stx_mode.into()) != FileType::RegularFile {
                 return None;
             }
-            let ns = |s: i64, n: u32| s.checked_mul(1_000_000_000)?.checked_add(i64::from(n));
             // The device as std's metadata gives it (`makedev` of the two numbers).
             return Some(Stamp {
                 dev: rustix::fs::makedev(x.stx_dev_major, x.stx_dev_minor),
                 ino: x.stx_ino,
                 len: x.stx_size,
-                mtime: ns(x.stx_mtime.tv_sec, x.stx_mtime.tv_nsec)?,
-                ctime: ns(x.stx_ctime.tv_sec, x.stx_ctime.tv_nsec)?,
+                mtime: nanos(x.stx_mtime.tv_sec, x.stx_mtime.tv_nsec.into())?,
+                ctime: nanos(x.stx_ctime.tv_sec, x.stx_ctime.tv_nsec.into())?,
             });
         }
         Stamp::of(&std::fs::symlink_metadata(self.path.join(rel)).ok()?)
     }
+}
+
+/// A time of a file's metadata in nanoseconds since the epoch; `None` past
+/// what an `i64` holds.
+#[cfg(unix)]
+fn nanos(secs: i64, nsecs: i64) -> Option<i64> {
+    secs.checked_mul(1_000_000_000)?.checked_add(nsecs)
 }
 
 /// Now, in nanoseconds since the epoch.

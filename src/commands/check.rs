@@ -56,27 +56,23 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
             "--scope needs --staged or --changed-since: it picks findings by the lines a change touches"
         ));
     }
-    let cwd = || {
-        std::env::current_dir()
-            .map_err(|e| miette::miette!("cannot read the current directory: {e}"))
+    // The folder git is asked from: the root given, else the current folder.
+    let git_dir = match (&change, &args.common.root) {
+        (None, _) => None,
+        (Some(_), Some(root)) => Some(root.clone()),
+        (Some(_), None) => Some(
+            std::env::current_dir()
+                .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?,
+        ),
     };
-    // git reads the change (from the root, or the current folder) while the
-    // run finds its top level, loads the settings and builds the rules.
-    let reading_change = match &change {
-        Some(change) => {
-            let dir = match &args.common.root {
-                Some(root) => root.clone(),
-                None => cwd()?,
-            };
-            let (change, paths) = (change.clone(), args.paths.clone());
-            Some(std::thread::spawn(move || {
-                crate::git::changed_files(&dir, &change, &paths)
-            }))
-        }
-        None => None,
-    };
-    let (root, found) = if change.is_some() && args.common.root.is_none() {
-        let top = crate::git::toplevel(&cwd()?).map_err(|e| {
+    // git reads the change while the run finds its top level, loads the
+    // settings and builds the rules.
+    let reading_change = change.clone().zip(git_dir.clone()).map(|(change, dir)| {
+        let paths = args.paths.clone();
+        std::thread::spawn(move || crate::git::changed_files(&dir, &change, &paths))
+    });
+    let (root, found) = if let (Some(cwd), None) = (&git_dir, &args.common.root) {
+        let top = crate::git::toplevel(cwd).map_err(|e| {
             miette::miette!(
                 help = "--staged and --changed-since read git: run them inside a git repository",
                 "{e}"
