@@ -8,23 +8,33 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-static SKIP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)\b(?:https?|ftp|mailto|file)://?[^\s<>()\[\]]+",
-        r"|\bwww\.[^\s<>()\[\]]+",
-        r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-        r"|\b[\w.+-]+\s*[\[(]at[\])]\s*[\w-]+",
-        r"|@[\w.-]+",
-        r"|\B#[\w-]+",
-        r"|(?:^|\s)\.\w[\w.-]*",
-        r"|[\w.-]*(?:/[\w.@%~+-]+)+/?",
-        r"|\b[\w-]+\.(?:md|erb|html?|ya?ml|json|toml|txt|csv|png|jpe?g|gif|svg|pdf|rb|py|go|rs|js|ts|sh|xml|zip|tar|gz|com|org|io|net|dev)\b",
-        r"|\$\w+",
-        r"|%[0-9A-Fa-f]{2}",
-        r"|&#?\w+;",
-        r"|\b[a-z]\w*\.[a-z]\w*[a-z]\b",
-    ))
-    .expect("static regex")
+/// What is not a word (see [`non_words`]), without its flags.
+const NON_WORDS: &str = concat!(
+    r"\b(?:https?|ftp|mailto|file)://?[^\s<>()\[\]]+",
+    r"|\bwww\.[^\s<>()\[\]]+",
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    r"|\b[\w.+-]+\s*[\[(]at[\])]\s*[\w-]+",
+    r"|@[\w.-]+",
+    r"|\B#[\w-]+",
+    r"|(?:^|\s)\.\w[\w.-]*",
+    r"|[\w.-]*(?:/[\w.@%~+-]+)+/?",
+    r"|\b[\w-]+\.(?:md|erb|html?|ya?ml|json|toml|txt|csv|png|jpe?g|gif|svg|pdf|rb|py|go|rs|js|ts|sh|xml|zip|tar|gz|com|org|io|net|dev)\b",
+    r"|\$\w+",
+    r"|%[0-9A-Fa-f]{2}",
+    r"|&#?\w+;",
+    r"|\b[a-z]\w*\.[a-z]\w*[a-z]\b",
+);
+
+static SKIP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("(?i){NON_WORDS}")).expect("static regex"));
+
+/// [`SKIP`] for ASCII text, with ASCII classes. On ASCII text `\w`, `\s`,
+/// `\b` and case folding match what their Unicode forms match, and the
+/// automaton is a fraction of the size: the regex engine builds it state by
+/// state as text comes, and for the Unicode form that was most of the time
+/// a short run spent finding words.
+static SKIP_ASCII: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    regex::bytes::Regex::new(&format!("(?i-u){NON_WORDS}")).expect("static regex")
 });
 
 static WORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -69,7 +79,32 @@ pub fn is_identifier(word: &str) -> bool {
 /// The ranges of `text` that are not words: URLs, e-mail addresses, paths,
 /// file names, `@mentions`, `#channels`, variables and entities.
 pub fn non_words(text: &str) -> Vec<std::ops::Range<usize>> {
+    if !may_hold_non_words(text) {
+        return Vec::new();
+    }
+    if text.is_ascii() {
+        return SKIP_ASCII
+            .find_iter(text.as_bytes())
+            .map(|m| m.range())
+            .collect();
+    }
     SKIP.find_iter(text).map(|m| m.range()).collect()
+}
+
+/// Whether [`SKIP`] can match in `text`. Each of its alternatives holds one
+/// of `@ # / $ % & [ (` (a URL has its `/`), or a `.` with something other
+/// than a space after it (`www.x`, `.env`, `file.md`, `a.b`); most prose has
+/// none of them (a sentence's full stop is followed by a space or ends the
+/// text), and is not searched.
+fn may_hold_non_words(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, b)| match b {
+        b'@' | b'#' | b'/' | b'$' | b'%' | b'&' | b'[' | b'(' => true,
+        b'.' => bytes
+            .get(i + 1)
+            .is_some_and(|next| !next.is_ascii_whitespace()),
+        _ => false,
+    })
 }
 
 /// The words of `text` that are prose, not identifiers or addresses.
@@ -232,6 +267,100 @@ mod tests {
             let fast: Vec<_> = AsciiWords::new(line.as_bytes()).collect();
             let slow: Vec<_> = WORD.find_iter(line).map(|m| m.range()).collect();
             assert_eq!(fast, slow, "{line:?}");
+        }
+    }
+
+    /// Text that [`may_hold_non_words`] lets through unsearched has no
+    /// match of [`SKIP`]: on every short string over the characters its
+    /// alternatives are built from, and on random longer ones.
+    #[test]
+    fn text_left_unsearched_holds_no_non_word() {
+        let unsearched_has_none = |text: &str| {
+            assert!(
+                may_hold_non_words(text) || SKIP.find(text).is_none(),
+                "{text:?} holds {:?}",
+                SKIP.find(text)
+            );
+        };
+        // The characters and words the alternatives are built from.
+        let alphabet = [
+            "a", "Z", "1", "_", "-", "+", ".", " ", "\n", "é", "\u{a0}", "@", "#", "/", ":", "(",
+            ")", "[", "]", "$", "%", "&", ";", "at", "www", "ftp", "md", "http",
+        ];
+        let text_of = |picks: &mut dyn Iterator<Item = usize>| -> String {
+            picks.map(|i| alphabet[i % alphabet.len()]).collect()
+        };
+        for n in 0..=4u32 {
+            for i in 0..alphabet.len().pow(n) {
+                let digits = (0..n).scan(i, |k, _| {
+                    let digit = *k % alphabet.len();
+                    *k /= alphabet.len();
+                    Some(digit)
+                });
+                unsearched_has_none(&text_of(&mut digits.into_iter()));
+            }
+        }
+        for text in [
+            "Read the handbook. Then ask.",
+            "www. and www.x",
+            "a file.md here",
+            "edit .env now",
+            "e.g. this",
+            "bob (at) example",
+        ] {
+            unsearched_has_none(text);
+        }
+        proptest::proptest!(|(picks in proptest::collection::vec(0..alphabet.len(), 0..24))| {
+            unsearched_has_none(&text_of(&mut picks.into_iter()));
+        });
+    }
+
+    /// On ASCII text the ASCII form of the regex finds exactly what the
+    /// Unicode form finds.
+    #[test]
+    fn ascii_text_gets_the_same_non_words_from_either_regex() {
+        let same = |text: &str| {
+            let unicode: Vec<_> = SKIP.find_iter(text).map(|m| m.range()).collect();
+            let ascii: Vec<_> = SKIP_ASCII
+                .find_iter(text.as_bytes())
+                .map(|m| m.range())
+                .collect();
+            assert_eq!(ascii, unicode, "{text:?}");
+        };
+        let alphabet = [
+            "a", "K", "s", "S", "k", "1", "_", "-", "+", ".", " ", "\t", "\x0b", "\n", "@", "#",
+            "/", ":", "(", ")", "[", "]", "$", "%", "&", ";", "~", "at", "www", "FTP", "md",
+            "Http", "com", "f", "mailto",
+        ];
+        let text_of = |picks: &mut dyn Iterator<Item = usize>| -> String {
+            picks.map(|i| alphabet[i % alphabet.len()]).collect()
+        };
+        for n in 0..=3u32 {
+            for i in 0..alphabet.len().pow(n) {
+                let mut digits = (0..n).scan(i, |k, _| {
+                    let digit = *k % alphabet.len();
+                    *k /= alphabet.len();
+                    Some(digit)
+                });
+                same(&text_of(&mut digits));
+            }
+        }
+        for line in include_str!("../tests/fixtures/links/middleman/sites/handbook/source/handbook/support/workflows/working-on-tickets.html.md").lines() {
+            if line.is_ascii() {
+                same(line);
+            }
+        }
+        proptest::proptest!(|(picks in proptest::collection::vec(0..alphabet.len(), 0..40))| {
+            same(&text_of(&mut picks.into_iter()));
+        });
+    }
+
+    #[test]
+    fn prose_without_marks_is_not_searched_and_prose_with_them_is() {
+        assert!(!may_hold_non_words("Our services partners. They help."));
+        assert!(!may_hold_non_words("ends with a stop."));
+        for text in ["see https://x", "a.b", "@team", "#chan", "$HOME", "(at)"] {
+            assert!(may_hold_non_words(text), "{text}");
         }
     }
 
