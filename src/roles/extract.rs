@@ -452,6 +452,7 @@ impl PageRoles {
             roles,
             spectrum,
             handoff,
+            header_keys: Default::default(),
         };
         (data, warnings)
     }

@@ -18,7 +18,7 @@ pub mod write;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The embedded default data.
 pub const EMBEDDED: &str = include_str!("../../rules/roles.toml");
@@ -119,7 +119,25 @@ pub struct RolesData {
     pub spectrum: Vec<Stage>,
     #[serde(default)]
     pub handoff: Handoff,
+    /// What [`RolesData::column_for_header`] compares a header with, worked
+    /// out on first use: the data's, not a part of it.
+    #[serde(skip)]
+    pub header_keys: HeaderKeys,
 }
+
+/// Each column's header and synonyms, then the extras', as header keys
+/// ([`normalize::header_key`]) with the column's id, in the order they are
+/// tried. Equal whatever it holds: it is derived from the data.
+#[derive(Debug, Clone, Default)]
+pub struct HeaderKeys(OnceLock<Vec<(String, String)>>);
+
+impl PartialEq for HeaderKeys {
+    fn eq(&self, _: &HeaderKeys) -> bool {
+        true
+    }
+}
+
+impl Eq for HeaderKeys {}
 
 /// The id of the table's first column.
 pub const ROLE_COLUMN: &str = "role";
@@ -391,20 +409,22 @@ impl RolesData {
         if h.is_empty() {
             return None;
         }
-        for c in &self.columns {
-            if std::iter::once(&c.header)
-                .chain(&c.synonyms)
-                .any(|s| normalize::header_key(s) == h)
-            {
-                return Some(c.id.clone());
-            }
-        }
-        for (id, headers) in EXTRA_COLUMNS {
-            if headers.iter().any(|s| normalize::header_key(s) == h) {
-                return Some((*id).to_owned());
-            }
-        }
-        None
+        let keys = self.header_keys.0.get_or_init(|| {
+            let own = self.columns.iter().flat_map(|c| {
+                std::iter::once(&c.header)
+                    .chain(&c.synonyms)
+                    .map(|s| (normalize::header_key(s), c.id.clone()))
+            });
+            let extra = EXTRA_COLUMNS.iter().flat_map(|(id, headers)| {
+                headers
+                    .iter()
+                    .map(|s| (normalize::header_key(s), (*id).to_owned()))
+            });
+            own.chain(extra).collect()
+        });
+        keys.iter()
+            .find(|(key, _)| *key == h)
+            .map(|(_, id)| id.clone())
     }
 
     /// `CSM, CSE, …` for help texts.
@@ -466,6 +486,22 @@ mod tests {
         );
         assert_eq!(d.column_for_header("Responsibilities"), None);
         assert_eq!(d.tier_by_name("Success On-Demand"), Some(0));
+    }
+
+    #[test]
+    fn header_keys_follow_the_data_and_do_not_change_its_equality() {
+        let fresh = RolesData::embedded().expect("valid");
+        let asked = fresh.clone();
+        assert_eq!(
+            asked.column_for_header("Abbr").as_deref(),
+            Some("abbreviation")
+        );
+        assert_eq!(asked, fresh);
+        // A column's own header wins over an extra column's, as before.
+        let mut data = fresh.clone();
+        data.columns[1].synonyms.push("Acronym".into());
+        let id = data.columns[1].id.clone();
+        assert_eq!(data.column_for_header("acronym"), Some(id));
     }
 
     #[test]

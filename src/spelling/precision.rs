@@ -13,8 +13,14 @@ use std::sync::LazyLock;
 /// `SME`, `CMO`, `SMEs`, `ACLs`: all capitals, with an optional plural `s`.
 pub fn is_acronym(word: &str) -> bool {
     let body = word.strip_suffix('s').unwrap_or(word);
-    let letters: Vec<char> = body.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    let mut letters = 0;
+    for c in body.chars().filter(|c| c.is_alphabetic()) {
+        if !c.is_uppercase() {
+            return false;
+        }
+        letters += 1;
+    }
+    letters >= 2
 }
 
 /// `Canva`: an initial capital followed by lowercase letters.
