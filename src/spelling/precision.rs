@@ -284,8 +284,9 @@ fn foreign_signals(line: &str) -> (usize, usize) {
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
     {
-        let lower = word.to_lowercase();
-        if FOREIGN.contains(lower.as_str()) && !SHARED_WITH_ENGLISH.contains(&lower.as_str()) {
+        if crate::spelling::with_lowercase(word, |lower| {
+            FOREIGN.contains(lower) && !SHARED_WITH_ENGLISH.contains(&lower)
+        }) {
             stopwords += 1;
         }
         if has_non_ascii_letter(word) {
