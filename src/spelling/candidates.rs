@@ -21,10 +21,10 @@ const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
 
 /// The strings one edit (Damerau: deletion, insertion, substitution,
 /// adjacent transposition) away from `word`, over the letters a-z, that
-/// `keep` accepts. The edits are written
-/// into one buffer, and only those kept are copied: a ten-letter word has
-/// about 550 of them and few are kept. (The few edits made twice, such as
-/// a letter inserted before or after the same letter, are asked twice.)
+/// `keep` accepts. The edits are written into one buffer and only those
+/// kept are copied: a ten-letter word has about 550 of them and few are
+/// kept. (The few edits made twice, such as a letter inserted before or
+/// after the same letter, are asked twice.)
 fn kept_edits1(word: &str, keep: impl Fn(&str) -> bool) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for_each_edit1(word, |edit| {
