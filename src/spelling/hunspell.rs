@@ -6,6 +6,9 @@
 //! generator ([`super::candidates`]), not from the dictionary.
 
 use super::{Dictionary, Verdict};
+use std::cell::RefCell;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 pub const EN_US_AFF: &str = include_str!("../../rules/hunspell/en_US.aff");
@@ -14,6 +17,37 @@ pub const EN_US_DIC: &str = include_str!("../../rules/hunspell/en_US.dic");
 /// A Hunspell dictionary.
 pub struct Hunspell {
     dict: spellbook::Dictionary,
+    /// This dictionary's answers in [`SEEN`]: never 0, never another's.
+    id: u64,
+}
+
+/// The ids of the dictionaries made so far.
+static DICTIONARIES: AtomicU64 = AtomicU64::new(0);
+
+/// Slots of [`SEEN`], on each thread.
+const SEEN_SLOTS: usize = 4096;
+/// The longest word kept in [`SEEN`], in bytes.
+const SEEN_LEN: usize = 22;
+
+/// A recent answer of [`Hunspell::is_word`]: its dictionary (0: none yet),
+/// the word and the answer.
+#[derive(Clone, Copy)]
+struct Seen {
+    dict: u64,
+    len: u8,
+    known: bool,
+    word: [u8; SEEN_LEN],
+}
+
+thread_local! {
+    /// Each thread's last answers, a word to a slot: prose repeats its
+    /// words, and comparing a word with its slot costs a tenth of a check.
+    /// 4,096 slots of 32 bytes, a thread; a word of another slot's hash
+    /// takes the slot.
+    static SEEN: RefCell<Vec<Seen>> = RefCell::new(vec![
+        Seen { dict: 0, len: 0, known: false, word: [0; SEEN_LEN] };
+        SEEN_SLOTS
+    ]);
 }
 
 impl std::fmt::Debug for Hunspell {
@@ -26,7 +60,10 @@ impl Hunspell {
     /// Parse a dictionary from its `.aff` and `.dic` texts.
     pub fn new(aff: &str, dic: &str) -> Result<Hunspell, String> {
         spellbook::Dictionary::new(aff, dic)
-            .map(|dict| Hunspell { dict })
+            .map(|dict| Hunspell {
+                dict,
+                id: DICTIONARIES.fetch_add(1, Ordering::Relaxed) + 1,
+            })
             .map_err(|e| e.to_string())
     }
 
@@ -51,7 +88,28 @@ impl Hunspell {
     /// (Hunspell accepts `Services` and `SERVICES` for `services`, but not
     /// `london` for `London`).
     pub fn is_word(&self, word: &str) -> bool {
-        self.dict.check(word)
+        let bytes = word.as_bytes();
+        if bytes.len() > SEEN_LEN {
+            return self.dict.check(word);
+        }
+        let slot = foldhash::fast::FixedState::default().hash_one(bytes) as usize % SEEN_SLOTS;
+        let kept = SEEN.with_borrow(|seen| {
+            let s = &seen[slot];
+            (s.dict == self.id && s.word[..usize::from(s.len)] == *bytes).then_some(s.known)
+        });
+        if let Some(known) = kept {
+            return known;
+        }
+        let known = self.dict.check(word);
+        let mut seen = Seen {
+            dict: self.id,
+            len: bytes.len() as u8,
+            known,
+            word: [0; SEEN_LEN],
+        };
+        seen.word[..bytes.len()].copy_from_slice(bytes);
+        SEEN.with_borrow_mut(|all| all[slot] = seen);
+        known
     }
 
     /// Hunspell's own suggestions without the slow n-gram pass: replacement
@@ -128,6 +186,30 @@ mod tests {
         let d = en_us();
         assert!(d.suggest("serivices").iter().any(|s| s == "services"));
         assert!(d.suggest("addtion").iter().any(|s| s == "addition"));
+    }
+
+    #[test]
+    fn answers_kept_on_a_thread_stay_with_their_dictionary() {
+        let ours = Hunspell::new(
+            "SET UTF-8\n",
+            "2\nrunbook\nsupercalifragilisticexpialidocious\n",
+        )
+        .expect("parses");
+        let other = Hunspell::new("SET UTF-8\n", "1\nplaybook\n").expect("parses");
+        for _ in 0..2 {
+            assert!(ours.is_word("runbook"));
+            assert!(!other.is_word("runbook"));
+            assert!(other.is_word("playbook"));
+            assert!(!ours.is_word("playbook"));
+            // Longer than a slot holds: asked each time.
+            assert!(ours.is_word("supercalifragilisticexpialidocious"));
+            assert!(!other.is_word("supercalifragilisticexpialidocious"));
+        }
+        // A dictionary made where another was dropped has its own answers.
+        drop(other);
+        let again = Hunspell::new("SET UTF-8\n", "1\nrunbook\n").expect("parses");
+        assert!(!again.is_word("playbook"));
+        assert!(again.is_word("runbook"));
     }
 
     #[test]
