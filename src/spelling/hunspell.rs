@@ -40,10 +40,10 @@ struct Seen {
 }
 
 thread_local! {
-    /// Each thread's last answers, a word to a slot: prose repeats its
-    /// words, and comparing a word with its slot costs a tenth of a check.
-    /// 4,096 slots of 32 bytes, a thread; a word of another slot's hash
-    /// takes the slot.
+    /// Each thread's recent answers, a word to the slot its hash picks:
+    /// prose repeats its words, and comparing a word with its slot costs
+    /// much less than a check. 4,096 slots of 32 bytes a thread; a word
+    /// whose slot is taken replaces the word there.
     static SEEN: RefCell<Vec<Seen>> = RefCell::new(vec![
         Seen { dict: 0, len: 0, known: false, word: [0; SEEN_LEN] };
         SEEN_SLOTS
