@@ -122,14 +122,21 @@ pub struct RolesData {
     /// What [`RolesData::column_for_header`] compares a header with, worked
     /// out on first use: the data's, not a part of it.
     #[serde(skip)]
-    pub header_keys: HeaderKeys,
+    header_keys: HeaderKeys,
 }
 
 /// Each column's header and synonyms, then the extras', as header keys
 /// ([`normalize::header_key`]) with the column's id, in the order they are
-/// tried. Equal whatever it holds: it is derived from the data.
-#[derive(Debug, Clone, Default)]
-pub struct HeaderKeys(OnceLock<Vec<(String, String)>>);
+/// tried. Derived from the data: equal whatever it holds, and a copy starts
+/// empty, so a copy whose columns are then changed works its keys out anew.
+#[derive(Debug, Default)]
+struct HeaderKeys(OnceLock<Vec<(String, String)>>);
+
+impl Clone for HeaderKeys {
+    fn clone(&self) -> HeaderKeys {
+        HeaderKeys::default()
+    }
+}
 
 impl PartialEq for HeaderKeys {
     fn eq(&self, _: &HeaderKeys) -> bool {
@@ -497,8 +504,9 @@ mod tests {
             Some("abbreviation")
         );
         assert_eq!(asked, fresh);
-        // A column's own header wins over an extra column's, as before.
-        let mut data = fresh.clone();
+        // A column's own header wins over an extra column's, as before, and
+        // a copy of data already asked works its keys out from its own columns.
+        let mut data = asked.clone();
         data.columns[1].synonyms.push("Acronym".into());
         let id = data.columns[1].id.clone();
         assert_eq!(data.column_for_header("acronym"), Some(id));
