@@ -93,23 +93,22 @@ impl Hunspell {
             return self.dict.check(word);
         }
         let slot = foldhash::fast::FixedState::default().hash_one(bytes) as usize % SEEN_SLOTS;
-        let kept = SEEN.with_borrow(|seen| {
-            let s = &seen[slot];
-            (s.dict == self.id && s.word[..usize::from(s.len)] == *bytes).then_some(s.known)
-        });
-        if let Some(known) = kept {
-            return known;
-        }
-        let known = self.dict.check(word);
-        let mut seen = Seen {
-            dict: self.id,
-            len: bytes.len() as u8,
-            known,
-            word: [0; SEEN_LEN],
-        };
-        seen.word[..bytes.len()].copy_from_slice(bytes);
-        SEEN.with_borrow_mut(|all| all[slot] = seen);
-        known
+        SEEN.with_borrow_mut(|seen| {
+            let s = &mut seen[slot];
+            if s.dict == self.id && s.word[..usize::from(s.len)] == *bytes {
+                return s.known;
+            }
+            // The check reads the dictionary only, never this table.
+            let known = self.dict.check(word);
+            *s = Seen {
+                dict: self.id,
+                len: bytes.len() as u8,
+                known,
+                word: [0; SEEN_LEN],
+            };
+            s.word[..bytes.len()].copy_from_slice(bytes);
+            known
+        })
     }
 
     /// Hunspell's own suggestions without the slow n-gram pass: replacement
