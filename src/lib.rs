@@ -76,11 +76,16 @@ pub fn main() -> std::process::ExitCode {
         Ok(cli) => cli,
         Err(e) => return cli::refused(e),
     };
-    match commands::dispatch(&cli) {
+    let code = match commands::dispatch(&cli) {
         Ok(code) => code,
         Err(report) => {
             eprintln!("{report:?}");
             commands::EXIT_TROUBLE()
         }
-    }
+    };
+    // A thread may still count the tree's words in the background (see
+    // `rules::RunData::count_words_ahead`): the process ends, but not
+    // in the middle of a cache file.
+    cache::close_writes();
+    code
 }

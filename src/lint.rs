@@ -63,6 +63,13 @@ impl RuleSet {
         self.rules.iter().any(|(_, rule, _)| rule.resolves_links())
     }
 
+    /// Whether some rule asks the tree's word counts.
+    pub fn asks_word_counts(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|(_, rule, _)| rule.asks_word_counts())
+    }
+
     pub fn is_enabled(&self, name: RuleName) -> bool {
         self.rules.iter().any(|(n, _, _)| *n == name)
     }
@@ -279,31 +286,63 @@ pub fn lint_with_progress(
     run: &RunFacts,
     tick: &(dyn Fn() + Sync),
 ) -> Outcome {
-    let cache = &workspace.cache;
-    // The tree's file list is built on one thread while the pages are read.
-    let prepare = || {
-        if rules.resolves_links() {
-            workspace.prepare_index();
+    std::thread::scope(|scope| {
+        // The tree's file list is built on a thread of its own while the
+        // pages are read, parsed and checked: a rule that resolves a link
+        // waits for it then, not the whole run before the first page.
+        let index = rules
+            .resolves_links()
+            .then(|| scope.spawn(|| workspace.prepare_index()));
+        let outcome = lint_pages(settings, rules, workspace, files, run, tick, &|| {
+            // A small run whose pages need checking counts the tree's words
+            // meanwhile too (see `spelling::frequency`), if a rule asks them.
+            if files.len() < crate::spelling::frequency::TREE_SIZE && rules.asks_word_counts() {
+                rules.data.count_words_ahead();
+            }
+        });
+        if let Some(index) = index
+            && let Err(panic) = index.join()
+        {
+            std::panic::resume_unwind(panic);
         }
-    };
-    let probe = || -> Vec<Probe> {
-        files
-            .par_iter()
-            .map(|f| {
-                if !cache.is_enabled() {
-                    return Probe::Read(None, None);
+        workspace.save_stamps();
+        if workspace.cache.is_enabled()
+            && workspace.is_whole_tree(files.iter().map(|f| f.path.as_str()))
+        {
+            workspace.cache.sweep();
+        }
+        outcome
+    })
+}
+
+/// [`lint_with_progress`] once the tree's file list is on its way;
+/// `checking` is called once the run knows that some page must be checked
+/// (not taken from the cache).
+fn lint_pages(
+    settings: &Settings,
+    rules: &RuleSet,
+    workspace: &Workspace,
+    files: &[SourceFile],
+    run: &RunFacts,
+    tick: &(dyn Fn() + Sync),
+    checking: &dyn Fn(),
+) -> Outcome {
+    let cache = &workspace.cache;
+    let probes: Vec<Probe> = files
+        .par_iter()
+        .map(|f| {
+            if !cache.is_enabled() {
+                return Probe::Read(None, None);
+            }
+            match workspace.probe(f) {
+                Err(e) => Probe::Error(e),
+                Ok(hash) => {
+                    let entry = cache.load(&f.path, &hash);
+                    Probe::Read(Some(hash), entry)
                 }
-                match workspace.probe(f) {
-                    Err(e) => Probe::Error(e),
-                    Ok(hash) => {
-                        let entry = cache.load(&f.path, &hash);
-                        Probe::Read(Some(hash), entry)
-                    }
-                }
-            })
-            .collect()
-    };
-    let ((), probes) = rayon::join(prepare, probe);
+            }
+        })
+        .collect();
     let run_pages: HashMap<String, RunPage> = files
         .iter()
         .zip(&probes)
@@ -326,6 +365,9 @@ pub fn lint_with_progress(
     rules
         .data
         .set_run_pages(files.to_vec(), hashes, cache, workspace.stamped_hashes());
+    if probes.iter().any(|p| matches!(p, Probe::Read(_, None))) {
+        checking();
+    }
 
     let mut linted: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     linted.sort();
@@ -457,10 +499,6 @@ pub fn lint_with_progress(
         }
     }
 
-    workspace.save_stamps();
-    if cache.is_enabled() && workspace.is_whole_tree(files.iter().map(|f| f.path.as_str())) {
-        cache.sweep();
-    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     errors.sort_by(|a, b| a.path().cmp(b.path()));
@@ -596,7 +634,14 @@ impl PageCheck<'_> {
                 place(Some(doc), &doc.path, name, *severity, pd.diagnostic.clone())
             })
             .collect();
-        for (name, rule, severity) in &rules.rules {
+        // The rules that may wait for the tree's word counts come last: the
+        // page's other rules (and the anchors of the pages it links to) are
+        // done while a small run counts them. The findings are sorted later.
+        let (waiting, ready): (Vec<_>, Vec<_>) = rules
+            .rules
+            .iter()
+            .partition(|(_, rule, _)| rule.asks_word_counts());
+        for (name, rule, severity) in ready.into_iter().chain(waiting) {
             let mut diagnostics = Vec::new();
             rule.check(doc, self.ctx, &mut diagnostics);
             let name = name.as_str();

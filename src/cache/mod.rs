@@ -358,9 +358,53 @@ impl Cache {
     }
 }
 
+/// Whether files may still be written; writes in flight hold it shared.
+struct WriteGate(std::sync::RwLock<bool>);
+
+impl WriteGate {
+    /// `write()`, unless the gate is closed (then nothing, and `None`).
+    fn pass<T>(&self, write: impl FnOnce() -> T) -> Option<T> {
+        let open = self
+            .0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        open.then(write)
+    }
+
+    /// Close the gate once the writes in flight are done.
+    fn close(&self) {
+        *self
+            .0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = false;
+    }
+}
+
+/// The gate of every cache file: a thread that counts the tree's words in
+/// the background may outlive the run's work, and the process must not end
+/// in the middle of its write.
+static WRITES: WriteGate = WriteGate(std::sync::RwLock::new(true));
+
+/// `write()`, unless the process is ending ([`close_writes`]): the cache
+/// files and the tree's stored word counts are written through it.
+pub(crate) fn while_open<T>(write: impl FnOnce() -> T) -> Option<T> {
+    WRITES.pass(write)
+}
+
+/// Wait for the cache writes in flight and refuse later ones: called by
+/// `main` before the process ends, whatever threads are still at work.
+pub fn close_writes() {
+    WRITES.close();
+}
+
 /// Write a file through a fresh temporary file in the same folder, renamed
-/// into place: readers see the old or the new file, never a part.
+/// into place: readers see the old or the new file, never a part. Nothing
+/// is written once the process is ending.
 pub(crate) fn write_replacing(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    while_open(|| write_replacing_now(file, bytes)).unwrap_or(Ok(()))
+}
+
+fn write_replacing_now(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut temp = tempfile::Builder::new()
@@ -397,6 +441,34 @@ pub fn clean(dir: &Path) -> std::io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A closed gate refuses writes, and closing waits for the write in
+    /// flight: the process never ends in the middle of a cache file.
+    #[test]
+    fn the_write_gate_closes_after_the_write_in_flight() {
+        let gate = std::sync::Arc::new(WriteGate(std::sync::RwLock::new(true)));
+        assert_eq!(gate.pass(|| 1), Some(1));
+        let (started, wait) = std::sync::mpsc::channel();
+        let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (gate, finished) = (gate.clone(), finished.clone());
+            std::thread::spawn(move || {
+                gate.pass(|| {
+                    started.send(()).expect("send");
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    finished.store(true, std::sync::atomic::Ordering::SeqCst);
+                })
+            })
+        };
+        wait.recv().expect("the write started");
+        gate.close();
+        assert!(
+            finished.load(std::sync::atomic::Ordering::SeqCst),
+            "closing waited for the write"
+        );
+        assert_eq!(writer.join().expect("writer"), Some(()));
+        assert_eq!(gate.pass(|| 2), None, "a closed gate refuses");
+    }
 
     #[test]
     fn entries_round_trip_and_foreign_or_corrupt_files_miss() {

@@ -481,6 +481,10 @@ impl Rule for MisusedTerm {
         &META
     }
 
+    fn asks_word_counts(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(pattern) = self.pattern.get_or_init(|| build_pattern(&self.list)) else {
             return;

@@ -134,6 +134,12 @@ pub trait Rule: Send + Sync {
     fn resolves_links(&self) -> bool {
         false
     }
+
+    /// Whether it asks the tree's word counts ([`RunData::word_counts`]): a
+    /// small run then counts them while its pages are parsed, not after.
+    fn asks_word_counts(&self) -> bool {
+        false
+    }
 }
 
 /// One row of the table: a rule's name, its metadata, and how to build it
@@ -266,6 +272,58 @@ mod tests {
                 assert!(m.doc.contains(section), "{} doc lacks {section}", m.name);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod asks_word_counts {
+    use super::*;
+
+    /// Each rule says truly whether it asks the tree's word counts: the
+    /// engine runs the rules that do last on a page, and a small run counts
+    /// the tree while its pages are checked only when one of them runs.
+    #[test]
+    fn rules_that_ask_the_word_counts_say_so() {
+        // A misspelling no list knows, one the general list knows, and a
+        // common word of the terms to avoid.
+        let text = "Our professional services partnres.\n\nSee the abotu page.\n\n\
+                    Obviously, a GitLabber wrote it.\n";
+        let root = tempfile::tempdir().expect("temporary root");
+        let terms = root.path().join(crate::terms::DEFAULT_FILE);
+        std::fs::create_dir_all(terms.parent().expect("a folder")).expect("data folder");
+        std::fs::write(
+            &terms,
+            "- avoid: [Obviously]\n  use_instead: [Skip this word]\n  reason: It discourages questions.\n",
+        )
+        .expect("terms written");
+        let settings = crate::config::Settings::load(root.path(), None).expect("settings");
+        let mut asking = Vec::new();
+        for entry in &TABLE {
+            let data = settings.run_data();
+            let rule = (entry.build)(&data).expect("rule builds");
+            let doc = Document::parse("content/handbook/test.md", text.to_owned(), false)
+                .expect("parses");
+            let workspace = settings.workspace();
+            let run = RunFacts::default();
+            let linted = testing::prepare(&data, &workspace, &doc);
+            let ctx = Context {
+                data: &data,
+                workspace: &workspace,
+                run: &run,
+                linted: &linted,
+            };
+            rule.check(&doc, &ctx, &mut Vec::new());
+            assert_eq!(
+                data.word_counts_built(),
+                rule.asks_word_counts(),
+                "{}",
+                entry.name.as_str()
+            );
+            if rule.asks_word_counts() {
+                asking.push(entry.name.as_str());
+            }
+        }
+        assert_eq!(asking, ["typo", "spelling", "misused-term"]);
     }
 }
 

@@ -35,6 +35,7 @@ pub type Roles =
     Arc<LazyLock<(roles::Shared, Matcher), Box<dyn FnOnce() -> (roles::Shared, Matcher) + Send>>>;
 
 /// The run's pages as the word counts see them.
+#[derive(Clone)]
 struct RunPages {
     files: Vec<SourceFile>,
     hashes: Vec<Option<String>>,
@@ -50,7 +51,8 @@ pub struct RunData {
     inputs: SharedInputs,
     handbook: OnceLock<Arc<HandbookTypos>>,
     roles: OnceLock<Roles>,
-    word_counts: OnceLock<Arc<TreeFrequency>>,
+    /// Shared with a thread that counts ahead ([`RunData::count_words_ahead`]).
+    word_counts: Arc<OnceLock<Arc<TreeFrequency>>>,
     word_counts_key: OnceLock<Option<u64>>,
     /// The run's pages, which the word counts cover when they are the tree,
     /// with their content hashes and the cache (when it is on).
@@ -63,7 +65,7 @@ impl RunData {
             inputs,
             handbook: OnceLock::new(),
             roles: OnceLock::new(),
-            word_counts: OnceLock::new(),
+            word_counts: Arc::new(OnceLock::new()),
             word_counts_key: OnceLock::new(),
             pages: OnceLock::new(),
         }
@@ -134,9 +136,6 @@ impl RunData {
         });
     }
 
-    /// How often each word occurs in the tree, counted on first use: from the
-    /// run's pages when they are the tree, else from the root's Markdown
-    /// files (see `spelling::frequency`).
     /// A key that names the table [`RunData::word_counts`] gives, known
     /// without building it: two runs with the same key have the same table.
     /// `None` when the table is not counted from the run's hashed pages.
@@ -157,25 +156,58 @@ impl RunData {
         })
     }
 
+    /// Whether [`RunData::word_counts`] was asked (and so built).
+    #[cfg(test)]
+    pub(crate) fn word_counts_built(&self) -> bool {
+        self.word_counts.get().is_some()
+    }
+
+    /// How often each word occurs in the tree, counted on first use: from the
+    /// run's pages when they are the tree, else from the root's Markdown
+    /// files (see `spelling::frequency`).
     pub fn word_counts(&self) -> Arc<TreeFrequency> {
         self.word_counts
-            .get_or_init(|| {
-                let run = self.pages.get();
-                let pages = run.map_or(&[][..], |r| r.files.as_slice());
-                let kept = run.and_then(|r| {
-                    let (file, fingerprint) = r.words_file.clone()?;
-                    Some(frequency::Kept {
-                        file,
-                        fingerprint,
-                        hashes: &r.hashes,
-                        listing: r.listing_file.clone(),
-                        known: r.known.clone(),
-                    })
-                });
-                Arc::new(crate::cache::deps::paused(|| {
-                    frequency::count(&self.inputs.files, pages, kept)
-                }))
-            })
+            .get_or_init(|| Arc::new(self.word_counter()()))
             .clone()
+    }
+
+    /// Start counting the tree's words on a thread of its own, at the
+    /// lowest priority, for a small run that is about to check pages: a rule
+    /// that asks for the counts then waits for this count, not for a second
+    /// one. If no rule asks, the count is not waited for: the process may end
+    /// before it does (`main` lets a cache file being written finish first).
+    pub fn count_words_ahead(&self) {
+        if self.word_counts.get().is_some() {
+            return;
+        }
+        let cell = self.word_counts.clone();
+        let count = self.word_counter();
+        // Without a thread, the count is made when a rule first asks.
+        let _ = std::thread::Builder::new()
+            .name("hblint-word-counts".into())
+            .spawn(move || {
+                crate::parallel::lower_priority();
+                cell.get_or_init(|| Arc::new(count()));
+            });
+    }
+
+    /// The count [`RunData::word_counts`] makes, owning what it reads.
+    fn word_counter(&self) -> impl FnOnce() -> TreeFrequency + Send + 'static {
+        let files = self.inputs.files.clone();
+        let run = self.pages.get().cloned();
+        move || {
+            let pages = run.as_ref().map_or(&[][..], |r| r.files.as_slice());
+            let kept = run.as_ref().and_then(|r| {
+                let (file, fingerprint) = r.words_file.clone()?;
+                Some(frequency::Kept {
+                    file,
+                    fingerprint,
+                    hashes: &r.hashes,
+                    listing: r.listing_file.clone(),
+                    known: r.known.clone(),
+                })
+            });
+            crate::cache::deps::paused(|| frequency::count(&files, pages, kept))
+        }
     }
 }

@@ -310,6 +310,10 @@ impl Rule for Spelling {
         &META
     }
 
+    fn asks_word_counts(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let dict = self.dict();
         let mut freq: Option<Arc<TreeFrequency>> = None;

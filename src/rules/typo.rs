@@ -159,6 +159,10 @@ impl Rule for Typo {
         &META
     }
 
+    fn asks_word_counts(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut freq = None;
         for token in doc.prose_words() {

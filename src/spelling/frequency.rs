@@ -726,7 +726,9 @@ pub fn scan_root_cached(settings: &FileSelection, kept: Option<&Kept<'_>>) -> Tr
         && std::fs::create_dir_all(dir).is_ok()
     {
         // A fresh temporary name: two runs that overlap never share one.
-        let _ = crate::fix::write_new(&cache, freq.to_cache(&tree).as_bytes(), 0o644);
+        crate::cache::while_open(|| {
+            let _ = crate::fix::write_new(&cache, freq.to_cache(&tree).as_bytes(), 0o644);
+        });
     }
     freq
 }
