@@ -296,9 +296,12 @@ pub fn lint_with_progress(
         let outcome = lint_pages(settings, rules, workspace, files, run, tick, &|| {
             // A small run whose pages need checking counts the tree's words
             // meanwhile too (see `spelling::frequency`), if a rule asks them.
-            if files.len() < crate::spelling::frequency::TREE_SIZE && rules.asks_word_counts() {
+            let ahead =
+                files.len() < crate::spelling::frequency::TREE_SIZE && rules.asks_word_counts();
+            if ahead {
                 rules.data.count_words_ahead();
             }
+            ahead
         });
         if let Some(index) = index
             && let Err(panic) = index.join()
@@ -317,7 +320,8 @@ pub fn lint_with_progress(
 
 /// [`lint_with_progress`] once the tree's file list is on its way;
 /// `checking` is called once the run knows that some page must be checked
-/// (not taken from the cache).
+/// (not taken from the cache), and tells whether the tree's words are
+/// being counted ahead.
 fn lint_pages(
     settings: &Settings,
     rules: &RuleSet,
@@ -325,7 +329,7 @@ fn lint_pages(
     files: &[SourceFile],
     run: &RunFacts,
     tick: &(dyn Fn() + Sync),
-    checking: &dyn Fn(),
+    checking: &dyn Fn() -> bool,
 ) -> Outcome {
     let cache = &workspace.cache;
     let probes: Vec<Probe> = files
@@ -365,9 +369,7 @@ fn lint_pages(
     rules
         .data
         .set_run_pages(files.to_vec(), hashes, cache, workspace.stamped_hashes());
-    if probes.iter().any(|p| matches!(p, Probe::Read(_, None))) {
-        checking();
-    }
+    let counting_ahead = probes.iter().any(|p| matches!(p, Probe::Read(_, None))) && checking();
 
     let mut linted: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     linted.sort();
@@ -406,6 +408,7 @@ fn lint_pages(
         rules,
         ctx: &ctx,
         run_key,
+        askers_last: counting_ahead,
     };
     let results: Vec<PageResult> = files
         .par_iter()
@@ -520,6 +523,9 @@ struct PageCheck<'a> {
     rules: &'a RuleSet,
     ctx: &'a Context<'a>,
     run_key: u64,
+    /// Run the rules that ask the tree's word counts after the others
+    /// (the counts are being made ahead, see [`RunData::count_words_ahead`]).
+    askers_last: bool,
 }
 
 impl PageCheck<'_> {
@@ -634,13 +640,15 @@ impl PageCheck<'_> {
                 place(Some(doc), &doc.path, name, *severity, pd.diagnostic.clone())
             })
             .collect();
-        // The rules that may wait for the tree's word counts come last: the
-        // page's other rules (and the anchors of the pages it links to) are
-        // done while a small run counts them. The findings are sorted later.
+        // While the counts are made ahead, the rules that may wait for them
+        // come last: the page's other rules (and the anchors of the pages it
+        // links to) are done meanwhile. The findings are sorted later. (A
+        // tree's run counts on first ask, before other pages are parsed
+        // for their anchors: its peak memory stays lower.)
         let (waiting, ready): (Vec<_>, Vec<_>) = rules
             .rules
             .iter()
-            .partition(|(_, rule, _)| rule.asks_word_counts());
+            .partition(|(_, rule, _)| self.askers_last && rule.asks_word_counts());
         for (name, rule, severity) in ready.into_iter().chain(waiting) {
             let mut diagnostics = Vec::new();
             rule.check(doc, self.ctx, &mut diagnostics);
