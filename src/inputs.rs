@@ -16,6 +16,17 @@ pub enum Content {
     Bytes(Vec<u8>),
 }
 
+impl Content {
+    /// Its size in bytes: from the file's metadata on disk (0 when it cannot
+    /// be read; reading it will say why).
+    pub fn size(&self) -> u64 {
+        match self {
+            Content::Disk(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            Content::Bytes(bytes) => bytes.len() as u64,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Root-relative, `/`-separated.
@@ -240,6 +251,16 @@ pub fn collect_kept(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_size_is_read_from_disk_or_memory() {
+        let dir = tempfile::tempdir().expect("dir");
+        let page = dir.path().join("a.md");
+        std::fs::write(&page, "12345").expect("write");
+        assert_eq!(Content::Disk(page).size(), 5);
+        assert_eq!(Content::Disk(dir.path().join("gone.md")).size(), 0);
+        assert_eq!(Content::Bytes(b"abc".to_vec()).size(), 3);
+    }
 
     #[test]
     fn relative_paths_use_slashes() {

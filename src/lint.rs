@@ -274,6 +274,13 @@ enum PageResult {
 /// A run-level diagnostic waiting for its page.
 type RunLevel = (&'static str, Severity, PathDiagnostic);
 
+/// A small run counts the tree's words ahead of need only when the pages it
+/// must check hold this many bytes. In the handbook, 9 in 10 pages of 10 KB
+/// or more have a word whose judgement needs the counts, and few pages under
+/// 2 KB do; a run that never reads the counts would only have shared its
+/// cores with them.
+const COUNT_AHEAD_BYTES: u64 = 16 * 1024;
+
 /// [`lint`], calling `tick` once per file linted (from any thread).
 ///
 /// Pages stream: each is read, parsed, checked and dropped, keeping only
@@ -293,11 +300,12 @@ pub fn lint_with_progress(
         let index = rules
             .resolves_links()
             .then(|| scope.spawn(|| workspace.prepare_index()));
-        let outcome = lint_pages(settings, rules, workspace, files, run, tick, &|| {
-            // A small run whose pages need checking counts the tree's words
+        let outcome = lint_pages(settings, rules, workspace, files, run, tick, &|to_check| {
+            // A small run with enough text to check counts the tree's words
             // meanwhile too (see `spelling::frequency`), if a rule asks them.
-            let ahead =
-                files.len() < crate::spelling::frequency::TREE_SIZE && rules.asks_word_counts();
+            let ahead = files.len() < crate::spelling::frequency::TREE_SIZE
+                && rules.asks_word_counts()
+                && to_check.iter().map(|f| f.content.size()).sum::<u64>() >= COUNT_AHEAD_BYTES;
             if ahead {
                 rules.data.count_words_ahead();
             }
@@ -319,9 +327,8 @@ pub fn lint_with_progress(
 }
 
 /// [`lint_with_progress`] once the tree's file list is on its way;
-/// `checking` is called once the run knows that some page must be checked
-/// (not taken from the cache), and tells whether the tree's words are
-/// being counted ahead.
+/// `checking` is called with the pages that must be checked (not taken
+/// from the cache), and tells whether the tree's words are being counted ahead.
 fn lint_pages(
     settings: &Settings,
     rules: &RuleSet,
@@ -329,7 +336,7 @@ fn lint_pages(
     files: &[SourceFile],
     run: &RunFacts,
     tick: &(dyn Fn() + Sync),
-    checking: &dyn Fn() -> bool,
+    checking: &dyn Fn(&[&SourceFile]) -> bool,
 ) -> Outcome {
     let cache = &workspace.cache;
     let probes: Vec<Probe> = files
@@ -369,7 +376,13 @@ fn lint_pages(
     rules
         .data
         .set_run_pages(files.to_vec(), hashes, cache, workspace.stamped_hashes());
-    let counting_ahead = probes.iter().any(|p| matches!(p, Probe::Read(_, None))) && checking();
+    let to_check: Vec<&SourceFile> = files
+        .iter()
+        .zip(&probes)
+        .filter(|(_, p)| matches!(p, Probe::Read(_, None)))
+        .map(|(f, _)| f)
+        .collect();
+    let counting_ahead = !to_check.is_empty() && checking(&to_check);
 
     let mut linted: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     linted.sort();

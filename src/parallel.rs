@@ -3,17 +3,6 @@
 //! join there may steal another page's check, which would wait on the same
 //! `OnceLock` on the same thread for ever.
 
-/// Lower the calling thread's priority, and that of the threads it starts,
-/// to the least: work done ahead of need yields the cores to the run's own.
-/// On Linux only, where a nice value belongs to one thread (setpriority(2),
-/// "Bugs"); elsewhere it would lower the whole process.
-pub(crate) fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    {
-        let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
-    }
-}
-
 fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }

@@ -12,7 +12,8 @@
 //! git folder when the root is in a git work tree, in one folder per
 //! fingerprint; opening the cache removes the folders of other fingerprints. Each entry is written to a
 //! fresh temporary file and renamed into place, so two runs sharing a cache
-//! never see half a file; an entry that cannot be read, does not parse, or
+//! never see half a file (and `main` waits for a write in flight before the
+//! process ends, see [`close_writes`]); an entry that cannot be read, does not parse, or
 //! belongs to another page, build or settings is ignored and rewritten.
 
 pub mod deps;

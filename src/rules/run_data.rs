@@ -171,11 +171,11 @@ impl RunData {
             .clone()
     }
 
-    /// Start counting the tree's words on a thread of its own, at the
-    /// lowest priority, for a small run that is about to check pages: a rule
-    /// that asks for the counts then waits for this count, not for a second
-    /// one. If no rule asks, the count is not waited for: the process may end
-    /// before it does (`main` lets a cache file being written finish first).
+    /// Start counting the tree's words on a thread of its own, for a small
+    /// run that is about to check pages: a rule that asks for the counts
+    /// then waits for this count, not for a second one. If no rule asks, the
+    /// count is not waited for: the process may end before it does (`main`
+    /// lets a cache file being written finish first).
     pub fn count_words_ahead(&self) {
         if self.word_counts.get().is_some() {
             return;
@@ -186,7 +186,6 @@ impl RunData {
         let _ = std::thread::Builder::new()
             .name("hblint-word-counts".into())
             .spawn(move || {
-                crate::parallel::lower_priority();
                 cell.get_or_init(|| Arc::new(count()));
             });
     }

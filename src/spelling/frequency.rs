@@ -4,10 +4,12 @@
 //! typo was meant to be is usually one the tree uses often. When the run has
 //! the whole tree (`hblint check` over the handbook), the counts come from the
 //! run's documents. For a small run (a pre-commit check of a few pages) they
-//! come from a raw-byte scan of the root's Markdown files, done lazily — only
-//! when some word needs a judgement — once per run: the run's shared data keeps the
-//! table ([`crate::rules::RunData::word_counts`]), so rules never read
-//! files themselves.
+//! come from a raw-byte scan of the root's Markdown files, once per run: when
+//! a word first needs a judgement, or ahead of need while the pages are
+//! checked when they are many ([`crate::rules::RunData::count_words_ahead`]).
+//! The run's shared data keeps the table
+//! ([`crate::rules::RunData::word_counts`]), so rules never read files
+//! themselves.
 
 use crate::cache::deps::{self, Dep};
 use crate::inputs::{FileSelection, SourceFile};
