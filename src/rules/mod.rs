@@ -136,7 +136,8 @@ pub trait Rule: Send + Sync {
     }
 
     /// Whether it asks the tree's word counts ([`RunData::word_counts`]): a
-    /// small run then counts them while its pages are parsed, not after.
+    /// small run with much to check then counts them while its pages are
+    /// parsed, and runs it last on each page.
     fn asks_word_counts(&self) -> bool {
         false
     }
