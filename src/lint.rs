@@ -300,7 +300,15 @@ pub fn lint_with_progress(
         let index = rules
             .resolves_links()
             .then(|| scope.spawn(|| workspace.prepare_index()));
-        let outcome = lint_pages(settings, rules, workspace, files, run, tick, &|to_check| {
+        let job = Job {
+            settings,
+            rules,
+            workspace,
+            files,
+            run,
+            tick,
+        };
+        let outcome = lint_pages(job, &|to_check| {
             // A small run with enough text to check counts the tree's words
             // meanwhile too (see `spelling::frequency`), if a rule asks them.
             let ahead = files.len() < crate::spelling::frequency::TREE_SIZE
@@ -326,18 +334,22 @@ pub fn lint_with_progress(
     })
 }
 
+/// What [`lint_with_progress`] was given.
+#[derive(Clone, Copy)]
+struct Job<'a> {
+    settings: &'a Settings,
+    rules: &'a RuleSet,
+    workspace: &'a Workspace,
+    files: &'a [SourceFile],
+    run: &'a RunFacts,
+    tick: &'a (dyn Fn() + Sync),
+}
+
 /// [`lint_with_progress`] once the tree's file list is on its way;
 /// `checking` is called with the pages that must be checked (not taken
 /// from the cache), and tells whether the tree's words are being counted ahead.
-fn lint_pages(
-    settings: &Settings,
-    rules: &RuleSet,
-    workspace: &Workspace,
-    files: &[SourceFile],
-    run: &RunFacts,
-    tick: &(dyn Fn() + Sync),
-    checking: &dyn Fn(&[&SourceFile]) -> bool,
-) -> Outcome {
+fn lint_pages(job: Job<'_>, checking: &dyn Fn(&[&SourceFile]) -> bool) -> Outcome {
+    let (settings, rules, workspace, files) = (job.settings, job.rules, job.workspace, job.files);
     let cache = &workspace.cache;
     let probes: Vec<Probe> = files
         .par_iter()
@@ -389,7 +401,7 @@ fn lint_pages(
     let ctx = Context {
         data: &rules.data,
         workspace,
-        run,
+        run: job.run,
         linted: &linted,
     };
     // What the per-page rules read besides the page and the tree.
@@ -400,7 +412,7 @@ fn lint_pages(
             .iter()
             .map(|(n, _, s)| (n.as_str(), *s))
             .collect::<Vec<_>>(),
-        run.deleted
+        job.run.deleted
     ));
 
     // Run-level findings first, by path, so that suppressions see them too.
@@ -441,7 +453,7 @@ fn lint_pages(
                     }
                 }
             };
-            tick();
+            (job.tick)();
             result
         })
         .collect();
