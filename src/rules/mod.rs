@@ -300,20 +300,7 @@ mod asks_word_counts {
         let settings = crate::config::Settings::load(root.path(), None).expect("settings");
         let mut asking = Vec::new();
         for entry in &TABLE {
-            let data = settings.run_data();
-            let rule = (entry.build)(&data).expect("rule builds");
-            let doc = Document::parse("content/handbook/test.md", text.to_owned(), false)
-                .expect("parses");
-            let workspace = settings.workspace();
-            let run = RunFacts::default();
-            let linted = testing::prepare(&data, &workspace, &doc);
-            let ctx = Context {
-                data: &data,
-                workspace: &workspace,
-                run: &run,
-                linted: &linted,
-            };
-            rule.check(&doc, &ctx, &mut Vec::new());
+            let (_, rule, data) = testing::checked(entry.meta, text, &settings);
             assert_eq!(
                 data.word_counts_built(),
                 rule.asks_word_counts(),
@@ -361,6 +348,16 @@ pub mod testing {
         text: &str,
         settings: &crate::config::Settings,
     ) -> Vec<Diagnostic> {
+        checked(meta, text, settings).0
+    }
+
+    /// [`diagnostics`], with the rule that found them and the run's shared
+    /// data it read.
+    pub fn checked(
+        meta: &RuleMeta,
+        text: &str,
+        settings: &crate::config::Settings,
+    ) -> (Vec<Diagnostic>, Box<dyn Rule>, RunData) {
         let name: RuleName = meta.name.parse().expect("registered rule");
         let data = settings.run_data();
         let rule = (entry(name).build)(&data).expect("rule builds");
@@ -377,7 +374,7 @@ pub mod testing {
         };
         let mut out = Vec::new();
         rule.check(&doc, &ctx, &mut out);
-        out
+        (out, rule, data)
     }
 
     /// Make `doc` the one page of a run, as the engine does: its anchors
