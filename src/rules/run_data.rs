@@ -167,7 +167,7 @@ impl RunData {
     /// files (see `spelling::frequency`).
     pub fn word_counts(&self) -> Arc<TreeFrequency> {
         self.word_counts
-            .get_or_init(|| Arc::new(self.word_counter()()))
+            .get_or_init(|| Arc::new(count_words(&self.inputs.files, self.pages.get())))
             .clone()
     }
 
@@ -180,33 +180,33 @@ impl RunData {
         if self.word_counts.get().is_some() {
             return;
         }
+        // The thread owns what it reads: copies of the settings and of the
+        // run's pages (fewer than `frequency::TREE_SIZE`).
         let cell = self.word_counts.clone();
-        let count = self.word_counter();
+        let files = self.inputs.files.clone();
+        let run = self.pages.get().cloned();
         // Without a thread, the count is made when a rule first asks.
         let _ = std::thread::Builder::new()
             .name("hblint-word-counts".into())
             .spawn(move || {
-                cell.get_or_init(|| Arc::new(count()));
+                cell.get_or_init(|| Arc::new(count_words(&files, run.as_ref())));
             });
     }
+}
 
-    /// The count [`RunData::word_counts`] makes, owning what it reads.
-    fn word_counter(&self) -> impl FnOnce() -> TreeFrequency + Send + 'static {
-        let files = self.inputs.files.clone();
-        let run = self.pages.get().cloned();
-        move || {
-            let pages = run.as_ref().map_or(&[][..], |r| r.files.as_slice());
-            let kept = run.as_ref().and_then(|r| {
-                let (file, fingerprint) = r.words_file.clone()?;
-                Some(frequency::Kept {
-                    file,
-                    fingerprint,
-                    hashes: &r.hashes,
-                    listing: r.listing_file.clone(),
-                    known: r.known.clone(),
-                })
-            });
-            crate::cache::deps::paused(|| frequency::count(&files, pages, kept))
-        }
-    }
+/// The count [`RunData::word_counts`] keeps: of the run's pages when they
+/// are the tree, else of the root's files (see [`frequency::count`]).
+fn count_words(files: &FileSelection, run: Option<&RunPages>) -> TreeFrequency {
+    let pages = run.map_or(&[][..], |r| r.files.as_slice());
+    let kept = run.and_then(|r| {
+        let (file, fingerprint) = r.words_file.clone()?;
+        Some(frequency::Kept {
+            file,
+            fingerprint,
+            hashes: &r.hashes,
+            listing: r.listing_file.clone(),
+            known: r.known.clone(),
+        })
+    });
+    crate::cache::deps::paused(|| frequency::count(files, pages, kept))
 }
