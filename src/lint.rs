@@ -428,12 +428,21 @@ fn lint_pages(job: Job<'_>, checking: &dyn Fn(&[&SourceFile]) -> bool) -> Outcom
         }
     }
 
+    // While the counts are made ahead, the rules that may wait for them
+    // come last on each page: its other rules (and the anchors of the pages
+    // it links to) are done meanwhile. The findings are sorted later. (A
+    // tree's run counts on first ask, before other pages are parsed for
+    // their anchors: its peak memory stays lower.)
+    let (waiting, ready): (Vec<_>, Vec<_>) = rules
+        .rules
+        .iter()
+        .partition(|(_, rule, _)| counting_ahead && rule.asks_word_counts());
     let page = PageCheck {
         settings,
         rules,
+        order: ready.into_iter().chain(waiting).collect(),
         ctx: &ctx,
         run_key,
-        askers_last: counting_ahead,
     };
     let results: Vec<PageResult> = files
         .par_iter()
@@ -546,11 +555,10 @@ fn lint_pages(job: Job<'_>, checking: &dyn Fn(&[&SourceFile]) -> bool) -> Outcom
 struct PageCheck<'a> {
     settings: &'a Settings,
     rules: &'a RuleSet,
+    /// The rules in the order they check a page.
+    order: Vec<&'a (RuleName, Box<dyn Rule>, Severity)>,
     ctx: &'a Context<'a>,
     run_key: u64,
-    /// Run the rules that ask the tree's word counts after the others
-    /// (the counts are being made ahead, see [`RunData::count_words_ahead`]).
-    askers_last: bool,
 }
 
 impl PageCheck<'_> {
@@ -665,16 +673,7 @@ impl PageCheck<'_> {
                 place(Some(doc), &doc.path, name, *severity, pd.diagnostic.clone())
             })
             .collect();
-        // While the counts are made ahead, the rules that may wait for them
-        // come last: the page's other rules (and the anchors of the pages it
-        // links to) are done meanwhile. The findings are sorted later. (A
-        // tree's run counts on first ask, before other pages are parsed
-        // for their anchors: its peak memory stays lower.)
-        let (waiting, ready): (Vec<_>, Vec<_>) = rules
-            .rules
-            .iter()
-            .partition(|(_, rule, _)| self.askers_last && rule.asks_word_counts());
-        for (name, rule, severity) in ready.into_iter().chain(waiting) {
+        for (name, rule, severity) in self.order.iter().copied() {
             let mut diagnostics = Vec::new();
             rule.check(doc, self.ctx, &mut diagnostics);
             let name = name.as_str();
