@@ -254,10 +254,10 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Lint the staged content of staged Markdown files (pre-commit); reports the changed lines only (see --scope)
+    /// Lint the staged content of staged Markdown files (pre-commit); reports the changed lines only (see --scope); links are judged against the index
     #[arg(long)]
     pub staged: bool,
-    /// Lint the pages HEAD changes since its merge base with REF (such as origin/main), as the MR job would
+    /// Lint the pages HEAD changes since its merge base with REF (such as origin/main), as the MR job would; links are judged against HEAD
     #[arg(long, value_name = "REF", conflicts_with = "staged")]
     pub changed_since: Option<String>,
     /// With --staged or --changed-since: report findings on added lines (default), in changed files, or all

@@ -1,7 +1,8 @@
 //! The git repository around a run: the top level, the pages a change adds,
 //! modifies or deletes (read from the index or a commit, as they will be
 //! committed, not as the working tree has them), their changed lines, the
-//! hooks folder, and the changes between two commits with their blobs.
+//! files of the tree a change judges (its links are judged against them),
+//! the hooks folder, and the changes between two commits with their blobs.
 //!
 //! Every call runs the `git` program. `--staged` and `--changed-since` take
 //! three short processes whatever the number of files: `rev-parse
@@ -584,6 +585,84 @@ pub fn add(top: &Path, paths: &[String]) -> Result<(), GitError> {
     git(top, &args).map(|_| ())
 }
 
+/// The files of the tree a change judges: the index for [`Change::Staged`],
+/// `HEAD` for [`Change::Since`]. A commit holds what its links are judged
+/// against, not untracked files or unstaged edits. Each file's path
+/// (relative to the top level) and, for a regular file, its blob id; a
+/// symbolic link or an unmerged path has none (the work tree's stands).
+/// Read from the index or the commit alone: no file of the work tree is
+/// looked at, so the question costs the same whatever the tree's size on
+/// disk (submodules are left out).
+pub fn judged_files(
+    top: &Path,
+    change: &Change,
+) -> Result<Vec<(String, Option<String>)>, GitError> {
+    let args: &[&str] = match change {
+        // `mode id stage` TAB `path`
+        Change::Staged => &["ls-files", "-z", "--stage"],
+        // `mode type id` TAB `path`
+        Change::Since(_) => &["ls-tree", "-r", "-z", "--full-tree", "HEAD"],
+    };
+    let out = git(top, args)?;
+    let mut files: Vec<(String, Option<String>)> = Vec::new();
+    for record in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+        let record = String::from_utf8_lossy(record);
+        let Some((meta, path)) = record.split_once('\t') else {
+            return Err(GitError {
+                command: args.join(" "),
+                reason: format!("unexpected record `{record}`"),
+            });
+        };
+        let parts: Vec<&str> = meta.split(' ').collect();
+        let (mode, id, merged) = match change {
+            Change::Staged => (parts.first(), parts.get(1), parts.get(2) == Some(&"0")),
+            Change::Since(_) => (parts.first(), parts.get(2), true),
+        };
+        let (Some(mode), Some(id)) = (mode, id) else {
+            return Err(GitError {
+                command: args.join(" "),
+                reason: format!("unexpected record `{record}`"),
+            });
+        };
+        if mode.starts_with("160") {
+            continue;
+        }
+        let id = (mode.starts_with("100") && merged).then(|| (*id).to_owned());
+        files.push((path.to_owned(), id));
+    }
+    // An unmerged path has one entry per side: kept once, without an id.
+    files.sort();
+    files.dedup_by(|later, first| {
+        let same = later.0 == first.0;
+        if same {
+            first.1 = None;
+        }
+        same
+    });
+    Ok(files)
+}
+
+/// The id git gives `bytes` as a blob, in the hash of `like` (an id of the
+/// repository: 40 hex digits for SHA-1, 64 for SHA-256).
+pub fn blob_id(bytes: &[u8], like: &str) -> String {
+    use sha1::Digest;
+    fn hex(digest: &[u8]) -> String {
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+    let header = format!("blob {}\0", bytes.len());
+    if like.len() == 64 {
+        let mut h = sha2::Sha256::new();
+        h.update(header.as_bytes());
+        h.update(bytes);
+        hex(&h.finalize())
+    } else {
+        let mut h = sha1::Sha1::new();
+        h.update(header.as_bytes());
+        h.update(bytes);
+        hex(&h.finalize())
+    }
+}
+
 /// One file changed between two commits, as `git diff --raw -M` and `-U0` see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitChange {
@@ -801,6 +880,56 @@ pub(crate) mod tests {
         assert_eq!(blobs[1].as_deref(), Some(&b"second\n"[..]));
         assert_eq!(blobs[2].as_deref(), Some(&b"odd name\n"[..]));
         assert!(hooks_dir(d).expect("hooks").ends_with(".git/hooks"));
+    }
+
+    /// The judged tree's files: the index's, or `HEAD`'s, with blob ids
+    /// for regular files and none for symbolic links; a blob id is what
+    /// git computes.
+    #[test]
+    fn the_judged_files_are_the_index_or_head() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = &dir.path().canonicalize().expect("canonical");
+        run(d, &["init", "-q"]);
+        let write = |rel: &str, text: &str| std::fs::write(d.join(rel), text).expect("write");
+        write("kept.md", "kept\n");
+        write("unindexed.md", "committed, then removed from the index\n");
+        std::os::unix::fs::symlink("kept.md", d.join("link.md")).expect("symlink");
+        commit_all(d, "c");
+        let blob = |spec: &str| {
+            let out = Command::new("git")
+                .args(["rev-parse", spec])
+                .current_dir(d)
+                .output()
+                .expect("git runs");
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        };
+        run(d, &["rm", "-q", "--cached", "unindexed.md"]);
+        write("added.md", "staged, new\n");
+        run(d, &["add", "added.md"]);
+        write("untracked.md", "new\n");
+        let kept = blob(":kept.md");
+        assert_eq!(kept, blob_id(b"kept\n", &kept));
+        assert_eq!(
+            judged_files(d, &Change::Staged).expect("index"),
+            vec![
+                ("added.md".to_owned(), Some(blob(":added.md"))),
+                ("kept.md".to_owned(), Some(kept.clone())),
+                ("link.md".to_owned(), None),
+            ]
+        );
+        assert_eq!(
+            judged_files(d, &Change::Since("HEAD".into())).expect("HEAD"),
+            vec![
+                ("kept.md".to_owned(), Some(kept)),
+                ("link.md".to_owned(), None),
+                ("unindexed.md".to_owned(), Some(blob("HEAD:unindexed.md"))),
+            ]
+        );
+        // SHA-256 ids are 64 hex digits (`git hash-object` in such a repository).
+        assert_eq!(
+            blob_id(b"", &"0".repeat(64)),
+            "473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813"
+        );
     }
 
     /// Commit everything under `dir` as a test author: the commit's id.

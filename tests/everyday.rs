@@ -701,6 +701,92 @@ fn deleting_or_renaming_a_linked_page_is_reported() {
     assert_eq!(got, vec!["link-to-deleted-page"], "{}", stdout(&o));
 }
 
+/// Links are judged against what the commit holds: a page left untracked
+/// is missing from it, a page deleted but not staged is still in it, and a
+/// heading renamed but not staged keeps its old anchor.
+#[test]
+fn staged_links_are_judged_against_the_index_not_the_work_tree() {
+    let repo = committed_repo();
+    let page = "content/handbook/values/_index.md";
+    let linking = |link: &str| format!("{OLD_PAGE}\nSee [the link]({link}).\n");
+    let staged_rules = |repo: &Repo| -> Vec<(String, u64)> {
+        let o = repo.hblint(&["check", "--staged", "--format", "json"]);
+        findings(&o).into_iter().map(|f| (f.0, f.1)).collect()
+    };
+    let help = |repo: &Repo| {
+        let o = repo.hblint(&["check", "--staged", "--format", "json"]);
+        json(&o)["findings"][0]["help"].as_str().map(str::to_owned)
+    };
+    repo.write(page, linking("/handbook/new-page/#details"));
+    repo.git(&["add", page]);
+    assert_eq!(staged_rules(&repo), vec![("broken-link".to_owned(), 11)]);
+    assert!(help(&repo).is_some_and(|h| h.starts_with("no similar page")));
+    // A new page written but not added: the commit would hold a broken link
+    // (the cached finding of the run before is not replayed).
+    repo.write(
+        "content/handbook/new-page.md",
+        "---\ntitle: New\n---\n\n## Details\n",
+    );
+    assert_eq!(staged_rules(&repo), vec![("broken-link".to_owned(), 11)]);
+    let o = repo.hblint(&["check", "--staged", "--format", "json"]);
+    assert_eq!(
+        json(&o)["findings"][0]["help"],
+        "`content/handbook/new-page.md` is in the work tree but not in the index (stage it with `git add`)",
+        "{}",
+        stdout(&o)
+    );
+    // Added, it is found.
+    repo.git(&["add", "content/handbook/new-page.md"]);
+    assert_eq!(staged_rules(&repo), vec![]);
+    // A linked page's anchors are read from the index, not the disk.
+    let target = "content/handbook/target.md";
+    repo.write(
+        target,
+        "---\ntitle: Target\n---\n\n## Renamed, not staged\n",
+    );
+    repo.write(page, linking("/handbook/target/#our-goals"));
+    repo.git(&["add", page]);
+    assert_eq!(staged_rules(&repo), vec![]);
+    repo.write(page, linking("/handbook/target/#renamed-not-staged"));
+    repo.git(&["add", page]);
+    assert_eq!(staged_rules(&repo), vec![("broken-anchor".to_owned(), 11)]);
+    // A linked page deleted from the disk but not from the index stays.
+    repo.write(page, linking("/handbook/target/#our-goals"));
+    repo.git(&["add", page]);
+    std::fs::remove_file(repo.path().join(target)).expect("rm");
+    assert_eq!(staged_rules(&repo), vec![]);
+    // Without --staged the work tree is the tree: the deleted page is gone.
+    let o = repo.hblint(&["check", "--format", "json", page]);
+    let rules: Vec<String> = findings(&o).into_iter().map(|f| f.0).collect();
+    assert!(rules.contains(&"broken-link".to_owned()), "{rules:?}");
+}
+
+/// `--changed-since` judges links against `HEAD`: a page staged but not
+/// committed is not in it.
+#[test]
+fn changed_since_links_are_judged_against_head() {
+    let repo = committed_repo();
+    repo.git(&["checkout", "-qb", "topic"]);
+    let page = "content/handbook/values/_index.md";
+    repo.write(
+        page,
+        format!("{OLD_PAGE}\nSee [the new page](/handbook/new-page/).\n"),
+    );
+    repo.git(&["commit", "-qam", "link a page to come"]);
+    repo.write("content/handbook/new-page.md", "---\ntitle: New\n---\n");
+    repo.git(&["add", "content/handbook/new-page.md"]);
+    let o = repo.hblint(&["check", "--changed-since", "main", "--format", "json"]);
+    let got: Vec<(String, u64)> = findings(&o).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(got, vec![("broken-link".to_owned(), 11)], "{}", stderr(&o));
+    assert_eq!(
+        json(&o)["findings"][0]["help"],
+        "`content/handbook/new-page.md` is in the work tree but not in `HEAD` (commit it)"
+    );
+    repo.git(&["commit", "-qm", "the page"]);
+    let o = repo.hblint(&["check", "--changed-since", "main", "--format", "json"]);
+    assert!(findings(&o).is_empty(), "{}", stdout(&o));
+}
+
 #[test]
 fn renaming_a_heading_reports_the_links_it_breaks() {
     let repo = committed_repo();

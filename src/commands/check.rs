@@ -71,6 +71,13 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
         let paths = args.paths.clone();
         std::thread::spawn(move || crate::git::changed_files(&dir, &change, &paths))
     });
+    // And how the work tree differs from the tree the change commits.
+    let reading_drift = change.clone().zip(git_dir.clone()).map(|(change, dir)| {
+        std::thread::spawn(move || {
+            let top = crate::git::toplevel(&dir)?;
+            Ok::<_, crate::git::GitError>((crate::git::judged_files(&top, &change)?, top))
+        })
+    });
     let (root, found) = if let (Some(cwd), None) = (&git_dir, &args.common.root) {
         let top = crate::git::toplevel(cwd).map_err(|e| {
             miette::miette!(
@@ -108,6 +115,22 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
     }
     let mut workspace = settings.workspace();
     workspace.cache = lint::open_cache(&settings, args.cache_dir.as_deref(), args.no_cache);
+    // Links are judged against the tree the change commits (the index, or
+    // `HEAD`), which git finds while the work tree is walked.
+    if let (Some(change), Some(reading)) = (&change, reading_drift)
+        && rules.resolves_links()
+    {
+        let (change, root) = (change.clone(), settings.root.clone());
+        workspace.judge_committed_tree(move || {
+            let (files, top) = reading
+                .join()
+                .map_err(|_| "git: the thread reading the work tree failed".to_owned())?
+                .map_err(|e| e.to_string())?;
+            Ok(crate::workspace::CommittedTree::new(
+                &top, &root, &change, files,
+            ))
+        });
+    }
     let workspace = std::sync::Arc::new(workspace);
     // What the links need of the tree is read while git answers; every way
     // out of the run waits for it, so that no list is left half written in
@@ -133,6 +156,12 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
                     eprintln!("hblint: no Markdown page {}", change.describe());
                 }
                 return Ok(EXIT_CLEAN);
+            }
+            if let Some(reason) = workspace.committed_tree_error() {
+                return Err(miette::miette!(
+                    help = "hblint judges links against the tree the change commits, which git could not read",
+                    "{reason}"
+                ));
             }
             facts.deleted = set.deleted.clone();
             facts.lost_anchors = lost_anchors(&set, settings.links.anchor_style, &workspace.cache);

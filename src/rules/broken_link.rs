@@ -3,7 +3,7 @@
 use super::{Context, FixAvailability, Rule, RuleMeta};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
-use crate::workspace::Target;
+use crate::workspace::{Suggestion, Target};
 
 pub static META: RuleMeta = RuleMeta {
     name: "broken-link",
@@ -91,7 +91,12 @@ impl Rule for BrokenLink {
                         ),
                     );
                     match ctx.workspace.suggest(&res.url) {
-                        Some(url) => {
+                        Some(Suggestion::NotCommitted { path, missing_from }) => {
+                            d = d.with_help(format!(
+                                "`{path}` is in the work tree but not in {missing_from}"
+                            ));
+                        }
+                        Some(Suggestion::Page(url)) => {
                             let written = doc.text.get(link.range.clone()) == Some(&link.dest);
                             d = d.with_help(format!("did you mean `{url}`?"));
                             if written {

@@ -77,7 +77,13 @@ impl Workspace {
 
     pub(super) fn build_index(&self) -> Index {
         let mut paths: Vec<String> = match &self.files {
-            Files::Walk => self.walk(),
+            Files::Walk => {
+                let mut paths = self.walk();
+                if let Some(tree) = self.committed() {
+                    tree.apply(&mut paths, |p| self.in_walked_dirs(p));
+                }
+                paths
+            }
             Files::Given(p) => p.clone(),
             Files::Remote { paths, .. } => paths
                 .iter()
@@ -103,8 +109,17 @@ impl Workspace {
         }
         paths.sort();
         paths.dedup();
+        // A suggestion also reads the work tree's files the judged tree lacks.
+        let paths_digest = match self.committed() {
+            None => crate::cache::deps::digest(&paths),
+            Some(tree) => {
+                let mut absent: Vec<&str> = tree.absent().collect();
+                absent.sort_unstable();
+                crate::cache::deps::digest(&(&paths, absent))
+            }
+        };
         let mut index = Index {
-            paths_digest: crate::cache::deps::digest(&paths),
+            paths_digest,
             ..Index::default()
         };
         for (i, path) in paths.iter().enumerate() {

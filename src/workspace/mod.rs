@@ -21,9 +21,11 @@
 //! | [`suggest`] | the closest existing page for a broken link |
 //! | [`inbound`] | the pages that may link to a deleted page |
 //! | [`source`] | where the files come from: the root, or a [`PageSource`] |
+//! | [`committed`] | the tree a change commits, where the work tree differs |
 //! | [`stamps`] | what unchanged files gave the last run, without reading them |
 
 mod aliases;
+mod committed;
 mod inbound;
 mod index;
 mod pages;
@@ -44,10 +46,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub use crate::links::anchors::AnchorSet;
 pub use crate::links::exclude::LinkExcludes;
 use aliases::Redirects;
+pub use committed::CommittedTree;
 use index::Index;
 pub use pages::{RunPage, anchors_of_bytes, load, read};
 use source::Files;
 pub use source::PageSource;
+pub use suggest::Suggestion;
 
 /// A URL prefix served from a folder of the repository.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -191,7 +195,7 @@ pub struct Workspace {
     placed: Mutex<HashMap<String, aliases::Placed>>,
     redirects: OnceLock<Redirects>,
     anchors: Mutex<HashMap<String, AnchorCell>>,
-    suggestions: Mutex<HashMap<String, Option<String>>>,
+    suggestions: Mutex<HashMap<String, Option<Suggestion>>>,
     /// Where pages' anchors are kept between runs.
     pub cache: Cache,
     /// The files' stamps, opened from `cache` on first use.
@@ -200,6 +204,8 @@ pub struct Workspace {
     run_pages: std::sync::RwLock<HashMap<String, RunPage>>,
     /// Linted pages parsed early for their anchors, waiting for their turn.
     parked: Mutex<HashMap<String, Document>>,
+    /// The tree a change commits, where the work tree differs (`--staged`).
+    committed: committed::Pending,
 }
 
 impl Workspace {
@@ -225,6 +231,7 @@ impl Workspace {
             stamps: OnceLock::new(),
             run_pages: Default::default(),
             parked: Mutex::new(HashMap::new()),
+            committed: Default::default(),
         }
     }
 
@@ -458,12 +465,12 @@ mod tests {
             "content/handbook/values.md",
         ]);
         assert_eq!(
-            w.suggest("/handbook/old/leave/").as_deref(),
-            Some("/handbook/people/leave/")
+            w.suggest("/handbook/old/leave/"),
+            Some(Suggestion::Page("/handbook/people/leave/".into()))
         );
         assert_eq!(
-            w.suggest("/handbook/valeus/").as_deref(),
-            Some("/handbook/values/")
+            w.suggest("/handbook/valeus/"),
+            Some(Suggestion::Page("/handbook/values/".into()))
         );
         assert_eq!(w.suggest("/handbook/zzzzzz/"), None);
     }

@@ -266,6 +266,12 @@ impl Workspace {
             None => {}
         }
         let real = self.file(page)?;
+        if let Some(bytes) = self.committed_bytes(real) {
+            let bytes = bytes?;
+            self.limits.check_size(bytes.len() as u64).ok()?;
+            return anchors_of_bytes(&self.cache, real, &bytes, None, &self.limits, style)
+                .map(Arc::new);
+        }
         let stamps = self.stamps();
         if let Some(known) = stamps.lookup_in_root(real)
             && let Some(entry) = self.cache.load(real, &known.hash)

@@ -4,6 +4,7 @@
 
 use super::Workspace;
 use super::aliases::{Frontmatter, frontmatter};
+use super::committed::InTree;
 use super::stamps::{Record, Stamp};
 use std::sync::Arc;
 
@@ -45,6 +46,11 @@ impl Workspace {
     /// A file of the tree, within the run's limits: from the root, or the
     /// remote source. `None` when it cannot be read or is over the limits.
     pub(super) fn read_file(&self, rel: &str) -> Option<Vec<u8>> {
+        if let Some(bytes) = self.committed_bytes(rel) {
+            let bytes = bytes?;
+            self.limits.check_size(bytes.len() as u64).ok()?;
+            return Some(bytes.as_ref().clone());
+        }
         match &self.files {
             Files::Remote { source, .. } => {
                 let bytes = source.read(rel)?;
@@ -52,6 +58,17 @@ impl Workspace {
                 Some(bytes.as_ref().clone())
             }
             Files::Walk | Files::Given(_) => self.limits.read(&self.root.join(rel)).ok(),
+        }
+    }
+
+    /// The bytes the judged tree has at `rel` where the work tree differs
+    /// (`Some(None)`: it has no such file, or git could not read it); `None`
+    /// where the work tree's file is the one to read.
+    pub(super) fn committed_bytes(&self, rel: &str) -> Option<Option<Arc<Vec<u8>>>> {
+        match self.in_tree(rel) {
+            InTree::AsOnDisk => None,
+            InTree::Absent => Some(None),
+            InTree::Bytes(bytes) => Some(bytes),
         }
     }
 
@@ -69,6 +86,16 @@ impl Workspace {
     /// run read it, else read (and stamped, when the tree keeps stamps).
     pub(super) fn page_frontmatter(&self, rel: &str) -> Option<Frontmatter> {
         let stamps = self.stamps();
+        if let Some(tree) = self.committed() {
+            // The judged tree's own file list; the frontmatter of a file
+            // the work tree has is the work tree's (read from its stamp).
+            if !tree.has(rel) {
+                return None;
+            }
+            if tree.restored(rel) {
+                return frontmatter(&self.read_file(rel)?, &self.limits);
+            }
+        }
         if !stamps.is_enabled() {
             return frontmatter(&self.read_file(rel)?, &self.limits);
         }
@@ -81,6 +108,9 @@ impl Workspace {
     /// A file of the tree whatever its size (a redirect file, a static file
     /// list, a page scanned for links): from the root, or the remote source.
     pub(super) fn read_any(&self, rel: &str) -> Option<Vec<u8>> {
+        if let Some(bytes) = self.committed_bytes(rel) {
+            return Some(bytes?.as_ref().clone());
+        }
         match &self.files {
             Files::Remote { source, .. } => Some(source.read(rel)?.as_ref().clone()),
             Files::Walk | Files::Given(_) => std::fs::read(self.root.join(rel)).ok(),

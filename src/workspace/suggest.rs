@@ -6,10 +6,21 @@ use crate::cache::deps::{self, Dep};
 use crate::links::url_key;
 use std::collections::HashMap;
 
+/// What a broken link's author is told.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Suggestion {
+    /// The existing page or file closest to the missing URL.
+    Page(String),
+    /// The file the URL names is in the work tree, not in the tree the
+    /// change commits: its path, and what it is missing from.
+    NotCommitted { path: String, missing_from: String },
+}
+
 impl Workspace {
-    /// The existing page or file closest to a missing URL: one with the same
-    /// last segment (a moved page), else the nearest by edit distance.
-    pub fn suggest(&self, url: &str) -> Option<String> {
+    /// What to tell of a missing URL: the file it names when only the work
+    /// tree has it, else the existing page or file closest to it (one with
+    /// the same last segment, a moved page, else the nearest by edit distance).
+    pub fn suggest(&self, url: &str) -> Option<Suggestion> {
         let found = self.suggest_unlogged(url);
         deps::record(|| Dep::Suggest {
             url: url.to_owned(),
@@ -18,18 +29,35 @@ impl Workspace {
         found
     }
 
-    fn suggest_unlogged(&self, url: &str) -> Option<String> {
+    fn suggest_unlogged(&self, url: &str) -> Option<Suggestion> {
         let key = url_key(url);
         if let Ok(map) = self.suggestions.lock()
             && let Some(s) = map.get(&key)
         {
             return s.clone();
         }
-        let found = self.compute_suggestion(&key);
+        let found = match self.uncommitted(&key) {
+            Some(found) => Some(found),
+            None => self.compute_suggestion(&key).map(Suggestion::Page),
+        };
         if let Ok(mut map) = self.suggestions.lock() {
             map.insert(key, found.clone());
         }
         found
+    }
+
+    /// The work-tree file, absent from the judged tree, served at `key`.
+    fn uncommitted(&self, key: &str) -> Option<Suggestion> {
+        let tree = self.committed()?;
+        let path = tree
+            .absent()
+            .filter(|p| self.in_walked_dirs(p))
+            .filter(|p| self.url_of(p).is_some_and(|u| url_key(&u) == key))
+            .min()?;
+        Some(Suggestion::NotCommitted {
+            path: path.to_owned(),
+            missing_from: tree.missing_from().to_owned(),
+        })
     }
 
     pub(super) fn compute_suggestion(&self, key: &str) -> Option<String> {
