@@ -49,8 +49,14 @@ impl Workspace {
         if let Some(bytes) = self.committed_bytes(rel) {
             let bytes = bytes?;
             self.limits.check_size(bytes.len() as u64).ok()?;
-            return Some(bytes.as_ref().clone());
+            return Some(Arc::try_unwrap(bytes).unwrap_or_else(|shared| (*shared).clone()));
         }
+        self.read_file_as_listed(rel)
+    }
+
+    /// [`Workspace::read_file`] from where the tree's files are, without
+    /// the judged tree's blobs.
+    fn read_file_as_listed(&self, rel: &str) -> Option<Vec<u8>> {
         match &self.files {
             Files::Remote { source, .. } => {
                 let bytes = source.read(rel)?;
@@ -61,9 +67,11 @@ impl Workspace {
         }
     }
 
-    /// The bytes the judged tree has at `rel` where the work tree differs
-    /// (`Some(None)`: it has no such file, or git could not read it); `None`
-    /// where the work tree's file is the one to read.
+    /// The bytes the judged tree has at `rel`, when the run judges a
+    /// commit's tree (`Some(None)`: it has no such file, or git could not
+    /// read it); `None` where the work tree's file is the one to read (no
+    /// judged tree, a symbolic link, an unmerged path, a file over the size
+    /// limit).
     pub(super) fn committed_bytes(&self, rel: &str) -> Option<Option<Arc<Vec<u8>>>> {
         match self.in_tree(rel) {
             InTree::AsOnDisk => None,
@@ -97,7 +105,7 @@ impl Workspace {
             }
         }
         if !stamps.is_enabled() {
-            return frontmatter(&self.read_file(rel)?, &self.limits);
+            return frontmatter(&self.read_file_as_listed(rel)?, &self.limits);
         }
         match stamps.lookup_in_root(rel) {
             Some(known) => known.frontmatter,
@@ -109,7 +117,7 @@ impl Workspace {
     /// list, a page scanned for links): from the root, or the remote source.
     pub(super) fn read_any(&self, rel: &str) -> Option<Vec<u8>> {
         if let Some(bytes) = self.committed_bytes(rel) {
-            return Some(bytes?.as_ref().clone());
+            return Some(Arc::try_unwrap(bytes?).unwrap_or_else(|shared| (*shared).clone()));
         }
         match &self.files {
             Files::Remote { source, .. } => Some(source.read(rel)?.as_ref().clone()),
