@@ -5,6 +5,7 @@
 
 use super::Workspace;
 use crate::git::Change;
+use crate::spelling::FastHash;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -18,7 +19,7 @@ pub struct CommittedTree {
     top: PathBuf,
     /// The files of the judged tree, with their blob ids (none for a
     /// symbolic link or an unmerged path: the work tree's stands).
-    files: HashMap<String, Option<String>>,
+    files: HashMap<String, Option<String>, FastHash>,
     /// The judged tree, as the help of a broken link names it.
     missing_from: String,
     /// The blobs read from git so far (files the work tree has otherwise).
@@ -28,7 +29,7 @@ pub struct CommittedTree {
     untracked: OnceLock<Vec<String>>,
     /// Its files that the work tree has deleted, listed again by
     /// [`CommittedTree::apply`].
-    restored: OnceLock<HashSet<String>>,
+    restored: OnceLock<HashSet<String, FastHash>>,
 }
 
 /// What the judged tree has at a path.
@@ -145,7 +146,7 @@ impl CommittedTree {
         *paths = kept;
         gone.sort_unstable();
         let _ = self.untracked.set(gone);
-        let listed: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        let listed: HashSet<&str, FastHash> = paths.iter().map(String::as_str).collect();
         let mut back: Vec<String> = self
             .files
             .iter()
