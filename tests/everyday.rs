@@ -761,6 +761,52 @@ fn staged_links_are_judged_against_the_index_not_the_work_tree() {
     assert!(rules.contains(&"broken-link".to_owned()), "{rules:?}");
 }
 
+/// Another page's frontmatter (`aliases:`, `url:`) counts as the index has
+/// it: an unstaged edit neither breaks a link nor makes one good, whether
+/// the run reads the page or its record from the cache.
+#[test]
+fn staged_links_read_other_pages_aliases_from_the_index() {
+    let repo = committed_repo();
+    let page = "content/handbook/values/_index.md";
+    let moved = "content/handbook/moved.md";
+    let with_alias =
+        |alias: &str| format!("---\ntitle: Moved\naliases:\n- {alias}\n---\n\nText.\n");
+    repo.write(moved, with_alias("/handbook/old-place/"));
+    repo.git(&["add", moved]);
+    repo.git(&["commit", "-qm", "a moved page"]);
+    let staged = |repo: &Repo, extra: &[&str]| -> Vec<(String, u64)> {
+        let mut args = vec!["check", "--staged", "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = repo.hblint(&args);
+        findings(&o).into_iter().map(|f| (f.0, f.1)).collect()
+    };
+    let link = |target: &str| format!("{OLD_PAGE}\nSee [the page]({target}).\n");
+    repo.write(page, link("/handbook/old-place/"));
+    repo.git(&["add", page]);
+    // Read from the disk (the index's blob), then from the record it left.
+    assert_eq!(staged(&repo, &[]), vec![]);
+    assert_eq!(staged(&repo, &[]), vec![]);
+    // The alias moved on disk only: the commit still holds the old one.
+    repo.write(moved, with_alias("/handbook/new-place/"));
+    for extra in [&[][..], &[], &["--no-cache"]] {
+        assert_eq!(staged(&repo, extra), vec![], "{extra:?}");
+    }
+    repo.write(page, link("/handbook/new-place/"));
+    repo.git(&["add", page]);
+    for extra in [&[][..], &[], &["--no-cache"]] {
+        assert_eq!(
+            staged(&repo, extra),
+            vec![("broken-link".to_owned(), 11)],
+            "{extra:?}"
+        );
+    }
+    // Staged, the new alias is the tree's.
+    repo.git(&["add", moved]);
+    for extra in [&[][..], &[], &["--no-cache"]] {
+        assert_eq!(staged(&repo, extra), vec![], "{extra:?}");
+    }
+}
+
 /// `--changed-since` judges links against `HEAD`: a page staged but not
 /// committed is not in it.
 #[test]

@@ -27,9 +27,6 @@ pub struct CommittedTree {
     /// The work tree's files that a walk lists and the judged tree lacks,
     /// sorted (known once [`CommittedTree::apply`] has run).
     untracked: OnceLock<Vec<String>>,
-    /// Its files that the work tree has deleted, listed again by
-    /// [`CommittedTree::apply`].
-    restored: OnceLock<HashSet<String, FastHash>>,
 }
 
 /// What the judged tree has at a path.
@@ -77,7 +74,6 @@ impl CommittedTree {
             missing_from: missing_from.to_owned(),
             read: Mutex::default(),
             untracked: OnceLock::new(),
-            restored: OnceLock::new(),
         }
     }
 
@@ -95,9 +91,21 @@ impl CommittedTree {
         &self.missing_from
     }
 
-    /// Whether the judged tree has `rel`.
-    pub(super) fn has(&self, rel: &str) -> bool {
-        self.files.contains_key(rel)
+    /// The blob id the judged tree has at `rel`: `None` when it has no such
+    /// file, `Some(None)` when the work tree's file stands (a symbolic link,
+    /// an unmerged path).
+    pub(super) fn blob(&self, rel: &str) -> Option<Option<&str>> {
+        self.files.get(rel).map(Option::as_deref)
+    }
+
+    /// A blob id of the repository's hash (SHA-1 unless its ids say
+    /// SHA-256), for [`crate::git::blob_id`].
+    pub(super) fn like(&self) -> &str {
+        self.files
+            .values()
+            .flatten()
+            .next()
+            .map_or(SHA1_LIKE, String::as_str)
     }
 
     /// The bytes the judged tree has at `rel`, `disk` being its path in the
@@ -125,14 +133,22 @@ impl CommittedTree {
             }
             _ => {}
         }
-        let bytes = crate::git::read_blobs(&self.top, &[id.as_str()])
+        InTree::Bytes(self.read_from_git(rel, id))
+    }
+
+    /// The blob `id` at `rel`, read from git once (`None`: git could not).
+    pub(super) fn read_from_git(&self, rel: &str, id: &str) -> Option<Arc<Vec<u8>>> {
+        if let Some(bytes) = self.read.lock().ok().and_then(|r| r.get(rel).cloned()) {
+            return bytes;
+        }
+        let bytes = crate::git::read_blobs(&self.top, &[id])
             .ok()
             .and_then(|mut blobs| blobs.pop().flatten())
             .map(Arc::new);
         if let Ok(mut read) = self.read.lock() {
             read.insert(rel.to_owned(), bytes.clone());
         }
-        InTree::Bytes(bytes)
+        bytes
     }
 
     /// Apply to a walk of the work tree (root-relative paths): the files the
@@ -153,16 +169,12 @@ impl CommittedTree {
             .filter(|(p, id)| id.is_some() && !listed.contains(p.as_str()) && keep(p))
             .map(|(p, _)| p.clone())
             .collect();
-        let _ = self.restored.set(back.iter().cloned().collect());
         paths.append(&mut back);
     }
-
-    /// Whether the work tree has deleted `rel`, a file of the judged tree
-    /// (known once [`CommittedTree::apply`] has run).
-    pub(super) fn restored(&self, rel: &str) -> bool {
-        self.restored.get().is_some_and(|r| r.contains(rel))
-    }
 }
+
+/// What [`CommittedTree::like`] says of a repository with no blob: SHA-1.
+const SHA1_LIKE: &str = "0000000000000000000000000000000000000000";
 
 fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
@@ -215,6 +227,13 @@ impl Workspace {
         self.committed.get().as_ref().ok()?.as_deref()
     }
 
+    /// The id git gives `bytes` as a blob, in the judged tree's hash
+    /// (SHA-1 when the run judges none).
+    pub(super) fn blob_id(&self, bytes: &[u8]) -> String {
+        let like = self.committed().map_or(SHA1_LIKE, CommittedTree::like);
+        crate::git::blob_id(bytes, like)
+    }
+
     /// What the judged tree has at `rel`.
     pub(super) fn in_tree(&self, rel: &str) -> InTree {
         match self.committed() {
@@ -246,7 +265,6 @@ mod tests {
                     .collect(),
             ),
             untracked: OnceLock::new(),
-            restored: OnceLock::new(),
         }
     }
 
@@ -267,8 +285,7 @@ mod tests {
         paths.sort();
         assert_eq!(paths, vec!["content/gone.md", "content/kept.md"]);
         assert_eq!(t.absent().collect::<Vec<_>>(), vec!["content/new.md"]);
-        assert!(t.has("content/kept.md") && !t.has("content/new.md"));
-        assert!(t.restored("content/gone.md") && !t.restored("content/kept.md"));
+        assert!(t.blob("content/kept.md").is_some() && t.blob("content/new.md").is_none());
     }
 
     #[test]
@@ -305,8 +322,8 @@ mod tests {
             ("elsewhere/b.md".to_owned(), None),
         ];
         let t = CommittedTree::new(top, &top.join("site"), &Change::Staged, files);
-        assert!(t.has("content/a.md"));
-        assert!(!t.has("elsewhere/b.md"));
+        assert_eq!(t.blob("content/a.md"), Some(None));
+        assert_eq!(t.blob("elsewhere/b.md"), None);
     }
 
     #[test]

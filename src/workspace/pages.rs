@@ -175,12 +175,17 @@ impl Workspace {
     /// What a file's bytes give the stamps: their hash and frontmatter,
     /// kept for the next run under `stamp`.
     pub(super) fn stamp(&self, rel: &str, bytes: &[u8], stamp: Option<Stamp>) -> Record {
+        let kept = stamp.is_some() && self.stamps().is_enabled();
         let record = Record {
             stamp: stamp.unwrap_or_default(),
             hash: cache::content_hash(bytes),
             frontmatter: super::aliases::frontmatter(bytes, &self.limits),
+            blob: match kept {
+                true => self.blob_id(bytes),
+                false => String::new(),
+            },
         };
-        if stamp.is_some() {
+        if kept {
             self.stamps().record(rel, record.clone());
         }
         record
@@ -266,11 +271,26 @@ impl Workspace {
             None => {}
         }
         let real = self.file(page)?;
-        if let Some(bytes) = self.committed_bytes(real) {
-            let bytes = bytes?;
-            self.limits.check_size(bytes.len() as u64).ok()?;
-            return anchors_of_bytes(&self.cache, real, &bytes, None, &self.limits, style)
-                .map(Arc::new);
+        if let Some(judged) = self.committed_record(real) {
+            // The judged tree's bytes: known by their blob id, read only
+            // when the cache has not kept their anchors.
+            let (record, bytes) = judged?;
+            if let Some(entry) = self.cache.load(real, &record.hash) {
+                return Some(Arc::new(entry.anchors.to_set()));
+            }
+            let bytes = match bytes {
+                Some(bytes) => bytes,
+                None => self.read_file(real)?,
+            };
+            return anchors_of_bytes(
+                &self.cache,
+                real,
+                &bytes,
+                Some(record.hash),
+                &self.limits,
+                style,
+            )
+            .map(Arc::new);
         }
         let stamps = self.stamps();
         if let Some(known) = stamps.lookup_in_root(real)

@@ -90,20 +90,63 @@ impl Workspace {
         Some((bytes, record))
     }
 
-    /// A page's frontmatter: from its stamp when it is unchanged since a
-    /// run read it, else read (and stamped, when the tree keeps stamps).
-    pub(super) fn page_frontmatter(&self, rel: &str) -> Option<Frontmatter> {
+    /// What the judged tree's file at `rel` gives (its content hash and
+    /// frontmatter), when the run judges a commit's tree and that has a
+    /// blob there: from the stamps when a run has read that blob (no file
+    /// is looked at), else from the work tree when it holds the blob
+    /// (stamped for the next run), else from git; with the bytes when they
+    /// were read. `None` when the work tree's file is the one to read (no
+    /// judged tree, a symbolic link, an unmerged path, a file over the
+    /// size limit); `Some(None)` when the judged tree has no such file or
+    /// git could not read it.
+    pub(super) fn committed_record(&self, rel: &str) -> Option<Option<(Record, Option<Vec<u8>>)>> {
+        let tree = self.committed()?;
+        let id = match tree.blob(rel) {
+            None => return Some(None),
+            Some(id) => id?,
+        };
         let stamps = self.stamps();
-        if let Some(tree) = self.committed() {
-            // The judged tree's own file list; the frontmatter of a file
-            // the work tree has is the work tree's (read from its stamp).
-            if !tree.has(rel) {
-                return None;
-            }
-            if tree.restored(rel) {
-                return frontmatter(&self.read_file(rel)?, &self.limits);
-            }
+        if let Some(known) = stamps.by_blob(rel, id) {
+            return Some(Some((known, None)));
         }
+        let on_disk = match stamps.is_enabled() {
+            true => self.read_recorded(rel),
+            false => None,
+        };
+        let bytes = match on_disk {
+            Some((bytes, record)) if record.blob == id => return Some(Some((record, Some(bytes)))),
+            // The work tree holds other bytes.
+            Some(_) => match tree.read_from_git(rel, id) {
+                Some(bytes) => bytes,
+                None => return Some(None),
+            },
+            None => match tree.at(rel, &self.root.join(rel), self.limits.file_size as u64) {
+                InTree::AsOnDisk => return None,
+                InTree::Absent | InTree::Bytes(None) => return Some(None),
+                InTree::Bytes(Some(bytes)) => bytes,
+            },
+        };
+        if self.limits.check_size(bytes.len() as u64).is_err() {
+            return Some(None);
+        }
+        let bytes = Arc::try_unwrap(bytes).unwrap_or_else(|shared| (*shared).clone());
+        let record = Record {
+            stamp: Stamp::default(),
+            hash: crate::cache::content_hash(&bytes),
+            frontmatter: frontmatter(&bytes, &self.limits),
+            blob: id.to_owned(),
+        };
+        Some(Some((record, Some(bytes))))
+    }
+
+    /// A page's frontmatter: as the judged tree has it when the run judges
+    /// one, else from its stamp when it is unchanged since a run read it,
+    /// else read (and stamped, when the tree keeps stamps).
+    pub(super) fn page_frontmatter(&self, rel: &str) -> Option<Frontmatter> {
+        if let Some(judged) = self.committed_record(rel) {
+            return judged?.0.frontmatter;
+        }
+        let stamps = self.stamps();
         if !stamps.is_enabled() {
             return frontmatter(&self.read_file_as_listed(rel)?, &self.limits);
         }

@@ -1,7 +1,8 @@
 //! File stamps: what a file's bytes gave when a run last read it (their
-//! content hash and the page's frontmatter), trusted while the file's
-//! metadata is unchanged, so that an unchanged tree is not read again.
-//! git's index and ruff's cache do the same.
+//! content hash, git blob id and the page's frontmatter), trusted while the
+//! file's metadata is unchanged, so that an unchanged tree is not read
+//! again; git's index and ruff's cache do the same. A run that judges the
+//! index or `HEAD` finds a record by the tree's blob id instead.
 //!
 //! A stamp is the file's device, inode, size, and modification and
 //! status-change times. Any write changes both times, and a file renamed
@@ -26,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Bumped whenever the layout of the stamps file changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What a file's bytes gave when they were read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +37,10 @@ pub(super) struct Record {
     pub(super) hash: String,
     /// The page's frontmatter as [`super::aliases`] reads it.
     pub(super) frontmatter: Option<Frontmatter>,
+    /// The id git gives the bytes as a blob ([`crate::git::blob_id`]): a
+    /// run that judges the index or `HEAD` finds a file's record by the
+    /// tree's blob id, without looking at the file.
+    pub(super) blob: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -126,6 +131,21 @@ impl Stamps {
             .cloned()
     }
 
+    /// What `rel` gave when a run last read it as the bytes of blob `id`:
+    /// true whatever the file on disk is now, since the blob id names the
+    /// bytes (no file is looked at, and no stamp need have settled).
+    pub(super) fn by_blob(&self, rel: &str, id: &str) -> Option<Record> {
+        if !self.is_enabled() {
+            return None;
+        }
+        if let Some(r) = self.fresh.lock().ok()?.get(rel)
+            && r.blob == id
+        {
+            return Some(r.clone());
+        }
+        self.old.get(rel).filter(|r| r.blob == id).cloned()
+    }
+
     /// Keep what `rel`'s bytes gave; `stamp` must be taken before they were
     /// read. A stamp last run kept but could not trust yet is kept again,
     /// under this run's start, so that it settles.
@@ -193,6 +213,7 @@ mod tests {
             stamp: Stamp::of(&std::fs::metadata(path).expect("meta")).expect("a file"),
             hash: hash.into(),
             frontmatter: None,
+            blob: format!("blob of {hash}"),
         }
     }
 
@@ -341,6 +362,24 @@ mod tests {
         let mut kept: Vec<_> = stamps(dir.path()).old.into_keys().collect();
         kept.sort();
         assert_eq!(kept, ["a.md", "c.md"]);
+    }
+
+    #[test]
+    fn a_record_is_found_by_its_blob_whatever_the_file_is_now() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (a, _) = two_pages(dir.path());
+        let r = record(&a, "ha");
+        // Kept by a run that began as the file was written: its stamp is
+        // racy, but the blob id names the bytes the record is of.
+        write_stamps(dir.path(), now_ns(), vec![("a.md".into(), r.clone())]);
+        std::fs::remove_file(&a).expect("rm");
+        let s = stamps(dir.path());
+        assert_eq!(s.by_blob("a.md", "blob of ha"), Some(r));
+        assert_eq!(s.by_blob("a.md", "another blob"), None);
+        assert_eq!(s.by_blob("b.md", "blob of ha"), None, "another path");
+        // This run's records count too.
+        s.record("b.md", record(dir.path().join("b.md").as_path(), "hb"));
+        assert!(s.by_blob("b.md", "blob of hb").is_some());
     }
 
     #[test]
