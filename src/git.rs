@@ -115,6 +115,15 @@ fn repo(dir: &Path) -> Result<Repo, GitError> {
     if let Some(repo) = asked().get(dir) {
         return Ok(repo.clone());
     }
+    // One question at a time: the threads of a run that start by asking of
+    // the same folder wait for the first answer instead of asking again.
+    static ASKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = ASKING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(repo) = asked().get(dir) {
+        return Ok(repo.clone());
+    }
     ask(dir)
 }
 

@@ -21,6 +21,7 @@ use super::aliases::Frontmatter;
 use crate::cache::Cache;
 pub(super) use crate::cache::stamp::Stamp;
 use crate::cache::stamp::{StampRoot, now_ns};
+use crate::spelling::FastHash;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -60,10 +61,10 @@ pub(super) struct Stamps {
     /// When this run began (ns since the epoch).
     started: i128,
     /// The stamps file as read, and when its run began.
-    old: HashMap<String, Record>,
+    old: HashMap<String, Record, FastHash>,
     old_started: i128,
     /// Taken by this run.
-    fresh: Mutex<HashMap<String, Record>>,
+    fresh: Mutex<HashMap<String, Record, FastHash>>,
     /// The root, for [`Stamps::lookup_in_root`].
     root: Option<StampRoot>,
 }
@@ -82,7 +83,7 @@ impl Stamps {
             .filter(|f| f.format == FORMAT && f.fingerprint == fingerprint);
         let (old, old_started) = match read {
             Some(f) => (f.records.into_iter().collect(), i128::from(f.started)),
-            None => (HashMap::new(), 0),
+            None => (HashMap::default(), 0),
         };
         Stamps {
             file: Some(file),
@@ -90,7 +91,7 @@ impl Stamps {
             started,
             old,
             old_started,
-            fresh: Mutex::new(HashMap::new()),
+            fresh: Mutex::new(HashMap::default()),
             root: Some(StampRoot::open(root)),
         }
     }
