@@ -622,10 +622,10 @@ pub fn judged_files(
                 reason: format!("unexpected record `{record}`"),
             });
         };
-        let parts: Vec<&str> = meta.split(' ').collect();
+        let mut parts = meta.split(' ');
         let (mode, id, merged) = match change {
-            Change::Staged => (parts.first(), parts.get(1), parts.get(2) == Some(&"0")),
-            Change::Since(_) => (parts.first(), parts.get(2), true),
+            Change::Staged => (parts.next(), parts.next(), parts.next() == Some("0")),
+            Change::Since(_) => (parts.next(), parts.nth(1), true),
         };
         let (Some(mode), Some(id)) = (mode, id) else {
             return Err(GitError {
@@ -636,11 +636,14 @@ pub fn judged_files(
         if mode.starts_with("160") {
             continue;
         }
-        let id = (mode.starts_with("100") && merged).then(|| (*id).to_owned());
+        let id = (mode.starts_with("100") && merged).then(|| id.to_owned());
         files.push((path.to_owned(), id));
     }
     // An unmerged path has one entry per side: kept once, without an id.
-    files.sort();
+    // (git lists paths sorted, but by bytes: sorted again only if need be.)
+    if !files.is_sorted() {
+        files.sort();
+    }
     files.dedup_by(|later, first| {
         let same = later.0 == first.0;
         if same {

@@ -54,23 +54,21 @@ impl CommittedTree {
             .strip_prefix(canonical(top))
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
-        let files = files
-            .into_iter()
-            .filter_map(|(path, id)| {
-                if below.is_empty() {
-                    return Some((path, id));
-                }
-                let rel = path.strip_prefix(below.as_str())?.strip_prefix('/')?;
-                Some((rel.to_owned(), id))
-            })
-            .collect();
+        let mut kept = HashMap::with_capacity_and_hasher(files.len(), FastHash::default());
+        kept.extend(files.into_iter().filter_map(|(path, id)| {
+            if below.is_empty() {
+                return Some((path, id));
+            }
+            let rel = path.strip_prefix(below.as_str())?.strip_prefix('/')?;
+            Some((rel.to_owned(), id))
+        }));
         let missing_from = match change {
             Change::Staged => "the index (stage it with `git add`)",
             Change::Since(_) => "`HEAD` (commit it)",
         };
         CommittedTree {
             top: top.to_path_buf(),
-            files,
+            files: kept,
             missing_from: missing_from.to_owned(),
             read: Mutex::default(),
             untracked: OnceLock::new(),

@@ -115,13 +115,14 @@ impl Workspace {
         let paths_digest = match self.committed() {
             None => crate::cache::deps::digest(&paths),
             Some(tree) => {
-                let mut absent: Vec<&str> = tree.absent().collect();
-                absent.sort_unstable();
+                // Sorted already, as `apply` keeps them.
+                let absent: Vec<&str> = tree.absent().collect();
                 crate::cache::deps::digest(&(&paths, absent))
             }
         };
         let mut index = Index {
             paths_digest,
+            files: Map::with_capacity_and_hasher(paths.len(), Default::default()),
             ..Index::default()
         };
         for (i, path) in paths.iter().enumerate() {
