@@ -143,6 +143,13 @@ impl Workspace {
     /// one, else from its stamp when it is unchanged since a run read it,
     /// else read (and stamped, when the tree keeps stamps).
     pub(super) fn page_frontmatter(&self, rel: &str) -> Option<Frontmatter> {
+        // Every page of the tree is asked: its record's frontmatter alone is taken.
+        if let Some(tree) = self.committed()
+            && let Some(Some(id)) = tree.blob(rel)
+            && let Some(known) = self.stamps().with_blob(rel, id, |r| r.frontmatter.clone())
+        {
+            return known;
+        }
         if let Some(judged) = self.committed_record(rel) {
             return judged?.0.frontmatter;
         }

@@ -136,15 +136,33 @@ impl Stamps {
     /// true whatever the file on disk is now, since the blob id names the
     /// bytes (no file is looked at, and no stamp need have settled).
     pub(super) fn by_blob(&self, rel: &str, id: &str) -> Option<Record> {
+        self.with_blob(rel, id, Record::clone)
+    }
+
+    /// What `take` takes of [`Stamps::by_blob`]'s record, without copying
+    /// the rest.
+    pub(super) fn with_blob<T>(
+        &self,
+        rel: &str,
+        id: &str,
+        take: impl Fn(&Record) -> T,
+    ) -> Option<T> {
         if !self.is_enabled() {
             return None;
         }
-        if let Some(r) = self.fresh.lock().ok()?.get(rel)
+        // Last run's first, without a lock: a record of the same blob says
+        // the same of it, whichever run took it.
+        if let Some(r) = self.old.get(rel)
             && r.blob == id
         {
-            return Some(r.clone());
+            return Some(take(r));
         }
-        self.old.get(rel).filter(|r| r.blob == id).cloned()
+        self.fresh
+            .lock()
+            .ok()?
+            .get(rel)
+            .filter(|r| r.blob == id)
+            .map(take)
     }
 
     /// Keep what `rel`'s bytes gave; `stamp` must be taken before they were
