@@ -61,10 +61,11 @@ impl Workspace {
     }
 
     /// Read now what a run that judges a change asks of the tree when it
-    /// checks links: the files' stamps and the file list, each on a thread
-    /// of its own. A run calls it on a thread of its own while git answers. (Every page's frontmatter is
-    /// left to the first link that needs it: a page without links needs
-    /// none, and the first link comes as soon as the file list is built.)
+    /// checks links: the files' stamps and the file list, side by side. A
+    /// run calls it on a thread of its own while git answers. (Every page's
+    /// frontmatter is left to the first link that needs it: a page without
+    /// links needs none, and the first link comes as soon as the file list
+    /// is built.)
     pub fn prepare_for_change(&self) {
         std::thread::scope(|s| {
             s.spawn(|| self.stamps());
