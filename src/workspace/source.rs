@@ -49,7 +49,7 @@ impl Workspace {
         if let Some(bytes) = self.committed_bytes(rel) {
             let bytes = bytes?;
             self.limits.check_size(bytes.len() as u64).ok()?;
-            return Some(Arc::try_unwrap(bytes).unwrap_or_else(|shared| (*shared).clone()));
+            return Some(Arc::unwrap_or_clone(bytes));
         }
         self.read_file_as_listed(rel)
     }
@@ -129,7 +129,7 @@ impl Workspace {
         if self.limits.check_size(bytes.len() as u64).is_err() {
             return Some(None);
         }
-        let bytes = Arc::try_unwrap(bytes).unwrap_or_else(|shared| (*shared).clone());
+        let bytes = Arc::unwrap_or_clone(bytes);
         let record = Record {
             stamp: Stamp::default(),
             hash: crate::cache::content_hash(&bytes),
@@ -167,7 +167,7 @@ impl Workspace {
     /// list, a page scanned for links): from the root, or the remote source.
     pub(super) fn read_any(&self, rel: &str) -> Option<Vec<u8>> {
         if let Some(bytes) = self.committed_bytes(rel) {
-            return Some(Arc::try_unwrap(bytes?).unwrap_or_else(|shared| (*shared).clone()));
+            return Some(Arc::unwrap_or_clone(bytes?));
         }
         match &self.files {
             Files::Remote { source, .. } => Some(source.read(rel)?.as_ref().clone()),
