@@ -5,11 +5,12 @@
 //! the hooks folder, and the changes between two commits with their blobs.
 //!
 //! Every call runs the `git` program. `--staged` and `--changed-since` take
-//! three short processes whatever the number of files: `rev-parse
+//! four short processes whatever the number of files: `rev-parse
 //! --show-toplevel` (asked once per folder, with the folder's tree at `HEAD`
 //! for the word counts, see [`repo`]), `diff --raw`
 //! for the old and new blobs' ids (so symbolic links and submodules are left
-//! out, and any path works), and one `cat-file --batch` for all their bytes.
+//! out, and any path works), one `cat-file --batch` for all their bytes, and
+//! `ls-files --stage` (`ls-tree -r HEAD`) for the judged tree's files.
 //! [`changed_files`] needs no top level until its end, so a run starts it
 //! first and asks `rev-parse` meanwhile.
 //! The changed lines come from comparing the two sides in process.

@@ -46,12 +46,12 @@ impl Workspace {
         found
     }
 
-    /// The work-tree file, absent from the judged tree, served at `key`.
+    /// The work-tree file, absent from the judged tree, served at `key`
+    /// (the absent files are a walk's, so all lie in the walked folders).
     fn uncommitted(&self, key: &str) -> Option<Suggestion> {
         let tree = self.committed()?;
         let path = tree
             .absent()
-            .filter(|p| self.in_walked_dirs(p))
             .filter(|p| self.url_of(p).is_some_and(|u| url_key(&u) == key))
             .min()?;
         Some(Suggestion::NotCommitted {
