@@ -660,7 +660,13 @@ pub fn judged_files(
 pub fn blob_id(bytes: &[u8], like: &str) -> String {
     use sha1::Digest;
     fn hex(digest: &[u8]) -> String {
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = String::with_capacity(digest.len() * 2);
+        for b in digest {
+            text.push(char::from(DIGITS[usize::from(b >> 4)]));
+            text.push(char::from(DIGITS[usize::from(b & 0xf)]));
+        }
+        text
     }
     let header = format!("blob {}\0", bytes.len());
     if like.len() == 64 {

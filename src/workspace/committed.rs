@@ -131,7 +131,7 @@ impl CommittedTree {
             }
             _ => {}
         }
-        InTree::Bytes(self.read_from_git(rel, id))
+        InTree::Bytes(self.ask_git(rel, id))
     }
 
     /// The blob `id` at `rel`, read from git once (`None`: git could not).
@@ -139,6 +139,11 @@ impl CommittedTree {
         if let Some(bytes) = self.read.lock().ok().and_then(|r| r.get(rel).cloned()) {
             return bytes;
         }
+        self.ask_git(rel, id)
+    }
+
+    /// [`CommittedTree::read_from_git`] once its bytes are known not to be kept.
+    fn ask_git(&self, rel: &str, id: &str) -> Option<Arc<Vec<u8>>> {
         let bytes = crate::git::read_blobs(&self.top, &[id])
             .ok()
             .and_then(|mut blobs| blobs.pop().flatten())
