@@ -224,6 +224,9 @@ pub struct DiffEntry {
     pub old_blob: String,
     pub blob: String,
     pub deleted: bool,
+    /// In the middle of a merge conflict (`--staged` only): the index holds
+    /// no one version of it to judge.
+    pub unmerged: bool,
 }
 
 fn is_null_id(id: &str) -> bool {
@@ -234,7 +237,8 @@ fn is_null_id(id: &str) -> bool {
 /// the work tree that holds `dir` (paths relative to its top level),
 /// limited to `pathspecs` when given. A rename is the old path deleted (so
 /// its inbound links are judged) and the new one modified from the old
-/// content. Symbolic links and submodules are left out.
+/// content. An unmerged path (a merge conflict in the index) is listed as
+/// such. Symbolic links and submodules are left out.
 pub fn diff_entries(
     dir: &Path,
     change: &Change,
@@ -252,7 +256,7 @@ pub fn diff_entries(
             "-z",
             "--no-abbrev",
             "--find-renames",
-            "--diff-filter=ACMRD",
+            "--diff-filter=ACMRDU",
             "--",
         ]
         .map(String::from),
@@ -279,6 +283,16 @@ pub fn diff_entries(
                 reason: format!("unexpected record `{meta}`"),
             });
         };
+        if status.starts_with('U') {
+            entries.push(DiffEntry {
+                path: String::from_utf8_lossy(path).into_owned(),
+                old_blob: (*old_blob).to_owned(),
+                blob: (*blob).to_owned(),
+                deleted: false,
+                unmerged: true,
+            });
+            continue;
+        }
         if status.starts_with('R') {
             // The old path is gone (its inbound links break); the new one is
             // compared with the old content, so moved lines are not "added".
@@ -294,6 +308,7 @@ pub fn diff_entries(
                     old_blob: (*old_blob).to_owned(),
                     blob: "0".repeat(blob.len()),
                     deleted: true,
+                    unmerged: false,
                 });
             }
             path = new_path;
@@ -314,6 +329,7 @@ pub fn diff_entries(
             old_blob,
             blob: (*blob).to_owned(),
             deleted,
+            unmerged: false,
         });
     }
     Ok(entries)
@@ -464,6 +480,8 @@ pub struct ChangeSet {
     pub pages: Vec<ChangedPage>,
     /// Root-relative paths of Markdown pages the change deletes (or renames away).
     pub deleted: Vec<String>,
+    /// Root-relative paths of Markdown pages in a merge conflict: not judged.
+    pub unmerged: Vec<String>,
 }
 
 impl ChangeSet {
@@ -503,6 +521,7 @@ pub struct ChangedFiles {
     /// Paths relative to the top level.
     pages: Vec<ChangedPage>,
     deleted: Vec<String>,
+    unmerged: Vec<String>,
 }
 
 /// [`ChangedFiles`] of the work tree that holds `dir`; `paths` (relative to
@@ -519,10 +538,13 @@ pub fn changed_files(
         .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
         .map(|p| crate::inputs::normalize(&p).to_string_lossy().into_owned())
         .collect();
-    let (deleted, kept): (Vec<DiffEntry>, Vec<DiffEntry>) = diff_entries(dir, change, &pathspecs)?
-        .into_iter()
-        .filter(|e| crate::inputs::is_markdown(&e.path))
-        .partition(|e| e.deleted);
+    let (unmerged, entries): (Vec<DiffEntry>, Vec<DiffEntry>) =
+        diff_entries(dir, change, &pathspecs)?
+            .into_iter()
+            .filter(|e| crate::inputs::is_markdown(&e.path))
+            .partition(|e| e.unmerged);
+    let (deleted, kept): (Vec<DiffEntry>, Vec<DiffEntry>) =
+        entries.into_iter().partition(|e| e.deleted);
     let mut ids: Vec<&str> = Vec::with_capacity(kept.len() * 2);
     for e in &kept {
         ids.push(&e.blob);
@@ -560,6 +582,7 @@ pub fn changed_files(
         top,
         pages,
         deleted,
+        unmerged: unmerged.into_iter().map(|e| e.path).collect(),
     })
 }
 
@@ -581,7 +604,13 @@ impl ChangedFiles {
         pages.sort_by(|a, b| a.path.cmp(&b.path));
         let mut deleted: Vec<String> = self.deleted.iter().map(|p| rel(p)).filter(kept).collect();
         deleted.sort();
-        ChangeSet { pages, deleted }
+        let mut unmerged: Vec<String> = self.unmerged.iter().map(|p| rel(p)).filter(kept).collect();
+        unmerged.sort();
+        ChangeSet {
+            pages,
+            deleted,
+            unmerged,
+        }
     }
 }
 
@@ -969,6 +998,52 @@ pub(crate) mod tests {
             ],
         );
         git_line(dir, &["rev-parse", "HEAD"]).expect("HEAD")
+    }
+
+    /// A path in a merge conflict is listed as unmerged, with no blob to
+    /// read; a staged page beside it is listed as usual.
+    #[test]
+    fn staged_lists_a_merge_conflict_as_unmerged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        run(d, &["init", "-q", "-b", "main"]);
+        std::fs::write(d.join("a.md"), "base\n").expect("write");
+        std::fs::write(d.join("b.md"), "base\n").expect("write");
+        commit_all(d, "base");
+        run(d, &["checkout", "-q", "-b", "side"]);
+        std::fs::write(d.join("a.md"), "theirs\n").expect("write");
+        commit_all(d, "side");
+        run(d, &["checkout", "-q", "main"]);
+        std::fs::write(d.join("a.md"), "ours\n").expect("write");
+        commit_all(d, "main");
+        let merged = Command::new("git")
+            .args([
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@example.com",
+                "merge",
+                "-q",
+                "side",
+            ])
+            .current_dir(d)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .expect("git runs");
+        assert!(!merged.status.success(), "the merge conflicts");
+        std::fs::write(d.join("b.md"), "staged\n").expect("write");
+        run(d, &["add", "b.md"]);
+        let top = toplevel(d).expect("toplevel");
+        let entries = diff_entries(&top, &Change::Staged, &[]).expect("entries");
+        let listed: Vec<(&str, bool)> = entries
+            .iter()
+            .map(|e| (e.path.as_str(), e.unmerged))
+            .collect();
+        assert_eq!(listed, vec![("a.md", true), ("b.md", false)]);
+        let changed = changed_files(&top, &Change::Staged, &[]).expect("changed");
+        assert_eq!(changed.unmerged, vec!["a.md".to_owned()]);
+        let pages: Vec<&str> = changed.pages.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(pages, vec!["b.md"]);
     }
 
     #[test]

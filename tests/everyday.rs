@@ -620,6 +620,47 @@ fn committed_repo() -> Repo {
     repo
 }
 
+/// A page in a merge conflict has no one version in the index: a
+/// `--staged` run says it is not checked, and checks the rest.
+#[test]
+fn staged_names_the_pages_in_a_merge_conflict() {
+    let repo = committed_repo();
+    let target = "content/handbook/target.md";
+    let heading = |h: &str| format!("---\ntitle: Target\n---\n\n## {h}\n\nText.\n");
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.write(target, heading("Their goals"));
+    repo.git(&["commit", "-qam", "side"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write(target, heading("My goals"));
+    repo.git(&["commit", "-qam", "main"]);
+    let merge = repo.git_output(&["merge", "side"]);
+    assert!(!merge.status.success(), "the merge conflicts");
+    // Nothing else staged: the conflict is named, not "no Markdown page".
+    let o = repo.hblint(&["check", "--staged"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "not checked, in a merge conflict: content/handbook/target.md; resolve it and `git add` it"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("no Markdown page"), "{}", stderr(&o));
+    // Another staged page is checked as usual.
+    let other = "content/handbook/other.md";
+    repo.write(
+        other,
+        "---\ntitle: Other\n---\n\nRead [values](/handbook/values/) with serivices.\n",
+    );
+    repo.git(&["add", other]);
+    let o = repo.hblint(&["check", "--staged", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(finding_paths(&o), vec![other.to_owned()]);
+    assert!(stderr(&o).contains("in a merge conflict: content/handbook/target.md"));
+    let o = repo.hblint(&["check", "--staged", "--quiet"]);
+    assert!(!stderr(&o).contains("merge conflict"), "{}", stderr(&o));
+}
+
 #[test]
 fn staged_judges_only_the_changed_lines() {
     let repo = committed_repo();

@@ -150,9 +150,12 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
                 .map_err(|_| miette::miette!("git: the thread reading the change failed"))?
                 .map_err(|e| miette::miette!("{e}"))?
                 .pages(&settings.files);
+            if !set.unmerged.is_empty() && !args.quiet {
+                eprintln!("{}", unmerged_note(&set.unmerged));
+            }
             if set.pages.is_empty() && set.deleted.is_empty() {
                 // Nothing of the handbook changed: the commit or push is not ours to judge.
-                if !args.quiet {
+                if !args.quiet && set.unmerged.is_empty() {
                     eprintln!("hblint: no Markdown page {}", change.describe());
                 }
                 return Ok(EXIT_CLEAN);
@@ -286,6 +289,27 @@ pub fn run(args: &CheckArgs) -> miette::Result<ExitCode> {
     // piece (a tenth of a warm run was spent freeing them).
     std::mem::forget((workspace, rules, outcome));
     Ok(code)
+}
+
+/// What a `--staged` run says of the pages in a merge conflict: the index
+/// holds no one version of them, so they are not judged (git refuses to
+/// commit them until they are resolved).
+fn unmerged_note(paths: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut list = paths
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > SHOWN {
+        list.push_str(&format!(" and {} more", paths.len() - SHOWN));
+    }
+    format!(
+        "hblint: not checked, in a merge conflict: {list}; resolve {} and `git add` {}, then check again",
+        if paths.len() == 1 { "it" } else { "them" },
+        if paths.len() == 1 { "it" } else { "them" },
+    )
 }
 
 /// Keep the findings `scope` reports for a change; count the others.
