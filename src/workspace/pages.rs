@@ -271,26 +271,19 @@ impl Workspace {
             None => {}
         }
         let real = self.file(page)?;
-        if let Some(judged) = self.committed_record(real) {
+        if let Some(judged) = self.committed_record(real, |r| r.hash.clone()) {
             // The judged tree's bytes: known by their blob id, read only
             // when the cache has not kept their anchors.
-            let (record, bytes) = judged?;
-            if let Some(entry) = self.cache.load(real, &record.hash) {
+            let (hash, bytes) = judged?;
+            if let Some(entry) = self.cache.load(real, &hash) {
                 return Some(Arc::new(entry.anchors.to_set()));
             }
             let bytes = match bytes {
                 Some(bytes) => bytes,
                 None => self.read_file(real)?,
             };
-            return anchors_of_bytes(
-                &self.cache,
-                real,
-                &bytes,
-                Some(record.hash),
-                &self.limits,
-                style,
-            )
-            .map(Arc::new);
+            return anchors_of_bytes(&self.cache, real, &bytes, Some(hash), &self.limits, style)
+                .map(Arc::new);
         }
         let stamps = self.stamps();
         if let Some(known) = stamps.lookup_in_root(real)

@@ -90,23 +90,27 @@ impl Workspace {
         Some((bytes, record))
     }
 
-    /// What the judged tree's file at `rel` gives (its content hash and
-    /// frontmatter), when the run judges a commit's tree and that has a
-    /// blob there: from the stamps when a run has read that blob (no file
-    /// is looked at), else from the work tree when it holds the blob
-    /// (stamped for the next run), else from git; with the bytes when they
-    /// were read. `None` when the work tree's file is the one to read (no
+    /// What `take` takes of the record of the judged tree's file at `rel`
+    /// (its content hash and frontmatter), when the run judges a commit's
+    /// tree and that has a blob there: from the stamps when a run has read
+    /// that blob (no file is looked at, nothing else copied), else from the
+    /// work tree when it holds the blob (stamped for the next run), else
+    /// from git; with the bytes when they were read. `None` when the work tree's file is the one to read (no
     /// judged tree, a symbolic link, an unmerged path, a file over the
     /// size limit); `Some(None)` when the judged tree has no such file or
     /// git could not read it.
-    pub(super) fn committed_record(&self, rel: &str) -> Option<Option<(Record, Option<Vec<u8>>)>> {
+    pub(super) fn committed_record<T>(
+        &self,
+        rel: &str,
+        take: impl Fn(&Record) -> T,
+    ) -> Option<Option<(T, Option<Vec<u8>>)>> {
         let tree = self.committed()?;
         let id = match tree.blob(rel) {
             None => return Some(None),
             Some(id) => id?,
         };
         let stamps = self.stamps();
-        if let Some(known) = stamps.by_blob(rel, id) {
+        if let Some(known) = stamps.with_blob(rel, id, &take) {
             return Some(Some((known, None)));
         }
         let on_disk = match stamps.is_enabled() {
@@ -114,7 +118,9 @@ impl Workspace {
             false => None,
         };
         let bytes = match on_disk {
-            Some((bytes, record)) if record.blob == id => return Some(Some((record, Some(bytes)))),
+            Some((bytes, record)) if record.blob == id => {
+                return Some(Some((take(&record), Some(bytes))));
+            }
             // The work tree holds other bytes.
             Some(_) => match tree.read_from_git(rel, id) {
                 Some(bytes) => bytes,
@@ -136,7 +142,7 @@ impl Workspace {
             frontmatter: frontmatter(&bytes, &self.limits),
             blob: id.to_owned(),
         };
-        Some(Some((record, Some(bytes))))
+        Some(Some((take(&record), Some(bytes))))
     }
 
     /// A page's frontmatter: as the judged tree has it when the run judges
@@ -144,14 +150,8 @@ impl Workspace {
     /// else read (and stamped, when the tree keeps stamps).
     pub(super) fn page_frontmatter(&self, rel: &str) -> Option<Frontmatter> {
         // Every page of the tree is asked: its record's frontmatter alone is taken.
-        if let Some(tree) = self.committed()
-            && let Some(Some(id)) = tree.blob(rel)
-            && let Some(known) = self.stamps().with_blob(rel, id, |r| r.frontmatter.clone())
-        {
-            return known;
-        }
-        if let Some(judged) = self.committed_record(rel) {
-            return judged?.0.frontmatter;
+        if let Some(judged) = self.committed_record(rel, |r| r.frontmatter.clone()) {
+            return judged?.0;
         }
         let stamps = self.stamps();
         if !stamps.is_enabled() {

@@ -132,15 +132,10 @@ impl Stamps {
             .cloned()
     }
 
-    /// What `rel` gave when a run last read it as the bytes of blob `id`:
-    /// true whatever the file on disk is now, since the blob id names the
-    /// bytes (no file is looked at, and no stamp need have settled).
-    pub(super) fn by_blob(&self, rel: &str, id: &str) -> Option<Record> {
-        self.with_blob(rel, id, Record::clone)
-    }
-
-    /// What `take` takes of [`Stamps::by_blob`]'s record, without copying
-    /// the rest.
+    /// What `take` takes of the record `rel` gave when a run last read it
+    /// as the bytes of blob `id` (without copying the rest): true whatever
+    /// the file on disk is now, since the blob id names the bytes (no file
+    /// is looked at, and no stamp need have settled).
     pub(super) fn with_blob<T>(
         &self,
         rel: &str,
@@ -393,12 +388,16 @@ mod tests {
         write_stamps(dir.path(), now_ns(), vec![("a.md".into(), r.clone())]);
         std::fs::remove_file(&a).expect("rm");
         let s = stamps(dir.path());
-        assert_eq!(s.by_blob("a.md", "blob of ha"), Some(r));
-        assert_eq!(s.by_blob("a.md", "another blob"), None);
-        assert_eq!(s.by_blob("b.md", "blob of ha"), None, "another path");
+        assert_eq!(s.with_blob("a.md", "blob of ha", Record::clone), Some(r));
+        assert_eq!(s.with_blob("a.md", "another blob", Record::clone), None);
+        assert_eq!(
+            s.with_blob("b.md", "blob of ha", Record::clone),
+            None,
+            "another path"
+        );
         // This run's records count too.
         s.record("b.md", record(dir.path().join("b.md").as_path(), "hb"));
-        assert!(s.by_blob("b.md", "blob of hb").is_some());
+        assert!(s.with_blob("b.md", "blob of hb", Record::clone).is_some());
     }
 
     #[test]
