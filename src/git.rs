@@ -688,26 +688,17 @@ pub fn judged_files(
 /// repository: 40 hex digits for SHA-1, 64 for SHA-256).
 pub fn blob_id(bytes: &[u8], like: &str) -> String {
     use sha1::Digest;
-    fn hex(digest: &[u8]) -> String {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut text = String::with_capacity(digest.len() * 2);
-        for b in digest {
-            text.push(char::from(DIGITS[usize::from(b >> 4)]));
-            text.push(char::from(DIGITS[usize::from(b & 0xf)]));
-        }
-        text
-    }
     let header = format!("blob {}\0", bytes.len());
     if like.len() == 64 {
         let mut h = sha2::Sha256::new();
         h.update(header.as_bytes());
         h.update(bytes);
-        hex(&h.finalize())
+        format!("{:x}", h.finalize())
     } else {
         let mut h = sha1::Sha1::new();
         h.update(header.as_bytes());
         h.update(bytes);
-        hex(&h.finalize())
+        format!("{:x}", h.finalize())
     }
 }
 

@@ -29,11 +29,10 @@ pub fn fingerprint(rule: &str, path: &str, message: &str, rank: usize) -> String
         h.update(part.as_bytes());
         h.update([0u8]);
     }
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    // The first 16 bytes: 32 hex digits.
+    let mut hex = format!("{:x}", h.finalize());
+    hex.truncate(32);
+    hex
 }
 
 pub fn to_value(ctx: &ReportContext<'_>) -> Value {
@@ -119,5 +118,15 @@ mod tests {
         assert_eq!(after[0]["location"]["lines"]["begin"], 13);
         assert_eq!(after[0]["severity"], "major");
         assert_eq!(after[0]["check_name"], "typo");
+    }
+
+    /// GitLab keeps fingerprints between pipelines: their text must not
+    /// change (the first 16 bytes of SHA-256 over the NUL-ended parts).
+    #[test]
+    fn a_fingerprint_is_the_first_half_of_its_digest_in_hex() {
+        assert_eq!(
+            super::fingerprint("typo", "a.md", "m", 0),
+            "22ea5aaef26f250a47b5844384e6b681"
+        );
     }
 }
