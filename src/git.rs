@@ -602,14 +602,15 @@ impl ChangedFiles {
             .filter(|page| kept(&page.path))
             .collect();
         pages.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut deleted: Vec<String> = self.deleted.iter().map(|p| rel(p)).filter(kept).collect();
-        deleted.sort();
-        let mut unmerged: Vec<String> = self.unmerged.iter().map(|p| rel(p)).filter(kept).collect();
-        unmerged.sort();
+        let paths = |list: &[String]| {
+            let mut paths: Vec<String> = list.iter().map(|p| rel(p)).filter(kept).collect();
+            paths.sort();
+            paths
+        };
         ChangeSet {
             pages,
-            deleted,
-            unmerged,
+            deleted: paths(&self.deleted),
+            unmerged: paths(&self.unmerged),
         }
     }
 }

@@ -305,10 +305,9 @@ fn unmerged_note(paths: &[String]) -> String {
     if paths.len() > SHOWN {
         list.push_str(&format!(" and {} more", paths.len() - SHOWN));
     }
+    let them = if paths.len() == 1 { "it" } else { "them" };
     format!(
-        "hblint: not checked, in a merge conflict: {list}; resolve {} and `git add` {}, then check again",
-        if paths.len() == 1 { "it" } else { "them" },
-        if paths.len() == 1 { "it" } else { "them" },
+        "hblint: not checked, in a merge conflict: {list}; resolve {them} and `git add` {them}, then check again"
     )
 }
 
