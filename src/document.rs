@@ -249,6 +249,17 @@ impl Document {
         bytes: &[u8],
         limits: &Limits,
     ) -> Result<Document, InputError> {
+        let (text, bom) = Document::text_within(path, bytes, limits)?;
+        Document::parse(path, text.to_owned(), bom)
+    }
+
+    /// A file's text (without BOM) and whether it had one, when the page is
+    /// one [`Document::from_bytes_within`] would parse.
+    pub fn text_within<'b>(
+        path: &str,
+        bytes: &'b [u8],
+        limits: &Limits,
+    ) -> Result<(&'b str, bool), InputError> {
         if let Err(exceeded) = limits.check_size(bytes.len() as u64) {
             return Err(InputError::Limit {
                 path: path.to_owned(),
@@ -268,7 +279,7 @@ impl Document {
             None => (false, bytes),
         };
         let text = match std::str::from_utf8(body) {
-            Ok(t) => t.to_owned(),
+            Ok(t) => t,
             Err(e) => {
                 let valid = &body[..e.valid_up_to()];
                 let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -284,8 +295,8 @@ impl Document {
                 });
             }
         };
-        if let Err(exceeded) = limits.check_text(&text) {
-            let (line, column) = line_and_column(&text, exceeded.offset);
+        if let Err(exceeded) = limits.check_text(text) {
+            let (line, column) = line_and_column(text, exceeded.offset);
             return Err(InputError::Limit {
                 path: path.to_owned(),
                 line,
@@ -293,7 +304,7 @@ impl Document {
                 exceeded,
             });
         }
-        Document::parse(path, text, bom)
+        Ok((text, bom))
     }
 
     /// Parse a page's text (without BOM).
@@ -739,8 +750,14 @@ fn plain_text(node: &Node, out: &mut String) {
 
 /// Blank out generator syntax, byte for byte (newlines kept): the masked
 /// text (`None` when there is nothing to mask) and the masked spans.
+/// The spans of `text` the parser sees as spaces (shortcodes, ERB tags,
+/// attribute lists).
+pub(crate) fn masked_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    MASKS.find_iter(text).map(|m| m.range())
+}
+
 fn mask(text: &str) -> (Option<String>, Vec<Range<usize>>) {
-    let spans: Vec<Range<usize>> = MASKS.find_iter(text).map(|m| m.range()).collect();
+    let spans: Vec<Range<usize>> = masked_spans(text).collect();
     if spans.is_empty() {
         return (None, spans);
     }
@@ -811,19 +828,35 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
 /// has it: a fence of exactly three `-` (or `+`) and spaces or tabs on the
 /// first line, then a line that is the same fence (any line ending).
 fn has_closed_frontmatter(text: &str) -> bool {
+    frontmatter_len(text).is_some()
+}
+
+/// The length of the page's frontmatter (through its closing fence's line
+/// ending), when it has a closed one.
+pub(crate) fn frontmatter_len(text: &str) -> Option<usize> {
     let is_fence = |line: &str, marker: char| {
         let rest = line.trim_end_matches([' ', '\t']);
         rest.len() == 3 && rest.chars().all(|c| c == marker)
     };
     // `\r\n` splits into a line and an empty one, which is no fence.
     let mut lines = text.split(['\n', '\r']);
-    let Some(first) = lines.next() else {
-        return false;
-    };
-    let Some(marker) = ['-', '+'].into_iter().find(|&m| is_fence(first, m)) else {
-        return false;
-    };
-    lines.any(|line| is_fence(line, marker))
+    let first = lines.next()?;
+    let marker = ['-', '+'].into_iter().find(|&m| is_fence(first, m))?;
+    let mut end = first.len();
+    for line in lines {
+        end += 1 + line.len();
+        if is_fence(line, marker) {
+            // Through the line ending (`\r\n` counts both).
+            let rest = text.get(end..).unwrap_or_default();
+            let ending = if rest.starts_with("\r\n") {
+                2
+            } else {
+                usize::from(!rest.is_empty())
+            };
+            return Some(end + ending);
+        }
+    }
+    None
 }
 
 /// The byte range of a 1-based line of `text` whose lines start at

@@ -605,6 +605,7 @@ impl PageCheck<'_> {
             Dep::Anchors { page, answer } => {
                 deps::digest(&w.anchors(page).as_deref().map(|a| (&a.list, a.complete))) == *answer
             }
+            Dep::HasAnchor { page, id, answer } => w.has_anchor(page, id) == *answer,
             Dep::Suggest { url, answer } => {
                 checked.targets == w.targets_digest() || deps::digest(&w.suggest(url)) == *answer
             }

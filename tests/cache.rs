@@ -181,6 +181,77 @@ fn same_findings_through_edits_renames_deletions_and_settings() {
 /// `workspace::stamps`: three seconds, and a margin).
 const SETTLED: std::time::Duration = std::time::Duration::from_millis(3300);
 
+/// A run of one page reads the anchors of the pages it links to: with the
+/// cache, each whole, kept for the next run; without it, only as far as
+/// the headings asked when that start shows them all (page `a`), else the
+/// start and then the whole page (`c`), or the whole page at once when an
+/// id has no likely place (`b`) or a reference is defined below (`refs`). Each way finds the same.
+#[test]
+fn anchors_of_linked_pages_agree_with_and_without_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let filler = "Some text.\n\n".repeat(40);
+    let target = format!(
+        "---\ntitle: Target\n---\n# Target\n\n- [Late](#late-part)\n\n## Early Part\n\n{filler}\
+         ```\n## Only In Code\n```\n\nSetext Part\n-----------\n\n{filler}\
+         ## Late Part\n\n<a id=\"html-anchor\"></a>\n\n## Early Part\n\n{filler}"
+    );
+    for page in ["a", "b", "c"] {
+        write(root, &format!("content/handbook/{page}/_index.md"), &target);
+    }
+    write(
+        root,
+        "content/handbook/refs/_index.md",
+        &format!("# Refs\n\n## [Named][ref] Here\n\n{filler}[ref]: https://example.com\n"),
+    );
+    let asked: &[(&str, &[&str])] = &[
+        (
+            "a",
+            &[
+                "early-part",
+                "Early-Part",
+                "setext-part",
+                "late-part",
+                "html-anchor",
+            ],
+        ),
+        ("b", &["early-part-1", "late-prat"]),
+        ("c", &["setext-part", "only-in-code"]),
+        // Its start would show `namedref-here`: the definition below it
+        // makes the heading's text `Named Here`.
+        ("refs", &["namedref-here"]),
+    ];
+    let links: Vec<String> = asked
+        .iter()
+        .flat_map(|(page, ids)| {
+            ids.iter()
+                .map(move |id| format!("[{id}](/handbook/{page}/#{id})"))
+        })
+        .collect();
+    write(
+        root,
+        "content/handbook/linker.md",
+        &format!("# Linker\n\n{}.\n", links.join(" and ")),
+    );
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let cache = cache_dir.path().join("cache");
+    let found = same_with_and_without(root, &cache, &["content/handbook/linker.md"]);
+    let mut broken: Vec<&str> = found
+        .iter()
+        .filter(|f| f["rule"] == "broken-anchor")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    broken.sort_unstable();
+    assert_eq!(
+        broken,
+        [
+            "no anchor `#late-prat` on `content/handbook/b/_index.md`",
+            "no anchor `#namedref-here` on `content/handbook/refs/_index.md`",
+            "no anchor `#only-in-code` on `content/handbook/c/_index.md`",
+        ]
+    );
+}
+
 #[test]
 fn an_edit_that_keeps_size_and_modification_time_is_still_seen() {
     let dir = tree();

@@ -28,6 +28,12 @@ pub enum Dep {
     },
     /// `Workspace::anchors(page)`.
     Anchors { page: String, answer: u64 },
+    /// `Workspace::has_anchor(page, id)`.
+    HasAnchor {
+        page: String,
+        id: String,
+        answer: Option<bool>,
+    },
     /// `Workspace::suggest(url)`: depends only on the tree's file list.
     Suggest { url: String, answer: u64 },
     /// On how many pages a word occurs.

@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Bumped whenever the layout of [`Entry`] changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The folder name under the root when there is no git folder.
 pub const DIR_NAME: &str = ".hblint-cache";

@@ -1,5 +1,6 @@
 //! The ids a page can be linked to with `#fragment`: its headings' slugs,
-//! custom ids and HTML anchors, and whether hblint can see all of them.
+//! custom ids and HTML anchors, whether hblint can see all of them, and how
+//! much of a page's start a parse needs to show one.
 
 use crate::document::Document;
 use crate::links::slug::{IdFactory, SlugStyle};
@@ -47,6 +48,12 @@ impl AnchorSet {
                 .sorted
                 .binary_search_by(|i| self.list[*i as usize].as_str().cmp(id))
                 .is_ok()
+    }
+
+    /// Whether a link's `#id` finds its place: the id, or one equal to it but for case
+    /// (browsers and Hugo's renderers differ there; `uppercase-anchor` asks about case).
+    pub fn matches(&self, id: &str) -> bool {
+        self.contains(id) || self.case_insensitive(id).is_some()
     }
 
     /// An id equal to `id` but for case.
@@ -193,4 +200,294 @@ fn generates_content(text: &str) -> bool {
         || SHORTCODE
             .captures_iter(text)
             .any(|c| !WRAPPER_SHORTCODES.contains(&&c[1]))
+}
+
+/// How much of a page's start a parse needs to show that `id` is one of its
+/// anchors, when a line near the start could hold it: through the line
+/// after the first line that both looks like a place for an id (a heading,
+/// a `{#id}` attribute list, an HTML `id=` or `name=`, a line a setext
+/// underline follows) and holds the id's letters and digits in order.
+///
+/// The `markdown` crate decides a line's block by the lines before it, so
+/// a heading in that start is a heading of the whole page, with the same
+/// id: the start stops after the next line (a setext underline), after the
+/// frontmatter, and never inside a shortcode or ERB tag; and nothing after
+/// it may define a link reference (`[x]: url`, `[^note]:`), which can change
+/// a heading's text above it. `None` when no such line exists or the rest
+/// of the page defines references: only the whole page can answer then.
+/// A start that does not show the id says nothing: the caller parses the
+/// whole page.
+pub fn decisive_prefix(text: &str, id: &str) -> Option<usize> {
+    let want: String = letters_and_digits(id).collect();
+    if want.is_empty() {
+        return None;
+    }
+    let body = crate::document::frontmatter_len(text).unwrap_or(0);
+    let mut lines = text
+        .get(body..)?
+        .split_inclusive('\n')
+        .scan(body, |start, line| {
+            let at = *start;
+            *start += line.len();
+            Some((at, line))
+        })
+        .peekable();
+    let mut cut = None;
+    while let Some((_, line)) = lines.next() {
+        let next = lines.peek().map(|(at, next)| (*at + next.len(), *next));
+        let underlined = next.is_some_and(|(_, n)| is_setext_underline(n));
+        if (underlined || may_hold_id(line)) && holds_in_order(line, &want) {
+            cut = Some(next.map_or(text.len(), |(end, _)| end));
+            break;
+        }
+    }
+    let mut cut = cut?;
+    // A shortcode or ERB tag open at the cut is masked whole in the page,
+    // and not at all in the start: move the cut past it.
+    for span in crate::document::masked_spans(text) {
+        if span.start >= cut {
+            break;
+        }
+        if span.end > cut {
+            let rest = text.get(span.end..)?;
+            cut = span.end + rest.find('\n').map_or(rest.len(), |i| i + 1);
+        }
+    }
+    let rest = text.get(cut..)?;
+    (cut < text.len() && !rest.contains("]:")).then_some(cut)
+}
+
+/// The lowercase letters and digits of `s`, in order: what a heading's text
+/// and its slug have in common.
+fn letters_and_digits(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+}
+
+/// Whether `line`'s letters and digits hold `want` as one run.
+fn holds_in_order(line: &str, want: &str) -> bool {
+    let have: String = letters_and_digits(line).collect();
+    have.contains(want)
+}
+
+/// A line that may give an id by itself: an ATX heading (inside quotes and
+/// list items too), an attribute list, or an HTML tag with `id` or `name`.
+fn may_hold_id(line: &str) -> bool {
+    let mut rest = line.trim_start();
+    // Block quote marks and list markers before the heading's `#`.
+    loop {
+        let stripped = rest
+            .strip_prefix('>')
+            .or_else(|| {
+                rest.strip_prefix(['-', '*', '+'])
+                    .filter(|r| r.starts_with(' '))
+            })
+            .or_else(|| {
+                let digits =
+                    rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+                (digits > 0)
+                    .then(|| rest.get(digits..))
+                    .flatten()
+                    .and_then(|r| r.strip_prefix(['.', ')']))
+                    .filter(|r| r.starts_with(' '))
+            });
+        match stripped {
+            Some(r) => rest = r.trim_start(),
+            None => break,
+        }
+    }
+    rest.starts_with('#') || line.contains("{#") || line.contains("{:") || has_id_attribute(line)
+}
+
+/// Whether `line` has an `id=` or `name=` attribute (any case, spaces
+/// around `=`), as the HTML anchors of a page are found.
+fn has_id_attribute(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    ["id", "name"].iter().any(|attr| {
+        lower.match_indices(attr).any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let after = lower[at + attr.len()..].trim_start();
+            before.is_some_and(char::is_whitespace) && after.starts_with('=')
+        })
+    })
+}
+
+/// `===` or `---` alone on a line (up to three spaces before it).
+fn is_setext_underline(line: &str) -> bool {
+    let t = line.trim_end();
+    let indent = t.len() - t.trim_start_matches(' ').len();
+    let t = t.trim_start_matches(' ');
+    indent <= 3 && !t.is_empty() && (t.chars().all(|c| c == '=') || t.chars().all(|c| c == '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    /// The anchors of the whole page and of the start `decisive_prefix` gives.
+    fn both(text: &str, id: &str) -> (bool, Option<bool>) {
+        let style = SlugStyle::default();
+        let full = Document::parse("p.md", text.to_owned(), false).expect("parses");
+        let whole = AnchorSet::of(&full, style).matches(id);
+        let start = decisive_prefix(text, id).map(|cut| {
+            let doc = Document::parse("p.md", text[..cut].to_owned(), false).expect("parses");
+            AnchorSet::of(&doc, style).matches(id)
+        });
+        (whole, start)
+    }
+
+    #[test]
+    fn the_start_through_the_heading_shows_it() {
+        let text = "---\ntitle: Foo Bar\n---\nIntro.\n\n## Foo Bar\n\nText.\n\n## Later\n\nMore.\n";
+        let cut = decisive_prefix(text, "foo-bar").expect("a start");
+        assert_eq!(
+            &text[..cut],
+            "---\ntitle: Foo Bar\n---\nIntro.\n\n## Foo Bar\n\n"
+        );
+        assert_eq!(both(text, "foo-bar"), (true, Some(true)));
+        assert_eq!(both(text, "Foo-Bar"), (true, Some(true)));
+    }
+
+    #[test]
+    fn tables_of_contents_and_prose_are_no_place_for_an_id() {
+        let text = "- [Foo Bar](#foo-bar)\n\nFoo bar is here.\n\n## Foo Bar\n\nx\n\ny\n";
+        let cut = decisive_prefix(text, "foo-bar").expect("a start");
+        assert!(
+            text[..cut].ends_with("## Foo Bar\n\n"),
+            "{:?}",
+            &text[..cut]
+        );
+    }
+
+    #[test]
+    fn only_id_and_name_attributes_make_an_html_place() {
+        assert!(has_id_attribute(r#"<a id="x"></a>"#));
+        assert!(has_id_attribute(r#"<a NAME = 'x'>"#));
+        assert!(!has_id_attribute(r#"<img width=32 alt="the id card">"#));
+        assert!(!has_id_attribute("grid=3 and the uid=4"));
+    }
+
+    #[test]
+    fn setext_attribute_and_html_ids_are_found() {
+        let text = "Intro\n\nFoo Bar\n-------\n\nx\n\n## Other {#custom-id}\n\n<a name=\"here-it-is\"></a>\n\nend\n";
+        assert_eq!(both(text, "foo-bar"), (true, Some(true)));
+        assert_eq!(both(text, "custom-id"), (true, Some(true)));
+        assert_eq!(both(text, "here-it-is"), (true, Some(true)));
+    }
+
+    #[test]
+    fn a_heading_inside_code_is_not_taken() {
+        let text = "```\n## Foo Bar\n```\n\nx\n\n## Foo Bar\n\ny\n\nz\n";
+        // The fenced line is found first; its start shows no heading.
+        assert_eq!(both(text, "foo-bar"), (true, Some(false)));
+        let open = "```\n## Foo Bar\n\nx\n\ny\n";
+        assert_eq!(both(open, "foo-bar"), (false, Some(false)));
+        let html = "<div>\n\n## Foo Bar\n\n</div>\n\nx\n";
+        let (whole, start) = both(html, "foo-bar");
+        assert_eq!(start.unwrap_or(whole), whole);
+    }
+
+    #[test]
+    fn later_reference_definitions_leave_it_to_the_whole_page() {
+        let text = "## [Foo][ref] Bar\n\ntext\n\n[ref]: https://example.com\n";
+        assert_eq!(decisive_prefix(text, "fooref-bar"), None);
+        assert_eq!(decisive_prefix(text, "foo-bar"), None);
+        assert_eq!(both(text, "foo-bar"), (true, None));
+    }
+
+    #[test]
+    fn a_shortcode_open_at_the_cut_moves_it() {
+        let text = "{{< note\n## Foo Bar\nstill in it\n>}}\n\ntext\n\nmore\n";
+        let cut = decisive_prefix(text, "foo-bar").expect("a start");
+        assert_eq!(&text[..cut], "{{< note\n## Foo Bar\nstill in it\n>}}\n");
+        assert_eq!(both(text, "foo-bar"), (false, Some(false)));
+    }
+
+    #[test]
+    fn duplicates_keep_their_numbers() {
+        let text = "## Foo\n\nx\n\n## Foo\n\ny\n\n## Bar\n\nz\n";
+        assert_eq!(both(text, "foo-1"), (true, None));
+        assert_eq!(both(text, "foo"), (true, Some(true)));
+    }
+
+    /// Over a real tree (`HBLINT_CORPUS=DIR cargo test --release -- --ignored
+    /// starts_agree`): every start shows only ids of its whole page, and
+    /// shows most of them (printed with the share of bytes parsed).
+    #[test]
+    #[ignore]
+    fn starts_agree_with_whole_pages_on_a_corpus() {
+        let Ok(root) = std::env::var("HBLINT_CORPUS") else {
+            return;
+        };
+        let style = SlugStyle::default();
+        let (mut asked, mut shown, mut parsed, mut whole_bytes) = (0usize, 0usize, 0usize, 0usize);
+        for entry in ignore::WalkBuilder::new(root).build().flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let Ok(doc) = Document::parse("p.md", text.clone(), false) else {
+                continue;
+            };
+            let full = AnchorSet::of(&doc, style);
+            let mut ids: Vec<(bool, String)> =
+                full.list.iter().map(|id| (true, id.clone())).collect();
+            ids.extend(full.list.iter().map(|id| (false, format!("{id}-x"))));
+            for (real, id) in &ids {
+                let id = id.as_str();
+                if !real {
+                    // An id the page lacks: the start must not show it.
+                    if let Some(cut) = decisive_prefix(&text, id) {
+                        let start = Document::parse("p.md", text[..cut].to_owned(), false)
+                            .expect("a start parses");
+                        assert!(
+                            !AnchorSet::of(&start, style).matches(id),
+                            "{}: `{id}`",
+                            path.display()
+                        );
+                    }
+                    continue;
+                }
+                asked += 1;
+                whole_bytes += text.len();
+                let Some(cut) = decisive_prefix(&text, id) else {
+                    parsed += text.len();
+                    continue;
+                };
+                let start =
+                    Document::parse("p.md", text[..cut].to_owned(), false).expect("a start parses");
+                let set = AnchorSet::of(&start, style);
+                for got in &set.list {
+                    assert!(
+                        full.matches(got),
+                        "{}: `{got}` only in the start",
+                        path.display()
+                    );
+                }
+                if set.matches(id) {
+                    shown += 1;
+                    parsed += cut;
+                } else {
+                    parsed += cut + text.len();
+                }
+            }
+        }
+        eprintln!(
+            "{asked} ids asked, {shown} shown by a start; {:.1} % of the bytes parsed",
+            100.0 * parsed as f64 / whole_bytes.max(1) as f64
+        );
+    }
+
+    #[test]
+    fn no_place_or_no_letters_gives_none() {
+        assert_eq!(decisive_prefix("## Foo\n\ntext\n", "bar"), None);
+        assert_eq!(decisive_prefix("## Foo\n\ntext\n", "---"), None);
+        // The last line: the start would be the whole page.
+        assert_eq!(decisive_prefix("text\n\n## Foo", "foo"), None);
+    }
 }

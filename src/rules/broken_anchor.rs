@@ -4,6 +4,7 @@ use super::{Context, FixAvailability, PathDiagnostic, Rule, RuleMeta};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::links::fragment_range;
+use std::collections::{BTreeMap, HashMap};
 
 pub static META: RuleMeta = RuleMeta {
     name: "broken-anchor",
@@ -21,7 +22,9 @@ kramdown, with `[links] anchor-style = "kramdown"`), a custom id
 (`## Title {#id}`, `{: #id}`), or an `id=` / `<a name=…>` in raw HTML.
 
 A target page is parsed only when one of its anchors must be checked, once
-per run. Pages that pull in content hblint cannot see (Hugo `include`
+per run, and its anchors are kept in the cache. A run without a cache
+(`--no-cache`) parses it only as far as the headings the links ask for,
+when that start of the page shows them all. Pages that pull in content hblint cannot see (Hugo `include`
 shortcodes, ERB partials) are not judged. A fragment that matches an anchor
 but for its case is left to `uppercase-anchor`.
 
@@ -91,29 +94,48 @@ fn findings(
     out: &mut Vec<Diagnostic>,
 ) {
     {
-        let with_fragment = crate::links::resolved_links(doc, ctx.workspace)
-            .filter(|(link, _)| link.dest.contains('#'));
-        for (link, res) in with_fragment {
-            let Some(fragment) = res.link.fragment.as_deref() else {
+        let with_fragment: Vec<_> = crate::links::resolved_links(doc, ctx.workspace)
+            .filter(|(link, _)| link.dest.contains('#'))
+            .collect();
+        // The fragments to look up, by page: each page is asked about all of
+        // its fragments at once, so that one start of it can show them all.
+        let wanted = |page: &str, fragment: &str| {
+            !(fragment.is_empty() || fragment.starts_with(":~:") || fragment.starts_with('/'))
+                && only.is_none_or(|lost| {
+                    lost.iter()
+                        .any(|(p, ids)| p == page && ids.iter().any(|id| id == fragment))
+                })
+        };
+        let mut by_page: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (_, res) in &with_fragment {
+            if let (Some(page), Some(fragment)) = (res.page(), res.link.fragment.as_deref())
+                && wanted(page, fragment)
+            {
+                by_page.entry(page).or_default().push(fragment);
+            }
+        }
+        let mut found: HashMap<(&str, &str), Option<bool>> = HashMap::new();
+        for (page, mut fragments) in by_page {
+            fragments.sort_unstable();
+            fragments.dedup();
+            let answers = ctx.workspace.has_anchors(page, &fragments);
+            found.extend(fragments.into_iter().map(|f| (page, f)).zip(answers));
+        }
+        for (link, res) in &with_fragment {
+            let (Some(fragment), Some(page)) = (res.link.fragment.as_deref(), res.page()) else {
                 continue;
             };
-            if fragment.is_empty() || fragment.starts_with(":~:") || fragment.starts_with('/') {
+            if !wanted(page, fragment) {
                 continue;
             }
-            let Some(page) = res.page() else { continue };
-            if let Some(lost) = only
-                && !lost
-                    .iter()
-                    .any(|(p, ids)| p == page && ids.iter().any(|id| id == fragment))
-            {
+            // Mostly found in the start of the page: its full set of
+            // anchors is needed only for a fragment it lacks.
+            if found.get(&(page, fragment)).copied().flatten() != Some(false) {
                 continue;
             }
             let Some(anchors) = ctx.workspace.anchors(page) else {
                 continue;
             };
-            if anchors.contains(fragment) || anchors.case_insensitive(fragment).is_some() {
-                continue;
-            }
             if !anchors.complete {
                 continue;
             }

@@ -195,6 +195,9 @@ pub struct Workspace {
     placed: Mutex<HashMap<String, aliases::Placed>>,
     redirects: OnceLock<Redirects>,
     anchors: Mutex<HashMap<String, AnchorCell>>,
+    /// The anchors of the start of a page parsed for one of its ids, until
+    /// the page is parsed whole (see `Workspace::has_anchor`).
+    anchor_starts: Mutex<HashMap<String, Arc<AnchorSet>>>,
     suggestions: Mutex<HashMap<String, Option<Suggestion>>>,
     /// Where pages' anchors are kept between runs.
     pub cache: Cache,
@@ -226,6 +229,7 @@ impl Workspace {
             placed: Mutex::new(HashMap::new()),
             redirects: OnceLock::new(),
             anchors: Mutex::new(HashMap::new()),
+            anchor_starts: Mutex::new(HashMap::new()),
             suggestions: Mutex::new(HashMap::new()),
             cache: Cache::disabled(),
             stamps: OnceLock::new(),

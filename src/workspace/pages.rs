@@ -12,7 +12,7 @@ use crate::cache::{self, Anchors, deps};
 use crate::document::{Document, InputError};
 use crate::inputs::{Content, SourceFile};
 use crate::limits::{Limits, ReadError};
-use crate::links::anchors::AnchorSet;
+use crate::links::anchors::{AnchorSet, decisive_prefix};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
@@ -247,61 +247,180 @@ impl Workspace {
         found
     }
 
+    /// Whether `page` has the anchor `id` (or one equal to it but for case),
+    /// `None` when the page cannot be read. See [`Workspace::has_anchors`].
+    pub fn has_anchor(&self, page: &str, id: &str) -> Option<bool> {
+        self.has_anchors(page, &[id])[0]
+    }
+
+    /// [`Workspace::has_anchor`] for each of `ids`, asked together. A run
+    /// with a cache parses the page whole, once, and keeps its anchors for
+    /// the next run. A run without one parses it, the first time it is
+    /// asked, only as far as it takes to show them all ([`decisive_prefix`]),
+    /// and keeps the anchors of that start for the page's next questions;
+    /// it parses the page whole, once, when a start cannot show an id.
+    pub fn has_anchors(&self, page: &str, ids: &[&str]) -> Vec<Option<bool>> {
+        let cell = self.anchor_cell(page);
+        let answers = match cell.get() {
+            Some(found) => ids
+                .iter()
+                .map(|id| found.as_ref().map(|s| s.matches(id)))
+                .collect(),
+            None => deps::paused(|| {
+                let start = self
+                    .anchor_starts
+                    .lock()
+                    .ok()
+                    .and_then(|starts| starts.get(page).cloned());
+                if let Some(start) = &start
+                    && ids.iter().all(|id| start.matches(id))
+                {
+                    return vec![Some(true); ids.len()];
+                }
+                let whole = |found: &Option<Arc<AnchorSet>>| {
+                    ids.iter()
+                        .map(|id| found.as_ref().map(|s| s.matches(id)))
+                        .collect()
+                };
+                match self.locate_anchors(page) {
+                    Located::Set(found) => whole(cell.get_or_init(|| found)),
+                    Located::Bytes { real, bytes, hash } => {
+                        if start.is_none()
+                            && !self.cache.is_enabled()
+                            && let Some(set) = self.anchors_of_start(real, &bytes, ids)
+                        {
+                            let shown = ids.iter().all(|id| set.matches(id));
+                            if let Ok(mut starts) = self.anchor_starts.lock() {
+                                starts.insert(page.to_owned(), Arc::new(set));
+                            }
+                            if shown {
+                                return vec![Some(true); ids.len()];
+                            }
+                        }
+                        whole(cell.get_or_init(|| self.anchors_of(real, &bytes, hash)))
+                    }
+                }
+            }),
+        };
+        for (id, answer) in ids.iter().zip(&answers) {
+            deps::record(|| deps::Dep::HasAnchor {
+                page: page.to_owned(),
+                id: (*id).to_owned(),
+                answer: *answer,
+            });
+        }
+        answers
+    }
+
+    /// The anchors of the start of `bytes` that shows every one of `ids`
+    /// (through the furthest of their [`decisive_prefix`]es), when each has
+    /// one; only for a page the whole parse would take (its limits).
+    fn anchors_of_start(&self, path: &str, bytes: &[u8], ids: &[&str]) -> Option<AnchorSet> {
+        let (text, bom) = Document::text_within(path, bytes, &self.limits).ok()?;
+        let cut = ids
+            .iter()
+            .map(|id| decisive_prefix(text, id))
+            .collect::<Option<Vec<usize>>>()?
+            .into_iter()
+            .max()?;
+        let doc = Document::parse(path, text.get(..cut)?.to_owned(), bom).ok()?;
+        Some(AnchorSet::of(&doc, self.config.anchor_style))
+    }
+
+    fn anchors_of(&self, real: &str, bytes: &[u8], hash: Option<String>) -> Option<Arc<AnchorSet>> {
+        let style = self.config.anchor_style;
+        anchors_of_bytes(&self.cache, real, bytes, hash, &self.limits, style).map(Arc::new)
+    }
+
     fn find_anchors(&self, page: &str) -> Option<Arc<AnchorSet>> {
+        match self.locate_anchors(page) {
+            Located::Set(found) => found,
+            Located::Bytes { real, bytes, hash } => self.anchors_of(real, &bytes, hash),
+        }
+    }
+
+    /// A page's anchors when the run or the cache knows them, else its bytes.
+    fn locate_anchors<'p>(&'p self, page: &'p str) -> Located<'p> {
         let style = self.config.anchor_style;
         let registered = self
             .run_pages
             .read()
             .ok()
             .and_then(|m| m.get(page).cloned());
+        let set = |found: Option<AnchorSet>| Located::Set(found.map(Arc::new));
         match registered {
-            Some(RunPage::Cached(set)) => return Some(set),
+            Some(RunPage::Cached(found)) => return Located::Set(Some(found)),
             Some(RunPage::Source(content)) => {
                 let file = SourceFile {
                     path: page.to_owned(),
                     content,
                 };
-                let doc = load(&file, &self.root, &self.limits).ok()?;
-                let set = Arc::new(AnchorSet::of(&doc, style));
+                let Ok(doc) = load(&file, &self.root, &self.limits) else {
+                    return Located::Set(None);
+                };
+                let found = AnchorSet::of(&doc, style);
                 if let Ok(mut parked) = self.parked.lock() {
                     parked.insert(page.to_owned(), doc);
                 }
-                return Some(set);
+                return set(Some(found));
             }
             None => {}
         }
-        let real = self.file(page)?;
+        let Some(real) = self.file(page) else {
+            return Located::Set(None);
+        };
         if let Some(judged) = self.committed_record(real, |r| r.hash.clone()) {
             // The judged tree's bytes: known by their blob id, read only
             // when the cache has not kept their anchors.
-            let (hash, bytes) = judged?;
+            let Some((hash, bytes)) = judged else {
+                return Located::Set(None);
+            };
             if let Some(entry) = self.cache.load(real, &hash) {
-                return Some(Arc::new(entry.anchors.to_set()));
+                return set(Some(entry.anchors.to_set()));
             }
             let bytes = match bytes {
                 Some(bytes) => bytes,
-                None => self.read_file(real)?,
+                None => match self.read_file(real) {
+                    Some(bytes) => bytes,
+                    None => return Located::Set(None),
+                },
             };
-            return anchors_of_bytes(&self.cache, real, &bytes, Some(hash), &self.limits, style)
-                .map(Arc::new);
+            return Located::Bytes {
+                real,
+                bytes,
+                hash: Some(hash),
+            };
         }
         let stamps = self.stamps();
         if let Some(known) = stamps.lookup_in_root(real)
             && let Some(entry) = self.cache.load(real, &known.hash)
         {
-            return Some(Arc::new(entry.anchors.to_set()));
+            return set(Some(entry.anchors.to_set()));
         }
         // Read and stamped for the next run, hashed once; without stamps
         // (no cache, a remote tree), read as it is.
-        let (bytes, hash) = match stamps.is_enabled() {
-            true => {
-                let (bytes, record) = self.read_recorded(real)?;
-                (bytes, Some(record.hash))
-            }
-            false => (self.read_file(real)?, None),
+        let read = match stamps.is_enabled() {
+            true => self
+                .read_recorded(real)
+                .map(|(bytes, record)| (bytes, Some(record.hash))),
+            false => self.read_file(real).map(|bytes| (bytes, None)),
         };
-        anchors_of_bytes(&self.cache, real, &bytes, hash, &self.limits, style).map(Arc::new)
+        match read {
+            Some((bytes, hash)) => Located::Bytes { real, bytes, hash },
+            None => Located::Set(None),
+        }
     }
+}
+
+/// Where a page's anchors are: known (or the page unreadable), or to be
+/// found in its bytes.
+enum Located<'p> {
+    Set(Option<Arc<AnchorSet>>),
+    Bytes {
+        real: &'p str,
+        bytes: Vec<u8>,
+        hash: Option<String>,
+    },
 }
 
 /// The anchors of `path` holding `bytes` (whose content hash is `hash`,

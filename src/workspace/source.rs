@@ -286,6 +286,39 @@ mod tests {
     }
 
     #[test]
+    fn without_a_cache_a_linked_page_is_parsed_only_as_far_as_its_anchors() {
+        let page = "content/handbook/b.md";
+        let text = "# B\n\n## Early\n\nText.\n\n```\n## In code\n```\n\n## Late\n\nEnd.\n";
+        let (w, _) = workspace(&[("content/handbook/a.md", "# A\n"), (page, text)]);
+        let whole_parsed = |w: &Workspace| {
+            w.anchors
+                .lock()
+                .ok()
+                .and_then(|m| m.get(page).map(|cell| cell.get().is_some()))
+                .unwrap_or(false)
+        };
+        assert_eq!(
+            w.has_anchors(page, &["early", "Early"]),
+            [Some(true), Some(true)]
+        );
+        let start = w
+            .anchor_starts
+            .lock()
+            .ok()
+            .and_then(|m| m.get(page).cloned());
+        assert_eq!(
+            start.map(|s| s.list.clone()),
+            Some(vec!["b".to_owned(), "early".to_owned()])
+        );
+        assert!(!whole_parsed(&w), "the start showed it");
+        // An id past the start, or in code only: the whole page answers.
+        assert_eq!(w.has_anchor(page, "in-code"), Some(false));
+        assert!(whole_parsed(&w));
+        assert_eq!(w.has_anchor(page, "late"), Some(true));
+        assert_eq!(w.has_anchor("content/handbook/nowhere.md", "x"), None);
+    }
+
+    #[test]
     fn an_alias_needs_every_page_once() {
         let (w, memory) = workspace(&[
             ("content/handbook/a.md", "# A\n"),
