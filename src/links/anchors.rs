@@ -202,26 +202,39 @@ fn generates_content(text: &str) -> bool {
             .any(|c| !WRAPPER_SHORTCODES.contains(&&c[1]))
 }
 
-/// How much of a page's start a parse needs to show that `id` is one of its
-/// anchors, when a line near the start could hold it: through the line
-/// after the first line that both looks like a place for an id (a heading,
-/// a `{#id}` attribute list, an HTML `id=` or `name=`, a line a setext
-/// underline follows) and holds the id's letters and digits in order.
+/// The most ids one start of a page is cut for: a page asked about more is
+/// parsed whole (each id costs a pass over the candidate lines).
+pub const START_IDS: usize = 16;
+
+/// How much of a page's start a parse needs to show that each of `ids` is
+/// one of its anchors, when a line near the start could hold each: through
+/// the line after the first line that both looks like a place for an id (a
+/// heading, a `{#id}` attribute list, an HTML `id=` or `name=`, a line a
+/// setext underline follows) and holds the id's letters and digits in
+/// order, for the id whose place comes last.
 ///
 /// The `markdown` crate decides a line's block by the lines before it, so
 /// a heading in that start is a heading of the whole page, with the same
 /// id: the start stops after the next line (a setext underline), after the
 /// frontmatter, and never inside a shortcode or ERB tag; and nothing after
 /// it may define a link reference (`[x]: url`, `[^note]:`), which can change
-/// a heading's text above it. `None` when no such line exists or the rest
-/// of the page defines references: only the whole page can answer then.
-/// A start that does not show the id says nothing: the caller parses the
-/// whole page.
-pub fn decisive_prefix(text: &str, id: &str) -> Option<usize> {
-    let want: String = letters_and_digits(id).collect();
-    if want.is_empty() {
+/// a heading's text above it. `None` when an id has no such line, when the
+/// rest of the page defines references, or for more than [`START_IDS`] ids:
+/// only the whole page can answer then. A start that does not show an id
+/// says nothing about it: the caller parses the whole page.
+pub fn decisive_prefix(text: &str, ids: &[&str]) -> Option<usize> {
+    if ids.is_empty() || ids.len() > START_IDS {
         return None;
     }
+    let mut wanted: Vec<String> = ids
+        .iter()
+        .map(|id| letters_and_digits(id).collect())
+        .collect();
+    if wanted.iter().any(String::is_empty) {
+        return None;
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
     let body = crate::document::frontmatter_len(text).unwrap_or(0);
     let mut lines = text
         .get(body..)?
@@ -236,7 +249,12 @@ pub fn decisive_prefix(text: &str, id: &str) -> Option<usize> {
     while let Some((_, line)) = lines.next() {
         let next = lines.peek().map(|(at, next)| (*at + next.len(), *next));
         let underlined = next.is_some_and(|(_, n)| is_setext_underline(n));
-        if (underlined || may_hold_id(line)) && holds_in_order(line, &want) {
+        if !(underlined || may_hold_id(line)) {
+            continue;
+        }
+        let have: String = letters_and_digits(line).collect();
+        wanted.retain(|want| !have.contains(want.as_str()));
+        if wanted.is_empty() {
             cut = Some(next.map_or(text.len(), |(end, _)| end));
             break;
         }
@@ -263,12 +281,6 @@ fn letters_and_digits(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
-}
-
-/// Whether `line`'s letters and digits hold `want` as one run.
-fn holds_in_order(line: &str, want: &str) -> bool {
-    let have: String = letters_and_digits(line).collect();
-    have.contains(want)
 }
 
 /// A line that may give an id by itself: an ATX heading (inside quotes and
@@ -331,7 +343,7 @@ mod tests {
         let style = SlugStyle::default();
         let full = Document::parse("p.md", text.to_owned(), false).expect("parses");
         let whole = AnchorSet::of(&full, style).matches(id);
-        let start = decisive_prefix(text, id).map(|cut| {
+        let start = decisive_prefix(text, &[id]).map(|cut| {
             let doc = Document::parse("p.md", text[..cut].to_owned(), false).expect("parses");
             AnchorSet::of(&doc, style).matches(id)
         });
@@ -341,7 +353,7 @@ mod tests {
     #[test]
     fn the_start_through_the_heading_shows_it() {
         let text = "---\ntitle: Foo Bar\n---\nIntro.\n\n## Foo Bar\n\nText.\n\n## Later\n\nMore.\n";
-        let cut = decisive_prefix(text, "foo-bar").expect("a start");
+        let cut = decisive_prefix(text, &["foo-bar"]).expect("a start");
         assert_eq!(
             &text[..cut],
             "---\ntitle: Foo Bar\n---\nIntro.\n\n## Foo Bar\n\n"
@@ -353,7 +365,7 @@ mod tests {
     #[test]
     fn tables_of_contents_and_prose_are_no_place_for_an_id() {
         let text = "- [Foo Bar](#foo-bar)\n\nFoo bar is here.\n\n## Foo Bar\n\nx\n\ny\n";
-        let cut = decisive_prefix(text, "foo-bar").expect("a start");
+        let cut = decisive_prefix(text, &["foo-bar"]).expect("a start");
         assert!(
             text[..cut].ends_with("## Foo Bar\n\n"),
             "{:?}",
@@ -392,15 +404,15 @@ mod tests {
     #[test]
     fn later_reference_definitions_leave_it_to_the_whole_page() {
         let text = "## [Foo][ref] Bar\n\ntext\n\n[ref]: https://example.com\n";
-        assert_eq!(decisive_prefix(text, "fooref-bar"), None);
-        assert_eq!(decisive_prefix(text, "foo-bar"), None);
+        assert_eq!(decisive_prefix(text, &["fooref-bar"]), None);
+        assert_eq!(decisive_prefix(text, &["foo-bar"]), None);
         assert_eq!(both(text, "foo-bar"), (true, None));
     }
 
     #[test]
     fn a_shortcode_open_at_the_cut_moves_it() {
         let text = "{{< note\n## Foo Bar\nstill in it\n>}}\n\ntext\n\nmore\n";
-        let cut = decisive_prefix(text, "foo-bar").expect("a start");
+        let cut = decisive_prefix(text, &["foo-bar"]).expect("a start");
         assert_eq!(&text[..cut], "{{< note\n## Foo Bar\nstill in it\n>}}\n");
         assert_eq!(both(text, "foo-bar"), (false, Some(false)));
     }
@@ -442,7 +454,7 @@ mod tests {
                 let id = id.as_str();
                 if !real {
                     // An id the page lacks: the start must not show it.
-                    if let Some(cut) = decisive_prefix(&text, id) {
+                    if let Some(cut) = decisive_prefix(&text, &[id]) {
                         let start = Document::parse("p.md", text[..cut].to_owned(), false)
                             .expect("a start parses");
                         assert!(
@@ -455,7 +467,7 @@ mod tests {
                 }
                 asked += 1;
                 whole_bytes += text.len();
-                let Some(cut) = decisive_prefix(&text, id) else {
+                let Some(cut) = decisive_prefix(&text, &[id]) else {
                     parsed += text.len();
                     continue;
                 };
@@ -484,10 +496,23 @@ mod tests {
     }
 
     #[test]
+    fn several_ids_are_cut_for_together_and_not_too_many() {
+        let text = "# Page\n\n## One\n\nx\n\n## Two\n\ny\n\n## Three\n\nz\n";
+        let through = |ids: &[&str]| decisive_prefix(text, ids).map(|cut| &text[..cut]);
+        assert_eq!(
+            through(&["two", "one"]),
+            Some("# Page\n\n## One\n\nx\n\n## Two\n\n")
+        );
+        assert_eq!(through(&["one", "missing"]), None);
+        assert_eq!(through(&["one"; START_IDS]), Some("# Page\n\n## One\n\n"));
+        assert_eq!(through(&["one"; START_IDS + 1]), None);
+    }
+
+    #[test]
     fn no_place_or_no_letters_gives_none() {
-        assert_eq!(decisive_prefix("## Foo\n\ntext\n", "bar"), None);
-        assert_eq!(decisive_prefix("## Foo\n\ntext\n", "---"), None);
+        assert_eq!(decisive_prefix("## Foo\n\ntext\n", &["bar"]), None);
+        assert_eq!(decisive_prefix("## Foo\n\ntext\n", &["---"]), None);
         // The last line: the start would be the whole page.
-        assert_eq!(decisive_prefix("text\n\n## Foo", "foo"), None);
+        assert_eq!(decisive_prefix("text\n\n## Foo", &["foo"]), None);
     }
 }

@@ -250,7 +250,7 @@ impl Workspace {
     /// Whether `page` has the anchor `id` (or one equal to it but for case),
     /// `None` when the page cannot be read. See [`Workspace::has_anchors`].
     pub fn has_anchor(&self, page: &str, id: &str) -> Option<bool> {
-        self.has_anchors(page, &[id])[0]
+        self.has_anchors(page, &[id]).into_iter().next().flatten()
     }
 
     /// [`Workspace::has_anchor`] for each of `ids`, asked together. A run
@@ -313,16 +313,11 @@ impl Workspace {
     }
 
     /// The anchors of the start of `bytes` that shows every one of `ids`
-    /// (through the furthest of their [`decisive_prefix`]es), when each has
-    /// one; only for a page the whole parse would take (its limits).
+    /// ([`decisive_prefix`]), when there is one; only for a page the whole
+    /// parse would take (its limits).
     fn anchors_of_start(&self, path: &str, bytes: &[u8], ids: &[&str]) -> Option<AnchorSet> {
         let (text, bom) = Document::text_within(path, bytes, &self.limits).ok()?;
-        let cut = ids
-            .iter()
-            .map(|id| decisive_prefix(text, id))
-            .collect::<Option<Vec<usize>>>()?
-            .into_iter()
-            .max()?;
+        let cut = decisive_prefix(text, ids)?;
         let doc = Document::parse(path, text.get(..cut)?.to_owned(), bom).ok()?;
         Some(AnchorSet::of(&doc, self.config.anchor_style))
     }
