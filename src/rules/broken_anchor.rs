@@ -24,7 +24,8 @@ kramdown, with `[links] anchor-style = "kramdown"`), a custom id
 A target page is parsed only when one of its anchors must be checked, once
 per run, and its anchors are kept in the cache. A run without a cache
 (`--no-cache`) parses it only as far as the headings the links ask for,
-when that start of the page shows them all. Pages that pull in content hblint cannot see (Hugo `include`
+when that start of the page shows them all (at most 16 of them at once).
+Pages that pull in content hblint cannot see (Hugo `include`
 shortcodes, ERB partials) are not judged. A fragment that matches an anchor
 but for its case is left to `uppercase-anchor`.
 
