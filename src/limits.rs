@@ -32,6 +32,12 @@ pub struct Limits {
     /// Most cells in one table (columns times rows, the header and the
     /// delimiter row included).
     pub table_cells: usize,
+    /// Most lines on one page: the parser's time grows with the square of
+    /// the number of blocks (headings, list items, fences, paragraphs).
+    pub lines: usize,
+    /// Most tables on one page (outside code fences): each costs the
+    /// parser more than any other block.
+    pub tables: usize,
     /// Largest YAML frontmatter.
     pub frontmatter_size: usize,
     /// Most YAML aliases (`*name`) in a frontmatter: each one copies the
@@ -48,6 +54,8 @@ impl Default for Limits {
             links: 5_000,
             inline_marks: 10_000,
             table_cells: 8_192,
+            lines: 20_000,
+            tables: 500,
             frontmatter_size: 64 * 1024,
             yaml_aliases: 64,
         }
@@ -75,6 +83,8 @@ impl Exceeded {
             "nesting-depth" => "levels of nested block quotes and lists",
             "links" => "links on the page",
             "table-cells" => "cells in one table",
+            "lines" => "lines on the page",
+            "tables" => "tables on the page",
             "inline-marks" => "emphasis and bracket characters in one block",
             "frontmatter-size" => "bytes of frontmatter",
             "yaml-aliases" => "YAML aliases in the frontmatter",
@@ -149,16 +159,18 @@ impl Limits {
         self.check_size(text.len() as u64)?;
         let frontmatter_end = self.check_frontmatter(text)?;
         let mut links = 0;
+        let mut tables = 0;
         let mut fence: Option<(u8, usize)> = None;
         // Emphasis and bracket characters since the last blank line.
         let mut marks = 0;
         // The open table: its columns and the cells so far.
         let mut table: Option<(usize, usize)> = None;
         let mut offset = 0;
-        for line in text.split_inclusive('\n') {
+        for (number, line) in text.split_inclusive('\n').enumerate() {
             let at = offset;
             offset += line.len();
             within("line-length", line.len(), self.line_length, at)?;
+            within("lines", number + 1, self.lines, at)?;
             if at < frontmatter_end {
                 continue;
             }
@@ -195,6 +207,8 @@ impl Limits {
                 }
                 None => match delimiter_row_columns(rest) {
                     Some(columns) => {
+                        tables += 1;
+                        within("tables", tables, self.tables, at)?;
                         table = Some((columns, columns * 2));
                         columns * 2
                     }
@@ -380,6 +394,8 @@ mod tests {
             nesting_depth: 3,
             links: 2,
             table_cells: 7,
+            lines: 8,
+            tables: 2,
             inline_marks: 8,
             line_length: 20,
             frontmatter_size: 30,
@@ -395,7 +411,11 @@ mod tests {
         assert_eq!(check("[a](b) [c](d)\n[e]: f\n"), Some("links"));
         assert_eq!(check("|a|b|c|d|\n|-|-|-|-|\n"), Some("table-cells"));
         assert_eq!(check("|a|b|\n|-|-|\n|c|d|\n|e|f|\n"), Some("table-cells"));
-        assert_eq!(check("|a|b|\n|-|-|\n|c|d|\n\n|a|b|\n|-|-|\n|c|d|\n"), None);
+        assert_eq!(check("|a|b|\n|-|-|\n|c|d|\n\n|a|b|\n|-|-|\n"), None);
+        assert_eq!(check("|a|\n|-|\n\n|b|\n|-|\n\n|c|\n|-|\n"), Some("tables"));
+        assert_eq!(check("|a|\n|-|\n\n```\n|b|\n|-|\n```\n"), None);
+        assert_eq!(check("1\n2\n3\n4\n5\n6\n7\n8\n"), None);
+        assert_eq!(check("1\n2\n3\n4\n5\n6\n7\n8\n9"), Some("lines"));
         assert_eq!(check("a line that is far too long\n"), Some("line-length"));
         assert_eq!(
             check("---\ntitle: a frontmatter over thirty bytes\n---\n"),

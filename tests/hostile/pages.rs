@@ -62,6 +62,23 @@ pub fn nested_emphasis(n: usize) -> Vec<u8> {
 }
 
 /// A table `columns` wide with one body row.
+/// `count` headings, each followed by a blank line: the parser's time grows
+/// with the square of their number.
+pub fn many_headings(count: usize) -> Vec<u8> {
+    (0..count)
+        .map(|i| format!("## Heading {i}\n\n"))
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// `count` small tables, one after another.
+pub fn many_tables(count: usize) -> Vec<u8> {
+    (0..count)
+        .map(|i| format!("| a | b |\n|---|---|\n| {i} | x |\n\n"))
+        .collect::<String>()
+        .into_bytes()
+}
+
 pub fn wide_table(columns: usize) -> Vec<u8> {
     let mut s = String::new();
     for row in ["h", "---", "c"] {
@@ -147,6 +164,8 @@ pub fn all() -> Vec<Page> {
             Some("`links`"),
         ),
         page("table.md", wide_table(10_000), Some("`table-cells`")),
+        page("headings.md", many_headings(40_000), Some("`lines`")),
+        page("tables.md", many_tables(5_000), Some("`tables`")),
         page(
             "emphasis.md",
             nested_emphasis(40_000),
