@@ -1,6 +1,7 @@
 //! Pages as the cross-page rules see them: their anchors, each found at most
 //! once per run — from the cache when the page's bytes are unchanged, from
-//! the run's own parse when the page is linted, else by parsing the page.
+//! the run's own parse when the page is linted, else by parsing the page
+//! (without a cache, first only the start that shows the anchors asked).
 //!
 //! A linted page that another page links into before its own turn is parsed
 //! here and *parked*: the engine takes the parsed document when the page's
