@@ -748,14 +748,14 @@ fn plain_text(node: &Node, out: &mut String) {
     }
 }
 
-/// Blank out generator syntax, byte for byte (newlines kept): the masked
-/// text (`None` when there is nothing to mask) and the masked spans.
 /// The spans of `text` the parser sees as spaces (shortcodes, ERB tags,
 /// attribute lists).
 pub(crate) fn masked_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     MASKS.find_iter(text).map(|m| m.range())
 }
 
+/// Blank out generator syntax, byte for byte (newlines kept): the masked
+/// text (`None` when there is nothing to mask) and the masked spans.
 fn mask(text: &str) -> (Option<String>, Vec<Range<usize>>) {
     let spans: Vec<Range<usize>> = masked_spans(text).collect();
     if spans.is_empty() {

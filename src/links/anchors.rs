@@ -203,7 +203,7 @@ fn generates_content(text: &str) -> bool {
 }
 
 /// The most ids one start of a page is cut for: a page asked about more is
-/// parsed whole (each id costs a pass over the candidate lines).
+/// parsed whole (each id is searched for in every candidate line).
 pub const START_IDS: usize = 16;
 
 /// How much of a page's start a parse needs to show that each of `ids` is
@@ -315,6 +315,9 @@ fn may_hold_id(line: &str) -> bool {
 /// Whether `line` has an `id=` or `name=` attribute (any case, spaces
 /// around `=`), as the HTML anchors of a page are found.
 fn has_id_attribute(line: &str) -> bool {
+    if !line.contains('=') {
+        return false;
+    }
     let lower = line.to_ascii_lowercase();
     ["id", "name"].iter().any(|attr| {
         lower.match_indices(attr).any(|(at, _)| {

@@ -98,22 +98,25 @@ fn findings(
         let with_fragment: Vec<_> = crate::links::resolved_links(doc, ctx.workspace)
             .filter(|(link, _)| link.dest.contains('#'))
             .collect();
-        // The fragments to look up, by page: each page is asked about all of
-        // its fragments at once, so that one start of it can show them all.
-        let wanted = |page: &str, fragment: &str| {
-            !(fragment.is_empty() || fragment.starts_with(":~:") || fragment.starts_with('/'))
-                && only.is_none_or(|lost| {
+        // The links whose fragment is judged, with their page and fragment.
+        let judged: Vec<_> = with_fragment
+            .iter()
+            .filter_map(|(link, res)| {
+                let (page, fragment) = (res.page()?, res.link.fragment.as_deref()?);
+                let skipped =
+                    fragment.is_empty() || fragment.starts_with(":~:") || fragment.starts_with('/');
+                let in_scope = only.is_none_or(|lost| {
                     lost.iter()
                         .any(|(p, ids)| p == page && ids.iter().any(|id| id == fragment))
-                })
-        };
+                });
+                (!skipped && in_scope).then_some((link, page, fragment))
+            })
+            .collect();
+        // Each page is asked about all of its fragments at once, so that one
+        // start of it can show them all.
         let mut by_page: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for (_, res) in &with_fragment {
-            if let (Some(page), Some(fragment)) = (res.page(), res.link.fragment.as_deref())
-                && wanted(page, fragment)
-            {
-                by_page.entry(page).or_default().push(fragment);
-            }
+        for (_, page, fragment) in &judged {
+            by_page.entry(page).or_default().push(fragment);
         }
         let mut found: HashMap<(&str, &str), Option<bool>> = HashMap::new();
         for (page, mut fragments) in by_page {
@@ -122,13 +125,7 @@ fn findings(
             let answers = ctx.workspace.has_anchors(page, &fragments);
             found.extend(fragments.into_iter().map(|f| (page, f)).zip(answers));
         }
-        for (link, res) in &with_fragment {
-            let (Some(fragment), Some(page)) = (res.link.fragment.as_deref(), res.page()) else {
-                continue;
-            };
-            if !wanted(page, fragment) {
-                continue;
-            }
+        for (link, page, fragment) in judged {
             // Mostly found in the start of the page: its full set of
             // anchors is needed only for a fragment it lacks.
             if found.get(&(page, fragment)).copied().flatten() != Some(false) {

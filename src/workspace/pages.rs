@@ -262,11 +262,13 @@ impl Workspace {
     /// it parses the page whole, once, when a start cannot show an id.
     pub fn has_anchors(&self, page: &str, ids: &[&str]) -> Vec<Option<bool>> {
         let cell = self.anchor_cell(page);
-        let answers = match cell.get() {
-            Some(found) => ids
-                .iter()
+        let whole = |found: &Option<Arc<AnchorSet>>| {
+            ids.iter()
                 .map(|id| found.as_ref().map(|s| s.matches(id)))
-                .collect(),
+                .collect()
+        };
+        let answers = match cell.get() {
+            Some(found) => whole(found),
             None => deps::paused(|| {
                 let start = self
                     .anchor_starts
@@ -278,11 +280,6 @@ impl Workspace {
                 {
                     return vec![Some(true); ids.len()];
                 }
-                let whole = |found: &Option<Arc<AnchorSet>>| {
-                    ids.iter()
-                        .map(|id| found.as_ref().map(|s| s.matches(id)))
-                        .collect()
-                };
                 match self.locate_anchors(page) {
                     Located::Set(found) => whole(cell.get_or_init(|| found)),
                     Located::Bytes { real, bytes, hash } => {
