@@ -95,10 +95,10 @@ impl Workspace {
     /// tree and that has a blob there: from the stamps when a run has read
     /// that blob (no file is looked at, nothing else copied), else from the
     /// work tree when it holds the blob (stamped for the next run), else
-    /// from git; with the bytes when they were read. `None` when the work tree's file is the one to read (no
-    /// judged tree, a symbolic link, an unmerged path, a file over the
-    /// size limit); `Some(None)` when the judged tree has no such file or
-    /// git could not read it.
+    /// from git; with the bytes when they were read. `None` when the work
+    /// tree's file is the one to read (no judged tree, a symbolic link, an
+    /// unmerged path, a file over the size limit); `Some(None)` when the
+    /// judged tree has no such file or git could not read it.
     pub(super) fn committed_record<T>(
         &self,
         rel: &str,
