@@ -195,9 +195,9 @@ pub struct Workspace {
     placed: Mutex<HashMap<String, aliases::Placed>>,
     redirects: OnceLock<Redirects>,
     anchors: Mutex<HashMap<String, AnchorCell>>,
-    /// The anchors of the start of a page parsed for one of its ids, until
-    /// the page is parsed whole (see `Workspace::has_anchor`).
-    anchor_starts: Mutex<HashMap<String, Arc<AnchorSet>>>,
+    /// The anchors of the starts of a page parsed for its ids, until the
+    /// page is parsed whole (see `Workspace::has_anchors`).
+    anchor_starts: Mutex<HashMap<String, pages::Start>>,
     suggestions: Mutex<HashMap<String, Option<Suggestion>>>,
     /// Where pages' anchors are kept between runs.
     pub cache: Cache,

@@ -259,7 +259,9 @@ impl Workspace {
     /// the next run. A run without one parses it, the first time it is
     /// asked, only as far as it takes to show them all ([`decisive_prefix`]),
     /// and keeps the anchors of that start for the page's next questions;
-    /// it parses the page whole, once, when a start cannot show an id.
+    /// later ids past it take a longer start, within a budget (see
+    /// [`Workspace::anchors_of_start`]). It parses the page whole, once,
+    /// when no start can show an id.
     pub fn has_anchors(&self, page: &str, ids: &[&str]) -> Vec<Option<bool>> {
         let cell = self.anchor_cell(page);
         let whole = |found: &Option<Arc<AnchorSet>>| {
@@ -276,20 +278,19 @@ impl Workspace {
                     .ok()
                     .and_then(|starts| starts.get(page).cloned());
                 if let Some(start) = &start
-                    && ids.iter().all(|id| start.matches(id))
+                    && ids.iter().all(|id| start.set.matches(id))
                 {
                     return vec![Some(true); ids.len()];
                 }
                 match self.locate_anchors(page) {
                     Located::Set(found) => whole(cell.get_or_init(|| found)),
                     Located::Bytes { real, bytes, hash } => {
-                        if start.is_none()
-                            && !self.cache.is_enabled()
-                            && let Some(set) = self.anchors_of_start(real, &bytes, ids)
+                        if !self.cache.is_enabled()
+                            && let Some(start) = self.anchors_of_start(real, &bytes, ids, start)
                         {
-                            let shown = ids.iter().all(|id| set.matches(id));
+                            let shown = ids.iter().all(|id| start.set.matches(id));
                             if let Ok(mut starts) = self.anchor_starts.lock() {
-                                starts.insert(page.to_owned(), Arc::new(set));
+                                starts.insert(page.to_owned(), start);
                             }
                             if shown {
                                 return vec![Some(true); ids.len()];
@@ -312,12 +313,38 @@ impl Workspace {
 
     /// The anchors of the start of `bytes` that shows every one of `ids`
     /// ([`decisive_prefix`]), when there is one; only for a page the whole
-    /// parse would take (its limits).
-    fn anchors_of_start(&self, path: &str, bytes: &[u8], ids: &[&str]) -> Option<AnchorSet> {
+    /// parse would take (its limits). After an `earlier` start that did not
+    /// show them, only a longer one, and only while all the starts parsed
+    /// stay within the page's length: a page asked many times in turn
+    /// costs at most twice its whole parse. The new start's anchors are
+    /// kept with the earlier ones.
+    fn anchors_of_start(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        ids: &[&str],
+        earlier: Option<Start>,
+    ) -> Option<Start> {
         let (text, bom) = Document::text_within(path, bytes, &self.limits).ok()?;
         let cut = decisive_prefix(text, ids)?;
+        let (spent, list) = match earlier {
+            None => (cut, Vec::new()),
+            Some(earlier) if cut > earlier.cut && earlier.spent + cut <= text.len() => {
+                (earlier.spent + cut, earlier.set.list.clone())
+            }
+            Some(_) => return None,
+        };
         let doc = Document::parse(path, text.get(..cut)?.to_owned(), bom).ok()?;
-        Some(AnchorSet::of(&doc, self.config.anchor_style))
+        let found = AnchorSet::of(&doc, self.config.anchor_style);
+        let set = match list.is_empty() {
+            true => found,
+            false => AnchorSet::new(list.into_iter().chain(found.list).collect(), found.complete),
+        };
+        Some(Start {
+            cut,
+            spent,
+            set: Arc::new(set),
+        })
     }
 
     fn anchors_of(&self, real: &str, bytes: &[u8], hash: Option<String>) -> Option<Arc<AnchorSet>> {
@@ -403,6 +430,15 @@ impl Workspace {
             None => Located::Set(None),
         }
     }
+}
+
+/// The anchors a page's starts showed (see [`Workspace::has_anchors`]): the
+/// longest start's length, the bytes all its starts took, and their anchors.
+#[derive(Debug, Clone)]
+pub(super) struct Start {
+    pub(super) cut: usize,
+    pub(super) spent: usize,
+    pub(super) set: Arc<AnchorSet>,
 }
 
 /// Where a page's anchors are: known (or the page unreadable), or to be

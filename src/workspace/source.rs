@@ -307,7 +307,7 @@ mod tests {
             .ok()
             .and_then(|m| m.get(page).cloned());
         assert_eq!(
-            start.map(|s| s.list.clone()),
+            start.map(|s| s.set.list.clone()),
             Some(vec!["b".to_owned(), "early".to_owned()])
         );
         assert!(!whole_parsed(&w), "the start showed it");
@@ -318,6 +318,48 @@ mod tests {
         assert_eq!(w.has_anchor("content/handbook/nowhere.md", "x"), None);
     }
 
+    #[test]
+    fn a_later_id_takes_a_longer_start_within_the_pages_length() {
+        let page = "content/handbook/b.md";
+        let filler = "Text that is no heading at all.\n\n".repeat(20);
+        let text = format!("# B\n\n## Early\n\n{filler}## Middle\n\n{filler}## Late\n\nEnd.\n");
+        let (w, _) = workspace(&[("content/handbook/a.md", "# A\n"), (page, &text)]);
+        let parsed = |w: &Workspace| {
+            let start = w
+                .anchor_starts
+                .lock()
+                .ok()
+                .and_then(|m| m.get(page).cloned());
+            let whole = w
+                .anchors
+                .lock()
+                .ok()
+                .and_then(|m| m.get(page).map(|cell| cell.get().is_some()))
+                .unwrap_or(false);
+            (start.map(|s| (s.cut, s.spent, s.set.list.clone())), whole)
+        };
+        let through = |heading: &str| text.find(heading).map(|i| i + heading.len() + 1);
+        assert_eq!(w.has_anchor(page, "early"), Some(true));
+        let early = through("## Early\n").expect("in the page");
+        assert_eq!(
+            parsed(&w),
+            (
+                Some((early, early, vec!["b".into(), "early".into()])),
+                false
+            )
+        );
+        // Past the first start: a longer one, its anchors kept with the first's.
+        assert_eq!(w.has_anchors(page, &["middle"]), [Some(true)]);
+        let middle = through("## Middle\n").expect("in the page");
+        let list = ["b", "early", "middle"].map(String::from).to_vec();
+        assert_eq!(parsed(&w), (Some((middle, early + middle, list)), false));
+        assert_eq!(w.has_anchors(page, &["early", "middle"]), [Some(true); 2]);
+        // A third start would take the starts past the page's length: whole.
+        assert!(early + middle + through("## Late\n").expect("in the page") > text.len());
+        assert_eq!(w.has_anchor(page, "late"), Some(true));
+        assert!(parsed(&w).1, "parsed whole");
+        assert_eq!(w.has_anchor(page, "nowhere"), Some(false));
+    }
     #[test]
     fn an_alias_needs_every_page_once() {
         let (w, memory) = workspace(&[
