@@ -4,9 +4,9 @@
 
 use super::mentions::Matcher;
 use super::normalize::{collapse, header_key, plain};
-use super::passage::{self, Passage};
 use super::table::{self, parse_key};
 use super::{Column, Handoff, PostSales, ROLE_COLUMN, Role, RolesData, Stage};
+use crate::document::passage::Passage;
 use crate::document::{Cell, Document};
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -141,10 +141,10 @@ pub fn read_page(doc: &Document, base: &RolesData) -> Result<PageRoles, String> 
             cells,
         });
     }
-    let passages = passage::passages(doc);
-    let names = full_names(base, &rows, &passages);
-    let spectrum = spectrum(&passages);
-    let (handoff_range, pre_sales, post_sales) = handoff(doc, base, &matcher, &passages);
+    let passages = doc.passages();
+    let names = full_names(base, &rows, passages);
+    let spectrum = spectrum(passages);
+    let (handoff_range, pre_sales, post_sales) = handoff(doc, base, &matcher, passages);
     let title = doc.title().map(str::to_owned).or_else(|| {
         doc.headings
             .iter()

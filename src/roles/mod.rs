@@ -11,7 +11,6 @@ pub mod compare;
 pub mod extract;
 pub mod mentions;
 pub mod normalize;
-pub mod passage;
 pub mod table;
 pub mod write;
 

@@ -2,8 +2,8 @@
 
 use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
+use crate::document::passage::Passage;
 use crate::finding::{Applicability, Diagnostic, Severity};
-use crate::roles::passage::{Passage, passages};
 use crate::spelling::candidates::NAME_CAPITALISED_PERCENT;
 use crate::spelling::frequency::TreeFrequency;
 use crate::spelling::precision::place;
@@ -492,10 +492,10 @@ impl Rule for MisusedTerm {
         let anchors = doc.text_anchored_headings();
         let mut freq: Option<Arc<TreeFrequency>> = None;
         let mut get_freq = || freq.get_or_insert_with(|| ctx.data.word_counts()).clone();
-        for passage in passages(doc) {
-            for hit in self.hits(pattern, &passage) {
-                if self.meant(doc, &passage, &hit, &mut get_freq) {
-                    out.push(self.diagnostic(&passage, &hit, &anchors));
+        for passage in doc.passages() {
+            for hit in self.hits(pattern, passage) {
+                if self.meant(doc, passage, &hit, &mut get_freq) {
+                    out.push(self.diagnostic(passage, &hit, &anchors));
                 }
             }
         }

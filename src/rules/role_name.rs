@@ -2,10 +2,10 @@
 
 use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
+use crate::document::passage::Passage;
 use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::roles::RolesData;
 use crate::roles::mentions::{Matcher, NameKind, RoleMention};
-use crate::roles::passage::{self, Passage};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -331,10 +331,7 @@ impl Rule for RoleName {
             .filter(|h| h.custom_id.is_none())
             .map(|h| h.range.clone())
             .collect();
-        for p in frontmatter_passages(doc)
-            .iter()
-            .chain(&passage::passages(doc))
-        {
+        for p in frontmatter_passages(doc).iter().chain(doc.passages()) {
             self.check_passage(data, matcher, p, &anchors, out);
         }
     }

@@ -2,10 +2,10 @@
 
 use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
+use crate::document::passage::Passage;
 use crate::finding::{Diagnostic, Severity};
 use crate::roles::RolesData;
 use crate::roles::mentions::{Matcher, RoleMention, TierMention};
-use crate::roles::passage::{self, Passage};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -273,8 +273,8 @@ impl Rule for RoleTier {
 
     fn check(&self, doc: &Document, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let (data, matcher) = &**self.data;
-        for p in passage::passages(doc) {
-            self.check_passage(data, matcher, &p, out);
+        for p in doc.passages() {
+            self.check_passage(data, matcher, p, out);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! string, across inline markup (`**CSA** for [Advanced](…) tier` reads
 //! `CSA for Advanced tier`), with a map back to byte offsets in the page.
 
-use crate::document::Document;
+use super::Document;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Default)]
@@ -61,8 +61,8 @@ impl Passage {
     }
 }
 
-/// The page's prose as passages.
-pub fn passages(doc: &Document) -> Vec<Passage> {
+/// The page's prose as passages (read them with [`Document::passages`]).
+pub(super) fn split(doc: &Document) -> Vec<Passage> {
     let mut out: Vec<Passage> = Vec::new();
     let mut current = Passage::default();
     let mut last_end: Option<usize> = None;
@@ -90,7 +90,10 @@ fn breaks(gap: &str) -> bool {
     if gap.contains('`') || gap.contains('|') {
         return true;
     }
-    let normalized = gap.replace('\r', "");
+    let normalized = match gap.contains('\r') {
+        true => std::borrow::Cow::Owned(gap.replace('\r', "")),
+        false => std::borrow::Cow::Borrowed(gap),
+    };
     if normalized.contains("\n\n") {
         return true;
     }
@@ -113,7 +116,7 @@ mod tests {
     #[test]
     fn markup_is_read_through_and_mapped_back() {
         let d = doc("The **CSA** for [Advanced](/x/) tier\ncustomers.\n\n- next item\n");
-        let ps = passages(&d);
+        let ps = d.passages();
         assert_eq!(ps[0].text, "The CSA for Advanced tier\ncustomers.");
         assert_eq!(ps[1].text, "next item");
         let at = ps[0].text.find("Advanced").expect("word");
@@ -127,7 +130,7 @@ mod tests {
     #[test]
     fn cells_and_code_split_passages() {
         let d = doc("| CSM | Essentials tier |\n|---|---|\n| a | b |\n\nThe `CSM` for x\n");
-        let texts: Vec<_> = passages(&d).into_iter().map(|p| p.text).collect();
+        let texts: Vec<_> = d.passages().iter().map(|p| p.text.clone()).collect();
         assert!(texts.contains(&"CSM".to_owned()), "{texts:?}");
         assert!(texts.contains(&"Essentials tier".to_owned()), "{texts:?}");
         assert!(texts.contains(&" for x".to_owned()), "{texts:?}");

@@ -9,6 +9,8 @@
 //! All ranges in this module are byte ranges into [`Document::text`], the file's
 //! content without a UTF-8 byte-order mark.
 
+pub mod passage;
+
 use crate::finding::Position;
 use crate::limits::{Exceeded, Limits};
 use crate::tokenize::Token;
@@ -165,6 +167,9 @@ pub struct Document {
     /// The words of the prose (start, end), split once for every rule that
     /// judges words. Read them with [`Document::prose_words`].
     prose_words: std::sync::OnceLock<Vec<(usize, usize)>>,
+    /// The prose as passages, joined on first use, once per page: several
+    /// rules read them. Read them with [`Document::passages`].
+    passages: std::sync::OnceLock<Vec<passage::Passage>>,
 }
 
 /// Why a file could not be turned into a document.
@@ -326,6 +331,7 @@ impl Document {
             suppressions: Vec::new(),
             line_starts,
             prose_words: std::sync::OnceLock::new(),
+            passages: std::sync::OnceLock::new(),
         };
         let mut options = markdown::ParseOptions::gfm();
         // The parser's frontmatter construct, when it opens a fence it cannot
@@ -435,6 +441,12 @@ impl Document {
             offset: start,
             word: &masked[start..end],
         })
+    }
+
+    /// The prose as passages ([`passage::Passage`]): a paragraph, list item
+    /// or table cell read as one string across inline markup.
+    pub fn passages(&self) -> &[passage::Passage] {
+        self.passages.get_or_init(|| passage::split(self))
     }
 
     /// Whether a byte offset lies in code (fenced, indented or inline).
