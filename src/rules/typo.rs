@@ -3,12 +3,14 @@
 use super::{Context, FixAvailability, Rule, RuleMeta, RunData};
 use crate::document::Document;
 use crate::finding::{Applicability, Diagnostic, Severity};
+use crate::spelling::FastHash;
 use crate::spelling::frequency::TreeFrequency;
 use crate::spelling::hunspell::Hunspell;
 use crate::spelling::precision::{
     is_capitalised, is_compound_fragment, is_foreign_line, line_at, place,
 };
 use crate::spelling::{Dictionary, GeneralTypos, HandbookTypos, Verdict, Vocabulary, match_case};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 pub static META: RuleMeta = RuleMeta {
@@ -66,7 +68,14 @@ To silence one place: `<!-- hblint-disable-next-line typo -->`.
 pub struct Typo {
     handbook: Arc<HandbookTypos>,
     vocabulary: Arc<Vocabulary>,
+    /// The accepted words and the handbook's misspellings in one table,
+    /// built on first use: a word is looked up once, not in three lists.
+    listed: std::sync::OnceLock<Listed>,
 }
+
+/// Lowercase word -> its correction, or `None`: accepted (by the vocabulary
+/// or the handbook list's `accept`, which win over a correction).
+type Listed = HashMap<Box<str>, Option<Box<str>>, FastHash>;
 
 /// Which list knows a misspelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,20 +94,37 @@ impl Typo {
         Ok(Box::new(Typo {
             handbook: data.handbook_typos(),
             vocabulary: data.vocabulary(),
+            listed: std::sync::OnceLock::new(),
         }))
+    }
+
+    fn listed(&self) -> &Listed {
+        self.listed.get_or_init(|| {
+            let mut listed: Listed = self
+                .handbook
+                .corrections()
+                .map(|(typo, correction)| (typo.into(), Some(correction.into())))
+                .collect();
+            let accepted = self.vocabulary.folded_words();
+            for word in accepted.chain(self.handbook.accepted_words()) {
+                listed.insert(word.into(), None);
+            }
+            listed
+        })
     }
 
     fn lookup(&self, word: &str) -> Option<(Vec<String>, Source)> {
         // One lowercase form per word, for every list keyed by it.
+        let listed = self.listed();
         let (verdict, source) = crate::spelling::with_lowercase(word, |lower| {
-            if self.vocabulary.accepts_folded(word, lower) || self.handbook.accepts_folded(lower) {
-                return None;
-            }
-            Some(match self.handbook.check_folded(lower) {
-                Verdict::Unknown if !is_all_caps(word) => {
-                    (GeneralTypos.check(word), Source::General)
-                }
-                v => (v, Source::Handbook),
+            Some(match listed.get(lower) {
+                Some(None) => return None,
+                Some(Some(correction)) => (
+                    Verdict::Typo(vec![std::borrow::Cow::Borrowed(&**correction)]),
+                    Source::Handbook,
+                ),
+                None if !is_all_caps(word) => (GeneralTypos.check(word), Source::General),
+                None => (Verdict::Unknown, Source::Handbook),
             })
         })?;
         match verdict {
@@ -271,5 +297,26 @@ mod tests {
         .expect("valid");
         let found = crate::rules::testing::check_text_with(&META, "teh end\n", &settings);
         assert!(found.is_empty());
+    }
+
+    #[test]
+    fn an_accepted_word_wins_over_the_handbook_list_in_any_case() {
+        let text = "Our serivices and Serivices, in addtion.\n";
+        let found = check_text(&META, text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        let settings = crate::config::Settings::from_toml(
+            std::path::Path::new("/r"),
+            std::path::Path::new(".hblint.toml"),
+            "[spelling]\nextra-words = [\"SERIVICES\"]\n",
+        )
+        .expect("valid");
+        let found = crate::rules::testing::check_text_with(&META, text, &settings);
+        assert_eq!(found, vec![("addtion".into(), Some("addition".into()))]);
+    }
+
+    #[test]
+    fn an_unlisted_all_caps_word_is_not_looked_up_in_the_general_list() {
+        assert!(check_text(&META, "TEH end\n").is_empty());
+        assert_eq!(check_text(&META, "teh end\n").len(), 1);
     }
 }

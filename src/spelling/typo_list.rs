@@ -80,6 +80,18 @@ impl HandbookTypos {
         self.accepted.contains(lower)
     }
 
+    /// The accepted words, in lowercase, in no order.
+    pub fn accepted_words(&self) -> impl Iterator<Item = &str> {
+        self.accepted.iter().map(String::as_str)
+    }
+
+    /// `(misspelling in lowercase, correction)`, in no order.
+    pub fn corrections(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.corrections
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// [`Dictionary::check`] of a word already in lowercase.
     pub fn check_folded(&self, lower: &str) -> Verdict<'_> {
         match self.corrections.get(lower) {

@@ -54,15 +54,15 @@ impl Vocabulary {
         self.folded.insert(word.to_lowercase());
     }
 
-    /// Whether the word (or its possessive stem) is accepted.
+    /// Whether the word (or its possessive stem) is accepted. Every word
+    /// added is kept in lowercase too, so the lowercase set alone answers.
     pub fn accepts(&self, word: &str) -> bool {
-        self.exact.contains(word)
-            || super::with_lowercase(word, |lower| self.folded.contains(lower))
+        super::with_lowercase(word, |lower| self.folded.contains(lower))
     }
 
-    /// [`Vocabulary::accepts`] when the caller has the lowercase form already.
-    pub fn accepts_folded(&self, word: &str, lower: &str) -> bool {
-        self.exact.contains(word) || self.folded.contains(lower)
+    /// The accepted words in lowercase, in no order.
+    pub fn folded_words(&self) -> impl Iterator<Item = &str> {
+        self.folded.iter().map(String::as_str)
     }
 
     pub fn len(&self) -> usize {
