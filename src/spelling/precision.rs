@@ -132,7 +132,7 @@ fn is_list_marker(s: &str) -> bool {
 
 /// Common words of other languages that are not English words: two of them
 /// on one line mark the line as written in that language.
-static FOREIGN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+static FOREIGN: LazyLock<HashSet<&'static str, crate::spelling::FastHash>> = LazyLock::new(|| {
     [
         // French
         "les",
@@ -247,6 +247,11 @@ static FOREIGN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     .collect()
 });
 
+/// The length in bytes of the longest word of [`FOREIGN`]: a longer word
+/// is not looked up.
+static FOREIGN_LONGEST: LazyLock<usize> =
+    LazyLock::new(|| FOREIGN.iter().map(|w| w.len()).max().unwrap_or(0));
+
 /// English words that are also in [`FOREIGN`]: they count only with a
 /// foreign-looking neighbour, so that "a la carte" stays English.
 const SHARED_WITH_ENGLISH: [&str; 6] = ["die", "do", "pas", "es", "ou", "zu"];
@@ -285,7 +290,9 @@ fn foreign_signals(line: &str) -> (usize, usize) {
         .filter(|w| !w.is_empty())
     {
         if crate::spelling::with_lowercase(word, |lower| {
-            FOREIGN.contains(lower) && !SHARED_WITH_ENGLISH.contains(&lower)
+            lower.len() <= *FOREIGN_LONGEST
+                && FOREIGN.contains(lower)
+                && !SHARED_WITH_ENGLISH.contains(&lower)
         }) {
             stopwords += 1;
         }
