@@ -72,12 +72,7 @@ impl HandbookTypos {
 
     /// Whether the handbook accepts a word the general list would flag.
     pub fn accepts(&self, word: &str) -> bool {
-        with_lowercase(word, |lower| self.accepts_folded(lower))
-    }
-
-    /// [`HandbookTypos::accepts`] of a word already in lowercase.
-    pub fn accepts_folded(&self, lower: &str) -> bool {
-        self.accepted.contains(lower)
+        with_lowercase(word, |lower| self.accepted.contains(lower))
     }
 
     /// The accepted words, in lowercase, in no order.
@@ -91,19 +86,14 @@ impl HandbookTypos {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
     }
-
-    /// [`Dictionary::check`] of a word already in lowercase.
-    pub fn check_folded(&self, lower: &str) -> Verdict<'_> {
-        match self.corrections.get(lower) {
-            Some(c) => Verdict::Typo(vec![Cow::Borrowed(c.as_str())]),
-            None => Verdict::Unknown,
-        }
-    }
 }
 
 impl Dictionary for HandbookTypos {
     fn check(&self, word: &str) -> Verdict<'_> {
-        with_lowercase(word, |lower| self.check_folded(lower))
+        with_lowercase(word, |lower| match self.corrections.get(lower) {
+            Some(c) => Verdict::Typo(vec![Cow::Borrowed(c.as_str())]),
+            None => Verdict::Unknown,
+        })
     }
 }
 
